@@ -1,0 +1,44 @@
+#pragma once
+
+/// Each `kansoku` subcommand lives in its own file and registers itself from main.cpp's explicit
+/// list through one of these functions. A command's callback throws CommandError for bad input;
+/// main turns it into one line on stderr and a non-zero exit.
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "common/result.h"
+
+namespace CLI {
+class App;
+}
+
+namespace kansoku::cli {
+
+/// Bad input or a failure the user must fix: printed as "kansoku: <message>", exit code 1.
+class CommandError : public std::runtime_error {
+public:
+    explicit CommandError(const std::string& message) : std::runtime_error(message) {}
+};
+
+/// The value of a Result, or a CommandError with its message.
+template <typename T>
+T orThrow(Result<T> result) {
+    if (!result) {
+        throw CommandError(result.error().message);
+    }
+    return std::move(*result);
+}
+
+inline void orThrow(Result<void> result) {
+    if (!result) {
+        throw CommandError(result.error().message);
+    }
+}
+
+void addRunCommand(CLI::App& app);
+void addDarknetCommand(CLI::App& app);
+void addQueryCommand(CLI::App& app);
+
+} // namespace kansoku::cli

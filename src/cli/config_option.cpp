@@ -1,0 +1,24 @@
+#include "cli/config_option.h"
+
+#include <CLI/CLI.hpp>
+
+#include "cli/command.h"
+
+namespace kansoku::cli {
+
+void ConfigOption::add(CLI::App& command) {
+    command.add_option("-c,--config", path_, "Configuration file (TOML); default: the embedded config/local.toml");
+}
+
+Config ConfigOption::load() const {
+    if (path_.empty()) {
+        return Config::embeddedDefault();
+    }
+    auto config = Config::load(path_);
+    if (!config) {
+        throw CommandError(config.error().message);
+    }
+    return std::move(*config);
+}
+
+} // namespace kansoku::cli

@@ -1,0 +1,42 @@
+#pragma once
+
+/// The places a command's events go: JSON lines on stdout, an events file (var/events.jsonl),
+/// and the store. Built once per command from its options; commit() makes them durable.
+
+#include <memory>
+#include <string>
+
+#include "common/event_sink.h"
+#include "common/jsonl_writer.h"
+#include "store/sqlite_store.h"
+#include "store/store_sink.h"
+
+namespace kansoku::cli {
+
+struct OutputOptions {
+    bool jsonl_stdout = false;
+    std::string events_file; ///< appended to; empty for none
+    std::string database;    ///< SQLite path; empty for none
+    store::StoreSink::Mode mode = store::StoreSink::Atomic{};
+};
+
+class EventOutputs {
+public:
+    /// Opens every output up front, so a bad path fails before any work is done.
+    static Result<std::unique_ptr<EventOutputs>> open(const OutputOptions& options);
+
+    EventSink& sink() { return fanout_; }
+    /// Flushes files and commits the store. Without it, nothing reaches the database.
+    Result<void> commit() { return fanout_.flush(); }
+    bool hasAny() const { return any_; }
+
+private:
+    FanoutSink fanout_;
+    std::unique_ptr<JsonlWriter> stdout_;
+    std::unique_ptr<JsonlWriter> file_;
+    std::unique_ptr<store::SqliteStore> store_;
+    std::unique_ptr<store::StoreSink> store_sink_;
+    bool any_ = false;
+};
+
+} // namespace kansoku::cli

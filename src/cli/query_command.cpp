@@ -1,0 +1,149 @@
+// `kansoku query`: events from the store, as a table or as JSON lines.
+
+#include <array>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/command.h"
+#include "cli/config_option.h"
+#include "cli/query_table.h"
+#include "store/sqlite_store.h"
+
+namespace kansoku::cli {
+namespace {
+
+struct QueryKindName {
+    std::string_view name;
+    QueryKind kind;
+    std::string_view type; ///< empty: any type
+};
+
+constexpr std::array kQueryKinds = {
+    QueryKindName{"scans", QueryKind::Scans, "darknet.scan"},
+    QueryKindName{"attacks", QueryKind::Attacks, "ddos.attack"},
+    QueryKindName{"ports", QueryKind::Ports, "darknet.port_stats"},
+    QueryKindName{"events", QueryKind::Events, ""},
+};
+
+struct QueryOptions {
+    std::string what;
+    std::string type;
+    std::string since;
+    std::string until;
+    std::string sensor;
+    std::string subject;
+    int64_t limit = 0;
+    bool json = false;
+    std::string db;
+    ConfigOption config;
+};
+
+const QueryKindName& kindNamed(std::string_view name) {
+    for (const auto& kind : kQueryKinds) {
+        if (kind.name == name) {
+            return kind;
+        }
+    }
+    throw CommandError(fmt::format("query: unknown kind '{}'", name)); // CLI11's IsMember checks first
+}
+
+/// --since / --until: RFC 3339 or a duration back from now ("24h", "7d").
+Timestamp parseTimeOption(std::string_view option, const std::string& text, Timestamp now) {
+    const auto ts = parseSince(text, now);
+    if (!ts) {
+        throw CommandError(
+            fmt::format("{} '{}': expected an RFC 3339 time or a duration such as 90s, 15m, 24h, 7d", option, text));
+    }
+    return *ts;
+}
+
+store::EventQuery buildQuery(const QueryOptions& options, const QueryKindName& kind) {
+    if (!options.type.empty() && kind.kind != QueryKind::Events) {
+        throw CommandError(fmt::format("--type only applies to `query events` ({} are {})", kind.name, kind.type));
+    }
+    if (options.limit < 0) {
+        throw CommandError(fmt::format("--limit {}: must be 0 (all) or more", options.limit));
+    }
+    store::EventQuery query;
+    query.type = kind.kind == QueryKind::Events ? options.type : std::string(kind.type);
+    const Timestamp now = nowMicros();
+    if (!options.since.empty()) {
+        query.since = parseTimeOption("--since", options.since, now);
+    }
+    if (!options.until.empty()) {
+        query.until = parseTimeOption("--until", options.until, now);
+    }
+    if (!options.sensor.empty()) {
+        query.sensor = options.sensor;
+    }
+    if (!options.subject.empty()) {
+        query.subject = options.subject;
+    }
+    query.limit = options.limit;
+    return query;
+}
+
+/// --db, else the database of --config, else the embedded default's (var/kansoku.db).
+std::string databasePath(const QueryOptions& options) {
+    return options.db.empty() ? options.config.load().storage.database : options.db;
+}
+
+void printEvents(const std::vector<Event>& events, QueryKind kind, bool json) {
+    if (json) {
+        for (const auto& event : events) {
+            std::fputs(event.toJsonLine().c_str(), stdout);
+            std::fputc('\n', stdout);
+        }
+    } else if (events.empty()) {
+        std::fputs("no events\n", stderr);
+    } else {
+        std::fputs(formatEventTable(kind, events).c_str(), stdout);
+    }
+}
+
+void runQuery(const QueryOptions& options) {
+    const QueryKindName& kind = kindNamed(options.what);
+    const store::EventQuery query = buildQuery(options, kind);
+    auto store = store::SqliteStore::open(databasePath(options), store::OpenMode::ReadOnly);
+    if (!store) {
+        throw CommandError(store.error().message);
+    }
+    auto events = (*store)->query(query);
+    if (!events) {
+        throw CommandError(events.error().message);
+    }
+    printEvents(*events, kind.kind, options.json);
+}
+
+} // namespace
+
+void addQueryCommand(CLI::App& app) {
+    auto options = std::make_shared<QueryOptions>();
+    auto* query = app.add_subcommand("query", "List stored events: scans, attacks, ports or any events");
+    query->add_option("what", options->what, "scans | attacks | ports | events")
+        ->required()
+        ->check(CLI::IsMember({"scans", "attacks", "ports", "events"}));
+    query->add_option("--type", options->type, "Event type, for `query events` (e.g. honeypot.login)")
+        ->type_name("TYPE");
+    query->add_option("--since", options->since, "From this time: RFC 3339 or a duration back from now (24h, 7d)")
+        ->type_name("TIME");
+    query->add_option("--until", options->until, "Before this time: RFC 3339 or a duration back from now")
+        ->type_name("TIME");
+    query->add_option("--sensor", options->sensor, "Only events from this sensor")->type_name("NAME");
+    query->add_option("--subject", options->subject, "Only events about this address (src, victim or ip)")
+        ->type_name("IP");
+    query->add_option("--limit", options->limit, "At most N events, the earliest first (0: all)")->type_name("N");
+    query->add_flag("--json", options->json, "One JSON object per line instead of a table");
+    query->add_option("--db", options->db, "SQLite database (default: storage.database of the config)")
+        ->type_name("PATH");
+    options->config.add(*query);
+    query->callback([options] { runQuery(*options); });
+}
+
+} // namespace kansoku::cli

@@ -1,0 +1,62 @@
+#pragma once
+
+/// The configuration, read from TOML (config/local.toml is the embedded default and documents
+/// every key). Unknown keys are errors, so a typo never silently falls back to a default.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace kansoku {
+
+struct ScanConfig {
+    int64_t idle_timeout_s = 600;
+    int64_t min_packets = 1;
+    int64_t many_ports = 5;
+    int64_t many_hosts = 5;
+    int64_t top_ports = 10;
+};
+
+struct BackscatterConfig {
+    int64_t min_packets = 25;
+    int64_t min_duration_s = 60;
+    int64_t min_ppm = 30;
+    int64_t idle_timeout_s = 300;
+};
+
+struct DarknetConfig {
+    std::vector<std::string> prefixes;
+    std::string interface;
+    std::string bpf;
+    int64_t buffer_mb = 64;
+    int64_t snaplen = 256;
+    int64_t stats_interval_s = 60;
+    ScanConfig scan;
+    BackscatterConfig backscatter;
+    int64_t max_memory_mb = 512;
+};
+
+struct StorageConfig {
+    std::string data_dir = "var";
+    std::string database = "var/kansoku.db";
+    std::string events_jsonl = "var/events.jsonl";
+    int64_t batch_size = 1000;
+};
+
+struct Config {
+    std::string sensor_name = "local";
+    StorageConfig storage;
+    DarknetConfig darknet;
+
+    /// Parses TOML text; `origin` names the source in errors ("config/site.toml").
+    static Result<Config> parse(std::string_view toml_text, std::string_view origin);
+    static Result<Config> load(const std::string& path);
+    /// The embedded default (config/local.toml compiled into the binary).
+    static Config embeddedDefault();
+    static std::string_view embeddedDefaultText();
+};
+
+} // namespace kansoku

@@ -1,0 +1,76 @@
+#pragma once
+
+/// Per-victim DDoS backscatter (`ddos.attack`, evidence "backscatter"). A victim flooded with
+/// packets whose sources are spoofed uniformly at random answers some of them into the darknet;
+/// seeing n of its replies on a darknet of N addresses implies about n * 2^32 / N packets sent
+/// (Moore, Shannon, Brown, Voelker, Savage, "Inferring Internet Denial-of-Service Activity",
+/// ACM TOCS 24(2), 2006). A victim becomes an attack only past CAIDA corsaro's thresholds
+/// (packets, duration, peak packets per minute).
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "common/event_sink.h"
+#include "darknet/distinct_counter.h"
+#include "darknet/expiring_table.h"
+#include "darknet/packet_classifier.h"
+#include "darknet/port_set.h"
+#include "darknet/top_ports.h"
+
+namespace kansoku::darknet {
+
+struct BackscatterTrackerOptions {
+    std::string sensor = "local";
+    uint64_t min_packets = 25;
+    Timestamp min_duration = 60 * kMicrosPerSecond;
+    uint64_t min_ppm = 30;
+    Timestamp idle_timeout = 300 * kMicrosPerSecond;
+    uint32_t top_ports = 8;
+    double darknet_v4_size = 256; ///< addresses watched, for the 2^32/N rate scaling
+    size_t max_bytes = 64U << 20;
+};
+
+struct VictimRecord {
+    Timestamp first_seen = 0;
+    Timestamp last_seen = 0;
+    uint64_t packets = 0;
+    std::array<uint64_t, kAttackVectorCount> by_vector{};
+    Timestamp minute = -1; ///< start of the minute being counted
+    uint32_t minute_packets = 0;
+    uint32_t peak_ppm = 0;
+    TopPorts ports;
+    PortSet port_set;
+    DistinctCounter darknet_addresses; ///< how many darknet addresses the victim answered
+
+    size_t heapBytes() const { return port_set.heapBytes() + darknet_addresses.heapBytes(); }
+};
+
+class BackscatterTracker {
+public:
+    BackscatterTracker(BackscatterTrackerOptions options, EventSink& sink);
+
+    void add(const capture::DecodedPacket& p, const Classification& c);
+    void expire(Timestamp now);
+    void closeAll();
+
+    size_t openVictims() const { return table_.size(); }
+    size_t bytes() const { return table_.bytes(); }
+    uint64_t evicted() const { return table_.evicted(); }
+    uint64_t attacks() const { return attacks_; }
+    uint64_t belowThreshold() const { return below_threshold_; }
+
+    /// Whether a closed record passes the attack thresholds.
+    bool isAttack(const VictimRecord& r) const;
+
+private:
+    void close(const IpAddress& victim, VictimRecord&& record, CloseReason reason);
+
+    BackscatterTrackerOptions options_;
+    EventSink& sink_;
+    ExpiringTable<IpAddress, VictimRecord> table_;
+    uint64_t attacks_ = 0;
+    uint64_t below_threshold_ = 0;
+};
+
+} // namespace kansoku::darknet

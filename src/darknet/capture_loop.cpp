@@ -1,0 +1,44 @@
+#include "darknet/capture_loop.h"
+
+#include <chrono>
+
+namespace kansoku::darknet {
+
+Result<LoopEnd> runCaptureLoop(capture::PacketSource& source, DarknetAnalyzer& analyzer,
+                               const CaptureLoopOptions& options) {
+    using Clock = std::chrono::steady_clock;
+    const auto started = Clock::now();
+    auto last_progress = started;
+    analyzer.beginSource(source);
+    for (;;) {
+        if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) {
+            return LoopEnd::Stopped;
+        }
+        auto status = source.dispatch(analyzer, options.batch);
+        if (!status) {
+            return fail(std::move(status.error()));
+        }
+        const auto now = Clock::now();
+        switch (*status) {
+        case capture::DispatchStatus::End:
+            return LoopEnd::EndOfInput;
+        case capture::DispatchStatus::Stopped:
+            return LoopEnd::Stopped;
+        case capture::DispatchStatus::Idle:
+            analyzer.tick(nowMicros());
+            break;
+        case capture::DispatchStatus::Packets:
+            break;
+        }
+        if (options.duration &&
+            std::chrono::duration_cast<std::chrono::microseconds>(now - started).count() >= *options.duration) {
+            return LoopEnd::DurationPassed;
+        }
+        if (options.progress && now - last_progress >= std::chrono::milliseconds(100)) {
+            last_progress = now;
+            options.progress(source, analyzer.totals());
+        }
+    }
+}
+
+} // namespace kansoku::darknet

@@ -1,0 +1,207 @@
+#include "darknet/darknet_analyzer.h"
+
+#include <algorithm>
+
+namespace kansoku::darknet {
+namespace {
+
+/// Idle records are swept at most this often (packet time).
+constexpr Timestamp kHousekeepingInterval = 10 * kMicrosPerSecond;
+
+// How the state memory cap is shared between the tables.
+constexpr double kScanShare = 0.60;
+constexpr double kBackscatterShare = 0.15;
+constexpr double kPortStatsShare = 0.25;
+
+void addCounters(capture::DecodeCounters& into, const capture::DecodeCounters& from) {
+    for (size_t i = 0; i < capture::kDecodeAnomalyCount; ++i) {
+        into.by_reason[i] += from.by_reason[i];
+    }
+}
+
+} // namespace
+
+Result<DarknetAnalyzerOptions> DarknetAnalyzerOptions::fromConfig(const Config& config,
+                                                                  const std::vector<std::string>& prefixes) {
+    DarknetAnalyzerOptions o;
+    o.sensor = config.sensor_name;
+    const auto& texts = prefixes.empty() ? config.darknet.prefixes : prefixes;
+    if (texts.empty()) {
+        return fail("no darknet prefix configured (use --darknet PREFIX or [darknet] prefixes)");
+    }
+    for (const auto& text : texts) {
+        auto prefix = Prefix::parse(text);
+        if (!prefix) {
+            return fail("--darknet {}", prefix.error().message);
+        }
+        o.darknet.add(*prefix);
+    }
+    const auto& d = config.darknet;
+    const double budget = static_cast<double>(d.max_memory_mb) * 1024 * 1024;
+
+    o.scan.sensor = o.sensor;
+    o.scan.idle_timeout = d.scan.idle_timeout_s * kMicrosPerSecond;
+    o.scan.min_packets = static_cast<uint64_t>(d.scan.min_packets);
+    o.scan.many_ports = static_cast<uint32_t>(d.scan.many_ports);
+    o.scan.many_hosts = static_cast<uint64_t>(d.scan.many_hosts);
+    o.scan.top_ports = static_cast<uint32_t>(d.scan.top_ports);
+    o.scan.max_bytes = static_cast<size_t>(budget * kScanShare);
+
+    o.backscatter.sensor = o.sensor;
+    o.backscatter.min_packets = static_cast<uint64_t>(d.backscatter.min_packets);
+    o.backscatter.min_duration = d.backscatter.min_duration_s * kMicrosPerSecond;
+    o.backscatter.min_ppm = static_cast<uint64_t>(d.backscatter.min_ppm);
+    o.backscatter.idle_timeout = d.backscatter.idle_timeout_s * kMicrosPerSecond;
+    o.backscatter.top_ports = o.scan.top_ports;
+    o.backscatter.darknet_v4_size = o.darknet.v4Size();
+    o.backscatter.max_bytes = static_cast<size_t>(budget * kBackscatterShare);
+
+    o.port_stats.sensor = o.sensor;
+    o.port_stats.max_bytes = static_cast<size_t>(budget * kPortStatsShare);
+
+    o.stats_interval = d.stats_interval_s * kMicrosPerSecond;
+    return o;
+}
+
+DarknetAnalyzer::DarknetAnalyzer(DarknetAnalyzerOptions options, EventSink& sink)
+    : options_(std::move(options)), sink_(sink), classifier_(options_.darknet), scans_(options_.scan, sink),
+      backscatter_(options_.backscatter, sink), port_stats_(options_.port_stats, sink) {}
+
+void DarknetAnalyzer::beginSource(capture::PacketSource& source) {
+    if (decoder_) {
+        addCounters(decode_done_, decoder_->counters());
+    }
+    if (source_ != nullptr) {
+        kernel_drops_done_ += source_->stats().dropped_kernel;
+    }
+    decoder_.emplace(source.linkType());
+    source_ = &source;
+}
+
+void DarknetAnalyzer::onPacket(const capture::RawPacket& raw) {
+    packet_.ts = raw.ts;
+    packet_.wire_length = raw.wire_length;
+    const capture::DecodeAnomaly anomaly = decoder_->decode(raw.data, raw.captured_length, packet_);
+    ++totals_.packets;
+    totals_.bytes += raw.wire_length;
+
+    if (totals_.packets == 1) {
+        totals_.first_ts = raw.ts;
+        interval_start_ = raw.ts;
+        next_housekeeping_ = raw.ts + std::min(kHousekeepingInterval, options_.stats_interval);
+    }
+    if (raw.ts > now_) {
+        now_ = raw.ts;
+        if (now_ >= next_housekeeping_) {
+            housekeeping(now_);
+        }
+    }
+
+    const Classification c =
+        anomaly == capture::DecodeAnomaly::NotIp ? Classification{PacketClass::NotIp} : classifier_.classify(packet_);
+    ++totals_.by_class[static_cast<size_t>(c.packet_class)];
+    switch (c.packet_class) {
+    case PacketClass::TcpSynProbe:
+    case PacketClass::UdpProbe:
+        scans_.add(packet_);
+        port_stats_.add(packet_);
+        break;
+    case PacketClass::IcmpEcho:
+        scans_.add(packet_);
+        break;
+    case PacketClass::Backscatter:
+        backscatter_.add(packet_, c);
+        break;
+    default:
+        break;
+    }
+}
+
+void DarknetAnalyzer::tick(Timestamp now) {
+    if (totals_.packets == 0) {
+        return; // nothing seen yet: no interval has started
+    }
+    if (now > now_) {
+        now_ = now;
+    }
+    if (now_ >= next_housekeeping_) {
+        housekeeping(now_);
+    }
+}
+
+void DarknetAnalyzer::housekeeping(Timestamp now) {
+    scans_.expire(now);
+    backscatter_.expire(now);
+    port_stats_.advance(now);
+    if (now - interval_start_ >= options_.stats_interval) {
+        emitStats(now);
+    }
+    next_housekeeping_ = now + std::min(kHousekeepingInterval, options_.stats_interval);
+}
+
+uint64_t DarknetAnalyzer::evictedState() const {
+    return scans_.evicted() + backscatter_.evicted() + port_stats_.evicted();
+}
+
+const DarknetTotals& DarknetAnalyzer::totals() {
+    totals_.decode = decode_done_;
+    if (decoder_) {
+        addCounters(totals_.decode, decoder_->counters());
+    }
+    totals_.dropped_kernel = kernel_drops_done_ + (source_ != nullptr ? source_->stats().dropped_kernel : 0);
+    totals_.scans = scans_.emitted();
+    totals_.attacks = backscatter_.attacks();
+    totals_.port_stats_rows = port_stats_.rowsEmitted();
+    totals_.evicted_state = evictedState();
+    totals_.last_ts = now_;
+    return totals_;
+}
+
+void DarknetAnalyzer::emitStats(Timestamp now) {
+    const DarknetTotals before = at_interval_start_;
+    const DarknetTotals& t = totals();
+
+    Event event;
+    event.type = "capture.stats";
+    event.ts = now;
+    event.sensor = options_.sensor;
+    auto& f = event.fields;
+    f["interval"] = static_cast<double>(now - interval_start_) / static_cast<double>(kMicrosPerSecond);
+    f["start"] = formatRfc3339(interval_start_);
+    f["source"] = source_ != nullptr ? source_->name() : "";
+    f["received"] = t.packets - before.packets;
+    f["dropped_kernel"] = t.dropped_kernel - before.dropped_kernel;
+    f["dropped_decode"] = t.decode.errors() - before.decode.errors();
+    f["evicted_state"] = t.evicted_state - before.evicted_state;
+    auto classes = nlohmann::ordered_json::object();
+    for (size_t i = 0; i < kPacketClassCount; ++i) {
+        classes[std::string(packetClassName(static_cast<PacketClass>(i)))] = t.by_class[i] - before.by_class[i];
+    }
+    f["classes"] = std::move(classes);
+    auto anomalies = nlohmann::ordered_json::object();
+    for (size_t i = 1; i < capture::kDecodeAnomalyCount; ++i) {
+        const uint64_t n = t.decode.by_reason[i] - before.decode.by_reason[i];
+        if (n != 0) {
+            anomalies[std::string(capture::anomalyName(static_cast<capture::DecodeAnomaly>(i)))] = n;
+        }
+    }
+    f["decode_anomalies"] = std::move(anomalies);
+    f["open_scans"] = scans_.openRecords();
+    f["open_victims"] = backscatter_.openVictims();
+    f["state_bytes"] = scans_.bytes() + backscatter_.bytes() + port_stats_.bytes();
+    sink_.publish(event);
+
+    at_interval_start_ = t;
+    interval_start_ = now;
+}
+
+void DarknetAnalyzer::finish() {
+    scans_.closeAll();
+    backscatter_.closeAll();
+    port_stats_.flush();
+    if (totals_.packets != 0) {
+        emitStats(now_);
+    }
+}
+
+} // namespace kansoku::darknet

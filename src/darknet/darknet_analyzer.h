@@ -1,0 +1,92 @@
+#pragma once
+
+/// The darknet pipeline for one sensor: decode -> classify -> scan, backscatter and port
+/// trackers -> events. Per-packet work stays in memory; only events leave (ARCHITECTURE.md).
+/// Time is packet time, so offline captures and live capture behave the same.
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "capture/packet_decoder.h"
+#include "capture/packet_source.h"
+#include "common/config.h"
+#include "common/event_sink.h"
+#include "common/prefix.h"
+#include "darknet/backscatter_tracker.h"
+#include "darknet/packet_classifier.h"
+#include "darknet/port_stats_tracker.h"
+#include "darknet/scan_tracker.h"
+
+namespace kansoku::darknet {
+
+struct DarknetAnalyzerOptions {
+    std::string sensor = "local";
+    PrefixSet darknet;
+    ScanTrackerOptions scan;
+    BackscatterTrackerOptions backscatter;
+    PortStatsTrackerOptions port_stats;
+    Timestamp stats_interval = 60 * kMicrosPerSecond;
+
+    /// From the [darknet] config section; `prefixes` overrides the configured prefixes when non-empty.
+    static Result<DarknetAnalyzerOptions> fromConfig(const Config& config, const std::vector<std::string>& prefixes);
+};
+
+/// Totals over the whole run, for the summary line and tests.
+struct DarknetTotals {
+    uint64_t packets = 0;
+    uint64_t bytes = 0;
+    std::array<uint64_t, kPacketClassCount> by_class{};
+    capture::DecodeCounters decode;
+    uint64_t scans = 0;
+    uint64_t attacks = 0;
+    uint64_t port_stats_rows = 0;
+    uint64_t evicted_state = 0;
+    uint64_t dropped_kernel = 0;
+    Timestamp first_ts = 0;
+    Timestamp last_ts = 0;
+};
+
+class DarknetAnalyzer final : public capture::PacketHandler {
+public:
+    DarknetAnalyzer(DarknetAnalyzerOptions options, EventSink& sink);
+
+    /// Starts reading a source (a new file or an interface); trackers carry on across sources.
+    void beginSource(capture::PacketSource& source);
+    void onPacket(const capture::RawPacket& packet) override;
+    /// Lets time pass without packets (live capture): expires idle records, emits due stats.
+    void tick(Timestamp now);
+    /// Closes every open record and emits the final capture.stats (end of input or shutdown).
+    void finish();
+
+    const DarknetTotals& totals();
+    const DarknetAnalyzerOptions& options() const { return options_; }
+
+private:
+    void housekeeping(Timestamp now);
+    void emitStats(Timestamp now);
+    uint64_t evictedState() const;
+
+    DarknetAnalyzerOptions options_;
+    EventSink& sink_;
+    PacketClassifier classifier_;
+    ScanTracker scans_;
+    BackscatterTracker backscatter_;
+    PortStatsTracker port_stats_;
+    std::optional<capture::PacketDecoder> decoder_;
+    capture::PacketSource* source_ = nullptr;
+    capture::DecodedPacket packet_;
+
+    DarknetTotals totals_;
+    capture::DecodeCounters decode_done_; ///< counters of decoders of earlier sources
+    uint64_t kernel_drops_done_ = 0;      ///< kernel drops of earlier sources
+
+    Timestamp now_ = 0; ///< latest packet time seen
+    Timestamp next_housekeeping_ = 0;
+    Timestamp interval_start_ = 0;
+    DarknetTotals at_interval_start_;
+};
+
+} // namespace kansoku::darknet

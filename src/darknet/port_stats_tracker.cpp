@@ -1,0 +1,82 @@
+#include "darknet/port_stats_tracker.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "darknet/event_fields.h"
+
+namespace kansoku::darknet {
+
+PortStatsTracker::PortStatsTracker(PortStatsTrackerOptions options, EventSink& sink)
+    : options_(std::move(options)), sink_(sink) {}
+
+void PortStatsTracker::add(const capture::DecodedPacket& p) {
+    const Timestamp minute = p.ts - p.ts % kMicrosPerMinute;
+    if (minute > minute_) {
+        if (minute_ >= 0) {
+            emit(false);
+        }
+        minute_ = minute;
+    } else if (minute < minute_) {
+        ++late_packets_; // out-of-order packet: counted in the current minute
+    }
+    PortMinute& row = ports_[key(p.protocol, p.dst_port)];
+    ++row.packets;
+    const size_t before = row.sources.heapBytes();
+    row.sources.insert(addressKey(p.src), kExactSources);
+    heap_bytes_ += row.sources.heapBytes() - before;
+    if (bytes() > options_.max_bytes) {
+        // Over budget inside one minute: emit what we have as partial rows and start afresh.
+        evicted_ += ports_.size();
+        emit(true);
+    }
+}
+
+void PortStatsTracker::advance(Timestamp now) {
+    if (minute_ >= 0 && now >= minute_ + kMicrosPerMinute) {
+        emit(false);
+        minute_ = -1;
+    }
+}
+
+void PortStatsTracker::flush() {
+    if (minute_ >= 0) {
+        emit(false);
+        minute_ = -1;
+    }
+}
+
+size_t PortStatsTracker::bytes() const {
+    return ports_.size() * (sizeof(uint32_t) + sizeof(PortMinute) + 1) * 2 + heap_bytes_;
+}
+
+void PortStatsTracker::emit(bool partial) {
+    std::vector<std::pair<uint32_t, const PortMinute*>> rows;
+    rows.reserve(ports_.size());
+    for (const auto& [k, row] : ports_) {
+        rows.emplace_back(k, &row);
+    }
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    const std::string minute = formatRfc3339(minute_);
+    for (const auto& [k, row] : rows) {
+        Event event;
+        event.type = "darknet.port_stats";
+        event.ts = minute_;
+        event.sensor = options_.sensor;
+        auto& f = event.fields;
+        f["proto"] = protocolName(static_cast<uint8_t>(k >> 16));
+        f["port"] = k & 0xffffU;
+        f["minute"] = minute;
+        f["packets"] = row->packets;
+        f["sources"] = row->sources.count();
+        if (partial) {
+            f["partial"] = true;
+        }
+        sink_.publish(event);
+        ++rows_emitted_;
+    }
+    ports_.clear();
+    heap_bytes_ = 0;
+}
+
+} // namespace kansoku::darknet

@@ -1,0 +1,59 @@
+#pragma once
+
+/// Per-minute port statistics (`darknet.port_stats`): for each protocol/port probed in a minute,
+/// the packets and distinct sources. The series of these is what outbreak detection watches
+/// (a port whose distinct sources jump is a new campaign).
+
+#include <cstdint>
+#include <string>
+
+#include <absl/container/flat_hash_map.h>
+
+#include "capture/decoded_packet.h"
+#include "common/event_sink.h"
+#include "darknet/distinct_counter.h"
+
+namespace kansoku::darknet {
+
+struct PortStatsTrackerOptions {
+    std::string sensor = "local";
+    size_t max_bytes = 128U << 20;
+};
+
+class PortStatsTracker {
+public:
+    PortStatsTracker(PortStatsTrackerOptions options, EventSink& sink);
+
+    /// Accounts one probe to `p.dst_port` from `p.src` (TCP SYN or UDP).
+    void add(const capture::DecodedPacket& p);
+    /// Emits the current minute's rows if `now` is past it.
+    void advance(Timestamp now);
+    /// Emits the current minute's rows (end of input).
+    void flush();
+
+    size_t bytes() const;
+    uint64_t evicted() const { return evicted_; }
+    uint64_t latePackets() const { return late_packets_; }
+    uint64_t rowsEmitted() const { return rows_emitted_; }
+
+private:
+    struct PortMinute {
+        uint64_t packets = 0;
+        DistinctCounter sources;
+    };
+    static uint32_t key(uint8_t protocol, uint16_t port) { return (uint32_t{protocol} << 16) | port; }
+    void emit(bool partial);
+
+    static constexpr uint32_t kExactSources = 1024;
+
+    PortStatsTrackerOptions options_;
+    EventSink& sink_;
+    absl::flat_hash_map<uint32_t, PortMinute> ports_;
+    Timestamp minute_ = -1;
+    size_t heap_bytes_ = 0;
+    uint64_t evicted_ = 0;
+    uint64_t late_packets_ = 0;
+    uint64_t rows_emitted_ = 0;
+};
+
+} // namespace kansoku::darknet

@@ -1,0 +1,98 @@
+#include "darknet/scan_tracker.h"
+
+#include "darknet/event_fields.h"
+
+namespace kansoku::darknet {
+
+const char* scanKindName(ScanKind kind) {
+    switch (kind) {
+    case ScanKind::Horizontal:
+        return "horizontal";
+    case ScanKind::Vertical:
+        return "vertical";
+    case ScanKind::Block:
+        return "block";
+    }
+    return "invalid";
+}
+
+ScanTracker::ScanTracker(ScanTrackerOptions options, EventSink& sink)
+    : options_(std::move(options)), sink_(sink), table_(options_.max_bytes) {}
+
+void ScanTracker::add(const capture::DecodedPacket& p) {
+    bool inserted = false;
+    ScanRecord& r = table_.findOrInsert(ScanKey{p.src, p.protocol}, inserted);
+    if (inserted) {
+        r.first_seen = p.ts;
+        r.ttl_first = p.ttl;
+    }
+    r.last_seen = std::max(r.last_seen, p.ts);
+    ++r.packets;
+    r.ttl_min = std::min(r.ttl_min, p.ttl);
+    r.ttl_max = std::max(r.ttl_max, p.ttl);
+
+    const size_t heap_before = r.heapBytes();
+    r.destinations.insert(addressKey(p.dst));
+    if (p.protocol == capture::ip_proto::kTcp || p.protocol == capture::ip_proto::kUdp) {
+        r.ports.insert(p.dst_port);
+        r.top_ports.add(p.dst_port);
+    }
+    const size_t heap_after = r.heapBytes();
+    if (heap_after != heap_before) {
+        table_.addHeapBytes(static_cast<ptrdiff_t>(heap_after) - static_cast<ptrdiff_t>(heap_before));
+    }
+    if (inserted && table_.overBudget()) {
+        table_.evictIfOverBudget(
+            [this](const ScanKey& k, ScanRecord&& rec, CloseReason why) { close(k, std::move(rec), why); });
+    }
+}
+
+void ScanTracker::expire(Timestamp now) {
+    table_.expire(now, options_.idle_timeout,
+                  [this](const ScanKey& k, ScanRecord&& rec, CloseReason why) { close(k, std::move(rec), why); });
+}
+
+void ScanTracker::closeAll() {
+    table_.drain([this](const ScanKey& k, ScanRecord&& rec, CloseReason why) { close(k, std::move(rec), why); });
+}
+
+ScanKind ScanTracker::classify(const ScanRecord& r) const {
+    const bool many_ports = r.ports.count() >= options_.many_ports;
+    const bool many_hosts = r.destinations.count() >= options_.many_hosts;
+    if (many_ports && many_hosts) {
+        return ScanKind::Block;
+    }
+    return many_ports ? ScanKind::Vertical : ScanKind::Horizontal;
+}
+
+void ScanTracker::close(const ScanKey& key, ScanRecord&& r, CloseReason reason) {
+    if (r.packets < options_.min_packets) {
+        ++below_min_packets_;
+        return;
+    }
+    Event event;
+    event.type = "darknet.scan";
+    event.ts = r.last_seen;
+    event.sensor = options_.sensor;
+    auto& f = event.fields;
+    f["src"] = key.src.toString();
+    f["proto"] = protocolName(key.protocol);
+    f["first_seen"] = formatRfc3339(r.first_seen);
+    f["last_seen"] = formatRfc3339(r.last_seen);
+    f["packets"] = r.packets;
+    f["dst_count"] = r.destinations.count();
+    f["dst_count_exact"] = r.destinations.isExact();
+    f["port_count"] = r.ports.count();
+    f["dst_ports"] = portCountsJson(r.top_ports.top(options_.top_ports));
+    f["scan_kind"] = scanKindName(classify(r));
+    f["tool"] = "unknown";
+    f["spoofed"] = false;
+    f["ttl"] = r.ttl_first;
+    f["ttl_min"] = r.ttl_min;
+    f["ttl_max"] = r.ttl_max;
+    f["closed"] = closeReasonName(reason);
+    sink_.publish(event);
+    ++emitted_;
+}
+
+} // namespace kansoku::darknet

@@ -1,0 +1,285 @@
+#include "store/sqlite_store.h"
+
+#include <filesystem>
+#include <system_error>
+#include <variant>
+
+#include <sqlite3.h>
+
+#include "store/event_row.h"
+#include "store/migration.h"
+
+namespace kansoku::store {
+namespace {
+
+/// How long a statement waits for another connection's lock before failing with "database is locked".
+constexpr int kBusyTimeoutMs = 5000;
+
+std::string_view columnText(sqlite3_stmt* statement, int column) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
+    if (text == nullptr) {
+        return {};
+    }
+    return {text, static_cast<size_t>(sqlite3_column_bytes(statement, column))};
+}
+
+/// Binds without copying: `text` must outlive the statement's next step.
+int bindText(sqlite3_stmt* statement, int index, std::string_view text) {
+    return sqlite3_bind_text64(statement, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+}
+
+bool bindRow(sqlite3_stmt* statement, const EventRow& row) {
+    const int subject = row.subject ? bindText(statement, 4, *row.subject) : sqlite3_bind_null(statement, 4);
+    return bindText(statement, 1, row.type) == SQLITE_OK && sqlite3_bind_int64(statement, 2, row.ts) == SQLITE_OK &&
+           bindText(statement, 3, row.sensor) == SQLITE_OK && subject == SQLITE_OK &&
+           bindText(statement, 5, row.body) == SQLITE_OK;
+}
+
+/// A SELECT over `events` with its WHERE clauses and their parameters kept in step.
+class EventSelect {
+public:
+    explicit EventSelect(const EventQuery& query) {
+        if (!query.type.empty()) {
+            where("type = ?", query.type);
+        }
+        if (query.since) {
+            where("ts >= ?", *query.since);
+        }
+        if (query.until) {
+            where("ts < ?", *query.until);
+        }
+        if (query.sensor) {
+            where("sensor = ?", *query.sensor);
+        }
+        if (query.subject) {
+            where("subject = ?", *query.subject);
+        }
+        sql_ += " ORDER BY ts, id";
+        if (query.limit > 0) {
+            sql_ += " LIMIT ?";
+            params_.emplace_back(query.limit);
+        }
+    }
+
+    const std::string& sql() const { return sql_; }
+
+    bool bind(sqlite3_stmt* statement) const {
+        int index = 0;
+        for (const auto& param : params_) {
+            ++index;
+            const int rc = std::holds_alternative<int64_t>(param)
+                               ? sqlite3_bind_int64(statement, index, std::get<int64_t>(param))
+                               : bindText(statement, index, std::get<std::string>(param));
+            if (rc != SQLITE_OK) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+private:
+    void where(std::string_view clause, std::variant<std::string, int64_t> param) {
+        sql_ += params_.empty() ? " WHERE " : " AND ";
+        sql_ += clause;
+        params_.push_back(std::move(param));
+    }
+
+    std::string sql_ = "SELECT id, type, ts, sensor, body FROM events";
+    std::vector<std::variant<std::string, int64_t>> params_;
+};
+
+} // namespace
+
+void SqliteStore::DatabaseCloser::operator()(sqlite3* db) const {
+    sqlite3_close_v2(db);
+}
+
+void SqliteStore::StatementFinalizer::operator()(sqlite3_stmt* statement) const {
+    sqlite3_finalize(statement);
+}
+
+SqliteStore::SqliteStore(std::string path, Database db) : path_(std::move(path)), db_(std::move(db)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, OpenMode mode) {
+    std::error_code ec;
+    if (mode == OpenMode::ReadOnly && !std::filesystem::exists(path, ec)) {
+        return fail("database {}: does not exist", path);
+    }
+    const int flags = mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    Database db(raw);
+    if (rc != SQLITE_OK) {
+        return fail("database {}: {}", path, db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc));
+    }
+    std::unique_ptr<SqliteStore> store(new SqliteStore(path, std::move(db)));
+    KANSOKU_TRY(store->configure(mode));
+    return store;
+}
+
+Result<void> SqliteStore::configure(OpenMode mode) {
+    sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
+    KANSOKU_TRY(exec("PRAGMA foreign_keys = ON", {}));
+    if (mode == OpenMode::ReadOnly) {
+        return checkVersion(mode);
+    }
+    // SQLite silently falls back to read-only when the file exists but is not writable.
+    if (sqlite3_db_readonly(db_.get(), "main") == 1) {
+        return fail("database {}: file is not writable", path_);
+    }
+    KANSOKU_TRY(useWal());
+    KANSOKU_TRY(exec("PRAGMA synchronous = NORMAL", {}));
+    KANSOKU_TRY(checkVersion(mode));
+    KANSOKU_TRY(migrate());
+    auto insert = prepare("INSERT INTO events (type, ts, sensor, subject, body) VALUES (?, ?, ?, ?, ?)");
+    if (!insert) {
+        return fail(insert.error());
+    }
+    insert_ = std::move(*insert);
+    return {};
+}
+
+Result<void> SqliteStore::useWal() {
+    auto statement = prepare("PRAGMA journal_mode = WAL");
+    if (!statement) {
+        return fail(statement.error());
+    }
+    if (sqlite3_step(statement->get()) != SQLITE_ROW) {
+        return fail(error({}));
+    }
+    const std::string_view journal_mode = columnText(statement->get(), 0);
+    if (journal_mode != "wal" && journal_mode != "memory") {
+        return fail("database {}: cannot use WAL journal mode (still {})", path_, journal_mode);
+    }
+    return {};
+}
+
+Result<void> SqliteStore::checkVersion(OpenMode mode) {
+    const auto version = schemaVersion();
+    if (!version) {
+        return fail(version.error());
+    }
+    const int latest = latestSchemaVersion();
+    if (*version > latest) {
+        return fail("database {}: schema version {} is newer than this kansoku supports ({})", path_, *version, latest);
+    }
+    if (mode == OpenMode::ReadOnly && *version == 0) {
+        return fail("database {}: has no kansoku schema", path_);
+    }
+    if (mode == OpenMode::ReadOnly && *version < latest) {
+        return fail("database {}: schema version {} is older than this kansoku expects ({}); a writing command "
+                    "such as `kansoku run` migrates it",
+                    path_, *version, latest);
+    }
+    return {};
+}
+
+Result<void> SqliteStore::begin() {
+    return exec("BEGIN IMMEDIATE", "begin");
+}
+
+Result<void> SqliteStore::append(const Event& event) {
+    if (!insert_) {
+        return fail("database {}: opened read-only", path_);
+    }
+    if (sqlite3_get_autocommit(db_.get()) != 0) {
+        return fail("database {}: append outside a transaction", path_);
+    }
+    const EventRow row = toEventRow(event);
+    sqlite3_stmt* insert = insert_.get();
+    auto result = bindRow(insert, row) ? stepDone(insert, "append") : fail(error("append"));
+    sqlite3_reset(insert);
+    sqlite3_clear_bindings(insert);
+    return result;
+}
+
+Result<void> SqliteStore::commit() {
+    return exec("COMMIT", "commit");
+}
+
+void SqliteStore::rollback() {
+    if (sqlite3_get_autocommit(db_.get()) == 0) {
+        sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+}
+
+Result<std::vector<Event>> SqliteStore::query(const EventQuery& query) {
+    const EventSelect select(query);
+    auto statement = prepare(select.sql());
+    if (!statement) {
+        return fail(statement.error());
+    }
+    sqlite3_stmt* s = statement->get();
+    if (!select.bind(s)) {
+        return fail(error("query"));
+    }
+    std::vector<Event> events;
+    int rc = SQLITE_OK;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        auto event = eventFromRow(std::string(columnText(s, 1)), sqlite3_column_int64(s, 2),
+                                  std::string(columnText(s, 3)), columnText(s, 4));
+        if (!event) {
+            return fail("database {}: event {}: {}", path_, sqlite3_column_int64(s, 0), event.error().message);
+        }
+        events.push_back(std::move(*event));
+    }
+    if (rc != SQLITE_DONE) {
+        return fail(error("query"));
+    }
+    return events;
+}
+
+Result<int> SqliteStore::schemaVersion() {
+    auto exists = prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+    if (!exists) {
+        return fail(exists.error());
+    }
+    const int rc = sqlite3_step(exists->get());
+    if (rc == SQLITE_DONE) {
+        return 0;
+    }
+    if (rc != SQLITE_ROW) {
+        return fail(error({}));
+    }
+    auto max = prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (!max) {
+        return fail(max.error());
+    }
+    if (sqlite3_step(max->get()) != SQLITE_ROW) {
+        return fail(error({}));
+    }
+    return sqlite3_column_int(max->get(), 0);
+}
+
+Result<void> SqliteStore::exec(const char* sql, std::string_view context) {
+    if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+        return fail(error(context));
+    }
+    return {};
+}
+
+Result<SqliteStore::Statement> SqliteStore::prepare(std::string_view sql) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK) {
+        return fail(error({}));
+    }
+    return Statement(raw);
+}
+
+Result<void> SqliteStore::stepDone(sqlite3_stmt* statement, std::string_view context) {
+    if (sqlite3_step(statement) != SQLITE_DONE) {
+        return fail(error(context));
+    }
+    return {};
+}
+
+Error SqliteStore::error(std::string_view context) const {
+    if (context.empty()) {
+        return Error{fmt::format("database {}: {}", path_, sqlite3_errmsg(db_.get()))};
+    }
+    return Error{fmt::format("database {}: {}: {}", path_, context, sqlite3_errmsg(db_.get()))};
+}
+
+} // namespace kansoku::store

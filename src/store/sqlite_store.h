@@ -1,0 +1,75 @@
+#pragma once
+
+/// The embedded store: one SQLite file in WAL mode (var/kansoku.db by default), so the live
+/// writer and `kansoku query` readers do not block each other.
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "store/store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace kansoku::store {
+
+struct Migration;
+
+enum class OpenMode {
+    ReadWriteCreate, ///< create the file if missing and bring its schema up to date
+    ReadOnly,        ///< the file must exist with this binary's schema version
+};
+
+class SqliteStore final : public Store {
+public:
+    /// Opens (and for ReadWriteCreate creates and migrates) the database at `path`. Every failure
+    /// is one line naming the path: a missing or unwritable directory, a file that is not an SQLite
+    /// database, a schema newer than this binary supports.
+    static Result<std::unique_ptr<SqliteStore>> open(const std::string& path, OpenMode mode);
+
+    ~SqliteStore() override;
+    SqliteStore(const SqliteStore&) = delete;
+    SqliteStore& operator=(const SqliteStore&) = delete;
+
+    Result<void> begin() override;
+    Result<void> append(const Event& event) override;
+    Result<void> commit() override;
+    void rollback() override;
+    Result<std::vector<Event>> query(const EventQuery& query) override;
+    Result<int> schemaVersion() override;
+
+    const std::string& path() const { return path_; }
+
+private:
+    struct DatabaseCloser {
+        void operator()(sqlite3* db) const;
+    };
+    struct StatementFinalizer {
+        void operator()(sqlite3_stmt* statement) const;
+    };
+    using Database = std::unique_ptr<sqlite3, DatabaseCloser>;
+    using Statement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
+
+    SqliteStore(std::string path, Database db);
+
+    Result<void> configure(OpenMode mode);
+    Result<void> useWal();
+    Result<void> checkVersion(OpenMode mode);
+    // Schema migrations (sqlite_store_migrate.cpp).
+    Result<void> migrate();
+    Result<void> applyMigration(const Migration& migration);
+    Result<void> applyMigrationInTransaction(const Migration& migration);
+
+    Result<void> exec(const char* sql, std::string_view context);
+    Result<Statement> prepare(std::string_view sql);
+    Result<void> stepDone(sqlite3_stmt* statement, std::string_view context);
+    /// "database <path>: <context>: <SQLite's message>" (no context: "database <path>: <message>").
+    Error error(std::string_view context) const;
+
+    std::string path_;
+    Database db_;
+    Statement insert_; ///< prepared once; destroyed before db_
+};
+
+} // namespace kansoku::store
