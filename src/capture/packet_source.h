@@ -4,6 +4,7 @@
 /// handler in batches, so the per-packet cost is one call.
 
 #include <cstdint>
+#include <string>
 
 #include "capture/link_type.h"
 #include "common/result.h"
@@ -23,6 +24,9 @@ class PacketHandler {
 public:
     virtual ~PacketHandler() = default;
     virtual void onPacket(const RawPacket& packet) = 0;
+    /// Called when a dispatch() call has delivered its packets, so a handler that batches work
+    /// can finish it before the caller looks at results or time passes.
+    virtual void onBatchEnd() {}
 };
 
 /// What the capture layer itself counted (kernel drops only exist for live capture).

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "capture/pcap_file_reader.h"
 #include "capture/pcap_source.h"
 #include "cli/command.h"
 #include "cli/config_option.h"
@@ -38,9 +39,9 @@ void runAnalyze(const AnalyzeArgs& args) {
     const Config config = args.config.load();
     auto options = orThrow(DarknetAnalyzerOptions::fromConfig(config, args.prefixes));
     // Open every file first: a bad file fails the run before anything is written.
-    std::vector<std::unique_ptr<capture::PcapSource>> sources;
+    std::vector<std::unique_ptr<capture::PacketSource>> sources;
     for (const auto& file : args.files) {
-        sources.push_back(orThrow(capture::PcapSource::openFile(file)));
+        sources.push_back(orThrow(capture::openCaptureFile(file)));
     }
     auto outputs = orThrow(EventOutputs::open({args.jsonl, args.events_file, args.db, store::StoreSink::Atomic{}}));
 

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "capture/pcap_file_reader.h"
 #include "capture/pcap_source.h"
 #include "cli/command.h"
 #include "cli/config_option.h"
@@ -39,7 +40,7 @@ void makeParentDirectory(const std::string& path) {
 
 /// With no interface configured, the sensor analyses a demo capture generated now (its packets
 /// end at the current minute), so a newcomer sees scans and attacks at once.
-std::unique_ptr<capture::PcapSource> openDemoCapture(const Config& config) {
+std::unique_ptr<capture::PacketSource> openDemoCapture(const Config& config) {
     const std::string path = (std::filesystem::path(config.storage.data_dir) / "demo-darknet.pcap").string();
     darknet::TrafficGeneratorOptions o;
     o.profile = darknet::TrafficProfile::Demo;
@@ -57,7 +58,7 @@ std::unique_ptr<capture::PcapSource> openDemoCapture(const Config& config) {
     o.start = now - now % kMicrosPerMinute - 10 * kMicrosPerMinute;
     orThrow(darknet::generateTraffic(path, o));
     std::fprintf(stderr, "darknet: no interface configured; analysing the demo capture %s\n", path.c_str());
-    return orThrow(capture::PcapSource::openFile(path));
+    return orThrow(capture::openCaptureFile(path));
 }
 
 void runMain(const RunArgs& args) {
@@ -74,7 +75,7 @@ void runMain(const RunArgs& args) {
                                                store::StoreSink::Batched{config.storage.batch_size}}));
 
     const bool live = !config.darknet.interface.empty();
-    std::unique_ptr<capture::PcapSource> source;
+    std::unique_ptr<capture::PacketSource> source;
     if (live) {
         capture::LiveOptions o;
         o.interface = config.darknet.interface;

@@ -51,6 +51,7 @@ public:
     BackscatterTracker(BackscatterTrackerOptions options, EventSink& sink);
 
     void add(const capture::DecodedPacket& p, const Classification& c);
+    void prefetch(const Classification& c) const { table_.prefetch(c.victim); }
     void expire(Timestamp now);
     void closeAll();
 

@@ -5,8 +5,8 @@
 namespace kansoku::darknet {
 namespace {
 
-/// Idle records are swept at most this often (packet time).
-constexpr Timestamp kHousekeepingInterval = 10 * kMicrosPerSecond;
+/// Idle records are swept at least this often (packet time).
+constexpr Timestamp kMaxHousekeepingInterval = 60 * kMicrosPerSecond;
 
 // How the state memory cap is shared between the tables.
 constexpr double kScanShare = 0.60;
@@ -65,9 +65,16 @@ Result<DarknetAnalyzerOptions> DarknetAnalyzerOptions::fromConfig(const Config& 
 
 DarknetAnalyzer::DarknetAnalyzer(DarknetAnalyzerOptions options, EventSink& sink)
     : options_(std::move(options)), sink_(sink), classifier_(options_.darknet), scans_(options_.scan, sink),
-      backscatter_(options_.backscatter, sink), port_stats_(options_.port_stats, sink) {}
+      backscatter_(options_.backscatter, sink), port_stats_(options_.port_stats, sink) {
+    // Idle records are looked for eight times per idle timeout (at least once a second), and
+    // stats are checked at least as often as they are due.
+    const Timestamp idle = std::min(options_.scan.idle_timeout, options_.backscatter.idle_timeout);
+    housekeeping_interval_ = std::clamp<Timestamp>(idle / 8, kMicrosPerSecond, kMaxHousekeepingInterval);
+    housekeeping_interval_ = std::max(kMicrosPerSecond, std::min(housekeeping_interval_, options_.stats_interval));
+}
 
 void DarknetAnalyzer::beginSource(capture::PacketSource& source) {
+    processBatch();
     if (decoder_) {
         addCounters(decode_done_, decoder_->counters());
     }
@@ -79,45 +86,74 @@ void DarknetAnalyzer::beginSource(capture::PacketSource& source) {
 }
 
 void DarknetAnalyzer::onPacket(const capture::RawPacket& raw) {
-    packet_.ts = raw.ts;
-    packet_.wire_length = raw.wire_length;
-    const capture::DecodeAnomaly anomaly = decoder_->decode(raw.data, raw.captured_length, packet_);
-    ++totals_.packets;
-    totals_.bytes += raw.wire_length;
-
-    if (totals_.packets == 1) {
+    if (totals_.packets == 0) {
         totals_.first_ts = raw.ts;
         interval_start_ = raw.ts;
-        next_housekeeping_ = raw.ts + std::min(kHousekeepingInterval, options_.stats_interval);
+        next_housekeeping_ = raw.ts + housekeeping_interval_;
     }
     if (raw.ts > now_) {
-        now_ = raw.ts;
-        if (now_ >= next_housekeeping_) {
+        if (raw.ts >= next_housekeeping_) {
+            processBatch(); // everything before this packet is accounted before time moves on
+            now_ = raw.ts;
             housekeeping(now_);
         }
+        now_ = raw.ts;
     }
-
-    const Classification c =
-        anomaly == capture::DecodeAnomaly::NotIp ? Classification{PacketClass::NotIp} : classifier_.classify(packet_);
-    ++totals_.by_class[static_cast<size_t>(c.packet_class)];
-    switch (c.packet_class) {
-    case PacketClass::TcpSynProbe:
-    case PacketClass::UdpProbe:
-        scans_.add(packet_);
-        port_stats_.add(packet_);
-        break;
-    case PacketClass::IcmpEcho:
-        scans_.add(packet_);
-        break;
-    case PacketClass::Backscatter:
-        backscatter_.add(packet_, c);
-        break;
-    default:
-        break;
+    ++totals_.packets;
+    totals_.bytes += raw.wire_length;
+    capture::DecodedPacket& p = batch_[batch_size_];
+    p.ts = raw.ts;
+    p.wire_length = raw.wire_length;
+    anomalies_[batch_size_] = decoder_->decode(raw.data, raw.captured_length, p);
+    if (++batch_size_ == kBatch) {
+        processBatch();
     }
 }
 
+void DarknetAnalyzer::processBatch() {
+    std::array<Classification, kBatch> classes;
+    for (size_t i = 0; i < batch_size_; ++i) {
+        const capture::DecodedPacket& p = batch_[i];
+        classes[i] = anomalies_[i] == capture::DecodeAnomaly::NotIp ? Classification{PacketClass::NotIp}
+                                                                    : classifier_.classify(p);
+        switch (classes[i].packet_class) {
+        case PacketClass::TcpSynProbe:
+        case PacketClass::UdpProbe:
+        case PacketClass::IcmpEcho:
+            scans_.prefetch(p);
+            break;
+        case PacketClass::Backscatter:
+            backscatter_.prefetch(classes[i]);
+            break;
+        default:
+            break;
+        }
+    }
+    for (size_t i = 0; i < batch_size_; ++i) {
+        const capture::DecodedPacket& p = batch_[i];
+        const Classification& c = classes[i];
+        ++totals_.by_class[static_cast<size_t>(c.packet_class)];
+        switch (c.packet_class) {
+        case PacketClass::TcpSynProbe:
+        case PacketClass::UdpProbe:
+            scans_.add(p);
+            port_stats_.add(p);
+            break;
+        case PacketClass::IcmpEcho:
+            scans_.add(p);
+            break;
+        case PacketClass::Backscatter:
+            backscatter_.add(p, c);
+            break;
+        default:
+            break;
+        }
+    }
+    batch_size_ = 0;
+}
+
 void DarknetAnalyzer::tick(Timestamp now) {
+    processBatch();
     if (totals_.packets == 0) {
         return; // nothing seen yet: no interval has started
     }
@@ -136,7 +172,7 @@ void DarknetAnalyzer::housekeeping(Timestamp now) {
     if (now - interval_start_ >= options_.stats_interval) {
         emitStats(now);
     }
-    next_housekeeping_ = now + std::min(kHousekeepingInterval, options_.stats_interval);
+    next_housekeeping_ = now + housekeeping_interval_;
 }
 
 uint64_t DarknetAnalyzer::evictedState() const {
@@ -144,6 +180,7 @@ uint64_t DarknetAnalyzer::evictedState() const {
 }
 
 const DarknetTotals& DarknetAnalyzer::totals() {
+    processBatch();
     totals_.decode = decode_done_;
     if (decoder_) {
         addCounters(totals_.decode, decoder_->counters());
@@ -196,6 +233,7 @@ void DarknetAnalyzer::emitStats(Timestamp now) {
 }
 
 void DarknetAnalyzer::finish() {
+    processBatch();
     scans_.closeAll();
     backscatter_.closeAll();
     port_stats_.flush();

@@ -56,6 +56,7 @@ public:
     /// Starts reading a source (a new file or an interface); trackers carry on across sources.
     void beginSource(capture::PacketSource& source);
     void onPacket(const capture::RawPacket& packet) override;
+    void onBatchEnd() override { processBatch(); }
     /// Lets time pass without packets (live capture): expires idle records, emits due stats.
     void tick(Timestamp now);
     /// Closes every open record and emits the final capture.stats (end of input or shutdown).
@@ -65,6 +66,9 @@ public:
     const DarknetAnalyzerOptions& options() const { return options_; }
 
 private:
+    /// Classifies the decoded batch, prefetches the records it will touch, then updates them:
+    /// the tables are larger than the caches, so this hides most of their latency.
+    void processBatch();
     void housekeeping(Timestamp now);
     void emitStats(Timestamp now);
     uint64_t evictedState() const;
@@ -77,7 +81,11 @@ private:
     PortStatsTracker port_stats_;
     std::optional<capture::PacketDecoder> decoder_;
     capture::PacketSource* source_ = nullptr;
-    capture::DecodedPacket packet_;
+    static constexpr size_t kBatch = 32;
+    std::array<capture::DecodedPacket, kBatch> batch_;
+    std::array<capture::DecodeAnomaly, kBatch> anomalies_{};
+    size_t batch_size_ = 0;
+    Timestamp housekeeping_interval_ = 0;
 
     DarknetTotals totals_;
     capture::DecodeCounters decode_done_; ///< counters of decoders of earlier sources

@@ -48,6 +48,9 @@ public:
         return it->second;
     }
 
+    /// Starts loading the slot for `key` into cache (the analyzer prefetches a batch ahead).
+    void prefetch(const Key& key) const { records_.prefetch(key); }
+
     /// Records a change in a record's heap use (after inserting into its sets).
     void addHeapBytes(ptrdiff_t delta) {
         heap_bytes_ = static_cast<size_t>(static_cast<ptrdiff_t>(heap_bytes_) + delta);

@@ -63,6 +63,7 @@ public:
 
     /// Accounts one probe (TCP SYN, UDP or ICMP echo) from `p.src`.
     void add(const capture::DecodedPacket& p);
+    void prefetch(const capture::DecodedPacket& p) const { table_.prefetch(ScanKey{p.src, p.protocol}); }
     /// Closes records idle for longer than the idle timeout, relative to packet time `now`.
     void expire(Timestamp now);
     /// Closes all records (end of input).
