@@ -107,6 +107,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
     if (mode == OpenMode::ReadOnly && !std::filesystem::exists(path, ec)) {
         return fail("database {}: does not exist", path);
     }
+    if (std::filesystem::is_directory(path, ec)) {
+        return fail("database {}: is a directory", path);
+    }
     const int flags = mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);

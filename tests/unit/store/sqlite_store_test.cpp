@@ -147,6 +147,15 @@ TEST(SqliteStore, ReadOnlyRejectsAMissingFileWithoutCreatingIt) {
     EXPECT_FALSE(std::filesystem::exists(path));
 }
 
+TEST(SqliteStore, RejectsADirectory) {
+    TempDir dir;
+    for (const auto mode : {OpenMode::ReadWriteCreate, OpenMode::ReadOnly}) {
+        const auto store = SqliteStore::open(dir.path().string(), mode);
+        ASSERT_FALSE(store);
+        EXPECT_EQ(store.error().message, "database " + dir.path().string() + ": is a directory");
+    }
+}
+
 TEST(SqliteStore, FailsAtOpenInAMissingDirectory) {
     TempDir dir;
     const std::string path = dir.file("no-such-dir/kansoku.db");
