@@ -101,9 +101,17 @@ Result<void> PcapFileReader::readHeader() {
         const uint32_t v = load32le(h + offset);
         return swapped_ ? __builtin_bswap32(v) : v;
     };
-    const uint32_t version = field(4);
-    if ((version & 0xffffU) != 2) {
-        return fail("{}: unsupported pcap version {}.{}", name_, version & 0xffffU, version >> 16);
+    // Major and minor version are two 16-bit fields in the file's byte order (not one 32-bit field).
+    uint16_t major = 0;
+    uint16_t minor = 0;
+    std::memcpy(&major, h + 4, 2);
+    std::memcpy(&minor, h + 6, 2);
+    if (swapped_) {
+        major = __builtin_bswap16(major);
+        minor = __builtin_bswap16(minor);
+    }
+    if (major != 2) {
+        return fail("{}: unsupported pcap version {}.{}", name_, major, minor);
     }
     snaplen_ = field(16);
     // The link type is the low 16 bits; the upper bits carry FCS information we do not use.
@@ -123,6 +131,11 @@ Result<DispatchStatus> PcapFileReader::dispatch(PacketHandler& handler, int max_
     if (stop_requested_) {
         return DispatchStatus::Stopped;
     }
+    // Whatever happens below (a truncated record included), end the batch already handed over.
+    struct BatchEnd {
+        PacketHandler& handler;
+        ~BatchEnd() { handler.onBatchEnd(); }
+    } batch_end{handler};
     int delivered = 0;
     while (delivered < max_packets) {
         if (end_ - pos_ < kRecordHeader) {
@@ -166,7 +179,6 @@ Result<DispatchStatus> PcapFileReader::dispatch(PacketHandler& handler, int max_
         ++received_;
         ++delivered;
     }
-    handler.onBatchEnd();
     return delivered > 0 ? DispatchStatus::Packets : DispatchStatus::End;
 }
 

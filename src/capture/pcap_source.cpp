@@ -1,10 +1,12 @@
 #include "capture/pcap_source.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <sys/stat.h>
 
 namespace kansoku::capture {
@@ -15,10 +17,18 @@ struct DispatchContext {
     uint64_t* received;
 };
 
+/// Packet time, clamped to 1970..9999: pcapng timestamps are 64-bit, so a corrupt or hostile file
+/// can carry any value, and Timestamp arithmetic downstream must not overflow.
+Timestamp packetTime(const timeval& tv) {
+    constexpr int64_t kMaxSeconds = 253402300799; // 9999-12-31T23:59:59Z
+    const int64_t seconds = std::clamp<int64_t>(tv.tv_sec, 0, kMaxSeconds);
+    const int64_t micros = std::clamp<int64_t>(tv.tv_usec, 0, kMicrosPerSecond - 1);
+    return seconds * kMicrosPerSecond + micros;
+}
+
 void onPcapPacket(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
     auto* ctx = reinterpret_cast<DispatchContext*>(user);
-    const RawPacket packet{bytes, header->caplen, header->len,
-                           Timestamp{header->ts.tv_sec} * kMicrosPerSecond + header->ts.tv_usec};
+    const RawPacket packet{bytes, header->caplen, header->len, packetTime(header->ts)};
     ++*ctx->received;
     ctx->handler->onPacket(packet);
 }
@@ -115,6 +125,12 @@ Result<std::unique_ptr<PcapSource>> PcapSource::openLive(const LiveOptions& opti
     }
     KANSOKU_TRY(source->setLinkType());
     KANSOKU_TRY(source->setFilter(options.bpf));
+    // TPACKET_V3 never retires an empty block, so a blocking pcap_dispatch() would wait forever on a
+    // quiet interface (no --duration end, no capture.stats). Read non-blocking; dispatch() waits in poll().
+    if (pcap_setnonblock(handle, 1, error) != 0) {
+        return fail("{}: {}", name, error);
+    }
+    source->poll_timeout_ms_ = options.read_timeout_ms;
     return source;
 }
 
@@ -124,6 +140,7 @@ Result<DispatchStatus> PcapSource::dispatch(PacketHandler& handler, int max_pack
     }
     DispatchContext ctx{&handler, &received_};
     const int n = pcap_dispatch(handle_.get(), max_packets, onPcapPacket, reinterpret_cast<u_char*>(&ctx));
+    handler.onBatchEnd();
     if (n > 0) {
         return DispatchStatus::Packets;
     }
@@ -133,7 +150,15 @@ Result<DispatchStatus> PcapSource::dispatch(PacketHandler& handler, int max_pack
     if (n < 0) {
         return fail("{}: {}", name_, pcap_geterr(handle_.get()));
     }
-    return live_ ? DispatchStatus::Idle : DispatchStatus::End;
+    if (!live_) {
+        return DispatchStatus::End;
+    }
+    // Nothing ready: wait for a retired block or the timeout (a signal such as SIGINT ends it early).
+    pollfd ready{pcap_get_selectable_fd(handle_.get()), POLLIN, 0};
+    if (ready.fd >= 0) {
+        poll(&ready, 1, poll_timeout_ms_);
+    }
+    return DispatchStatus::Idle;
 }
 
 SourceStats PcapSource::stats() {

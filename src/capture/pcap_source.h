@@ -56,6 +56,7 @@ private:
     LinkType link_type_ = LinkType::Ethernet;
     uint64_t received_ = 0;
     uint64_t bytes_total_ = 0;
+    int poll_timeout_ms_ = 0; ///< live: how long dispatch() waits for packets before it returns Idle
     std::atomic<bool> stop_requested_{false};
 };
 

@@ -110,7 +110,7 @@ Result<void> readScan(const toml::table* table, std::string_view origin, ScanCon
     KANSOKU_TRY(r.readInt("min_packets", scan.min_packets, 1, 1'000'000'000));
     KANSOKU_TRY(r.readInt("many_ports", scan.many_ports, 2, 65536));
     KANSOKU_TRY(r.readInt("many_hosts", scan.many_hosts, 2, 1LL << 32));
-    KANSOKU_TRY(r.readInt("top_ports", scan.top_ports, 1, 64));
+    KANSOKU_TRY(r.readInt("top_ports", scan.top_ports, 1, 8));
     return r.checkNoUnknownKeys();
 }
 

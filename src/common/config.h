@@ -17,7 +17,7 @@ struct ScanConfig {
     int64_t min_packets = 1;
     int64_t many_ports = 5;
     int64_t many_hosts = 5;
-    int64_t top_ports = 10;
+    int64_t top_ports = 8;
 };
 
 struct BackscatterConfig {

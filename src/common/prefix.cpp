@@ -63,7 +63,8 @@ void PrefixSet::add(const Prefix& prefix) {
     if (prefix.isV4()) {
         const int len = prefix.length();
         const uint32_t mask = len == 0 ? 0 : ~uint32_t{0} << (32 - len);
-        v4_.push_back({prefix.network().v4() & mask, mask});
+        const auto base = static_cast<uint32_t>(static_cast<uint64_t>(v4Size() - prefix.size()));
+        v4_.push_back({prefix.network().v4() & mask, mask, base});
     } else {
         v6_.push_back(prefix);
     }

@@ -41,10 +41,17 @@ class PrefixSet {
 public:
     void add(const Prefix& prefix);
     bool contains(const IpAddress& address) const {
+        uint32_t index = 0;
+        return lookup(address, index);
+    }
+    /// Whether `address` is covered; for IPv4, `index` is its position in the set's address space
+    /// (0 .. v4Size()-1, prefixes in the order added), so per-darknet bitmaps can use it.
+    bool lookup(const IpAddress& address, uint32_t& index) const {
         if (address.isV4()) {
             const uint32_t a = address.v4();
             for (const auto& p : v4_) {
                 if ((a & p.mask) == p.network) {
+                    index = p.base + (a & ~p.mask);
                     return true;
                 }
             }
@@ -52,6 +59,7 @@ public:
         }
         for (const auto& p : v6_) {
             if (p.contains(address)) {
+                index = 0;
                 return true;
             }
         }
@@ -68,6 +76,7 @@ private:
     struct V4 {
         uint32_t network;
         uint32_t mask;
+        uint32_t base; ///< index of the prefix's first address in the set (wraps past 2^32)
     };
     std::vector<Prefix> prefixes_;
     std::vector<V4> v4_;

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <chrono>
 #include <ctime>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -19,6 +20,40 @@ int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
     return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+struct CivilDate {
+    int64_t year;
+    unsigned month;
+    unsigned day;
+};
+
+// The inverse, from the same source.
+CivilDate civilFromDays(int64_t z) {
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const auto doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0), m, d};
+}
+
+unsigned daysInMonth(int64_t year, unsigned month) {
+    static constexpr unsigned kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+/// Writes `value` as exactly `width` decimal digits.
+char* putDigits(char* out, int64_t value, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+        out[i] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
+    return out + width;
+}
+
 bool readInt(std::string_view text, size_t pos, size_t len, int& out) {
     if (pos + len > text.size()) {
         return false;
@@ -31,17 +66,39 @@ bool readInt(std::string_view text, size_t pos, size_t len, int& out) {
 } // namespace
 
 std::string formatRfc3339(Timestamp ts) {
+    // Hand-rolled: events carry several timestamps each, and fmt + gmtime_r cost ~5k instructions.
     int64_t seconds = ts / kMicrosPerSecond;
     int64_t micros = ts % kMicrosPerSecond;
     if (micros < 0) {
         micros += kMicrosPerSecond;
         --seconds;
     }
-    const auto t = static_cast<time_t>(seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                       tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
+    int64_t days = seconds / 86400;
+    int64_t second_of_day = seconds % 86400;
+    if (second_of_day < 0) {
+        second_of_day += 86400;
+        --days;
+    }
+    const CivilDate date = civilFromDays(days);
+    if (date.year < 0 || date.year > 9999) {
+        return fmt::format("{}us", ts); // outside RFC 3339's range; never produced by clamped packet times
+    }
+    char buffer[27];
+    char* p = putDigits(buffer, date.year, 4);
+    *p++ = '-';
+    p = putDigits(p, date.month, 2);
+    *p++ = '-';
+    p = putDigits(p, date.day, 2);
+    *p++ = 'T';
+    p = putDigits(p, second_of_day / 3600, 2);
+    *p++ = ':';
+    p = putDigits(p, second_of_day / 60 % 60, 2);
+    *p++ = ':';
+    p = putDigits(p, second_of_day % 60, 2);
+    *p++ = '.';
+    p = putDigits(p, micros, 6);
+    *p++ = 'Z';
+    return {buffer, static_cast<size_t>(p - buffer)};
 }
 
 std::optional<Timestamp> parseRfc3339(std::string_view text) {
@@ -49,7 +106,8 @@ std::optional<Timestamp> parseRfc3339(std::string_view text) {
     int month = 0;
     int day = 0;
     if (!readInt(text, 0, 4, year) || text.size() < 10 || text[4] != '-' || !readInt(text, 5, 2, month) ||
-        text[7] != '-' || !readInt(text, 8, 2, day) || month < 1 || month > 12 || day < 1 || day > 31) {
+        text[7] != '-' || !readInt(text, 8, 2, day) || month < 1 || month > 12 || day < 1 ||
+        static_cast<unsigned>(day) > daysInMonth(year, static_cast<unsigned>(month))) {
         return std::nullopt;
     }
     int64_t seconds = daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400;
@@ -133,7 +191,15 @@ std::optional<Timestamp> parseSince(std::string_view text, Timestamp now) {
                 break;
             }
             if (scale != 0) {
-                return now - value * scale * kMicrosPerSecond;
+                constexpr Timestamp kMax = std::numeric_limits<Timestamp>::max();
+                if (value > kMax / (scale * kMicrosPerSecond)) {
+                    return std::nullopt; // longer than a Timestamp can hold
+                }
+                const Timestamp back = value * scale * kMicrosPerSecond;
+                if (now < std::numeric_limits<Timestamp>::min() + back) {
+                    return std::nullopt;
+                }
+                return now - back;
             }
         }
     }

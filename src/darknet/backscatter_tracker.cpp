@@ -8,14 +8,22 @@
 namespace kansoku::darknet {
 
 BackscatterTracker::BackscatterTracker(BackscatterTrackerOptions options, EventSink& sink)
-    : options_(std::move(options)), sink_(sink), table_(options_.max_bytes) {}
+    : options_(std::move(options)), sink_(sink), table_(options_.max_bytes) {
+    if (options_.darknet_v4_size <= 4294967296.0) {
+        v4_addresses_.universe = static_cast<uint64_t>(options_.darknet_v4_size);
+    }
+}
 
-void BackscatterTracker::add(const capture::DecodedPacket& p, const Classification& c) {
+VictimRecord& BackscatterTracker::locate(const capture::DecodedPacket& p, const Classification& c, uint64_t hash) {
     bool inserted = false;
-    VictimRecord& r = table_.findOrInsert(c.victim, inserted);
+    VictimRecord& r = table_.findOrInsert(c.victim, hash, inserted);
     if (inserted) {
         r.first_seen = p.ts;
     }
+    return r;
+}
+
+void BackscatterTracker::update(VictimRecord& r, const capture::DecodedPacket& p, const Classification& c) {
     r.last_seen = std::max(r.last_seen, p.ts);
     ++r.packets;
     ++r.by_vector[static_cast<size_t>(c.vector)];
@@ -28,20 +36,24 @@ void BackscatterTracker::add(const capture::DecodedPacket& p, const Classificati
     ++r.minute_packets;
     r.peak_ppm = std::max(r.peak_ppm, r.minute_packets);
 
-    const size_t heap_before = r.heapBytes();
-    r.darknet_addresses.insert(addressKey(p.dst));
+    ptrdiff_t heap = r.darknet_addresses.insert(c.dst_key, p.dst.isV4() ? v4_addresses_ : v6_addresses_);
     if (c.victim_port_known) {
         r.ports.add(c.victim_port);
-        r.port_set.insert(c.victim_port);
+        heap += r.port_set.insert(c.victim_port);
     }
-    const size_t heap_after = r.heapBytes();
-    if (heap_after != heap_before) {
-        table_.addHeapBytes(static_cast<ptrdiff_t>(heap_after) - static_cast<ptrdiff_t>(heap_before));
+    if (heap != 0) {
+        table_.addHeapBytes(heap);
     }
-    if (inserted && table_.overBudget()) {
-        table_.evictIfOverBudget(
-            [this](const IpAddress& v, VictimRecord&& rec, CloseReason why) { close(v, std::move(rec), why); });
-    }
+}
+
+void BackscatterTracker::reserve(size_t n) {
+    table_.reserve(n,
+                   [this](const IpAddress& v, VictimRecord&& rec, CloseReason why) { close(v, std::move(rec), why); });
+}
+
+void BackscatterTracker::enforceBudget() {
+    table_.enforceBudget(
+        [this](const IpAddress& v, VictimRecord&& rec, CloseReason why) { close(v, std::move(rec), why); });
 }
 
 void BackscatterTracker::expire(Timestamp now) {

@@ -31,6 +31,10 @@ struct BackscatterTrackerOptions {
     size_t max_bytes = 64U << 20;
 };
 
+struct AddressHash {
+    uint64_t operator()(const IpAddress& a) const { return hashAddress(a); }
+};
+
 struct VictimRecord {
     Timestamp first_seen = 0;
     Timestamp last_seen = 0;
@@ -50,8 +54,20 @@ class BackscatterTracker {
 public:
     BackscatterTracker(BackscatterTrackerOptions options, EventSink& sink);
 
-    void add(const capture::DecodedPacket& p, const Classification& c);
-    void prefetch(const Classification& c) const { table_.prefetch(c.victim); }
+    void add(const capture::DecodedPacket& p, const Classification& c) {
+        reserve(1);
+        update(locate(p, c, hashOf(c)), p, c);
+        enforceBudget();
+    }
+
+    // Batch stages, as in ScanTracker.
+    uint64_t hashOf(const Classification& c) const { return table_.hashOf(c.victim); }
+    void prefetchTags(uint64_t hash) const { table_.prefetchTags(hash); }
+    void prefetchSlot(uint64_t hash) const { table_.prefetchSlot(hash); }
+    void reserve(size_t n);
+    VictimRecord& locate(const capture::DecodedPacket& p, const Classification& c, uint64_t hash);
+    void update(VictimRecord& r, const capture::DecodedPacket& p, const Classification& c);
+    void enforceBudget();
     void expire(Timestamp now);
     void closeAll();
 
@@ -68,8 +84,10 @@ private:
     void close(const IpAddress& victim, VictimRecord&& record, CloseReason reason);
 
     BackscatterTrackerOptions options_;
+    DistinctPolicy v4_addresses_;
+    DistinctPolicy v6_addresses_;
     EventSink& sink_;
-    ExpiringTable<IpAddress, VictimRecord> table_;
+    ExpiringTable<IpAddress, VictimRecord, AddressHash> table_;
     uint64_t attacks_ = 0;
     uint64_t below_threshold_ = 0;
 };

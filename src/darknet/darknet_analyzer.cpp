@@ -46,6 +46,7 @@ Result<DarknetAnalyzerOptions> DarknetAnalyzerOptions::fromConfig(const Config& 
     o.scan.many_hosts = static_cast<uint64_t>(d.scan.many_hosts);
     o.scan.top_ports = static_cast<uint32_t>(d.scan.top_ports);
     o.scan.max_bytes = static_cast<size_t>(budget * kScanShare);
+    o.scan.darknet_v4_size = static_cast<uint64_t>(std::min(o.darknet.v4Size(), 4294967296.0));
 
     o.backscatter.sensor = o.sensor;
     o.backscatter.min_packets = static_cast<uint64_t>(d.backscatter.min_packets);
@@ -66,11 +67,9 @@ Result<DarknetAnalyzerOptions> DarknetAnalyzerOptions::fromConfig(const Config& 
 DarknetAnalyzer::DarknetAnalyzer(DarknetAnalyzerOptions options, EventSink& sink)
     : options_(std::move(options)), sink_(sink), classifier_(options_.darknet), scans_(options_.scan, sink),
       backscatter_(options_.backscatter, sink), port_stats_(options_.port_stats, sink) {
-    // Idle records are looked for eight times per idle timeout (at least once a second), and
-    // stats are checked at least as often as they are due.
-    const Timestamp idle = std::min(options_.scan.idle_timeout, options_.backscatter.idle_timeout);
-    housekeeping_interval_ = std::clamp<Timestamp>(idle / 8, kMicrosPerSecond, kMaxHousekeepingInterval);
-    housekeeping_interval_ = std::max(kMicrosPerSecond, std::min(housekeeping_interval_, options_.stats_interval));
+    // Housekeeping (idle sweeps, which throttle themselves, minute rollover, stats) runs at least
+    // once a minute of packet time and as often as stats are due.
+    housekeeping_interval_ = std::clamp<Timestamp>(options_.stats_interval, kMicrosPerSecond, kMaxHousekeepingInterval);
 }
 
 void DarknetAnalyzer::beginSource(capture::PacketSource& source) {
@@ -89,7 +88,7 @@ void DarknetAnalyzer::onPacket(const capture::RawPacket& raw) {
     if (totals_.packets == 0) {
         totals_.first_ts = raw.ts;
         interval_start_ = raw.ts;
-        next_housekeeping_ = raw.ts + housekeeping_interval_;
+        next_housekeeping_ = std::min(raw.ts + housekeeping_interval_, raw.ts + options_.stats_interval);
     }
     if (raw.ts > now_) {
         if (raw.ts >= next_housekeeping_) {
@@ -111,44 +110,73 @@ void DarknetAnalyzer::onPacket(const capture::RawPacket& raw) {
 }
 
 void DarknetAnalyzer::processBatch() {
-    std::array<Classification, kBatch> classes;
-    for (size_t i = 0; i < batch_size_; ++i) {
-        const capture::DecodedPacket& p = batch_[i];
-        classes[i] = anomalies_[i] == capture::DecodeAnomaly::NotIp ? Classification{PacketClass::NotIp}
-                                                                    : classifier_.classify(p);
-        switch (classes[i].packet_class) {
-        case PacketClass::TcpSynProbe:
-        case PacketClass::UdpProbe:
-        case PacketClass::IcmpEcho:
-            scans_.prefetch(p);
-            break;
-        case PacketClass::Backscatter:
-            backscatter_.prefetch(classes[i]);
-            break;
-        default:
-            break;
-        }
+    if (batch_size_ == 0) {
+        return;
     }
+    // The tables are larger than the caches: classify the batch and prefetch each record in two
+    // steps (tags, then the slot they point to) before touching any, so the loads overlap.
+    std::array<Classification, kBatch> classes;
+    std::array<uint64_t, kBatch> hashes;
     for (size_t i = 0; i < batch_size_; ++i) {
-        const capture::DecodedPacket& p = batch_[i];
-        const Classification& c = classes[i];
+        Classification& c = classes[i];
+        if (anomalies_[i] == capture::DecodeAnomaly::NotIp) {
+            c.packet_class = PacketClass::NotIp;
+        } else {
+            classifier_.classify(batch_[i], c);
+        }
         ++totals_.by_class[static_cast<size_t>(c.packet_class)];
         switch (c.packet_class) {
         case PacketClass::TcpSynProbe:
         case PacketClass::UdpProbe:
-            scans_.add(p);
-            port_stats_.add(p);
-            break;
         case PacketClass::IcmpEcho:
-            scans_.add(p);
+            hashes[i] = scans_.hashOf(batch_[i]);
+            scans_.prefetchTags(hashes[i]);
             break;
         case PacketClass::Backscatter:
-            backscatter_.add(p, c);
+            hashes[i] = backscatter_.hashOf(c);
+            backscatter_.prefetchTags(hashes[i]);
             break;
         default:
             break;
         }
     }
+    for (size_t i = 0; i < batch_size_; ++i) {
+        switch (classes[i].packet_class) {
+        case PacketClass::TcpSynProbe:
+        case PacketClass::UdpProbe:
+        case PacketClass::IcmpEcho:
+            scans_.prefetchSlot(hashes[i]);
+            break;
+        case PacketClass::Backscatter:
+            backscatter_.prefetchSlot(hashes[i]);
+            break;
+        default:
+            break;
+        }
+    }
+    scans_.reserve(batch_size_); // no rehash while the batch holds references
+    backscatter_.reserve(batch_size_);
+    for (size_t i = 0; i < batch_size_; ++i) {
+        const capture::DecodedPacket& p = batch_[i];
+        const Classification& c = classes[i];
+        switch (c.packet_class) {
+        case PacketClass::TcpSynProbe:
+        case PacketClass::UdpProbe:
+            scans_.update(scans_.locate(p, hashes[i]), p, c.dst_key);
+            port_stats_.add(p);
+            break;
+        case PacketClass::IcmpEcho:
+            scans_.update(scans_.locate(p, hashes[i]), p, c.dst_key);
+            break;
+        case PacketClass::Backscatter:
+            backscatter_.update(backscatter_.locate(p, c, hashes[i]), p, c);
+            break;
+        default:
+            break;
+        }
+    }
+    scans_.enforceBudget();
+    backscatter_.enforceBudget();
     batch_size_ = 0;
 }
 
@@ -166,13 +194,21 @@ void DarknetAnalyzer::tick(Timestamp now) {
 }
 
 void DarknetAnalyzer::housekeeping(Timestamp now) {
-    scans_.expire(now);
-    backscatter_.expire(now);
+    // A sweep touches every record (a cache miss each), so each table is swept at most every
+    // quarter of its idle timeout: a record closes 1 to 1.25 idle timeouts after its last packet.
+    if (now >= next_scan_sweep_) {
+        scans_.expire(now);
+        next_scan_sweep_ = now + std::max<Timestamp>(options_.scan.idle_timeout / 4, kMicrosPerSecond);
+    }
+    if (now >= next_victim_sweep_) {
+        backscatter_.expire(now);
+        next_victim_sweep_ = now + std::max<Timestamp>(options_.backscatter.idle_timeout / 4, kMicrosPerSecond);
+    }
     port_stats_.advance(now);
     if (now - interval_start_ >= options_.stats_interval) {
         emitStats(now);
     }
-    next_housekeeping_ = now + housekeeping_interval_;
+    next_housekeeping_ = std::min(now + housekeeping_interval_, interval_start_ + options_.stats_interval);
 }
 
 uint64_t DarknetAnalyzer::evictedState() const {

@@ -93,6 +93,8 @@ private:
 
     Timestamp now_ = 0; ///< latest packet time seen
     Timestamp next_housekeeping_ = 0;
+    Timestamp next_scan_sweep_ = 0;
+    Timestamp next_victim_sweep_ = 0;
     Timestamp interval_start_ = 0;
     DarknetTotals at_interval_start_;
 };

@@ -1,36 +1,83 @@
 #include "darknet/distinct_counter.h"
 
+#include <array>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "common/ip_address.h"
 
 namespace kansoku::darknet {
 
-void DistinctCounter::insert(uint32_t value, uint32_t exact_limit) {
-    if (registers_) {
+uint32_t DistinctCounter::slotOf(uint32_t value, uint32_t mask) {
+    return static_cast<uint32_t>((uint64_t{value} * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+}
+
+ptrdiff_t DistinctCounter::insert(uint32_t value, const DistinctPolicy& policy) {
+    ptrdiff_t delta = 0;
+    switch (mode_) {
+    case Mode::Inline:
+        if (size_ == 0 && policy.universe != 0 && policy.universe <= kInlineBits) {
+            mode_ = Mode::InlineBitmap;
+            insertInlineBitmap(value);
+            break;
+        }
+        insertInline(value, policy, delta);
+        break;
+    case Mode::InlineBitmap:
+        insertInlineBitmap(value);
+        break;
+    case Mode::Bitmap:
+        insertBitmap(value);
+        break;
+    case Mode::Set:
+        if (insertSet(value) && size_ * 2 > capacity_) {
+            delta = grow(policy);
+        }
+        break;
+    case Mode::Sketch:
         insertSketch(value);
-        return;
+        break;
     }
-    if (insertExact(value) && size_ > exact_limit) {
-        switchToSketch();
+    return delta;
+}
+
+void DistinctCounter::prefetch(uint32_t value) const {
+    switch (mode_) {
+    case Mode::Set:
+        __builtin_prefetch(&data_[slotOf(value, capacity_ - 1)]);
+        break;
+    case Mode::Bitmap:
+        __builtin_prefetch(&data_[value >> 5]);
+        break;
+    default:
+        break;
     }
 }
 
-bool DistinctCounter::insertExact(uint32_t value) {
-    if (capacity_ == 0) {
-        const uint32_t n = size_ < kInline ? size_ : kInline;
-        for (uint32_t i = 0; i < n; ++i) {
-            if (inline_[i] == value) {
-                return false;
-            }
+bool DistinctCounter::insertInline(uint32_t value, const DistinctPolicy& policy, ptrdiff_t& delta) {
+    for (uint32_t i = 0; i < size_; ++i) {
+        if (inline_[i] == value) {
+            return false;
         }
-        if (size_ < kInline) {
-            inline_[size_++] = value;
-            return true;
-        }
-        growSet(); // moves the inline values into a hash set
     }
+    if (size_ < kInline) {
+        inline_[size_++] = value;
+        return true;
+    }
+    delta = grow(policy);
+    switch (mode_) {
+    case Mode::Bitmap:
+        return insertBitmap(value);
+    case Mode::Set:
+        return insertSet(value);
+    default:
+        insertSketch(value);
+        return true;
+    }
+}
+
+bool DistinctCounter::insertSet(uint32_t value) {
     if (value == 0) {
         if (has_zero_) {
             return false;
@@ -40,105 +87,209 @@ bool DistinctCounter::insertExact(uint32_t value) {
         return true;
     }
     const uint32_t mask = capacity_ - 1;
-    for (uint32_t i = static_cast<uint32_t>(mixHash(value)) & mask;; i = (i + 1) & mask) {
-        if (set_[i] == value) {
+    for (uint32_t i = slotOf(value, mask);; i = (i + 1) & mask) {
+        if (data_[i] == value) {
             return false;
         }
-        if (set_[i] == 0) {
-            set_[i] = value;
+        if (data_[i] == 0) {
+            data_[i] = value;
             ++size_;
-            if (size_ * 2 > capacity_) {
-                growSet();
-            }
             return true;
         }
     }
 }
 
-void DistinctCounter::growSet() {
-    const uint32_t new_capacity = capacity_ == 0 ? 16 : capacity_ * 2;
-    auto old = std::move(set_);
-    const uint32_t old_capacity = capacity_;
-    set_ = std::make_unique<uint32_t[]>(new_capacity);
-    capacity_ = new_capacity;
-    const uint32_t mask = capacity_ - 1;
-    auto place = [&](uint32_t v) {
-        uint32_t i = static_cast<uint32_t>(mixHash(v)) & mask;
-        while (set_[i] != 0) {
-            i = (i + 1) & mask;
-        }
-        set_[i] = v;
-    };
-    if (old_capacity == 0) {
-        for (uint32_t i = 0; i < kInline; ++i) {
-            if (inline_[i] == 0) {
-                has_zero_ = true; // counted in size_ already
-            } else {
-                place(inline_[i]);
-            }
-        }
-        return;
-    }
-    for (uint32_t i = 0; i < old_capacity; ++i) {
-        if (old[i] != 0) {
-            place(old[i]);
-        }
-    }
+void DistinctCounter::insertInlineBitmap(uint32_t value) {
+    uint32_t& word = inline_[(value >> 5) & (kInline - 1)];
+    const uint32_t bit = 1U << (value & 31U);
+    size_ += (word & bit) == 0 ? 1 : 0;
+    word |= bit;
 }
 
-void DistinctCounter::switchToSketch() {
-    registers_ = std::make_unique<uint8_t[]>(kRegisters);
-    std::memset(registers_.get(), 0, kRegisters);
-    if (has_zero_) {
-        insertSketch(0);
+bool DistinctCounter::insertBitmap(uint32_t value) {
+    uint32_t& word = data_[value >> 5];
+    const uint32_t bit = 1U << (value & 31U);
+    if ((word & bit) != 0) {
+        return false;
     }
-    if (capacity_ == 0) {
-        for (uint32_t i = 0; i < size_ && i < kInline; ++i) {
-            insertSketch(inline_[i]);
-        }
-    } else {
-        for (uint32_t i = 0; i < capacity_; ++i) {
-            if (set_[i] != 0) {
-                insertSketch(set_[i]);
-            }
-        }
-    }
-    set_.reset();
-    capacity_ = 0;
+    word |= bit;
+    ++size_;
+    return true;
 }
 
 void DistinctCounter::insertSketch(uint32_t value) {
+    auto* registers = reinterpret_cast<uint8_t*>(data_.get());
     const uint64_t h = mixHash(uint64_t{value} + 0x9e3779b97f4a7c15ULL);
-    const uint32_t index = static_cast<uint32_t>(h >> (64 - kPrecision));
+    const auto index = static_cast<uint32_t>(h >> (64 - kPrecision));
     const uint64_t rest = h << kPrecision;
-    const uint8_t rank =
-        rest == 0 ? static_cast<uint8_t>(64 - kPrecision + 1) : static_cast<uint8_t>(__builtin_clzll(rest) + 1);
-    if (rank > registers_[index]) {
-        registers_[index] = rank;
+    const auto rank = static_cast<uint8_t>(rest == 0 ? 64 - kPrecision + 1 : __builtin_clzll(rest) + 1);
+    if (rank > registers[index]) {
+        registers[index] = rank;
     }
 }
 
+template <typename Fn>
+void DistinctCounter::forEachValue(Fn&& fn) const {
+    switch (mode_) {
+    case Mode::Inline:
+        for (uint32_t i = 0; i < size_; ++i) {
+            fn(inline_[i]);
+        }
+        break;
+    case Mode::Set:
+        if (has_zero_) {
+            fn(0U);
+        }
+        for (uint32_t i = 0; i < capacity_; ++i) {
+            if (data_[i] != 0) {
+                fn(data_[i]);
+            }
+        }
+        break;
+    case Mode::Bitmap:
+        for (uint32_t w = 0; w < capacity_; ++w) {
+            for (uint32_t bits = data_[w]; bits != 0; bits &= bits - 1) {
+                fn(w * 32 + static_cast<uint32_t>(__builtin_ctz(bits)));
+            }
+        }
+        break;
+    case Mode::InlineBitmap:
+    case Mode::Sketch:
+        break; // an inline bitmap never grows; a sketch has no values
+    }
+}
+
+ptrdiff_t DistinctCounter::grow(const DistinctPolicy& policy) {
+    const size_t before = heapBytes();
+    const uint32_t set_capacity = mode_ == Mode::Set ? capacity_ * 2 : kFirstSetCapacity;
+    const uint64_t bitmap_words = (policy.universe + 31) / 32;
+    Mode next = Mode::Set;
+    uint32_t capacity = set_capacity;
+    if (policy.universe != 0 && bitmap_words <= set_capacity) {
+        next = Mode::Bitmap;
+        capacity = static_cast<uint32_t>(bitmap_words);
+    } else if (size_ >= policy.exact_limit) {
+        next = Mode::Sketch;
+        capacity = kRegisters / 4;
+    }
+
+    auto old = std::move(data_);
+    const Mode old_mode = mode_;
+    const uint32_t old_capacity = capacity_;
+    data_ = std::make_unique<uint32_t[]>(capacity); // zeroed
+    capacity_ = capacity;
+    mode_ = next;
+    const uint32_t old_size = size_;
+    const bool old_has_zero = has_zero_;
+    size_ = 0;
+    has_zero_ = false;
+
+    // Re-insert what was held before, reading it through a view of the old state.
+    DistinctCounter view;
+    view.mode_ = old_mode;
+    view.capacity_ = old_capacity;
+    view.size_ = old_size;
+    view.has_zero_ = old_has_zero;
+    std::memcpy(view.inline_, inline_, sizeof inline_);
+    view.data_ = std::move(old);
+    view.forEachValue([&](uint32_t v) {
+        switch (next) {
+        case Mode::Set:
+            insertSet(v);
+            break;
+        case Mode::Bitmap:
+            insertBitmap(v);
+            break;
+        default:
+            insertSketch(v);
+            break;
+        }
+    });
+    if (next == Mode::Sketch) {
+        size_ = 0;
+    }
+    return static_cast<ptrdiff_t>(heapBytes()) - static_cast<ptrdiff_t>(before);
+}
+
+namespace {
+
+// O. Ertl, "New cardinality estimation algorithms for HyperLogLog sketches" (arXiv:1702.01284,
+// 2017), section 4: the improved raw estimator, unbiased across the whole range without the
+// empirical bias tables of HyperLogLog++ or a switch to linear counting.
+double ertlSigma(double x) {
+    if (x == 1.0) {
+        return std::numeric_limits<double>::infinity();
+    }
+    double y = 1.0;
+    double z = x;
+    for (;;) {
+        x *= x;
+        const double previous = z;
+        z += x * y;
+        y += y;
+        if (z == previous) {
+            return z;
+        }
+    }
+}
+
+double ertlTau(double x) {
+    if (x == 0.0 || x == 1.0) {
+        return 0.0;
+    }
+    double y = 1.0;
+    double z = 1.0 - x;
+    for (;;) {
+        x = std::sqrt(x);
+        const double previous = z;
+        y *= 0.5;
+        z -= (1.0 - x) * (1.0 - x) * y;
+        if (z == previous) {
+            return z / 3.0;
+        }
+    }
+}
+
+} // namespace
+
 uint64_t DistinctCounter::count() const {
-    if (!registers_) {
+    if (mode_ != Mode::Sketch) {
         return size_;
     }
-    double sum = 0;
-    uint32_t zeros = 0;
+    constexpr int kQ = 64 - kPrecision; // registers hold 0 .. kQ + 1
+    const auto* registers = reinterpret_cast<const uint8_t*>(data_.get());
+    std::array<uint32_t, kQ + 2> histogram{};
     for (uint32_t i = 0; i < kRegisters; ++i) {
-        sum += std::ldexp(1.0, -registers_[i]);
-        zeros += registers_[i] == 0 ? 1 : 0;
+        ++histogram[registers[i]];
     }
     const double m = kRegisters;
-    const double alpha = 0.7213 / (1.0 + 1.079 / m);
-    double estimate = alpha * m * m / sum;
-    if (estimate <= 2.5 * m && zeros != 0) {
-        estimate = m * std::log(m / zeros); // linear counting for small cardinalities
+    double z = m * ertlTau(1.0 - histogram[kQ + 1] / m);
+    for (int k = kQ; k >= 1; --k) {
+        z = 0.5 * (z + histogram[k]);
     }
-    return static_cast<uint64_t>(std::llround(estimate));
+    z += m * ertlSigma(histogram[0] / m);
+    const double alpha_infinity = 1.0 / (2.0 * std::log(2.0));
+    return static_cast<uint64_t>(std::llround(alpha_infinity * m * m / z));
 }
 
 size_t DistinctCounter::heapBytes() const {
-    return (registers_ ? kRegisters : 0) + size_t{capacity_} * sizeof(uint32_t);
+    return data_ ? size_t{capacity_} * sizeof(uint32_t) : 0;
+}
+
+ptrdiff_t DistinctCounter::clear() {
+    const size_t before = heapBytes();
+    if (mode_ == Mode::Set || mode_ == Mode::Bitmap) {
+        std::memset(data_.get(), 0, size_t{capacity_} * sizeof(uint32_t));
+    } else if (mode_ == Mode::InlineBitmap) {
+        std::memset(inline_, 0, sizeof inline_);
+    } else {
+        data_.reset();
+        capacity_ = 0;
+        mode_ = Mode::Inline;
+    }
+    size_ = 0;
+    has_zero_ = false;
+    return static_cast<ptrdiff_t>(heapBytes()) - static_cast<ptrdiff_t>(before);
 }
 
 } // namespace kansoku::darknet

@@ -1,10 +1,15 @@
 #pragma once
 
-/// Counts distinct 32-bit values (IPv4 addresses, hashed IPv6 addresses) with bounded memory:
-/// exact in a few inline slots, then exact in a hash set up to a limit, then a HyperLogLog sketch
-/// (Flajolet et al. 2007, with Heule et al. 2013's small-range correction) of 2^12 registers
-/// (about 1.6% standard error, 4 KiB). Most darknet sources touch one or two addresses, so the
-/// common case allocates nothing.
+/// Counts distinct 32-bit values (darknet address indexes, hashed IPv6 addresses, sources) with
+/// bounded memory, in the cheapest exact form that fits:
+///   - a bitmap inline when the values come from a universe of at most 256 (a /24 darknet's
+///     addresses), so counting a source's destinations costs no memory access of its own;
+///   - else up to eight values inline (most darknet sources touch one or two addresses);
+///   - then a heap bitmap when the universe is small enough that it is no larger than a hash set
+///     would be (a /16 darknet: 8 KiB);
+///   - else an open-addressing hash set, up to an exact limit;
+///   - then a HyperLogLog sketch (Flajolet et al. 2007, with the linear-counting correction for
+///     small ranges) of 2^12 one-byte registers: about 1.6% standard error, 4 KiB.
 
 #include <cstddef>
 #include <cstdint>
@@ -12,38 +17,53 @@
 
 namespace kansoku::darknet {
 
+/// How a counter may grow. The same policy must be passed on every insert into one counter.
+struct DistinctPolicy {
+    uint32_t exact_limit = 4096; ///< distinct values kept exactly in a hash set before sketching
+    uint64_t universe = 0;       ///< values are < universe (enables the bitmap); 0: any 32-bit value
+};
+
 class DistinctCounter {
 public:
-    static constexpr uint32_t kDefaultExactLimit = 4096;
-
     DistinctCounter() = default;
     DistinctCounter(DistinctCounter&&) noexcept = default;
     DistinctCounter& operator=(DistinctCounter&&) noexcept = default;
 
-    /// Adds a value; `exact_limit` is how many distinct values are kept exactly before switching to
-    /// the sketch (the same for every call on one counter).
-    void insert(uint32_t value, uint32_t exact_limit = kDefaultExactLimit);
+    /// Adds a value; returns the change in heap bytes (almost always 0).
+    ptrdiff_t insert(uint32_t value, const DistinctPolicy& policy);
+    /// Starts loading the memory an insert of `value` will touch.
+    void prefetch(uint32_t value) const;
     uint64_t count() const;
-    /// Heap bytes held (for the state memory cap).
     size_t heapBytes() const;
-    bool isExact() const { return !registers_; }
+    bool isExact() const { return mode_ != Mode::Sketch; }
+    /// Forgets every value. A hash set keeps its memory for reuse; returns the change in heap bytes.
+    ptrdiff_t clear();
 
 private:
-    static constexpr int kInline = 3;
+    enum class Mode : uint8_t { Inline, InlineBitmap, Set, Bitmap, Sketch };
+    static constexpr uint32_t kInline = 8;
+    static constexpr uint32_t kInlineBits = kInline * 32;
     static constexpr int kPrecision = 12;
     static constexpr uint32_t kRegisters = 1U << kPrecision;
+    static constexpr uint32_t kFirstSetCapacity = 16;
 
-    bool insertExact(uint32_t value);
-    void growSet();
-    void switchToSketch();
+    static uint32_t slotOf(uint32_t value, uint32_t mask);
+    bool insertInline(uint32_t value, const DistinctPolicy& policy, ptrdiff_t& delta);
+    bool insertSet(uint32_t value);
+    bool insertBitmap(uint32_t value);
+    void insertInlineBitmap(uint32_t value);
     void insertSketch(uint32_t value);
+    /// Leaves inline mode or grows the set: picks bitmap, a bigger set, or the sketch.
+    ptrdiff_t grow(const DistinctPolicy& policy);
+    template <typename Fn>
+    void forEachValue(Fn&& fn) const;
 
     uint32_t inline_[kInline] = {};
     uint32_t size_ = 0;     ///< distinct values while exact
-    uint32_t capacity_ = 0; ///< slots in set_ (power of two), 0 while inline
-    bool has_zero_ = false; ///< value 0 marks empty slots, so it is tracked apart
-    std::unique_ptr<uint32_t[]> set_;
-    std::unique_ptr<uint8_t[]> registers_;
+    uint32_t capacity_ = 0; ///< set slots, bitmap words or sketch registers (as 32-bit words)
+    Mode mode_ = Mode::Inline;
+    bool has_zero_ = false; ///< in Set mode, 0 marks empty slots, so the value 0 is tracked apart
+    std::unique_ptr<uint32_t[]> data_;
 };
 
 } // namespace kansoku::darknet

@@ -1,11 +1,12 @@
 #pragma once
 
-/// The bounded in-memory table behind every darknet tracker: records keyed by address, closed
+/// The bounded in-memory table behind the darknet trackers: records keyed by address, closed
 /// when idle (packet time), closed early — oldest first — when the table's memory budget is full,
 /// and closed at end of input. Closed records are handed over sorted by (first_seen, key) so
 /// output does not depend on hash order.
 ///
-/// Record needs `Timestamp first_seen, last_seen` and `size_t heapBytes() const`.
+/// Record needs `Timestamp first_seen, last_seen`. Memory is the table's slots plus the heap its
+/// records report through addHeapBytes(); the table never grows past the budget: it evicts.
 
 #include <algorithm>
 #include <cstddef>
@@ -13,9 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include <absl/container/flat_hash_map.h>
-
 #include "common/time.h"
+#include "darknet/flat_table.h"
 
 namespace kansoku::darknet {
 
@@ -33,57 +33,54 @@ inline const char* closeReasonName(CloseReason r) {
     return "invalid";
 }
 
-template <typename Key, typename Record>
+template <typename Key, typename Record, typename Hash>
 class ExpiringTable {
 public:
     using Entry = std::pair<Key, Record>;
 
-    /// `max_bytes` bounds the table (slots at worst-case load plus each record's heap).
     explicit ExpiringTable(size_t max_bytes) : max_bytes_(max_bytes) {}
 
     /// The record for `key`, created empty if absent (`inserted` tells which).
-    Record& findOrInsert(const Key& key, bool& inserted) {
-        auto [it, was_inserted] = records_.try_emplace(key);
-        inserted = was_inserted;
-        return it->second;
+    Record& findOrInsert(const Key& key, bool& inserted) { return records_.findOrInsert(key, inserted); }
+    Record& findOrInsert(const Key& key, uint64_t hash, bool& inserted) {
+        return records_.findOrInsert(key, hash, inserted);
+    }
+    uint64_t hashOf(const Key& key) const { return records_.hashOf(key); }
+    void prefetchTags(uint64_t hash) const { records_.prefetchTags(hash); }
+    void prefetchSlot(uint64_t hash) const { records_.prefetchSlot(hash); }
+
+    /// Makes room for `n` more records so that references from findOrInsert() stay valid while a
+    /// batch is applied. Grows the table if the budget allows, else closes the oldest records.
+    template <typename OnClose>
+    void reserve(size_t n, OnClose&& on_close) {
+        while (!records_.canInsertWithoutGrowing(n) && records_.size() > 0 &&
+               records_.tableBytes() * 2 + heap_bytes_ > max_bytes_) {
+            evictOldest(on_close);
+        }
+        records_.reserve(n);
     }
 
-    /// Starts loading the slot for `key` into cache (the analyzer prefetches a batch ahead).
-    void prefetch(const Key& key) const { records_.prefetch(key); }
-
-    /// Records a change in a record's heap use (after inserting into its sets).
+    /// Records a change in the records' heap use (sets and bitmaps they allocated or freed).
     void addHeapBytes(ptrdiff_t delta) {
         heap_bytes_ = static_cast<size_t>(static_cast<ptrdiff_t>(heap_bytes_) + delta);
     }
 
     size_t size() const { return records_.size(); }
-    size_t bytes() const { return records_.size() * kSlotBytes + heap_bytes_; }
-    bool overBudget() const { return bytes() > max_bytes_; }
+    size_t bytes() const { return records_.tableBytes() + heap_bytes_; }
     uint64_t evicted() const { return evicted_; }
 
-    /// Closes every record idle since before `now - idle_timeout`.
+    /// Closes the oldest records while the records' heap pushes the table over budget.
+    template <typename OnClose>
+    void enforceBudget(OnClose&& on_close) {
+        while (bytes() > max_bytes_ && records_.size() > 0) {
+            evictOldest(on_close);
+        }
+    }
+
+    /// Closes every record idle since before `now - idle_timeout`. This touches every record.
     template <typename OnClose>
     void expire(Timestamp now, Timestamp idle_timeout, OnClose&& on_close) {
         closeIf([&](const Record& r) { return r.last_seen + idle_timeout < now; }, CloseReason::Idle, on_close);
-    }
-
-    /// When over budget, closes the oldest eighth of the records (by last packet).
-    template <typename OnClose>
-    void evictIfOverBudget(OnClose&& on_close) {
-        if (!overBudget() || records_.empty()) {
-            return;
-        }
-        std::vector<Timestamp> last_seen;
-        last_seen.reserve(records_.size());
-        for (const auto& [key, record] : records_) {
-            last_seen.push_back(record.last_seen);
-        }
-        const size_t cut = std::max<size_t>(1, last_seen.size() / 8);
-        std::nth_element(last_seen.begin(), last_seen.begin() + static_cast<ptrdiff_t>(cut - 1), last_seen.end());
-        const Timestamp threshold = last_seen[cut - 1];
-        const size_t before = records_.size();
-        closeIf([&](const Record& r) { return r.last_seen <= threshold; }, CloseReason::Evicted, on_close);
-        evicted_ += before - records_.size();
     }
 
     /// Closes everything (end of input or shutdown).
@@ -92,29 +89,32 @@ public:
         closeIf([](const Record&) { return true; }, CloseReason::End, on_close);
     }
 
-    template <typename Fn>
-    void forEach(Fn&& fn) const {
-        for (const auto& [key, record] : records_) {
-            fn(key, record);
-        }
+private:
+    /// Closes the oldest eighth of the records (by last packet).
+    template <typename OnClose>
+    void evictOldest(OnClose& on_close) {
+        std::vector<Timestamp> last_seen;
+        last_seen.reserve(records_.size());
+        records_.forEach([&](const Key&, const Record& r) { last_seen.push_back(r.last_seen); });
+        const size_t cut = std::max<size_t>(1, last_seen.size() / 8);
+        std::nth_element(last_seen.begin(), last_seen.begin() + static_cast<ptrdiff_t>(cut - 1), last_seen.end());
+        const Timestamp threshold = last_seen[cut - 1];
+        evicted_ += closeIf([&](const Record& r) { return r.last_seen <= threshold; }, CloseReason::Evicted, on_close);
     }
 
-private:
-    /// Upper bound of a slot's cost: absl's table keeps load <= 7/8 and doubles, so a live record
-    /// can cost up to ~2.3 slots of (entry + 1 control byte).
-    static constexpr size_t kSlotBytes = (sizeof(Entry) + 1) * 7 / 3;
-
     template <typename Predicate, typename OnClose>
-    void closeIf(Predicate&& predicate, CloseReason reason, OnClose& on_close) {
-        std::vector<Entry> closed;
-        for (auto it = records_.begin(); it != records_.end();) {
-            if (predicate(it->second)) {
-                heap_bytes_ -= it->second.heapBytes();
-                closed.emplace_back(it->first, std::move(it->second));
-                records_.erase(it++);
-            } else {
-                ++it;
+    size_t closeIf(Predicate&& predicate, CloseReason reason, OnClose& on_close) {
+        std::vector<Key> keys;
+        records_.forEach([&](const Key& k, const Record& r) {
+            if (predicate(r)) {
+                keys.push_back(k);
             }
+        });
+        std::vector<Entry> closed(keys.size());
+        for (size_t i = 0; i < keys.size(); ++i) {
+            closed[i].first = keys[i];
+            records_.extract(keys[i], closed[i].second);
+            heap_bytes_ -= closed[i].second.heapBytes();
         }
         std::sort(closed.begin(), closed.end(), [](const Entry& a, const Entry& b) {
             return a.second.first_seen != b.second.first_seen ? a.second.first_seen < b.second.first_seen
@@ -123,9 +123,10 @@ private:
         for (auto& entry : closed) {
             on_close(entry.first, std::move(entry.second), reason);
         }
+        return closed.size();
     }
 
-    absl::flat_hash_map<Key, Record> records_;
+    FlatTable<Key, Record, Hash> records_;
     size_t max_bytes_;
     size_t heap_bytes_ = 0;
     uint64_t evicted_ = 0;

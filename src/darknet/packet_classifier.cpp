@@ -48,31 +48,36 @@ std::string_view attackVectorName(AttackVector v) {
     return "invalid";
 }
 
-Classification PacketClassifier::classify(const DecodedPacket& p) const {
+void PacketClassifier::classify(const DecodedPacket& p, Classification& c) const {
+    c.victim_port = 0;
+    c.victim_port_known = false;
+    c.vector = AttackVector::Other;
     if (!p.hasIp()) {
-        return {PacketClass::Undecodable};
+        c.packet_class = PacketClass::Undecodable;
+        return;
     }
-    if (!darknet_.contains(p.dst)) {
-        return {PacketClass::NotDarknet};
+    uint32_t index = 0;
+    if (!darknet_.lookup(p.dst, index)) {
+        c.packet_class = PacketClass::NotDarknet;
+        return;
     }
+    c.dst_key = p.dst.isV4() ? index : static_cast<uint32_t>(hashAddress(p.dst));
     if (p.isTcp()) {
-        return classifyTcp(p);
+        classifyTcp(p, c);
+    } else if (p.isUdp()) {
+        c.packet_class = PacketClass::UdpProbe;
+    } else if (p.isIcmp()) {
+        classifyIcmp(p, c);
+    } else {
+        c.packet_class = PacketClass::Other;
     }
-    if (p.isUdp()) {
-        return {PacketClass::UdpProbe};
-    }
-    if (p.isIcmp()) {
-        return classifyIcmp(p);
-    }
-    return {PacketClass::Other};
 }
 
-Classification PacketClassifier::classifyTcp(const DecodedPacket& p) const {
+void PacketClassifier::classifyTcp(const DecodedPacket& p, Classification& c) const {
     const uint8_t flags = p.tcp_flags & (tcp_flag::kSyn | tcp_flag::kAck | tcp_flag::kRst | tcp_flag::kFin);
-    Classification c;
     if (flags == tcp_flag::kSyn) {
         c.packet_class = PacketClass::TcpSynProbe;
-        return c;
+        return;
     }
     if (flags == (tcp_flag::kSyn | tcp_flag::kAck)) {
         c.vector = AttackVector::SynFlood;
@@ -80,44 +85,37 @@ Classification PacketClassifier::classifyTcp(const DecodedPacket& p) const {
         c.vector = AttackVector::TcpFlood; // RST or RST-ACK
     } else {
         c.packet_class = PacketClass::Other;
-        return c;
+        return;
     }
     c.packet_class = PacketClass::Backscatter;
     c.victim = p.src;
     c.victim_port = p.src_port;
     c.victim_port_known = true;
-    return c;
 }
 
-Classification PacketClassifier::classifyIcmp(const DecodedPacket& p) const {
+void PacketClassifier::classifyIcmp(const DecodedPacket& p, Classification& c) const {
     const bool v6 = p.protocol == ip_proto::kIcmpv6;
     const uint8_t echo_request = v6 ? 128 : 8;
     const uint8_t echo_reply = v6 ? 129 : 0;
-    Classification c;
     if (p.icmp_type == echo_request) {
         c.packet_class = PacketClass::IcmpEcho;
-        return c;
-    }
-    if (p.icmp_type == echo_reply) {
+    } else if (p.icmp_type == echo_reply) {
         c.packet_class = PacketClass::Backscatter;
         c.vector = AttackVector::IcmpFlood;
         c.victim = p.src;
-        return c;
+    } else if (p.has_quote) {
+        classifyIcmpError(p, c);
+    } else {
+        c.packet_class = PacketClass::Other;
     }
-    if (p.has_quote) {
-        return classifyIcmpError(p);
-    }
-    c.packet_class = PacketClass::Other;
-    return c;
 }
 
-Classification PacketClassifier::classifyIcmpError(const DecodedPacket& p) const {
-    Classification c;
+void PacketClassifier::classifyIcmpError(const DecodedPacket& p, Classification& c) const {
     // The quoted packet was sent in the darknet's name to the victim. A quote whose source is not
     // the darknet address this error was sent to is forged or misrouted: not evidence of an attack.
     if (!(p.quote.src == p.dst) || darknet_.contains(p.quote.dst)) {
         c.packet_class = PacketClass::Other;
-        return c;
+        return;
     }
     c.packet_class = PacketClass::Backscatter;
     c.victim = p.quote.dst;
@@ -140,7 +138,6 @@ Classification PacketClassifier::classifyIcmpError(const DecodedPacket& p) const
         c.victim_port = p.quote.dst_port;
         c.victim_port_known = true;
     }
-    return c;
 }
 
 } // namespace kansoku::darknet

@@ -13,6 +13,9 @@ namespace kansoku::darknet {
 
 struct Classification {
     PacketClass packet_class = PacketClass::Other;
+    /// The destination as a 32-bit key for distinct counting: for IPv4, its index in the darknet's
+    /// address space (so a /24 darknet's addresses are 0..255); for IPv6, a hash.
+    uint32_t dst_key = 0;
     // Backscatter only:
     AttackVector vector = AttackVector::Other;
     IpAddress victim;
@@ -24,12 +27,18 @@ class PacketClassifier {
 public:
     explicit PacketClassifier(const PrefixSet& darknet) : darknet_(darknet) {}
 
-    Classification classify(const capture::DecodedPacket& packet) const;
+    Classification classify(const capture::DecodedPacket& packet) const {
+        Classification c;
+        classify(packet, c);
+        return c;
+    }
+    /// The same, writing into `out` (the per-packet path: no struct returned through the stack).
+    void classify(const capture::DecodedPacket& packet, Classification& out) const;
 
 private:
-    Classification classifyTcp(const capture::DecodedPacket& p) const;
-    Classification classifyIcmp(const capture::DecodedPacket& p) const;
-    Classification classifyIcmpError(const capture::DecodedPacket& p) const;
+    void classifyTcp(const capture::DecodedPacket& p, Classification& c) const;
+    void classifyIcmp(const capture::DecodedPacket& p, Classification& c) const;
+    void classifyIcmpError(const capture::DecodedPacket& p, Classification& c) const;
 
     const PrefixSet& darknet_;
 };

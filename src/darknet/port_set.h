@@ -3,7 +3,7 @@
 /// The exact set of ports a source probed: a few inline, then a 65536-bit bitmap (8 KiB) for the
 /// rare vertical scanner. Exact because analysts compare it with the port list of a tool run.
 
-#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 
@@ -15,26 +15,23 @@ public:
     PortSet(PortSet&&) noexcept = default;
     PortSet& operator=(PortSet&&) noexcept = default;
 
-    /// Returns true if the port was new.
-    bool insert(uint16_t port) {
+    /// Adds a port; returns the change in heap bytes (8 KiB once, when the bitmap is made).
+    ptrdiff_t insert(uint16_t port) {
         if (bitmap_) {
             uint64_t& word = bitmap_[port >> 6];
             const uint64_t bit = uint64_t{1} << (port & 63U);
-            if ((word & bit) != 0) {
-                return false;
-            }
+            count_ += (word & bit) == 0 ? 1 : 0;
             word |= bit;
-            ++count_;
-            return true;
+            return 0;
         }
         for (uint32_t i = 0; i < count_; ++i) {
             if (inline_[i] == port) {
-                return false;
+                return 0;
             }
         }
         if (count_ < kInline) {
             inline_[count_++] = port;
-            return true;
+            return 0;
         }
         bitmap_ = std::make_unique<uint64_t[]>(kWords);
         for (uint32_t i = 0; i < kInline; ++i) {
@@ -42,7 +39,7 @@ public:
         }
         bitmap_[port >> 6] |= uint64_t{1} << (port & 63U);
         ++count_;
-        return true;
+        return static_cast<ptrdiff_t>(heapBytes());
     }
 
     uint32_t count() const { return count_; }

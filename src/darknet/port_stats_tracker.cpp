@@ -20,15 +20,17 @@ void PortStatsTracker::add(const capture::DecodedPacket& p) {
     } else if (minute < minute_) {
         ++late_packets_; // out-of-order packet: counted in the current minute
     }
-    PortMinute& row = ports_[key(p.protocol, p.dst_port)];
+    bool inserted = false;
+    PortMinute& row = ports_.findOrInsert(key(p.protocol, p.dst_port), inserted);
     ++row.packets;
-    const size_t before = row.sources.heapBytes();
-    row.sources.insert(addressKey(p.src), kExactSources);
-    heap_bytes_ += row.sources.heapBytes() - before;
+    heap_bytes_ = static_cast<size_t>(static_cast<ptrdiff_t>(heap_bytes_) +
+                                      row.sources.insert(addressKey(p.src), kSourcesPolicy));
     if (bytes() > options_.max_bytes) {
-        // Over budget inside one minute: emit what we have as partial rows and start afresh.
+        // Over budget inside one minute: emit what we have as partial rows and free every row.
         evicted_ += ports_.size();
         emit(true);
+        ports_.clear();
+        heap_bytes_ = 0;
     }
 }
 
@@ -53,9 +55,11 @@ size_t PortStatsTracker::bytes() const {
 void PortStatsTracker::emit(bool partial) {
     std::vector<std::pair<uint32_t, const PortMinute*>> rows;
     rows.reserve(ports_.size());
-    for (const auto& [k, row] : ports_) {
-        rows.emplace_back(k, &row);
-    }
+    ports_.forEach([&](uint32_t k, const PortMinute& row) {
+        if (row.packets != 0) {
+            rows.emplace_back(k, &row);
+        }
+    });
     std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     const std::string minute = formatRfc3339(minute_);
     for (const auto& [k, row] : rows) {
@@ -75,8 +79,11 @@ void PortStatsTracker::emit(bool partial) {
         sink_.publish(event);
         ++rows_emitted_;
     }
-    ports_.clear();
-    heap_bytes_ = 0;
+    // Rows are kept for the next minute (the same ports recur), their memory reused.
+    ports_.forEachMutable([&](uint32_t, PortMinute& row) {
+        row.packets = 0;
+        heap_bytes_ = static_cast<size_t>(static_cast<ptrdiff_t>(heap_bytes_) + row.sources.clear());
+    });
 }
 
 } // namespace kansoku::darknet

@@ -7,11 +7,10 @@
 #include <cstdint>
 #include <string>
 
-#include <absl/container/flat_hash_map.h>
-
 #include "capture/decoded_packet.h"
 #include "common/event_sink.h"
 #include "darknet/distinct_counter.h"
+#include "darknet/flat_table.h"
 
 namespace kansoku::darknet {
 
@@ -44,11 +43,15 @@ private:
     static uint32_t key(uint8_t protocol, uint16_t port) { return (uint32_t{protocol} << 16) | port; }
     void emit(bool partial);
 
-    static constexpr uint32_t kExactSources = 1024;
+    /// Sources per port-minute are exact up to 1,024, then sketched.
+    static constexpr DistinctPolicy kSourcesPolicy{1024, 0};
 
     PortStatsTrackerOptions options_;
     EventSink& sink_;
-    absl::flat_hash_map<uint32_t, PortMinute> ports_;
+    struct KeyHash {
+        uint64_t operator()(uint32_t k) const { return mixHash(k); }
+    };
+    FlatTable<uint32_t, PortMinute, KeyHash> ports_;
     Timestamp minute_ = -1;
     size_t heap_bytes_ = 0;
     uint64_t evicted_ = 0;

@@ -17,34 +17,34 @@ const char* scanKindName(ScanKind kind) {
 }
 
 ScanTracker::ScanTracker(ScanTrackerOptions options, EventSink& sink)
-    : options_(std::move(options)), sink_(sink), table_(options_.max_bytes) {}
-
-void ScanTracker::add(const capture::DecodedPacket& p) {
-    bool inserted = false;
-    ScanRecord& r = table_.findOrInsert(ScanKey{p.src, p.protocol}, inserted);
-    if (inserted) {
-        r.first_seen = p.ts;
-        r.ttl_first = p.ttl;
+    : options_(std::move(options)), sink_(sink), table_(options_.max_bytes) {
+    if (options_.darknet_v4_size <= (uint64_t{1} << 32)) {
+        v4_destinations_.universe = options_.darknet_v4_size;
     }
+}
+
+void ScanTracker::update(ScanRecord& r, const capture::DecodedPacket& p, uint32_t dst_key) {
     r.last_seen = std::max(r.last_seen, p.ts);
     ++r.packets;
     r.ttl_min = std::min(r.ttl_min, p.ttl);
     r.ttl_max = std::max(r.ttl_max, p.ttl);
-
-    const size_t heap_before = r.heapBytes();
-    r.destinations.insert(addressKey(p.dst));
+    ptrdiff_t heap = r.destinations.insert(dst_key, p.dst.isV4() ? v4_destinations_ : v6_destinations_);
     if (p.protocol == capture::ip_proto::kTcp || p.protocol == capture::ip_proto::kUdp) {
-        r.ports.insert(p.dst_port);
+        heap += r.ports.insert(p.dst_port);
         r.top_ports.add(p.dst_port);
     }
-    const size_t heap_after = r.heapBytes();
-    if (heap_after != heap_before) {
-        table_.addHeapBytes(static_cast<ptrdiff_t>(heap_after) - static_cast<ptrdiff_t>(heap_before));
+    if (heap != 0) {
+        table_.addHeapBytes(heap);
     }
-    if (inserted && table_.overBudget()) {
-        table_.evictIfOverBudget(
-            [this](const ScanKey& k, ScanRecord&& rec, CloseReason why) { close(k, std::move(rec), why); });
-    }
+}
+
+void ScanTracker::reserve(size_t n) {
+    table_.reserve(n, [this](const ScanKey& k, ScanRecord&& rec, CloseReason why) { close(k, std::move(rec), why); });
+}
+
+void ScanTracker::enforceBudget() {
+    table_.enforceBudget(
+        [this](const ScanKey& k, ScanRecord&& rec, CloseReason why) { close(k, std::move(rec), why); });
 }
 
 void ScanTracker::expire(Timestamp now) {

@@ -25,6 +25,8 @@ struct ScanTrackerOptions {
     uint64_t many_hosts = 5;
     uint32_t top_ports = 8;
     size_t max_bytes = 256U << 20;
+    /// IPv4 darknet addresses (the universe of destination keys); 0 when unknown or > 2^32.
+    uint64_t darknet_v4_size = 0;
 };
 
 /// A scan's source and protocol (one source scanning TCP and UDP has two records).
@@ -34,10 +36,10 @@ struct ScanKey {
 
     friend bool operator==(const ScanKey&, const ScanKey&) = default;
     friend auto operator<=>(const ScanKey&, const ScanKey&) = default;
-    template <typename H>
-    friend H AbslHashValue(H h, const ScanKey& k) {
-        return H::combine(std::move(h), k.src, k.protocol);
-    }
+};
+
+struct ScanKeyHash {
+    uint64_t operator()(const ScanKey& k) const { return mixHash(k.src.hi() ^ mixHash(k.src.lo() + k.protocol)); }
 };
 
 struct ScanRecord {
@@ -61,9 +63,32 @@ class ScanTracker {
 public:
     ScanTracker(ScanTrackerOptions options, EventSink& sink);
 
-    /// Accounts one probe (TCP SYN, UDP or ICMP echo) from `p.src`.
-    void add(const capture::DecodedPacket& p);
-    void prefetch(const capture::DecodedPacket& p) const { table_.prefetch(ScanKey{p.src, p.protocol}); }
+    /// Accounts one probe (TCP SYN, UDP or ICMP echo) from `p.src` to the darknet destination
+    /// whose key (Classification::dst_key) is `dst_key`.
+    void add(const capture::DecodedPacket& p, uint32_t dst_key) {
+        reserve(1);
+        update(locate(p, hashOf(p)), p, dst_key);
+        enforceBudget();
+    }
+
+    // The same in stages, for a batch: hashOf(), prefetchTags() and then prefetchSlot() for every
+    // packet, reserve(), then locate() and update() for every packet, then enforceBudget().
+    uint64_t hashOf(const capture::DecodedPacket& p) const { return table_.hashOf(ScanKey{p.src, p.protocol}); }
+    void prefetchTags(uint64_t hash) const { table_.prefetchTags(hash); }
+    void prefetchSlot(uint64_t hash) const { table_.prefetchSlot(hash); }
+    void reserve(size_t n);
+    ScanRecord& locate(const capture::DecodedPacket& p, uint64_t hash) {
+        bool inserted = false;
+        ScanRecord& r = table_.findOrInsert(ScanKey{p.src, p.protocol}, hash, inserted);
+        if (inserted) {
+            r.first_seen = p.ts;
+            r.ttl_first = p.ttl;
+        }
+        return r;
+    }
+    void update(ScanRecord& r, const capture::DecodedPacket& p, uint32_t dst_key);
+    /// Closes the oldest records when over the memory budget (invalidates located records).
+    void enforceBudget();
     /// Closes records idle for longer than the idle timeout, relative to packet time `now`.
     void expire(Timestamp now);
     /// Closes all records (end of input).
@@ -81,8 +106,10 @@ private:
     void close(const ScanKey& key, ScanRecord&& record, CloseReason reason);
 
     ScanTrackerOptions options_;
+    DistinctPolicy v4_destinations_;
+    DistinctPolicy v6_destinations_;
     EventSink& sink_;
-    ExpiringTable<ScanKey, ScanRecord> table_;
+    ExpiringTable<ScanKey, ScanRecord, ScanKeyHash> table_;
     uint64_t emitted_ = 0;
     uint64_t below_min_packets_ = 0;
 };

@@ -20,20 +20,22 @@ public:
 
     void add(uint16_t port) {
         for (uint32_t i = 0; i < used_; ++i) {
-            if (slots_[i].port == port) {
-                ++slots_[i].count;
+            if (ports_[i] == port) {
+                ++counts_[i];
                 return;
             }
         }
         if (used_ < kSlots) {
-            slots_[used_++] = {port, 1, 0};
+            ports_[used_] = port;
+            counts_[used_] = 1;
+            inherited_[used_] = 0;
+            ++used_;
             return;
         }
-        auto* smallest = std::min_element(slots_.begin(), slots_.end(),
-                                          [](const Slot& a, const Slot& b) { return a.count < b.count; });
-        smallest->port = port;
-        smallest->inherited = smallest->count;
-        ++smallest->count;
+        const auto smallest = static_cast<size_t>(std::min_element(counts_.begin(), counts_.end()) - counts_.begin());
+        ports_[smallest] = port;
+        inherited_[smallest] = counts_[smallest];
+        ++counts_[smallest];
     }
 
     /// Up to `n` (port, count) pairs, highest count first, ties by lower port.
@@ -41,7 +43,7 @@ public:
         std::vector<std::pair<uint16_t, uint32_t>> out;
         out.reserve(used_);
         for (uint32_t i = 0; i < used_; ++i) {
-            out.emplace_back(slots_[i].port, slots_[i].count - slots_[i].inherited);
+            out.emplace_back(ports_[i], counts_[i] - inherited_[i]);
         }
         std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
             return a.second != b.second ? a.second > b.second : a.first < b.first;
@@ -53,13 +55,11 @@ public:
     }
 
 private:
-    struct Slot {
-        uint16_t port;
-        uint32_t count;
-        uint32_t inherited; ///< Space-Saving's error bound for this slot
-    };
-    std::array<Slot, kSlots> slots_{};
-    uint32_t used_ = 0;
+    // Parallel arrays: the port search touches one cache line.
+    std::array<uint16_t, kSlots> ports_{};
+    std::array<uint32_t, kSlots> counts_{};
+    std::array<uint32_t, kSlots> inherited_{}; ///< Space-Saving's error bound per slot
+    uint8_t used_ = 0;
 };
 
 } // namespace kansoku::darknet
