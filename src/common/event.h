@@ -4,6 +4,7 @@
 /// that saw it, and type-specific fields. docs/events.md is the reference for each type's fields.
 
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -18,10 +19,28 @@ struct Event {
     /// Type-specific fields, in the order they are documented.
     nlohmann::ordered_json fields = nlohmann::ordered_json::object();
 
+    /// Appends a field. Unlike `fields[key] = value`, this does not search the fields already
+    /// there (ordered_json's operator[] is a linear search), so building an event is linear.
+    /// Keys must be distinct; producers add each documented field once.
+    template <typename T>
+    void add(std::string key, T&& value) {
+        objectFields().emplace_back(std::move(key), nlohmann::ordered_json(std::forward<T>(value)));
+    }
+    /// Reserves room for `n` fields.
+    void reserveFields(size_t n) { objectFields().reserve(n); }
+
     /// The event as one JSON object: type, ts, sensor, then the fields.
     nlohmann::ordered_json toJson() const;
     /// One line of JSON, no trailing newline.
     std::string toJsonLine() const;
+
+private:
+    nlohmann::ordered_json::object_t& objectFields() {
+        if (!fields.is_object()) {
+            fields = nlohmann::ordered_json::object();
+        }
+        return fields.get_ref<nlohmann::ordered_json::object_t&>();
+    }
 };
 
 } // namespace kansoku

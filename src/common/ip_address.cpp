@@ -28,12 +28,24 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text) {
 std::string IpAddress::toString() const {
     char buffer[INET6_ADDRSTRLEN];
     if (isV4()) {
-        in_addr v4{};
-        v4.s_addr = htonl(this->v4());
-        inet_ntop(AF_INET, &v4, buffer, sizeof buffer);
-    } else {
-        inet_ntop(AF_INET6, bytes_.data(), buffer, sizeof buffer);
+        // Dotted quad by hand: every darknet event names an address, and inet_ntop is ~20x slower.
+        char* p = buffer;
+        for (int i = 12; i < 16; ++i) {
+            const unsigned octet = bytes_[i];
+            if (octet >= 100) {
+                *p++ = static_cast<char>('0' + octet / 100);
+            }
+            if (octet >= 10) {
+                *p++ = static_cast<char>('0' + octet / 10 % 10);
+            }
+            *p++ = static_cast<char>('0' + octet % 10);
+            if (i != 15) {
+                *p++ = '.';
+            }
+        }
+        return {buffer, static_cast<size_t>(p - buffer)};
     }
+    inet_ntop(AF_INET6, bytes_.data(), buffer, sizeof buffer);
     return buffer;
 }
 

@@ -84,34 +84,35 @@ void BackscatterTracker::close(const IpAddress& victim, VictimRecord&& r, CloseR
     event.type = "ddos.attack";
     event.ts = r.last_seen;
     event.sensor = options_.sensor;
-    auto& f = event.fields;
-    f["victim"] = victim.toString();
-    f["vector"] = attackVectorName(dominant);
-    f["evidence"] = "backscatter";
-    f["start"] = formatRfc3339(r.first_seen);
-    f["end"] = formatRfc3339(r.last_seen);
-    f["duration_s"] = std::round(duration_s * 1000) / 1000;
-    f["packets"] = r.packets;
-    f["peak_ppm"] = r.peak_ppm;
+    event.reserveFields(17);
+    event.add("victim", victim.toString());
+    event.add("vector", attackVectorName(dominant));
+    event.add("evidence", "backscatter");
+    event.add("start", formatRfc3339(r.first_seen));
+    event.add("end", formatRfc3339(r.last_seen));
+    event.add("duration_s", std::round(duration_s * 1000) / 1000);
+    event.add("packets", r.packets);
+    event.add("peak_ppm", r.peak_ppm);
     // The 2^32 / N scaling assumes sources spoofed uniformly over IPv4; it means nothing for
     // IPv6 victims, whose replies are reported without an estimate.
     if (victim.isV4() && options_.darknet_v4_size > 0) {
         const double observed_pps = static_cast<double>(r.packets) / duration_s;
-        f["est_pps"] = static_cast<uint64_t>(std::llround(observed_pps * 4294967296.0 / options_.darknet_v4_size));
+        event.add("est_pps",
+                  static_cast<uint64_t>(std::llround(observed_pps * 4294967296.0 / options_.darknet_v4_size)));
     } else {
-        f["est_pps"] = nullptr;
+        event.add("est_pps", nullptr);
     }
-    f["ports"] = portCountsJson(r.ports.top(options_.top_ports));
-    f["port_count"] = r.port_set.count();
+    event.add("ports", portCountsJson(r.ports.top(options_.top_ports)));
+    event.add("port_count", r.port_set.count());
     auto vectors = nlohmann::ordered_json::object();
     for (size_t i = 0; i < kAttackVectorCount; ++i) {
         if (r.by_vector[i] != 0) {
             vectors[std::string(attackVectorName(static_cast<AttackVector>(i)))] = r.by_vector[i];
         }
     }
-    f["vectors"] = std::move(vectors);
-    f["darknet_addresses"] = r.darknet_addresses.count();
-    f["closed"] = closeReasonName(reason);
+    event.add("vectors", std::move(vectors));
+    event.add("darknet_addresses", r.darknet_addresses.count());
+    event.add("closed", closeReasonName(reason));
     sink_.publish(event);
     ++attacks_;
 }

@@ -238,19 +238,19 @@ void DarknetAnalyzer::emitStats(Timestamp now) {
     event.type = "capture.stats";
     event.ts = now;
     event.sensor = options_.sensor;
-    auto& f = event.fields;
-    f["interval"] = static_cast<double>(now - interval_start_) / static_cast<double>(kMicrosPerSecond);
-    f["start"] = formatRfc3339(interval_start_);
-    f["source"] = source_ != nullptr ? source_->name() : "";
-    f["received"] = t.packets - before.packets;
-    f["dropped_kernel"] = t.dropped_kernel - before.dropped_kernel;
-    f["dropped_decode"] = t.decode.errors() - before.decode.errors();
-    f["evicted_state"] = t.evicted_state - before.evicted_state;
+    event.reserveFields(14);
+    event.add("interval", static_cast<double>(now - interval_start_) / static_cast<double>(kMicrosPerSecond));
+    event.add("start", formatRfc3339(interval_start_));
+    event.add("source", source_ != nullptr ? source_->name() : "");
+    event.add("received", t.packets - before.packets);
+    event.add("dropped_kernel", t.dropped_kernel - before.dropped_kernel);
+    event.add("dropped_decode", t.decode.errors() - before.decode.errors());
+    event.add("evicted_state", t.evicted_state - before.evicted_state);
     auto classes = nlohmann::ordered_json::object();
     for (size_t i = 0; i < kPacketClassCount; ++i) {
         classes[std::string(packetClassName(static_cast<PacketClass>(i)))] = t.by_class[i] - before.by_class[i];
     }
-    f["classes"] = std::move(classes);
+    event.add("classes", std::move(classes));
     auto anomalies = nlohmann::ordered_json::object();
     for (size_t i = 1; i < capture::kDecodeAnomalyCount; ++i) {
         const uint64_t n = t.decode.by_reason[i] - before.decode.by_reason[i];
@@ -258,10 +258,10 @@ void DarknetAnalyzer::emitStats(Timestamp now) {
             anomalies[std::string(capture::anomalyName(static_cast<capture::DecodeAnomaly>(i)))] = n;
         }
     }
-    f["decode_anomalies"] = std::move(anomalies);
-    f["open_scans"] = scans_.openRecords();
-    f["open_victims"] = backscatter_.openVictims();
-    f["state_bytes"] = scans_.bytes() + backscatter_.bytes() + port_stats_.bytes();
+    event.add("decode_anomalies", std::move(anomalies));
+    event.add("open_scans", scans_.openRecords());
+    event.add("open_victims", backscatter_.openVictims());
+    event.add("state_bytes", scans_.bytes() + backscatter_.bytes() + port_stats_.bytes());
     sink_.publish(event);
 
     at_interval_start_ = t;

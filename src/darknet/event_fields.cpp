@@ -20,8 +20,15 @@ std::string protocolName(uint8_t protocol) {
 
 nlohmann::ordered_json portCountsJson(const std::vector<std::pair<uint16_t, uint32_t>>& ports) {
     auto out = nlohmann::ordered_json::array();
+    auto& array = out.get_ref<nlohmann::ordered_json::array_t&>();
+    array.reserve(ports.size());
     for (const auto& [port, count] : ports) {
-        out.push_back({{"port", port}, {"packets", count}});
+        nlohmann::ordered_json entry = nlohmann::ordered_json::object();
+        auto& fields = entry.get_ref<nlohmann::ordered_json::object_t&>();
+        fields.reserve(2);
+        fields.emplace_back("port", port);
+        fields.emplace_back("packets", count);
+        array.push_back(std::move(entry));
     }
     return out;
 }

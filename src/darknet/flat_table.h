@@ -43,8 +43,9 @@ public:
             i = (i + 1) & mask_;
         }
         const auto* p = reinterpret_cast<const char*>(&slots_[i]);
-        for (size_t offset = 0; offset < kPrefetchBytes; offset += 64) {
-            __builtin_prefetch(p + offset, 1);
+        // Every cache line the slot spans (slots are not line-aligned).
+        for (size_t offset = 0; offset < sizeof(Slot) + 63; offset += 64) {
+            __builtin_prefetch(p + offset); // a read prefetch: without -mprfchw GCC drops write prefetches
         }
     }
 
@@ -135,7 +136,6 @@ public:
 
 private:
     static constexpr size_t kMinCapacity = 16;
-    static constexpr size_t kPrefetchBytes = 128;
 
     static uint8_t tagOf(uint64_t h) { return static_cast<uint8_t>(0x80U | (h >> 57)); }
     size_t home(uint64_t h) const { return static_cast<size_t>(h) & mask_; }

@@ -67,14 +67,14 @@ void PortStatsTracker::emit(bool partial) {
         event.type = "darknet.port_stats";
         event.ts = minute_;
         event.sensor = options_.sensor;
-        auto& f = event.fields;
-        f["proto"] = protocolName(static_cast<uint8_t>(k >> 16));
-        f["port"] = k & 0xffffU;
-        f["minute"] = minute;
-        f["packets"] = row->packets;
-        f["sources"] = row->sources.count();
+        event.reserveFields(6);
+        event.add("proto", protocolName(static_cast<uint8_t>(k >> 16)));
+        event.add("port", k & 0xffffU);
+        event.add("minute", minute);
+        event.add("packets", row->packets);
+        event.add("sources", row->sources.count());
         if (partial) {
-            f["partial"] = true;
+            event.add("partial", true);
         }
         sink_.publish(event);
         ++rows_emitted_;
