@@ -21,11 +21,9 @@ endfunction()
 
 # kansoku_unit_test(NAME SOURCES ... DEPS ...)
 function(kansoku_unit_test name)
-    cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+    cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
     add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE kansoku_options ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
-    gtest_discover_tests(${name}
-        PROPERTIES ENVIRONMENT "KANSOKU_SHARED=$ENV{KANSOKU_SHARED};KANSOKU_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
-                   LABELS "unit;${ARG_LABELS}"
-        DISCOVERY_TIMEOUT 60)
+    # Tests read KANSOKU_SHARED from ctest's own environment (.ci/run exports it).
+    gtest_discover_tests(${name} PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
 endfunction()

@@ -87,8 +87,9 @@ void DarknetAnalyzer::beginSource(capture::PacketSource& source) {
 void DarknetAnalyzer::onPacket(const capture::RawPacket& raw) {
     if (totals_.packets == 0) {
         totals_.first_ts = raw.ts;
-        interval_start_ = raw.ts;
-        next_housekeeping_ = std::min(raw.ts + housekeeping_interval_, raw.ts + options_.stats_interval);
+        if (!started_) {
+            startIntervals(raw.ts);
+        }
     }
     if (raw.ts > now_) {
         if (raw.ts >= next_housekeeping_) {
@@ -182,8 +183,11 @@ void DarknetAnalyzer::processBatch() {
 
 void DarknetAnalyzer::tick(Timestamp now) {
     processBatch();
-    if (totals_.packets == 0) {
-        return; // nothing seen yet: no interval has started
+    if (!started_) {
+        // A live sensor that sees nothing still reports: its stats intervals start with the clock.
+        startIntervals(now);
+        now_ = now;
+        return;
     }
     if (now > now_) {
         now_ = now;
@@ -191,6 +195,12 @@ void DarknetAnalyzer::tick(Timestamp now) {
     if (now_ >= next_housekeeping_) {
         housekeeping(now_);
     }
+}
+
+void DarknetAnalyzer::startIntervals(Timestamp now) {
+    started_ = true;
+    interval_start_ = now;
+    next_housekeeping_ = std::min(now + housekeeping_interval_, now + options_.stats_interval);
 }
 
 void DarknetAnalyzer::housekeeping(Timestamp now) {
@@ -273,7 +283,7 @@ void DarknetAnalyzer::finish() {
     scans_.closeAll();
     backscatter_.closeAll();
     port_stats_.flush();
-    if (totals_.packets != 0) {
+    if (started_) {
         emitStats(now_);
     }
 }

@@ -69,6 +69,7 @@ private:
     /// Classifies the decoded batch, prefetches the records it will touch, then updates them:
     /// the tables are larger than the caches, so this hides most of their latency.
     void processBatch();
+    void startIntervals(Timestamp now);
     void housekeeping(Timestamp now);
     void emitStats(Timestamp now);
     uint64_t evictedState() const;
@@ -91,7 +92,8 @@ private:
     capture::DecodeCounters decode_done_; ///< counters of decoders of earlier sources
     uint64_t kernel_drops_done_ = 0;      ///< kernel drops of earlier sources
 
-    Timestamp now_ = 0; ///< latest packet time seen
+    bool started_ = false; ///< the first packet or live tick has set the clock
+    Timestamp now_ = 0;    ///< latest packet time seen
     Timestamp next_housekeeping_ = 0;
     Timestamp next_scan_sweep_ = 0;
     Timestamp next_victim_sweep_ = 0;

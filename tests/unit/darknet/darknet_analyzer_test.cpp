@@ -235,12 +235,28 @@ TEST(DarknetAnalyzer, CaptureStatsPerIntervalSumToTotals) {
     }
 }
 
-TEST(DarknetAnalyzer, NoPacketsNoStats) {
+TEST(DarknetAnalyzer, NoInputNoEvents) {
     CollectingSink sink;
     DarknetAnalyzer analyzer(defaultOptions(), sink);
-    analyzer.tick(kT0);
     analyzer.finish();
     EXPECT_TRUE(sink.events.empty());
+    EXPECT_EQ(analyzer.totals().packets, 0U);
+}
+
+TEST(DarknetAnalyzer, QuietLiveSensorStillReportsStats) {
+    // A live sensor that receives nothing must still say so, or "dead" and "quiet" look the same.
+    CollectingSink sink;
+    auto options = defaultOptions();
+    DarknetAnalyzer analyzer(options, sink);
+    analyzer.tick(kT0);
+    EXPECT_TRUE(sink.events.empty());
+    analyzer.tick(kT0 + options.stats_interval);
+    ASSERT_EQ(sink.events.size(), 1U);
+    EXPECT_EQ(sink.events[0].type, "capture.stats");
+    EXPECT_EQ(sink.events[0].fields["received"], 0);
+    EXPECT_EQ(sink.events[0].fields["interval"], static_cast<double>(options.stats_interval) / kSecond);
+    analyzer.finish();
+    EXPECT_EQ(sink.events.size(), 2U);
     EXPECT_EQ(analyzer.totals().packets, 0U);
 }
 
