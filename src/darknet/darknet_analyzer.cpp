@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "darknet/spoof_filter.h"
+
 namespace kansoku::darknet {
 namespace {
 
@@ -126,6 +128,10 @@ void DarknetAnalyzer::processBatch() {
             classifier_.classify(batch_[i], c);
         }
         ++totals_.by_class[static_cast<size_t>(c.packet_class)];
+        if (c.spoof_flags != 0) {
+            countSpoofed(c.spoof_flags);
+            continue; // never a record of its claimed source
+        }
         switch (c.packet_class) {
         case PacketClass::TcpSynProbe:
         case PacketClass::UdpProbe:
@@ -142,6 +148,9 @@ void DarknetAnalyzer::processBatch() {
         }
     }
     for (size_t i = 0; i < batch_size_; ++i) {
+        if (classes[i].spoof_flags != 0) {
+            continue;
+        }
         switch (classes[i].packet_class) {
         case PacketClass::TcpSynProbe:
         case PacketClass::UdpProbe:
@@ -160,14 +169,17 @@ void DarknetAnalyzer::processBatch() {
     for (size_t i = 0; i < batch_size_; ++i) {
         const capture::DecodedPacket& p = batch_[i];
         const Classification& c = classes[i];
+        if (c.spoof_flags != 0) {
+            continue;
+        }
         switch (c.packet_class) {
         case PacketClass::TcpSynProbe:
         case PacketClass::UdpProbe:
-            scans_.update(scans_.locate(p, hashes[i]), p, c.dst_key);
+            scans_.update(scans_.locate(p, hashes[i]), p, c.dst_key, c.tool);
             port_stats_.add(p);
             break;
         case PacketClass::IcmpEcho:
-            scans_.update(scans_.locate(p, hashes[i]), p, c.dst_key);
+            scans_.update(scans_.locate(p, hashes[i]), p, c.dst_key, c.tool);
             break;
         case PacketClass::Backscatter:
             backscatter_.update(backscatter_.locate(p, c, hashes[i]), p, c);
@@ -194,6 +206,15 @@ void DarknetAnalyzer::tick(Timestamp now) {
     }
     if (now_ >= next_housekeeping_) {
         housekeeping(now_);
+    }
+}
+
+void DarknetAnalyzer::countSpoofed(uint8_t flags) {
+    ++totals_.spoofed;
+    for (int bit = 0; bit < spoof_flag::kCount; ++bit) {
+        if ((flags & (1U << bit)) != 0) {
+            ++totals_.spoofed_by_reason[static_cast<size_t>(bit)];
+        }
     }
 }
 
@@ -248,7 +269,7 @@ void DarknetAnalyzer::emitStats(Timestamp now) {
     event.type = "capture.stats";
     event.ts = now;
     event.sensor = options_.sensor;
-    event.reserveFields(14);
+    event.reserveFields(16);
     event.add("interval", static_cast<double>(now - interval_start_) / static_cast<double>(kMicrosPerSecond));
     event.add("start", formatRfc3339(interval_start_));
     event.add("source", source_ != nullptr ? source_->name() : "");
@@ -269,6 +290,15 @@ void DarknetAnalyzer::emitStats(Timestamp now) {
         }
     }
     event.add("decode_anomalies", std::move(anomalies));
+    event.add("untrusted_probes", t.spoofed - before.spoofed);
+    auto reasons = nlohmann::ordered_json::object();
+    for (int bit = 0; bit < spoof_flag::kCount; ++bit) {
+        const auto b = static_cast<size_t>(bit);
+        if (t.spoofed_by_reason[b] != before.spoofed_by_reason[b]) {
+            reasons[std::string(spoofFlagName(bit))] = t.spoofed_by_reason[b] - before.spoofed_by_reason[b];
+        }
+    }
+    event.add("untrusted_reasons", std::move(reasons));
     event.add("open_scans", scans_.openRecords());
     event.add("open_victims", backscatter_.openVictims());
     event.add("state_bytes", scans_.bytes() + backscatter_.bytes() + port_stats_.bytes());

@@ -44,6 +44,8 @@ struct DarknetTotals {
     uint64_t attacks = 0;
     uint64_t port_stats_rows = 0;
     uint64_t evicted_state = 0;
+    uint64_t spoofed = 0; ///< probes and backscatter whose source is not trusted (see spoof_filter.h)
+    std::array<uint64_t, 4> spoofed_by_reason{};
     uint64_t dropped_kernel = 0;
     Timestamp first_ts = 0;
     Timestamp last_ts = 0;
@@ -70,6 +72,7 @@ private:
     /// the tables are larger than the caches, so this hides most of their latency.
     void processBatch();
     void startIntervals(Timestamp now);
+    void countSpoofed(uint8_t flags);
     void housekeeping(Timestamp now);
     void emitStats(Timestamp now);
     uint64_t evictedState() const;

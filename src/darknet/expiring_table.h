@@ -69,11 +69,13 @@ public:
     size_t bytes() const { return records_.tableBytes() + heap_bytes_; }
     uint64_t evicted() const { return evicted_; }
 
-    /// Closes the oldest records while the records' heap pushes the table over budget.
+    /// Closes the oldest records while the table is over budget, shrinking the slot array as it
+    /// empties (else its fixed size would keep it over budget until every record was gone).
     template <typename OnClose>
     void enforceBudget(OnClose&& on_close) {
         while (bytes() > max_bytes_ && records_.size() > 0) {
             evictOldest(on_close);
+            records_.shrinkToFit();
         }
     }
 

@@ -128,6 +128,18 @@ public:
         }
     }
 
+    /// Shrinks the slot array when it is mostly empty (after evictions), so the memory the table
+    /// reports and holds follows its contents. Moves values.
+    void shrinkToFit() {
+        size_t capacity = capacity_;
+        while (capacity > kMinCapacity && size_ * 8 <= (capacity / 2) * 7 / 2) {
+            capacity /= 2;
+        }
+        if (capacity != capacity_) {
+            rehash(capacity);
+        }
+    }
+
     /// Empties the table and gives its memory back.
     void clear() {
         allocate(kMinCapacity);

@@ -1,5 +1,7 @@
 #include "darknet/packet_classifier.h"
 
+#include "darknet/spoof_filter.h"
+
 namespace kansoku::darknet {
 
 using capture::DecodedPacket;
@@ -52,6 +54,8 @@ void PacketClassifier::classify(const DecodedPacket& p, Classification& c) const
     c.victim_port = 0;
     c.victim_port_known = false;
     c.vector = AttackVector::Other;
+    c.spoof_flags = 0;
+    c.tool = ScannerTool::Unknown;
     if (!p.hasIp()) {
         c.packet_class = PacketClass::Undecodable;
         return;
@@ -70,6 +74,22 @@ void PacketClassifier::classify(const DecodedPacket& p, Classification& c) const
         classifyIcmp(p, c);
     } else {
         c.packet_class = PacketClass::Other;
+    }
+    switch (c.packet_class) {
+    case PacketClass::TcpSynProbe:
+        c.tool = fingerprintSyn(p);
+        c.spoof_flags = probeSpoofFlags(p, c.tool);
+        break;
+    case PacketClass::UdpProbe:
+    case PacketClass::IcmpEcho:
+        c.spoof_flags = probeSpoofFlags(p, ScannerTool::Unknown);
+        break;
+    case PacketClass::Backscatter:
+        // A "victim" at an impossible address is a forged or broken packet, not an attack.
+        c.spoof_flags = isImpossibleSource(c.victim, p.dst) ? spoof_flag::kImpossibleSource : 0;
+        break;
+    default:
+        break;
     }
 }
 

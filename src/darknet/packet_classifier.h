@@ -8,6 +8,7 @@
 #include "capture/decoded_packet.h"
 #include "common/prefix.h"
 #include "darknet/packet_class.h"
+#include "darknet/scanner_fingerprint.h"
 
 namespace kansoku::darknet {
 
@@ -16,6 +17,10 @@ struct Classification {
     /// The destination as a 32-bit key for distinct counting: for IPv4, its index in the darknet's
     /// address space (so a /24 darknet's addresses are 0..255); for IPv6, a hash.
     uint32_t dst_key = 0;
+    /// Probes: reasons (spoof_flag bits) not to trust the source; such probes become no record.
+    uint8_t spoof_flags = 0;
+    /// TCP SYN probes: the tool whose fingerprint the probe carries.
+    ScannerTool tool = ScannerTool::Unknown;
     // Backscatter only:
     AttackVector vector = AttackVector::Other;
     IpAddress victim;

@@ -23,9 +23,11 @@ ScanTracker::ScanTracker(ScanTrackerOptions options, EventSink& sink)
     }
 }
 
-void ScanTracker::update(ScanRecord& r, const capture::DecodedPacket& p, uint32_t dst_key) {
+void ScanTracker::update(ScanRecord& r, const capture::DecodedPacket& p, uint32_t dst_key, ScannerTool tool) {
     r.last_seen = std::max(r.last_seen, p.ts);
     ++r.packets;
+    ++r.tool_packets[static_cast<size_t>(tool)];
+    r.seq_varies = r.seq_varies || p.seq != r.first_seq;
     r.ttl_min = std::min(r.ttl_min, p.ttl);
     r.ttl_max = std::max(r.ttl_max, p.ttl);
     ptrdiff_t heap = r.destinations.insert(dst_key, p.dst.isV4() ? v4_destinations_ : v6_destinations_);
@@ -56,6 +58,17 @@ void ScanTracker::closeAll() {
     table_.drain([this](const ScanKey& k, ScanRecord&& rec, CloseReason why) { close(k, std::move(rec), why); });
 }
 
+ScannerTool ScanTracker::majorityTool(const ScanRecord& r) {
+    size_t best = 0; // Unknown
+    for (size_t i = 1; i < kScannerToolCount; ++i) {
+        const bool beats_unknown_tie = best == 0 && r.tool_packets[i] != 0 && r.tool_packets[i] == r.tool_packets[0];
+        if (r.tool_packets[i] > r.tool_packets[best] || beats_unknown_tie) {
+            best = i;
+        }
+    }
+    return static_cast<ScannerTool>(best);
+}
+
 ScanKind ScanTracker::classify(const ScanRecord& r) const {
     const bool many_ports = r.ports.count() >= options_.many_ports;
     const bool many_hosts = r.destinations.count() >= options_.many_hosts;
@@ -74,7 +87,7 @@ void ScanTracker::close(const ScanKey& key, ScanRecord&& r, CloseReason reason) 
     event.type = "darknet.scan";
     event.ts = r.last_seen;
     event.sensor = options_.sensor;
-    event.reserveFields(16);
+    event.reserveFields(18);
     event.add("src", key.src.toString());
     event.add("proto", protocolName(key.protocol));
     event.add("first_seen", formatRfc3339(r.first_seen));
@@ -85,8 +98,18 @@ void ScanTracker::close(const ScanKey& key, ScanRecord&& r, CloseReason reason) 
     event.add("port_count", r.ports.count());
     event.add("dst_ports", portCountsJson(r.top_ports.top(options_.top_ports)));
     event.add("scan_kind", scanKindName(classify(r)));
-    event.add("tool", "unknown");
+    event.add("tool", scannerToolName(majorityTool(r)));
+    auto tools = nlohmann::ordered_json::object();
+    for (size_t i = 0; i < kScannerToolCount; ++i) {
+        if (r.tool_packets[i] != 0) {
+            tools[std::string(scannerToolName(static_cast<ScannerTool>(i)))] = r.tool_packets[i];
+        }
+    }
+    event.add("tool_packets", std::move(tools));
     event.add("spoofed", false);
+    if (key.protocol == capture::ip_proto::kTcp) {
+        event.add("same_seq", !r.seq_varies);
+    }
     event.add("ttl", r.ttl_first);
     event.add("ttl_min", r.ttl_min);
     event.add("ttl_max", r.ttl_max);

@@ -5,6 +5,7 @@
 /// ports, few hosts) or block (many of both), after Staniford, Hoagland and McAlerney's taxonomy
 /// ("Practical automated detection of stealthy portscans", JCS 2002).
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -13,6 +14,7 @@
 #include "darknet/distinct_counter.h"
 #include "darknet/expiring_table.h"
 #include "darknet/port_set.h"
+#include "darknet/scanner_fingerprint.h"
 #include "darknet/top_ports.h"
 
 namespace kansoku::darknet {
@@ -49,6 +51,9 @@ struct ScanRecord {
     uint8_t ttl_first = 0;
     uint8_t ttl_min = 255;
     uint8_t ttl_max = 0;
+    bool seq_varies = false; ///< TCP: probes did not all carry the first probe's sequence number
+    uint32_t first_seq = 0;
+    std::array<uint32_t, kScannerToolCount> tool_packets{}; ///< probes per fingerprint
     PortSet ports;
     DistinctCounter destinations;
     TopPorts top_ports;
@@ -65,9 +70,9 @@ public:
 
     /// Accounts one probe (TCP SYN, UDP or ICMP echo) from `p.src` to the darknet destination
     /// whose key (Classification::dst_key) is `dst_key`.
-    void add(const capture::DecodedPacket& p, uint32_t dst_key) {
+    void add(const capture::DecodedPacket& p, uint32_t dst_key, ScannerTool tool = ScannerTool::Unknown) {
         reserve(1);
-        update(locate(p, hashOf(p)), p, dst_key);
+        update(locate(p, hashOf(p)), p, dst_key, tool);
         enforceBudget();
     }
 
@@ -83,10 +88,14 @@ public:
         if (inserted) {
             r.first_seen = p.ts;
             r.ttl_first = p.ttl;
+            r.first_seq = p.seq;
         }
         return r;
     }
-    void update(ScanRecord& r, const capture::DecodedPacket& p, uint32_t dst_key);
+    void update(ScanRecord& r, const capture::DecodedPacket& p, uint32_t dst_key, ScannerTool tool);
+    /// The label most of the record's probes carry; a tie with `unknown` goes to the fingerprint,
+    /// a tie between fingerprints to the rule checked first.
+    static ScannerTool majorityTool(const ScanRecord& r);
     /// Closes the oldest records when over the memory budget (invalidates located records).
     void enforceBudget();
     /// Closes records idle for longer than the idle timeout, relative to packet time `now`.

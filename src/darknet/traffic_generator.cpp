@@ -206,6 +206,14 @@ public:
         // An ACK scan probe (neither a SYN probe nor backscatter): "other".
         TcpFields ack{40001, 80, 5, 5, tcp_flag::kAck, 1024};
         add(451 * kMicrosPerSecond, builder_.tcp({v4(198, 51, 100, 201), offsetV4(o_.darknet, 3), 64, 0}, ack));
+        // Probes whose source cannot be trusted (spoof_filter.h): counted, never a scan record.
+        TcpFields probe{40003, 23, 7, 0, tcp_flag::kSyn, 5840};
+        add(455 * kMicrosPerSecond, builder_.tcp({v4(0, 1, 2, 3), offsetV4(o_.darknet, 11), 64, 0}, probe));
+        add(456 * kMicrosPerSecond, builder_.tcp({v4(198, 51, 100, 203), offsetV4(o_.darknet, 12), 250, 0}, probe));
+        TcpFields port_zero{0, 23, 7, 0, tcp_flag::kSyn, 5840};
+        add(457 * kMicrosPerSecond, builder_.tcp({v4(198, 51, 100, 204), offsetV4(o_.darknet, 13), 64, 0}, port_zero));
+        TcpFields syn_urg{40004, 23, 7, 0, tcp_flag::kSyn | tcp_flag::kUrg, 5840};
+        add(458 * kMicrosPerSecond, builder_.tcp({v4(198, 51, 100, 205), offsetV4(o_.darknet, 14), 64, 0}, syn_urg));
         // Malformed frames: a TCP header cut short, an IPv4 header length of 4 words, an ARP frame.
         TcpFields syn{40002, 22, 5, 0, tcp_flag::kSyn, 1024};
         auto frame = builder_.tcp({v4(198, 51, 100, 202), offsetV4(o_.darknet, 4), 64, 0}, syn);
