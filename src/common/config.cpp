@@ -137,6 +137,12 @@ Result<void> readDarknet(const toml::table* table, std::string_view origin, Dark
     auto backscatter = r.subTable("backscatter");
     KANSOKU_TRY(backscatter);
     KANSOKU_TRY(readBackscatter(*backscatter, origin, darknet.backscatter));
+    auto campaign = r.subTable("campaign");
+    KANSOKU_TRY(campaign);
+    TableReader c(*campaign, "darknet.campaign", origin);
+    KANSOKU_TRY(c.readInt("window_s", darknet.campaign.window_s, 60, 86400));
+    KANSOKU_TRY(c.readInt("min_sources", darknet.campaign.min_sources, 2, 1'000'000));
+    KANSOKU_TRY(c.checkNoUnknownKeys());
     auto state = r.subTable("state");
     KANSOKU_TRY(state);
     TableReader s(*state, "darknet.state", origin);

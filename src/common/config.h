@@ -27,6 +27,11 @@ struct BackscatterConfig {
     int64_t idle_timeout_s = 300;
 };
 
+struct CampaignConfig {
+    int64_t window_s = 600;
+    int64_t min_sources = 3;
+};
+
 struct DarknetConfig {
     std::vector<std::string> prefixes;
     std::string interface;
@@ -36,6 +41,7 @@ struct DarknetConfig {
     int64_t stats_interval_s = 60;
     ScanConfig scan;
     BackscatterConfig backscatter;
+    CampaignConfig campaign;
     int64_t max_memory_mb = 512;
 };
 

@@ -62,13 +62,18 @@ Result<DarknetAnalyzerOptions> DarknetAnalyzerOptions::fromConfig(const Config& 
     o.port_stats.sensor = o.sensor;
     o.port_stats.max_bytes = static_cast<size_t>(budget * kPortStatsShare);
 
+    o.campaigns.sensor = o.sensor;
+    o.campaigns.window = d.campaign.window_s * kMicrosPerSecond;
+    o.campaigns.min_sources = static_cast<uint32_t>(d.campaign.min_sources);
+
     o.stats_interval = d.stats_interval_s * kMicrosPerSecond;
     return o;
 }
 
 DarknetAnalyzer::DarknetAnalyzer(DarknetAnalyzerOptions options, EventSink& sink)
     : options_(std::move(options)), sink_(sink), classifier_(options_.darknet), scans_(options_.scan, sink),
-      backscatter_(options_.backscatter, sink), port_stats_(options_.port_stats, sink) {
+      backscatter_(options_.backscatter, sink), port_stats_(options_.port_stats, sink),
+      campaigns_(options_.campaigns, sink) {
     // Housekeeping (idle sweeps, which throttle themselves, minute rollover, stats) runs at least
     // once a minute of packet time and as often as stats are due.
     housekeeping_interval_ = std::clamp<Timestamp>(options_.stats_interval, kMicrosPerSecond, kMaxHousekeepingInterval);
@@ -221,10 +226,31 @@ void DarknetAnalyzer::countSpoofed(uint8_t flags) {
 void DarknetAnalyzer::startIntervals(Timestamp now) {
     started_ = true;
     interval_start_ = now;
+    campaign_window_start_ = now - now % options_.campaigns.window;
     next_housekeeping_ = std::min(now + housekeeping_interval_, now + options_.stats_interval);
 }
 
+void DarknetAnalyzer::closeCampaignWindow(Timestamp end) {
+    const Timestamp start = campaign_window_start_;
+    scans_.forEachOpen([&](const ScanKey& key, const ScanRecord& r) {
+        if (r.last_seen < start) {
+            return; // open, but silent in this window
+        }
+        const auto top = r.top_ports.top(1);
+        const CampaignKey campaign{key.protocol, top.empty() ? uint16_t{0} : top.front().first,
+                                   ScanTracker::majorityTool(r)};
+        campaigns_.observe(campaign, key.src, r.first_seen >= start, r.packets);
+    });
+    campaigns_.endWindow(start, end);
+    campaign_window_start_ = end;
+}
+
 void DarknetAnalyzer::housekeeping(Timestamp now) {
+    // Campaign windows are aligned to the window length; a window closes before records that
+    // were active in it are expired below.
+    while (now >= campaign_window_start_ + options_.campaigns.window) {
+        closeCampaignWindow(campaign_window_start_ + options_.campaigns.window);
+    }
     // A sweep touches every record (a cache miss each), so each table is swept at most every
     // quarter of its idle timeout: a record closes 1 to 1.25 idle timeouts after its last packet.
     if (now >= next_scan_sweep_) {
@@ -256,6 +282,7 @@ const DarknetTotals& DarknetAnalyzer::totals() {
     totals_.scans = scans_.emitted();
     totals_.attacks = backscatter_.attacks();
     totals_.port_stats_rows = port_stats_.rowsEmitted();
+    totals_.campaigns = campaigns_.emitted();
     totals_.evicted_state = evictedState();
     totals_.last_ts = now_;
     return totals_;
@@ -310,6 +337,9 @@ void DarknetAnalyzer::emitStats(Timestamp now) {
 
 void DarknetAnalyzer::finish() {
     processBatch();
+    if (started_) {
+        closeCampaignWindow(std::max(now_, campaign_window_start_ + 1)); // the last, partial window
+    }
     scans_.closeAll();
     backscatter_.closeAll();
     port_stats_.flush();

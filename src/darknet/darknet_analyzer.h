@@ -16,6 +16,7 @@
 #include "common/event_sink.h"
 #include "common/prefix.h"
 #include "darknet/backscatter_tracker.h"
+#include "darknet/campaign_tracker.h"
 #include "darknet/packet_classifier.h"
 #include "darknet/port_stats_tracker.h"
 #include "darknet/scan_tracker.h"
@@ -28,6 +29,7 @@ struct DarknetAnalyzerOptions {
     ScanTrackerOptions scan;
     BackscatterTrackerOptions backscatter;
     PortStatsTrackerOptions port_stats;
+    CampaignTrackerOptions campaigns;
     Timestamp stats_interval = 60 * kMicrosPerSecond;
 
     /// From the [darknet] config section; `prefixes` overrides the configured prefixes when non-empty.
@@ -43,6 +45,7 @@ struct DarknetTotals {
     uint64_t scans = 0;
     uint64_t attacks = 0;
     uint64_t port_stats_rows = 0;
+    uint64_t campaigns = 0;
     uint64_t evicted_state = 0;
     uint64_t spoofed = 0; ///< probes and backscatter whose source is not trusted (see spoof_filter.h)
     std::array<uint64_t, 4> spoofed_by_reason{};
@@ -73,6 +76,8 @@ private:
     void processBatch();
     void startIntervals(Timestamp now);
     void countSpoofed(uint8_t flags);
+    /// Groups the scan records active in the window that ends at `end` into campaigns.
+    void closeCampaignWindow(Timestamp end);
     void housekeeping(Timestamp now);
     void emitStats(Timestamp now);
     uint64_t evictedState() const;
@@ -83,6 +88,7 @@ private:
     ScanTracker scans_;
     BackscatterTracker backscatter_;
     PortStatsTracker port_stats_;
+    CampaignTracker campaigns_;
     std::optional<capture::PacketDecoder> decoder_;
     capture::PacketSource* source_ = nullptr;
     static constexpr size_t kBatch = 32;
@@ -100,6 +106,7 @@ private:
     Timestamp next_housekeeping_ = 0;
     Timestamp next_scan_sweep_ = 0;
     Timestamp next_victim_sweep_ = 0;
+    Timestamp campaign_window_start_ = 0;
     Timestamp interval_start_ = 0;
     DarknetTotals at_interval_start_;
 };

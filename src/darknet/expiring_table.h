@@ -91,6 +91,12 @@ public:
         closeIf([](const Record&) { return true; }, CloseReason::End, on_close);
     }
 
+    /// Visits every open record (for periodic summaries such as campaigns).
+    template <typename Fn>
+    void forEach(Fn&& fn) const {
+        records_.forEach(fn);
+    }
+
 private:
     /// Closes the oldest eighth of the records (by last packet).
     template <typename OnClose>

@@ -105,6 +105,12 @@ public:
 
     ScanKind classify(const ScanRecord& record) const;
 
+    /// Visits every open record.
+    template <typename Fn>
+    void forEachOpen(Fn&& fn) const {
+        table_.forEach(fn);
+    }
+
     size_t openRecords() const { return table_.size(); }
     size_t bytes() const { return table_.bytes(); }
     uint64_t evicted() const { return table_.evicted(); }
