@@ -143,6 +143,13 @@ Result<void> readDarknet(const toml::table* table, std::string_view origin, Dark
     KANSOKU_TRY(c.readInt("window_s", darknet.campaign.window_s, 60, 86400));
     KANSOKU_TRY(c.readInt("min_sources", darknet.campaign.min_sources, 2, 1'000'000));
     KANSOKU_TRY(c.checkNoUnknownKeys());
+    auto outbreak = r.subTable("outbreak");
+    KANSOKU_TRY(outbreak);
+    TableReader ob(*outbreak, "darknet.outbreak", origin);
+    KANSOKU_TRY(ob.readInt("interval_s", darknet.outbreak.interval_s, 60, 86400));
+    KANSOKU_TRY(ob.readInt("warmup_intervals", darknet.outbreak.warmup_intervals, 0, 100'000));
+    KANSOKU_TRY(ob.readInt("min_sources", darknet.outbreak.min_sources, 1, 1'000'000'000));
+    KANSOKU_TRY(ob.checkNoUnknownKeys());
     auto state = r.subTable("state");
     KANSOKU_TRY(state);
     TableReader s(*state, "darknet.state", origin);

@@ -32,6 +32,12 @@ struct CampaignConfig {
     int64_t min_sources = 3;
 };
 
+struct OutbreakConfig {
+    int64_t interval_s = 600;
+    int64_t warmup_intervals = 12;
+    int64_t min_sources = 20;
+};
+
 struct DarknetConfig {
     std::vector<std::string> prefixes;
     std::string interface;
@@ -42,6 +48,7 @@ struct DarknetConfig {
     ScanConfig scan;
     BackscatterConfig backscatter;
     CampaignConfig campaign;
+    OutbreakConfig outbreak;
     int64_t max_memory_mb = 512;
 };
 

@@ -62,6 +62,12 @@ Result<DarknetAnalyzerOptions> DarknetAnalyzerOptions::fromConfig(const Config& 
     o.port_stats.sensor = o.sensor;
     o.port_stats.max_bytes = static_cast<size_t>(budget * kPortStatsShare);
 
+    o.outbreak.sensor = o.sensor;
+    o.outbreak.darknet_v4_size = std::min(o.darknet.v4Size(), 4294967296.0);
+    o.outbreak.interval = d.outbreak.interval_s * kMicrosPerSecond;
+    o.outbreak.warmup_intervals = static_cast<uint32_t>(d.outbreak.warmup_intervals);
+    o.outbreak.min_sources = static_cast<double>(d.outbreak.min_sources);
+
     o.campaigns.sensor = o.sensor;
     o.campaigns.window = d.campaign.window_s * kMicrosPerSecond;
     o.campaigns.min_sources = static_cast<uint32_t>(d.campaign.min_sources);
@@ -72,8 +78,8 @@ Result<DarknetAnalyzerOptions> DarknetAnalyzerOptions::fromConfig(const Config& 
 
 DarknetAnalyzer::DarknetAnalyzer(DarknetAnalyzerOptions options, EventSink& sink)
     : options_(std::move(options)), sink_(sink), classifier_(options_.darknet), scans_(options_.scan, sink),
-      backscatter_(options_.backscatter, sink), port_stats_(options_.port_stats, sink),
-      campaigns_(options_.campaigns, sink) {
+      backscatter_(options_.backscatter, sink), outbreak_(options_.outbreak, sink),
+      port_stats_(options_.port_stats, sink, &outbreak_), campaigns_(options_.campaigns, sink) {
     // Housekeeping (idle sweeps, which throttle themselves, minute rollover, stats) runs at least
     // once a minute of packet time and as often as stats are due.
     housekeeping_interval_ = std::clamp<Timestamp>(options_.stats_interval, kMicrosPerSecond, kMaxHousekeepingInterval);
@@ -262,6 +268,7 @@ void DarknetAnalyzer::housekeeping(Timestamp now) {
         next_victim_sweep_ = now + std::max<Timestamp>(options_.backscatter.idle_timeout / 4, kMicrosPerSecond);
     }
     port_stats_.advance(now);
+    outbreak_.advance(now); // after port_stats_, so an interval's last minute is in
     if (now - interval_start_ >= options_.stats_interval) {
         emitStats(now);
     }
@@ -283,6 +290,7 @@ const DarknetTotals& DarknetAnalyzer::totals() {
     totals_.attacks = backscatter_.attacks();
     totals_.port_stats_rows = port_stats_.rowsEmitted();
     totals_.campaigns = campaigns_.emitted();
+    totals_.alerts = outbreak_.alerts();
     totals_.evicted_state = evictedState();
     totals_.last_ts = now_;
     return totals_;
@@ -328,7 +336,7 @@ void DarknetAnalyzer::emitStats(Timestamp now) {
     event.add("untrusted_reasons", std::move(reasons));
     event.add("open_scans", scans_.openRecords());
     event.add("open_victims", backscatter_.openVictims());
-    event.add("state_bytes", scans_.bytes() + backscatter_.bytes() + port_stats_.bytes());
+    event.add("state_bytes", scans_.bytes() + backscatter_.bytes() + port_stats_.bytes() + outbreak_.bytes());
     sink_.publish(event);
 
     at_interval_start_ = t;
@@ -343,6 +351,7 @@ void DarknetAnalyzer::finish() {
     scans_.closeAll();
     backscatter_.closeAll();
     port_stats_.flush();
+    outbreak_.flush();
     if (started_) {
         emitStats(now_);
     }

@@ -17,6 +17,7 @@
 #include "common/prefix.h"
 #include "darknet/backscatter_tracker.h"
 #include "darknet/campaign_tracker.h"
+#include "darknet/outbreak_detector.h"
 #include "darknet/packet_classifier.h"
 #include "darknet/port_stats_tracker.h"
 #include "darknet/scan_tracker.h"
@@ -30,6 +31,7 @@ struct DarknetAnalyzerOptions {
     BackscatterTrackerOptions backscatter;
     PortStatsTrackerOptions port_stats;
     CampaignTrackerOptions campaigns;
+    OutbreakDetectorOptions outbreak;
     Timestamp stats_interval = 60 * kMicrosPerSecond;
 
     /// From the [darknet] config section; `prefixes` overrides the configured prefixes when non-empty.
@@ -46,6 +48,7 @@ struct DarknetTotals {
     uint64_t attacks = 0;
     uint64_t port_stats_rows = 0;
     uint64_t campaigns = 0;
+    uint64_t alerts = 0;
     uint64_t evicted_state = 0;
     uint64_t spoofed = 0; ///< probes and backscatter whose source is not trusted (see spoof_filter.h)
     std::array<uint64_t, 4> spoofed_by_reason{};
@@ -87,6 +90,7 @@ private:
     PacketClassifier classifier_;
     ScanTracker scans_;
     BackscatterTracker backscatter_;
+    OutbreakDetector outbreak_; ///< fed by port_stats_, so constructed before it
     PortStatsTracker port_stats_;
     CampaignTracker campaigns_;
     std::optional<capture::PacketDecoder> decoder_;

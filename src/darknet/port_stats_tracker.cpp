@@ -7,8 +7,8 @@
 
 namespace kansoku::darknet {
 
-PortStatsTracker::PortStatsTracker(PortStatsTrackerOptions options, EventSink& sink)
-    : options_(std::move(options)), sink_(sink) {}
+PortStatsTracker::PortStatsTracker(PortStatsTrackerOptions options, EventSink& sink, PortStatsObserver* observer)
+    : options_(std::move(options)), sink_(sink), observer_(observer) {}
 
 void PortStatsTracker::add(const capture::DecodedPacket& p) {
     const Timestamp minute = p.ts - p.ts % kMicrosPerMinute;
@@ -78,6 +78,10 @@ void PortStatsTracker::emit(bool partial) {
         }
         sink_.publish(event);
         ++rows_emitted_;
+        if (observer_ != nullptr) {
+            observer_->onPortMinute(minute_, static_cast<uint8_t>(k >> 16), static_cast<uint16_t>(k & 0xffffU),
+                                    row->packets, row->sources.count());
+        }
     }
     // Rows are kept for the next minute (the same ports recur), their memory reused.
     ports_.forEachMutable([&](uint32_t, PortMinute& row) {

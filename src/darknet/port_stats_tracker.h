@@ -14,6 +14,14 @@
 
 namespace kansoku::darknet {
 
+/// Receives every emitted row, in minute order (the outbreak detector's input).
+class PortStatsObserver {
+public:
+    virtual ~PortStatsObserver() = default;
+    virtual void onPortMinute(Timestamp minute, uint8_t protocol, uint16_t port, uint64_t packets,
+                              uint64_t sources) = 0;
+};
+
 struct PortStatsTrackerOptions {
     std::string sensor = "local";
     size_t max_bytes = 128U << 20;
@@ -21,7 +29,7 @@ struct PortStatsTrackerOptions {
 
 class PortStatsTracker {
 public:
-    PortStatsTracker(PortStatsTrackerOptions options, EventSink& sink);
+    PortStatsTracker(PortStatsTrackerOptions options, EventSink& sink, PortStatsObserver* observer = nullptr);
 
     /// Accounts one probe to `p.dst_port` from `p.src` (TCP SYN or UDP).
     void add(const capture::DecodedPacket& p);
@@ -48,6 +56,7 @@ private:
 
     PortStatsTrackerOptions options_;
     EventSink& sink_;
+    PortStatsObserver* observer_;
     struct KeyHash {
         uint64_t operator()(uint32_t k) const { return mixHash(k); }
     };
