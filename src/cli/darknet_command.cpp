@@ -8,6 +8,7 @@
 
 #include "capture/pcap_file_reader.h"
 #include "capture/pcap_source.h"
+#include "cli/benign_scanners.h"
 #include "cli/command.h"
 #include "cli/config_option.h"
 #include "cli/event_outputs.h"
@@ -27,6 +28,7 @@ using darknet::DarknetTotals;
 
 struct AnalyzeArgs {
     ConfigOption config;
+    std::string warning_lists;
     std::vector<std::string> prefixes;
     std::vector<std::string> files;
     bool jsonl = false;
@@ -38,6 +40,8 @@ struct AnalyzeArgs {
 void runAnalyze(const AnalyzeArgs& args) {
     const Config config = args.config.load();
     auto options = orThrow(DarknetAnalyzerOptions::fromConfig(config, args.prefixes));
+    const auto benign = loadBenignScanners(config, args.warning_lists);
+    options.setBenignScanners(benign.get());
     // Open every file first: a bad file fails the run before anything is written.
     std::vector<std::unique_ptr<capture::PacketSource>> sources;
     for (const auto& file : args.files) {
@@ -81,6 +85,7 @@ void runAnalyze(const AnalyzeArgs& args) {
 
 struct CaptureArgs {
     ConfigOption config;
+    std::string warning_lists;
     std::vector<std::string> prefixes;
     std::string interface;
     std::string bpf;
@@ -99,6 +104,8 @@ void runCapture(const CaptureArgs& args) {
         config.darknet.stats_interval_s = args.stats_interval_s;
     }
     auto options = orThrow(DarknetAnalyzerOptions::fromConfig(config, args.prefixes));
+    const auto benign = loadBenignScanners(config, args.warning_lists);
+    options.setBenignScanners(benign.get());
     capture::LiveOptions live;
     live.interface = args.interface;
     live.bpf = args.bpf.empty() ? config.darknet.bpf : args.bpf;
@@ -170,6 +177,8 @@ void addDarknetCommand(CLI::App& app) {
     analyze->add_flag("--jsonl", analyze_args->jsonl, "Print every event as a JSON line on stdout");
     analyze->add_option("--db", analyze_args->db, "Store events in this SQLite database (one transaction per run)");
     analyze->add_option("--events-file", analyze_args->events_file, "Also append events as JSON lines to this file");
+    analyze->add_option("--warning-lists", analyze_args->warning_lists,
+                        "MISP warning lists folder; sources on benign-scanner lists are labelled in scan records");
     analyze->add_flag("-q,--quiet", analyze_args->quiet, "No summary on stderr");
     analyze->add_option("files", analyze_args->files, "Capture files (pcap or pcapng), analysed as one capture")
         ->required();
@@ -189,6 +198,8 @@ void addDarknetCommand(CLI::App& app) {
         ->check(CLI::PositiveNumber);
     capture->add_option("--stats-interval", capture_args->stats_interval_s, "Seconds between capture.stats events")
         ->check(CLI::Range(1, 86400));
+    capture->add_option("--warning-lists", capture_args->warning_lists,
+                        "MISP warning lists folder; sources on benign-scanner lists are labelled in scan records");
     capture->add_flag("--jsonl", capture_args->jsonl, "Print every event as a JSON line on stdout");
     capture->add_option("--db", capture_args->db, "Store events in this SQLite database (batched commits)");
     capture->add_option("--events-file", capture_args->events_file, "Also append events as JSON lines to this file");

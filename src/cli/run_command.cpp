@@ -9,6 +9,7 @@
 
 #include "capture/pcap_file_reader.h"
 #include "capture/pcap_source.h"
+#include "cli/benign_scanners.h"
 #include "cli/command.h"
 #include "cli/config_option.h"
 #include "cli/event_outputs.h"
@@ -64,6 +65,8 @@ std::unique_ptr<capture::PacketSource> openDemoCapture(const Config& config) {
 void runMain(const RunArgs& args) {
     const Config config = args.config.load();
     auto options = orThrow(darknet::DarknetAnalyzerOptions::fromConfig(config, {}));
+    const auto benign = loadBenignScanners(config, "");
+    options.setBenignScanners(benign.get());
     std::error_code ec;
     std::filesystem::create_directories(config.storage.data_dir, ec);
     if (ec) {

@@ -184,6 +184,13 @@ Result<Config> parseTable(const toml::table& root, std::string_view origin) {
     KANSOKU_TRY(darknet);
     KANSOKU_TRY(readDarknet(*darknet, origin, config.darknet));
 
+    auto intel = top.subTable("intel");
+    KANSOKU_TRY(intel);
+    TableReader in(*intel, "intel", origin);
+    KANSOKU_TRY(in.readString("warning_lists", config.intel.warning_lists));
+    KANSOKU_TRY(in.readStrings("benign_lists", config.intel.benign_lists));
+    KANSOKU_TRY(in.checkNoUnknownKeys());
+
     KANSOKU_TRY(top.checkNoUnknownKeys());
     return config;
 }

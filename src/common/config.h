@@ -52,6 +52,13 @@ struct DarknetConfig {
     int64_t max_memory_mb = 512;
 };
 
+struct IntelConfig {
+    /// A MISP warning lists checkout (the folder holding lists/); empty disables benign labels.
+    std::string warning_lists;
+    /// Which lists name benign scanners (globs over list folder names).
+    std::vector<std::string> benign_lists = {"*-nt-scanning", "censys-scanning", "shodan-scanning"};
+};
+
 struct StorageConfig {
     std::string data_dir = "var";
     std::string database = "var/kansoku.db";
@@ -63,6 +70,7 @@ struct Config {
     std::string sensor_name = "local";
     StorageConfig storage;
     DarknetConfig darknet;
+    IntelConfig intel;
 
     /// Parses TOML text; `origin` names the source in errors ("config/site.toml").
     static Result<Config> parse(std::string_view toml_text, std::string_view origin);

@@ -34,6 +34,9 @@ struct DarknetAnalyzerOptions {
     OutbreakDetectorOptions outbreak;
     Timestamp stats_interval = 60 * kMicrosPerSecond;
 
+    /// Labels known benign scanners in scan records (not owned; may be null).
+    void setBenignScanners(const AddressLabeler* labeler) { scan.benign = labeler; }
+
     /// From the [darknet] config section; `prefixes` overrides the configured prefixes when non-empty.
     static Result<DarknetAnalyzerOptions> fromConfig(const Config& config, const std::vector<std::string>& prefixes);
 };

@@ -87,7 +87,7 @@ void ScanTracker::close(const ScanKey& key, ScanRecord&& r, CloseReason reason) 
     event.type = "darknet.scan";
     event.ts = r.last_seen;
     event.sensor = options_.sensor;
-    event.reserveFields(18);
+    event.reserveFields(20);
     event.add("src", key.src.toString());
     event.add("proto", protocolName(key.protocol));
     event.add("first_seen", formatRfc3339(r.first_seen));
@@ -107,6 +107,13 @@ void ScanTracker::close(const ScanKey& key, ScanRecord&& r, CloseReason reason) 
     }
     event.add("tool_packets", std::move(tools));
     event.add("spoofed", false);
+    const auto benign = options_.benign != nullptr ? options_.benign->label(key.src) : std::nullopt;
+    event.add("benign", benign.has_value());
+    if (benign) {
+        event.add("benign_list", std::string(*benign));
+    } else {
+        event.add("benign_list", nullptr);
+    }
     if (key.protocol == capture::ip_proto::kTcp) {
         event.add("same_seq", !r.seq_varies);
     }

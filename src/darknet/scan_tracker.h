@@ -10,6 +10,7 @@
 #include <string>
 
 #include "capture/decoded_packet.h"
+#include "common/address_labeler.h"
 #include "common/event_sink.h"
 #include "darknet/distinct_counter.h"
 #include "darknet/expiring_table.h"
@@ -29,6 +30,8 @@ struct ScanTrackerOptions {
     size_t max_bytes = 256U << 20;
     /// IPv4 darknet addresses (the universe of destination keys); 0 when unknown or > 2^32.
     uint64_t darknet_v4_size = 0;
+    /// Known benign scanners (MISP warning lists); records of their sources say so. May be null.
+    const AddressLabeler* benign = nullptr;
 };
 
 /// A scan's source and protocol (one source scanning TCP and UDP has two records).
