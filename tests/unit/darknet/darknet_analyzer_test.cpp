@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <map>
+#include <random>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -465,6 +466,79 @@ TEST(DarknetAnalyzerOptions, FromConfigErrors) {
     ASSERT_FALSE(empty);
     EXPECT_NE(empty.error().message.find("no darknet prefix"), std::string::npos) << empty.error().message;
 }
+
+namespace outbreak {
+
+/// Four hours of steady background on five ports (a few sources an interval each), optionally
+/// followed, after a quiet baseline, by a ramp of new sources on a port never seen before.
+SmallCapture background(bool with_ramp) {
+    SmallCapture capture;
+    capture::PacketBuilder b;
+    std::mt19937_64 rng(7);
+    const std::array<uint16_t, 5> ports = {23, 22, 80, 443, 445};
+    constexpr uint32_t kMinutes = 240;
+    for (uint32_t minute = 0; minute < kMinutes; ++minute) {
+        for (const uint16_t port : ports) {
+            const uint32_t sources = 2 + static_cast<uint32_t>(rng() % 3);
+            for (uint32_t s = 0; s < sources; ++s) {
+                const auto src = IpAddress::fromV4(0x10000000U + static_cast<uint32_t>(rng() % 5000));
+                capture::TcpFields syn{40000, port, static_cast<uint32_t>(rng()), 0, tcp_flag::kSyn, 5840};
+                capture.add(kT0 + minute * 60 * kSecond + s * kSecond + port,
+                            b.tcp({src, darknetAddress(static_cast<uint32_t>(rng())), 60, 1}, syn),
+                            PacketClass::TcpSynProbe);
+            }
+        }
+    }
+    if (with_ramp) {
+        // From minute 180: a new campaign on 37215 (Huawei HG532, a Satori target), doubling
+        // its sources every ten minutes.
+        for (uint32_t minute = 180; minute < kMinutes; ++minute) {
+            const uint32_t sources = 4U << std::min<uint32_t>((minute - 180) / 10, 5);
+            for (uint32_t s = 0; s < sources; ++s) {
+                const auto src = IpAddress::fromV4(0x20000000U + minute * 1000 + s);
+                capture::TcpFields syn{40000, 37215, static_cast<uint32_t>(rng()), 0, tcp_flag::kSyn, 5840};
+                capture.add(kT0 + minute * 60 * kSecond + 30 * kSecond + s, b.tcp({src, darknetAddress(s), 60, 1}, syn),
+                            PacketClass::TcpSynProbe);
+            }
+        }
+    }
+    return capture;
+}
+
+std::vector<Event> alerts(const CollectingSink& sink) {
+    std::vector<Event> out;
+    for (const auto& e : sink.events) {
+        if (e.type == "alert") {
+            out.push_back(e);
+        }
+    }
+    return out;
+}
+
+TEST(DarknetAnalyzerOutbreak, SteadyBackgroundGivesNoAlert) {
+    TempDir dir;
+    auto capture = background(false);
+    CollectingSink sink;
+    analyze(capture.write(dir), defaultOptions(), sink);
+    EXPECT_TRUE(alerts(sink).empty());
+}
+
+TEST(DarknetAnalyzerOutbreak, RampOnANewPortGivesOneAlert) {
+    TempDir dir;
+    auto capture = background(true);
+    CollectingSink sink;
+    analyze(capture.write(dir), defaultOptions(), sink);
+    const auto found = alerts(sink);
+    ASSERT_EQ(found.size(), 1U);
+    EXPECT_EQ(found[0].fields["kind"], "darknet.outbreak");
+    EXPECT_EQ(found[0].fields["subject"], "tcp/37215");
+    const auto& details = found[0].fields["details"];
+    EXPECT_GT(details["source_minutes"].get<double>(), details["baseline_mean"].get<double>());
+    // A /24 watched in 600 s intervals: 2^32 / (256 * 600) packets/s.
+    EXPECT_NEAR(details["min_detectable_pps"].get<double>(), 4294967296.0 / (256 * 600), 1.0);
+}
+
+} // namespace outbreak
 
 } // namespace
 } // namespace kansoku::darknet
