@@ -14,6 +14,8 @@
 #include <memory>
 #include <utility>
 
+#include "common/prefetch.h"
+
 namespace kansoku::darknet {
 
 template <typename Key, typename Value, typename Hash>
@@ -35,7 +37,7 @@ public:
     /// tags around the key's home slot; prefetchSlot() then walks those tags to the slot the key
     /// most likely occupies (the first with its tag, or the empty one it would take) and loads it.
     uint64_t hashOf(const Key& key) const { return hash_(key); }
-    void prefetchTags(uint64_t h) const { __builtin_prefetch(&tags_[home(h)]); }
+    void prefetchTags(uint64_t h) const { prefetchLine(&tags_[home(h)]); }
     void prefetchSlot(uint64_t h) const {
         const uint8_t t = tagOf(h);
         size_t i = home(h);
@@ -45,7 +47,7 @@ public:
         const auto* p = reinterpret_cast<const char*>(&slots_[i]);
         // Every cache line the slot spans (slots are not line-aligned).
         for (size_t offset = 0; offset < sizeof(Slot) + 63; offset += 64) {
-            __builtin_prefetch(p + offset); // a read prefetch: without -mprfchw GCC drops write prefetches
+            prefetchLine(p + offset);
         }
     }
 
