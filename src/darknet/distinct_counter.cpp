@@ -42,19 +42,6 @@ ptrdiff_t DistinctCounter::insert(uint32_t value, const DistinctPolicy& policy) 
     return delta;
 }
 
-void DistinctCounter::prefetch(uint32_t value) const {
-    switch (mode_) {
-    case Mode::Set:
-        __builtin_prefetch(&data_[slotOf(value, capacity_ - 1)]);
-        break;
-    case Mode::Bitmap:
-        __builtin_prefetch(&data_[value >> 5]);
-        break;
-    default:
-        break;
-    }
-}
-
 bool DistinctCounter::insertInline(uint32_t value, const DistinctPolicy& policy, ptrdiff_t& delta) {
     for (uint32_t i = 0; i < size_; ++i) {
         if (inline_[i] == value) {

@@ -31,8 +31,6 @@ public:
 
     /// Adds a value; returns the change in heap bytes (almost always 0).
     ptrdiff_t insert(uint32_t value, const DistinctPolicy& policy);
-    /// Starts loading the memory an insert of `value` will touch.
-    void prefetch(uint32_t value) const;
     uint64_t count() const;
     size_t heapBytes() const;
     bool isExact() const { return mode_ != Mode::Sketch; }
