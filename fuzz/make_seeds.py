@@ -304,6 +304,28 @@ def crafted_decoder_cases():
         packet = p4 if family == 2 else p6
         cases.append((f"null-af{family}", NULL, struct.pack("<I", family) + packet))
         cases.append((f"loop-af{family}", LOOP, struct.pack("!I", family) + packet))
+    # Probes built to confuse the scanner fingerprints and the untrusted-source filters: a
+    # sequence number equal to the destination by accident, ZMap's IP ID with options, masscan's
+    # IP ID formula one off, nmap's windows without MSS, TTL 255 with and without a fingerprint,
+    # port 0, SYN+URG/PSH, impossible sources.
+    dark_int = struct.unpack("!I", DARK)[0]
+    add("fp-mirai-seq", ipv4(ATTACKER, DARK, TCP, tcp(40000, 23, SYN, seq=dark_int, window=5840)))
+    add("fp-mirai-seq-off-by-one", ipv4(ATTACKER, DARK, TCP, tcp(40000, 23, SYN, seq=dark_int + 1)))
+    add("fp-zmap", ipv4(ATTACKER, DARK, TCP, tcp(40000, 443, SYN, window=65535), ident=54321, ttl=255))
+    add("fp-zmap-with-mss", ipv4(ATTACKER, DARK, TCP, tcp(40000, 443, SYN, window=65535,
+                                                             options=struct.pack("!BBH", 2, 4, 1460)),
+                                  ident=54321, ttl=255))
+    masscan_id = (dark_int ^ 80 ^ 0x01020304) & 0xFFFF
+    add("fp-masscan", ipv4(ATTACKER, DARK, TCP, tcp(61000, 80, SYN, window=1024), ident=masscan_id, ttl=255))
+    add("fp-masscan-off-by-one", ipv4(ATTACKER, DARK, TCP, tcp(61000, 80, SYN, window=1024),
+                                       ident=(masscan_id + 1) & 0xFFFF, ttl=255))
+    add("fp-nmap-no-mss", ipv4(ATTACKER, DARK, TCP, tcp(41234, 80, SYN, window=3072)))
+    add("fp-ttl255-unknown", ipv4(ATTACKER, DARK, TCP, tcp(40000, 23, SYN, window=5840), ttl=255))
+    add("fp-port-zero", ipv4(ATTACKER, DARK, TCP, tcp(0, 23, SYN)))
+    add("fp-syn-urg-psh", ipv4(ATTACKER, DARK, TCP, tcp(40000, 23, SYN | PSH | 0x20)))
+    for name, src in (("zero", bytes([0, 1, 2, 3])), ("loopback", bytes([127, 0, 0, 1])),
+                      ("multicast", bytes([224, 0, 0, 1])), ("broadcast", bytes([255] * 4)), ("self", DARK)):
+        add(f"fp-source-{name}", ipv4(src, DARK, TCP, tcp(40000, 23, SYN)))
     cases.append(("null-be-af2", NULL, struct.pack("!I", 2) + p4))
     cases.append(("null-truncated", NULL, b"\x02\x00\x00"))
     cases.append(("ipv4link-empty", IPV4LINK, b""))
