@@ -19,6 +19,7 @@
 
 #include "capture/packet_decoder.h"
 #include "common/ip_address.h"
+#include "support/temp_dir.h"
 
 namespace kansoku::capture::testing {
 
@@ -133,29 +134,6 @@ private:
 };
 
 /// A directory under $TMPDIR (or /tmp) for one test, removed with its contents afterwards.
-class TempDir {
-public:
-    TempDir() {
-        const char* tmp = std::getenv("TMPDIR");
-        std::string pattern =
-            std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/kansoku-capture-test-XXXXXX";
-        if (mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed for " + pattern);
-        }
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const std::filesystem::path& path() const { return path_; }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    std::filesystem::path path_;
-};
+using kansoku::testing::TempDir;
 
 } // namespace kansoku::capture::testing
