@@ -1,0 +1,536 @@
+#include "honeypot/shell/shell.h"
+
+#include <cassert>
+
+namespace kansoku::honeypot::shell {
+namespace {
+
+constexpr size_t kBusyboxHelpWidth = 80;
+
+bool isAssignment(std::string_view raw) {
+    const size_t eq = raw.find('=');
+    if (eq == 0 || eq == std::string_view::npos) {
+        return false;
+    }
+    for (size_t i = 0; i < eq; ++i) {
+        const char c = raw[i];
+        const bool ok = c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (i > 0 && c >= '0' && c <= '9');
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string baseName(std::string_view path) {
+    const size_t slash = path.rfind('/');
+    return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+/// BusyBox's applet list: tab-indented, ", "-separated, wrapped before 80 columns
+/// (appletlib.c, busybox_main).
+std::string formatApplets(const std::vector<std::string>& applets) {
+    std::string out;
+    size_t col = 0;
+    for (const std::string& applet : applets) {
+        const size_t len2 = applet.size() + 2;
+        if (col + len2 >= kBusyboxHelpWidth && col != 0) {
+            out += ",\n";
+            col = 0;
+        }
+        if (col == 0) {
+            col = 6;
+            out += '\t';
+        } else {
+            out += ", ";
+        }
+        out += applet;
+        col += len2;
+    }
+    out += "\n\n";
+    return out;
+}
+
+/// An ELF whose class, byte order and machine are the persona's: it would run here.
+bool runsOnPersona(std::string_view content, std::string_view busybox_elf) {
+    if (content.size() < 20 || busybox_elf.size() < 20 ||
+        content.substr(0, 4) != "\x7f"
+                                "ELF") {
+        return false;
+    }
+    return content[4] == busybox_elf[4] && content[5] == busybox_elf[5] && content[18] == busybox_elf[18] &&
+           content[19] == busybox_elf[19];
+}
+
+} // namespace
+
+struct Shell::Run {
+    ShellResult result;
+    std::set<std::string> written_paths;
+    size_t commands = 0;
+    bool stopped = false;            ///< the command limit was reached: nothing more runs
+    std::string* out_sink = nullptr; ///< inside sh -c / sh FILE: where output goes instead of the terminal
+    std::string* err_sink = nullptr;
+};
+
+Shell::Shell(std::shared_ptr<const Persona> persona, ShellLimits limits) : state_(std::move(persona), limits) {
+    assert(state_.persona != nullptr);
+}
+
+ShellResult Shell::run(std::string_view line) {
+    Run run;
+    if (line.size() > state_.limits.max_line_bytes) {
+        line = line.substr(0, state_.limits.max_line_bytes);
+        run.result.limits.add(ShellLimit::LineBytes);
+    }
+    run.result.status = runLine(run, line, 0);
+    for (const std::string& path : run.written_paths) {
+        if (const auto data = state_.fs.read(path); data && !data->empty()) {
+            run.result.files_written.push_back(FileWrite{path, std::string(*data)});
+        }
+    }
+    state_.totals.merge(run.result.limits);
+    return std::move(run.result);
+}
+
+std::string Shell::prompt() const {
+    const Persona& p = *state_.persona;
+    std::string cwd = state_.cwd;
+    if (cwd == p.home) {
+        cwd = "~";
+    } else if (p.home != "/" && cwd.rfind(p.home + "/", 0) == 0) {
+        cwd = "~" + cwd.substr(p.home.size());
+    }
+    std::string out;
+    const std::string_view pattern = p.prompt;
+    for (size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern.substr(i, 6) == "{user}") {
+            out += p.user;
+            i += 5;
+        } else if (pattern.substr(i, 10) == "{hostname}") {
+            out += p.hostname;
+            i += 9;
+        } else if (pattern.substr(i, 5) == "{cwd}") {
+            out += cwd;
+            i += 4;
+        } else {
+            out += pattern[i];
+        }
+    }
+    return out;
+}
+
+FsStatus Shell::provideFile(std::string_view path, std::string_view bytes) {
+    const auto resolved = state_.fs.resolve("/", path);
+    if (!resolved) {
+        state_.totals.add(ShellLimit::PathLength);
+        return FsStatus::PathTooLong;
+    }
+    const FsStatus status = state_.fs.write(*resolved, bytes, false);
+    if (status == FsStatus::FileTooLarge) {
+        state_.totals.add(ShellLimit::FileBytes);
+    } else if (status == FsStatus::NoSpace) {
+        state_.totals.add(ShellLimit::TotalBytes);
+    } else if (status == FsStatus::TooManyFiles) {
+        state_.totals.add(ShellLimit::Files);
+    }
+    return status;
+}
+
+void Shell::emit(Run& run, std::string_view bytes, bool error) {
+    std::string* sink = error ? run.err_sink : run.out_sink;
+    if (sink != nullptr) {
+        // Inside a script run by a command: the command's own output, capped like any command's.
+        const size_t cap = state_.limits.fs.max_file_bytes + 1;
+        const size_t room = cap > sink->size() ? cap - sink->size() : 0;
+        if (bytes.size() > room) {
+            run.result.limits.add(ShellLimit::OutputBytes);
+        }
+        sink->append(bytes.substr(0, room));
+        return;
+    }
+    std::string& out = run.result.output;
+    const size_t room = state_.limits.max_output_bytes > out.size() ? state_.limits.max_output_bytes - out.size() : 0;
+    if (bytes.size() > room) {
+        run.result.limits.add(ShellLimit::OutputBytes);
+    }
+    out.append(bytes.substr(0, room));
+}
+
+int Shell::runLine(Run& run, std::string_view line, int depth) {
+    const ParsedLine parsed = parseCommandLine(line, state_.limits.parse);
+    if (parsed.limit_hit) {
+        run.result.limits.add(ShellLimit::Words);
+    }
+    if (!parsed.error.empty()) {
+        emit(run, state_.persona->shell_name + ": " + parsed.error + "\n", true);
+        state_.last_status = 2;
+        return 2;
+    }
+    int status = state_.last_status;
+    for (const ListItem& item : parsed.items) {
+        if (run.stopped || run.result.exit_requested) {
+            break;
+        }
+        if ((item.connector == Connector::And && status != 0) || (item.connector == Connector::Or && status == 0)) {
+            continue;
+        }
+        status = runPipeline(run, item.pipeline, depth);
+        state_.last_status = status;
+    }
+    return status;
+}
+
+int Shell::runPipeline(Run& run, const Pipeline& pipeline, int depth) {
+    std::string data;
+    int status = 0;
+    for (size_t i = 0; i < pipeline.commands.size(); ++i) {
+        std::string out;
+        status = runSimple(run, pipeline.commands[i], data, out, depth);
+        data = std::move(out);
+    }
+    emit(run, data, false);
+    return status;
+}
+
+int Shell::runSimple(Run& run, const SimpleCommand& command, std::string_view input, std::string& out, int depth) {
+    if (run.stopped) {
+        return 1;
+    }
+    if (++run.commands > state_.limits.max_commands_per_run) {
+        run.result.limits.add(ShellLimit::Commands);
+        run.stopped = true;
+        return 1;
+    }
+    const VariableLookup lookup = [this](std::string_view name) { return variable(name); };
+    std::vector<std::string> argv;
+    std::vector<std::string_view> assignments;
+    for (const std::string& raw : command.words) {
+        if (argv.empty() && isAssignment(raw)) {
+            assignments.push_back(raw);
+            continue;
+        }
+        std::string word = expandWord(raw, lookup);
+        if (word.empty() && raw.find_first_of("'\"") == std::string::npos) {
+            continue; // an unquoted expansion to nothing is no word at all
+        }
+        argv.push_back(std::move(word));
+    }
+    if (argv.empty()) {
+        for (const std::string_view raw : assignments) {
+            assign(run, raw);
+        }
+    }
+
+    // Redirections, in order, as ash opens them before running the command.
+    enum class Sink { Default, Null, File };
+    struct Target {
+        Sink sink = Sink::Default;
+        std::string path;
+    };
+    Target targets[3];
+    std::string input_file;
+    const std::string& sh = state_.persona->shell_name;
+    for (const Redirection& r : command.redirections) {
+        const std::string target = expandWord(r.target, lookup);
+        if (r.kind == Redirection::Kind::Duplicate) {
+            if (r.fd >= 1 && r.fd <= 2) {
+                targets[r.fd] = target == "1" ? targets[1] : target == "2" ? targets[2] : Target{Sink::Null, {}};
+            }
+            continue;
+        }
+        const auto path = state_.fs.resolve(state_.cwd, target);
+        if (!path) {
+            run.result.limits.add(ShellLimit::PathLength);
+            emit(run,
+                 sh + ": can't " + (r.kind == Redirection::Kind::Input ? "open " : "create ") + target +
+                     ": File name too long\n",
+                 true);
+            return 1;
+        }
+        if (r.kind == Redirection::Kind::Input) {
+            const auto data = state_.fs.read(*path);
+            if (!data) {
+                emit(run, sh + ": can't open " + target + ": no such file\n", true);
+                return 1;
+            }
+            input_file = std::string(*data);
+            input = input_file;
+            continue;
+        }
+        if (r.fd < 1 || r.fd > 2) {
+            continue;
+        }
+        if (path->rfind("/dev/", 0) == 0) {
+            targets[r.fd] = Target{Sink::Null, {}}; // /dev/null, /dev/watchdog, ...: nothing kept
+            continue;
+        }
+        const bool append = r.kind == Redirection::Kind::Append;
+        const bool exists = state_.fs.stat(*path).has_value();
+        FsStatus status = FsStatus::Ok;
+        if (!append || !exists) {
+            status = state_.fs.write(*path, "", false);
+        } else if (state_.fs.stat(*path)->directory) {
+            status = FsStatus::IsDirectory;
+        }
+        if (status != FsStatus::Ok) {
+            if (status == FsStatus::TooManyFiles) {
+                run.result.limits.add(ShellLimit::Files);
+            }
+            const std::string why =
+                status == FsStatus::NotFound ? "nonexistent directory" : std::string(fsStatusText(status));
+            emit(run, sh + ": can't create " + target + ": " + why + "\n", true);
+            return 1;
+        }
+        targets[r.fd] = Target{Sink::File, *path};
+    }
+
+    CommandContext ctx{state_, run.result, run.written_paths, input, {}, {}, {}};
+    ctx.run_script = [this, &run, depth](std::string_view script, CommandContext& c) {
+        return runScript(run, script, c, depth + 1);
+    };
+    int status = 0;
+    if (!argv.empty()) {
+        const size_t record = run.result.commands.size();
+        run.result.commands.push_back(CommandRecord{argv, 0});
+        status = dispatch(run, ctx, argv, depth);
+        run.result.commands[record].status = status;
+    }
+    if (ctx.out.size() > state_.limits.fs.max_file_bytes + 1) { // the cap of CommandContext::print
+        ctx.out.resize(state_.limits.fs.max_file_bytes + 1);
+        run.result.limits.add(ShellLimit::OutputBytes);
+    }
+    for (const int fd : {1, 2}) {
+        std::string& data = fd == 1 ? ctx.out : ctx.err;
+        const Target& target = targets[fd];
+        if (target.sink == Sink::Default) {
+            if (fd == 1) {
+                out += data;
+            } else {
+                emit(run, data, true);
+            }
+        } else if (target.sink == Sink::File && !data.empty()) {
+            const FsStatus written = ctx.writeFile(target.path, data, true);
+            if (written != FsStatus::Ok) {
+                emit(run, sh + ": write error: " + std::string(fsStatusText(written)) + "\n", true);
+            }
+        }
+    }
+    return status;
+}
+
+int Shell::dispatch(Run& run, CommandContext& ctx, std::vector<std::string>& argv, int depth) {
+    const Persona& p = *state_.persona;
+    const std::string& name = argv[0];
+    if ((name == "exec" || name == "nohup" || name == "command") && argv.size() > 1) {
+        argv.erase(argv.begin());
+        return dispatch(run, ctx, argv, depth);
+    }
+    if (name.find('/') != std::string::npos) {
+        // A path: a link to the persona's busybox runs the applet it names; anything else is a file.
+        const std::string path = ctx.resolve(name);
+        const auto content = path.empty() ? std::nullopt : state_.fs.read(path);
+        if (content && *content == p.busybox_elf) {
+            const std::string applet = baseName(path);
+            if (applet == "busybox") {
+                return runBusybox(run, ctx, argv, depth);
+            }
+            argv[0] = applet;
+            return runApplet(run, ctx, argv, depth);
+        }
+        return runPath(run, ctx, argv, depth);
+    }
+    if (name == "busybox") {
+        return runBusybox(run, ctx, argv, depth);
+    }
+    const CommandEntry* entry = findCommand(name);
+    if ((entry != nullptr && entry->builtin) || name == "sh" || p.hasApplet(name)) {
+        return runApplet(run, ctx, argv, depth);
+    }
+    ctx.err += p.shell_name + ": " + name + ": not found\n";
+    return 127;
+}
+
+int Shell::runApplet(Run& run, CommandContext& ctx, std::vector<std::string>& argv, int depth) {
+    if (argv[0] == "sh" || argv[0] == "ash") {
+        return runSh(run, ctx, argv, depth);
+    }
+    if (argv[0] == "busybox") {
+        return runBusybox(run, ctx, argv, depth);
+    }
+    if (const CommandEntry* entry = findCommand(argv[0])) {
+        return entry->fn(ctx, argv);
+    }
+    return 0; // an applet the emulation does not model (sleep, kill, mount, ...): quiet success
+}
+
+int Shell::runBusybox(Run& run, CommandContext& ctx, std::vector<std::string>& argv, int depth) {
+    const Persona& p = *state_.persona;
+    if (argv.size() < 2 || argv[1] == "--help") {
+        ctx.out += p.busybox_banner + "\n" + p.busybox_help + formatApplets(p.applets);
+        return 0;
+    }
+    if (argv[1] == "--list") {
+        for (const std::string& applet : p.applets) {
+            ctx.out += applet + "\n";
+        }
+        return 0;
+    }
+    // "busybox /path/to/applet args" runs the applet the last path component names (appletlib.c).
+    const std::string applet = baseName(argv[1]);
+    if (!p.hasApplet(applet)) {
+        ctx.err += applet + ": applet not found\n";
+        return 127;
+    }
+    argv.erase(argv.begin());
+    argv[0] = applet;
+    return runApplet(run, ctx, argv, depth);
+}
+
+int Shell::runSh(Run& run, CommandContext& ctx, const std::vector<std::string>& argv, int depth) {
+    const std::string& sh = state_.persona->shell_name;
+    if (argv.size() >= 2 && argv[1] == "-c") {
+        if (argv.size() < 3) {
+            ctx.err += sh + ": -c requires an argument\n";
+            return 2;
+        }
+        return runScript(run, argv[2], ctx, depth + 1);
+    }
+    size_t first = 1;
+    while (first < argv.size() && argv[first].size() > 1 && argv[first][0] == '-') {
+        ++first; // -x, -e, ...
+    }
+    if (first < argv.size()) {
+        const std::string path = ctx.resolve(argv[first]);
+        const auto content = path.empty() ? std::nullopt : state_.fs.read(path);
+        if (!content) {
+            ctx.err += sh + ": can't open '" + argv[first] + "': No such file or directory\n";
+            return 2;
+        }
+        ctx.result.executions.push_back(ExecutionAttempt{path, {argv.begin() + first, argv.end()}});
+        const std::string script(*content);
+        return runScript(run, script, ctx, depth + 1);
+    }
+    // `... | sh` runs what came through the pipe; a bare `sh` starts an interactive shell: no output.
+    const std::string script(ctx.input);
+    return script.empty() ? 0 : runScript(run, script, ctx, depth + 1);
+}
+
+int Shell::runPath(Run& run, CommandContext& ctx, const std::vector<std::string>& argv, int depth) {
+    const std::string& sh = state_.persona->shell_name;
+    const std::string path = ctx.resolve(argv[0]);
+    const auto st = path.empty() ? std::nullopt : state_.fs.stat(path);
+    if (!st) {
+        ctx.err += sh + ": " + argv[0] + ": not found\n";
+        return 127;
+    }
+    if (st->directory || (st->mode & 0111U) == 0) {
+        ctx.err += sh + ": " + argv[0] + ": Permission denied\n";
+        return 126;
+    }
+    ctx.result.executions.push_back(ExecutionAttempt{path, argv});
+    const std::string content(*state_.fs.read(path));
+    if (content.empty()) {
+        return 0; // an empty file runs as an empty script (the placeholder of an unfetched download)
+    }
+    if (content.compare(0, 4,
+                        "\x7f"
+                        "ELF") == 0) {
+        if (runsOnPersona(content, state_.persona->busybox_elf)) {
+            return 0; // as if the bot started and went quiet
+        }
+        ctx.err += sh + ": " + argv[0] + ": Exec format error\n";
+        return 126;
+    }
+    return runScript(run, content, ctx, depth + 1); // not ELF: ash runs it as a script
+}
+
+int Shell::runScript(Run& run, std::string_view script, CommandContext& ctx, int depth) {
+    if (static_cast<size_t>(depth) > state_.limits.max_script_depth) {
+        run.result.limits.add(ShellLimit::ScriptDepth);
+        ctx.err += state_.persona->shell_name + ": script nesting too deep\n";
+        return 2;
+    }
+    std::string* const saved_out = run.out_sink;
+    std::string* const saved_err = run.err_sink;
+    const bool saved_exit = run.result.exit_requested;
+    const std::string saved_cwd = state_.cwd; // a child shell's cd does not move its parent
+    run.out_sink = &ctx.out;
+    run.err_sink = &ctx.err;
+    int status = 0;
+    size_t start = 0;
+    while (start < script.size() && !run.stopped && !run.result.exit_requested) {
+        const size_t end = std::min(script.find('\n', start), script.size());
+        status = runLine(run, script.substr(start, end - start), depth);
+        start = end + 1;
+    }
+    run.out_sink = saved_out;
+    run.err_sink = saved_err;
+    run.result.exit_requested = saved_exit;
+    state_.cwd = saved_cwd;
+    return status;
+}
+
+std::string Shell::variable(std::string_view name) const {
+    const Persona& p = *state_.persona;
+    if (name == "?") {
+        return std::to_string(state_.last_status);
+    }
+    for (const auto& [key, value] : state_.variables) {
+        if (key == name) {
+            return value;
+        }
+    }
+    if (name == "HOME") {
+        return p.home;
+    }
+    if (name == "PWD") {
+        return state_.cwd;
+    }
+    if (name == "USER" || name == "LOGNAME") {
+        return p.user;
+    }
+    if (name == "SHELL") {
+        return "/bin/sh";
+    }
+    if (name == "PATH") {
+        return "/bin:/sbin:/usr/bin:/usr/sbin";
+    }
+    if (name == "HOSTNAME") {
+        return p.hostname;
+    }
+    if (name == "0") {
+        return p.shell_name;
+    }
+    if (name == "$") {
+        return "1337";
+    }
+    if (name == "#") {
+        return "0";
+    }
+    return {};
+}
+
+bool Shell::assign(Run& run, std::string_view raw) {
+    const size_t eq = raw.find('=');
+    const std::string name(raw.substr(0, eq));
+    std::string value = expandWord(raw.substr(eq + 1), [this](std::string_view n) { return variable(n); });
+    if (value.size() > state_.limits.max_variable_bytes) {
+        value.resize(state_.limits.max_variable_bytes);
+        run.result.limits.add(ShellLimit::Variables);
+    }
+    for (auto& [key, existing] : state_.variables) {
+        if (key == name) {
+            existing = std::move(value);
+            return true;
+        }
+    }
+    if (state_.variables.size() >= state_.limits.max_variables) {
+        run.result.limits.add(ShellLimit::Variables);
+        return false;
+    }
+    state_.variables.emplace_back(name, std::move(value));
+    return true;
+}
+
+} // namespace kansoku::honeypot::shell

@@ -1,0 +1,58 @@
+#pragma once
+
+/// The emulated BusyBox shell of one honeypot session (telnet or SSH). Pure logic: run() takes one
+/// command line and returns the terminal output and side effects; nothing touches the host, nothing
+/// is fetched or executed. Memory: the persona is shared, the session holds only its overlay
+/// (bounded by ShellLimits::fs) and a few strings.
+
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "honeypot/shell/commands.h"
+#include "honeypot/shell/persona.h"
+#include "honeypot/shell/shell_result.h"
+
+namespace kansoku::honeypot::shell {
+
+class Shell {
+public:
+    explicit Shell(std::shared_ptr<const Persona> persona, ShellLimits limits = {});
+
+    /// Runs one command line (without its line end; embedded newlines separate commands).
+    ShellResult run(std::string_view line);
+
+    /// The prompt to show before the next line ({user}, {hostname}, {cwd} substituted; ~ for home).
+    std::string prompt() const;
+
+    /// Puts bytes at a path (e.g. what the downloader fetched for a DownloadRequest), bounded like
+    /// any write, so a later `./x` or `sh x` sees them. The result is not reported as a FileWrite.
+    FsStatus provideFile(std::string_view path, std::string_view bytes);
+
+    const std::string& cwd() const { return state_.cwd; }
+    const VirtualFs& filesystem() const { return state_.fs; }
+    const Persona& persona() const { return *state_.persona; }
+    /// Every limit hit since the session started.
+    const LimitCounts& limitTotals() const { return state_.totals; }
+
+private:
+    struct Run; // one run()'s bookkeeping (shell.cpp)
+
+    int runLine(Run& run, std::string_view line, int depth);
+    int runPipeline(Run& run, const Pipeline& pipeline, int depth);
+    int runSimple(Run& run, const SimpleCommand& command, std::string_view input, std::string& out, int depth);
+    int dispatch(Run& run, CommandContext& ctx, std::vector<std::string>& argv, int depth);
+    int runApplet(Run& run, CommandContext& ctx, std::vector<std::string>& argv, int depth);
+    int runBusybox(Run& run, CommandContext& ctx, std::vector<std::string>& argv, int depth);
+    int runSh(Run& run, CommandContext& ctx, const std::vector<std::string>& argv, int depth);
+    int runPath(Run& run, CommandContext& ctx, const std::vector<std::string>& argv, int depth);
+    int runScript(Run& run, std::string_view script, CommandContext& ctx, int depth);
+    std::string variable(std::string_view name) const;
+    bool assign(Run& run, std::string_view word);
+    void emit(Run& run, std::string_view bytes, bool error);
+
+    SessionState state_;
+};
+
+} // namespace kansoku::honeypot::shell
