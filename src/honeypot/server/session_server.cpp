@@ -1,0 +1,423 @@
+#include "honeypot/server/session_server.h"
+
+#include <random>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "common/event.h"
+#include "common/time.h"
+
+namespace kansoku::honeypot::server {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+std::string_view closeReasonName(CloseReason reason) {
+    switch (reason) {
+    case CloseReason::PeerClosed:
+        return "peer_closed";
+    case CloseReason::Protocol:
+        return "protocol";
+    case CloseReason::IdleTimeout:
+        return "idle_timeout";
+    case CloseReason::TotalTimeout:
+        return "total_timeout";
+    case CloseReason::InputLimit:
+        return "input_limit";
+    case CloseReason::OutputLimit:
+        return "output_limit";
+    case CloseReason::IoError:
+        return "io_error";
+    case CloseReason::ServerStop:
+        return "server_stop";
+    }
+    return "unknown";
+}
+
+bool Output::write(std::span<const uint8_t> bytes) {
+    if (overflowed_ || bytes.size() > limit_ || queuedBytes() > limit_ - bytes.size()) {
+        overflowed_ = true;
+        return false;
+    }
+    queue_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    return true;
+}
+
+bool Output::write(std::string_view text) {
+    return write(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+namespace {
+
+asio::ip::address unmapped(const asio::ip::address& address) {
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    }
+    return address;
+}
+
+} // namespace
+
+/// One connection. Owned by the server's session table and by whatever operation is pending on it
+/// (read coroutine, write, watchdog), so it lives until the last of those completes.
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(SessionServer& server, tcp::socket socket, asio::ip::address src, SessionInfo info,
+            std::unique_ptr<SessionProtocol> protocol)
+        : server_(server), socket_(std::move(socket)), watchdog_(socket_.get_executor()), src_(src),
+          info_(std::move(info)), protocol_(std::move(protocol)), output_(server.config_.limits.max_output_queue_bytes),
+          start_wall_(nowMicros()), start_(Clock::now()), idle_deadline_(start_ + server.config_.limits.idle_timeout),
+          total_deadline_(start_ + server.config_.limits.total_timeout) {}
+
+    const asio::ip::address& source() const { return src_; }
+
+    void begin() {
+        armWatchdog();
+        asio::co_spawn(socket_.get_executor(), readLoop(shared_from_this()), asio::detached);
+    }
+
+    /// Closes now (flush_first: after the queued output is written, bounded by the timers).
+    void close(CloseReason reason, bool flush_first = false) {
+        if (closed_) {
+            return;
+        }
+        if (flush_first && output_.queuedBytes() > 0 && !output_.overflowed()) {
+            closing_ = true;
+            reason_ = reason;
+            return;
+        }
+        closed_ = true;
+        reason_ = reason;
+        server_.countClose(reason);
+        boost::system::error_code ignored;
+        watchdog_.cancel();
+        socket_.shutdown(tcp::socket::shutdown_both, ignored);
+        socket_.close(ignored);
+        protocol_->onClose(reason);
+        emitEvent(reason);
+        server_.sessionClosed(*this);
+    }
+
+private:
+    asio::awaitable<void> readLoop(std::shared_ptr<Session> self) {
+        const SessionLimits& limits = server_.config_.limits;
+        std::vector<uint8_t> buffer(std::max<size_t>(1, limits.read_buffer_bytes));
+        protocol_->start(output_);
+        if (!afterProtocol(true)) {
+            co_return;
+        }
+        while (!closed_ && !closing_) {
+            boost::system::error_code ec;
+            size_t n =
+                co_await socket_.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+            if (closed_) {
+                co_return;
+            }
+            if (ec) {
+                close(ec == asio::error::eof || ec == asio::error::connection_reset ? CloseReason::PeerClosed
+                                                                                    : CloseReason::IoError);
+                co_return;
+            }
+            idle_deadline_ = Clock::now() + limits.idle_timeout;
+            size_t room = limits.max_input_bytes_per_session - bytes_in_;
+            bool over = n > room;
+            size_t take = over ? room : n;
+            bytes_in_ += take;
+            server_.counters_.bytes_in += take;
+            bool keep_open = take == 0 || protocol_->onData(std::span<const uint8_t>(buffer.data(), take), output_);
+            if (!afterProtocol(keep_open)) {
+                co_return;
+            }
+            if (over || bytes_in_ >= limits.max_input_bytes_per_session) {
+                close(CloseReason::InputLimit);
+                co_return;
+            }
+        }
+        (void)self;
+    }
+
+    /// Handles what the protocol did: overflow, close request, or output to send. False if closing.
+    bool afterProtocol(bool keep_open) {
+        if (closed_) {
+            return false;
+        }
+        if (output_.overflowed()) {
+            close(CloseReason::OutputLimit);
+            return false;
+        }
+        flush();
+        if (!keep_open) {
+            close(CloseReason::Protocol, true);
+            return false;
+        }
+        return true;
+    }
+
+    void flush() {
+        if (closed_ || writing_ || output_.queue_.empty()) {
+            return;
+        }
+        writing_ = true;
+        in_flight_.swap(output_.queue_);
+        output_.queue_.clear();
+        output_.in_flight_ = in_flight_.size();
+        asio::async_write(
+            socket_, asio::buffer(in_flight_),
+            [self = shared_from_this()](const boost::system::error_code& ec, size_t n) { self->onWritten(ec, n); });
+    }
+
+    void onWritten(const boost::system::error_code& ec, size_t n) {
+        writing_ = false;
+        output_.in_flight_ = 0;
+        in_flight_.clear();
+        bytes_out_ += n;
+        server_.counters_.bytes_out += n;
+        if (closed_) {
+            return;
+        }
+        if (ec) {
+            close(ec == asio::error::broken_pipe || ec == asio::error::connection_reset ? CloseReason::PeerClosed
+                                                                                        : CloseReason::IoError);
+            return;
+        }
+        flush();
+        if (closing_ && !writing_) {
+            closing_ = false;
+            close(reason_);
+        }
+    }
+
+    void armWatchdog() {
+        // While draining output before a protocol close, only the total timeout applies.
+        watchdog_.expires_at(closing_ ? total_deadline_ : std::min(idle_deadline_, total_deadline_));
+        watchdog_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            if (ec || self->closed_) {
+                return;
+            }
+            auto now = Clock::now();
+            if (now >= self->total_deadline_) {
+                self->close(CloseReason::TotalTimeout);
+            } else if (now >= self->idle_deadline_ && !self->closing_) {
+                self->close(CloseReason::IdleTimeout);
+            } else {
+                self->armWatchdog();
+            }
+        });
+    }
+
+    void emitEvent(CloseReason reason) {
+        Timestamp end_wall = nowMicros();
+        double duration_s = std::chrono::duration<double>(Clock::now() - start_).count();
+        Event event;
+        event.type = "honeypot.session";
+        event.ts = end_wall;
+        event.sensor = server_.config_.sensor;
+        event.reserveFields(11);
+        event.add("session", info_.id);
+        event.add("protocol", server_.config_.service);
+        event.add("src", info_.src);
+        event.add("src_port", info_.src_port);
+        event.add("dst_port", info_.dst_port);
+        event.add("start", formatRfc3339(start_wall_));
+        event.add("end", formatRfc3339(end_wall));
+        event.add("duration_s", duration_s);
+        event.add("bytes_in", bytes_in_);
+        event.add("bytes_out", bytes_out_);
+        event.add("close_reason", std::string(closeReasonName(reason)));
+        server_.sink_.publish(event);
+    }
+
+    SessionServer& server_;
+    tcp::socket socket_;
+    asio::steady_timer watchdog_;
+    asio::ip::address src_;
+    SessionInfo info_;
+    std::unique_ptr<SessionProtocol> protocol_;
+    Output output_;
+    std::string in_flight_;
+    Timestamp start_wall_;
+    Clock::time_point start_;
+    Clock::time_point idle_deadline_;
+    Clock::time_point total_deadline_;
+    uint64_t bytes_in_ = 0;
+    uint64_t bytes_out_ = 0;
+    CloseReason reason_ = CloseReason::PeerClosed;
+    bool writing_ = false;
+    bool closing_ = false; ///< close requested, waiting for the output to drain
+    bool closed_ = false;
+};
+
+SessionServer::SessionServer(asio::io_context& io, ServerConfig config, ProtocolFactory factory, EventSink& sink)
+    : io_(io), config_(std::move(config)), factory_(std::move(factory)), sink_(sink), acceptor_(io) {
+    std::random_device random;
+    next_id_ = (static_cast<uint64_t>(random()) << 32) ^ random();
+}
+
+SessionServer::~SessionServer() {
+    stop();
+}
+
+size_t SessionServer::sessionStateBytes() {
+    return sizeof(Session);
+}
+
+Result<void> SessionServer::start() {
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(config_.address, ec);
+    if (ec) {
+        return fail("cannot listen on {}:{}: bad address", config_.address, config_.port);
+    }
+    tcp::endpoint endpoint(address, config_.port);
+    auto failed = [&](const char* what) {
+        boost::system::error_code ignored;
+        acceptor_.close(ignored);
+        return fail("cannot listen on {}:{}: {}: {}", config_.address, config_.port, what, ec.message());
+    };
+    acceptor_.open(endpoint.protocol(), ec);
+    if (ec) {
+        return failed("open");
+    }
+    acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (ec) {
+        return failed("setsockopt");
+    }
+    acceptor_.bind(endpoint, ec);
+    if (ec) {
+        return failed("bind");
+    }
+    acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        return failed("listen");
+    }
+    local_port_ = acceptor_.local_endpoint(ec).port();
+    stopping_ = false;
+    asio::co_spawn(io_, acceptLoop(), asio::detached);
+    return {};
+}
+
+void SessionServer::stop() {
+    if (stopping_) {
+        return;
+    }
+    stopping_ = true;
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    // close() removes the session from the table; copy first.
+    std::vector<std::shared_ptr<Session>> open;
+    open.reserve(sessions_.size());
+    for (auto& [key, session] : sessions_) {
+        open.push_back(session);
+    }
+    for (auto& session : open) {
+        session->close(CloseReason::ServerStop);
+    }
+}
+
+asio::awaitable<void> SessionServer::acceptLoop() {
+    asio::steady_timer backoff(io_);
+    while (!stopping_) {
+        boost::system::error_code ec;
+        tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+        if (stopping_) {
+            break;
+        }
+        if (ec) {
+            if (ec == asio::error::operation_aborted || !acceptor_.is_open()) {
+                break;
+            }
+            // EMFILE and the like: back off instead of spinning.
+            backoff.expires_after(std::chrono::milliseconds(50));
+            co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            continue;
+        }
+        admit(std::move(socket));
+    }
+}
+
+void SessionServer::admit(tcp::socket socket) {
+    boost::system::error_code ec;
+    auto remote = socket.remote_endpoint(ec);
+    if (ec) {
+        counters_.io_errors++;
+        socket.close(ec);
+        return;
+    }
+    auto local = socket.local_endpoint(ec);
+    auto src = unmapped(remote.address());
+    const SessionLimits& limits = config_.limits;
+    if (sessions_.size() >= limits.max_sessions) {
+        counters_.refused_global++;
+        socket.close(ec);
+        return;
+    }
+    size_t& from_source = per_source_[src];
+    if (from_source >= limits.max_sessions_per_source) {
+        counters_.refused_per_source++;
+        if (from_source == 0) {
+            per_source_.erase(src);
+        }
+        socket.close(ec);
+        return;
+    }
+    SessionInfo info{nextSessionId(), src.to_string(), remote.port(), local.port()};
+    auto protocol = factory_(info);
+    if (!protocol) {
+        counters_.io_errors++;
+        if (from_source == 0) {
+            per_source_.erase(src);
+        }
+        socket.close(ec);
+        return;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    from_source++;
+    counters_.accepted++;
+    auto session = std::make_shared<Session>(*this, std::move(socket), src, std::move(info), std::move(protocol));
+    sessions_.emplace(session.get(), session);
+    session->begin();
+}
+
+void SessionServer::countClose(CloseReason reason) {
+    switch (reason) {
+    case CloseReason::PeerClosed:
+        counters_.closed_by_peer++;
+        break;
+    case CloseReason::Protocol:
+        counters_.closed_by_protocol++;
+        break;
+    case CloseReason::IdleTimeout:
+        counters_.idle_timeouts++;
+        break;
+    case CloseReason::TotalTimeout:
+        counters_.total_timeouts++;
+        break;
+    case CloseReason::InputLimit:
+        counters_.input_limit++;
+        break;
+    case CloseReason::OutputLimit:
+        counters_.output_limit++;
+        break;
+    case CloseReason::IoError:
+        counters_.io_errors++;
+        break;
+    case CloseReason::ServerStop:
+        counters_.closed_by_stop++;
+        break;
+    }
+}
+
+void SessionServer::sessionClosed(Session& session) {
+    auto it = per_source_.find(session.source());
+    if (it != per_source_.end() && --it->second == 0) {
+        per_source_.erase(it);
+    }
+    sessions_.erase(&session); // the session may be destroyed here if nothing else holds it
+}
+
+std::string SessionServer::nextSessionId() {
+    return fmt::format("{:016x}", next_id_++);
+}
+
+} // namespace kansoku::honeypot::server
