@@ -19,41 +19,14 @@
 
 #include "capture/packet_decoder.h"
 #include "common/ip_address.h"
+#include "support/hex.h"
 #include "support/temp_dir.h"
 
 namespace kansoku::capture::testing {
 
 using Bytes = std::vector<uint8_t>;
 
-/// Parses hex digits, ignoring spaces; throws on anything else (a broken fixture, not input).
-inline Bytes fromHex(std::string_view hex) {
-    Bytes out;
-    int high = -1;
-    for (const char ch : hex) {
-        int nibble = -1;
-        if (ch >= '0' && ch <= '9') {
-            nibble = ch - '0';
-        } else if (ch >= 'a' && ch <= 'f') {
-            nibble = ch - 'a' + 10;
-        } else if (ch >= 'A' && ch <= 'F') {
-            nibble = ch - 'A' + 10;
-        } else if (ch == ' ' || ch == '\n') {
-            continue;
-        } else {
-            throw std::invalid_argument("bad hex fixture character");
-        }
-        if (high < 0) {
-            high = nibble;
-        } else {
-            out.push_back(static_cast<uint8_t>((high << 4) | nibble));
-            high = -1;
-        }
-    }
-    if (high >= 0) {
-        throw std::invalid_argument("odd number of hex digits in fixture");
-    }
-    return out;
-}
+using kansoku::testing::fromHex;
 
 /// Joins byte strings: a link header, then an IP packet, ...
 inline Bytes concat(std::initializer_list<std::span<const uint8_t>> parts) {

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "support/hex.h"
+
 namespace kansoku::honeypot::telnet::fixtures {
 
 /// What BusyBox telnetd writes at connect.
@@ -37,30 +39,8 @@ inline constexpr std::string_view kNetkitPort23ToBusyBox =
     "726f6f740d00"
     "7863333531310d00";
 
-inline std::vector<uint8_t> fromHex(std::string_view hex) {
-    std::vector<uint8_t> bytes;
-    auto nibble = [](char c) -> uint8_t {
-        if (c >= '0' && c <= '9') {
-            return static_cast<uint8_t>(c - '0');
-        }
-        return static_cast<uint8_t>(c - 'a' + 10);
-    };
-    for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-        bytes.push_back(static_cast<uint8_t>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
-    }
-    return bytes;
-}
-
-inline std::string toHex(std::string_view bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string hex;
-    for (const char c : bytes) {
-        const auto b = static_cast<uint8_t>(c);
-        hex.push_back(kDigits[b >> 4]);
-        hex.push_back(kDigits[b & 0xf]);
-    }
-    return hex;
-}
+using kansoku::testing::fromHex;
+using kansoku::testing::toHex;
 
 inline std::vector<uint8_t> bytesOf(std::string_view text) {
     return {text.begin(), text.end()};
