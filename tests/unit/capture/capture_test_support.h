@@ -28,6 +28,12 @@ using Bytes = std::vector<uint8_t>;
 
 using kansoku::testing::fromHex;
 
+/// Writes a big-endian 16-bit field into a fixture (to corrupt a length or checksum on purpose).
+inline void set16(Bytes& b, size_t at, uint16_t v) {
+    b[at] = static_cast<uint8_t>(v >> 8);
+    b[at + 1] = static_cast<uint8_t>(v);
+}
+
 /// Joins byte strings: a link header, then an IP packet, ...
 inline Bytes concat(std::initializer_list<std::span<const uint8_t>> parts) {
     Bytes out;

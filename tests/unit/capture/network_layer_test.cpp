@@ -15,11 +15,7 @@ using testing::concat;
 using testing::decodeWith;
 using testing::fromHex;
 using testing::ip;
-
-void set16(Bytes& b, size_t at, uint16_t v) {
-    b[at] = static_cast<uint8_t>(v >> 8);
-    b[at + 1] = static_cast<uint8_t>(v);
-}
+using testing::set16;
 
 // ---- IPv4 ------------------------------------------------------------------------------------
 

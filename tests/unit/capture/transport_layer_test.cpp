@@ -15,11 +15,7 @@ using testing::concat;
 using testing::decodeWith;
 using testing::fromHex;
 using testing::ip;
-
-void set16(Bytes& b, size_t at, uint16_t v) {
-    b[at] = static_cast<uint8_t>(v >> 8);
-    b[at + 1] = static_cast<uint8_t>(v);
-}
+using testing::set16;
 
 /// An IPv4 header 198.51.100.1 -> 203.0.113.1 carrying `transport`; total length from its size
 /// unless given.
