@@ -150,3 +150,30 @@ def exit_on_signals() -> None:
 
     signal.signal(signal.SIGTERM, handler)
     signal.signal(signal.SIGHUP, handler)
+
+
+class NamespaceCommands:
+    """`ip`, `ip netns exec` and `sysctl` for the labs that build test namespaces."""
+
+    def ip(self, *args, check=True):
+        result = run(["ip", *[str(a) for a in args]], timeout=30)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"ip {' '.join(map(str, args))}: {result.stderr.strip()}")
+        return result
+
+    def exec_args(self, namespace, *args):
+        return ["ip", "netns", "exec", namespace, *[str(a) for a in args]]
+
+    def sysctl(self, namespace, setting):
+        result = run(self.exec_args(namespace, "sysctl", "-q", "-w", setting), timeout=10)
+        if result.returncode != 0:
+            raise RuntimeError(f"sysctl {setting} in {namespace}: {result.stderr.strip()}")
+
+
+def keep_files(work: Path, destination: Path, what: str) -> None:
+    """Copies the files of a run's work directory to `destination` (a test's --keep)."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for item in work.iterdir():
+        if item.is_file():
+            shutil.copy2(item, destination / item.name)
+    print(f"      kept {what} in {destination}", flush=True)

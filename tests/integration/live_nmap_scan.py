@@ -44,7 +44,7 @@ def parse_port_spec(spec: str):
     return ports
 
 
-class Lab:
+class Lab(ic.NamespaceCommands):
     """Two namespaces joined by a veth pair; removed (with every process started in them) on exit."""
 
     def __init__(self) -> None:
@@ -53,18 +53,6 @@ class Lab:
         self.dark = f"ks-dark-{pid}"
         self.processes = []
         self.created = []
-
-    def ip(self, *args, check=True):
-        result = ic.run(["ip", *args], timeout=30)
-        if check and result.returncode != 0:
-            raise RuntimeError(f"ip {' '.join(args)}: {result.stderr.strip()}")
-        return result
-
-    def exec_args(self, namespace, *args):
-        return ["ip", "netns", "exec", namespace, *[str(a) for a in args]]
-
-    def sysctl(self, namespace, setting):
-        ic.run(self.exec_args(namespace, "sysctl", "-q", "-w", setting), timeout=10)
 
     def remove_stale(self) -> None:
         """Namespaces of earlier runs that were killed outright (SIGKILL skips `finally`)."""

@@ -333,11 +333,7 @@ def main() -> int:
                          f"live:    {live_alerts}\noffline: {offline_alerts}")
 
         if args.keep:
-            args.keep.mkdir(parents=True, exist_ok=True)
-            for item in work.iterdir():
-                if item.is_file():
-                    shutil.copy2(item, args.keep / item.name)
-            print(f"      kept pcap, events and logs in {args.keep}", flush=True)
+            ic.keep_files(work, args.keep, "pcap, events and logs")
     finally:
         lab.teardown()
         ic.remove_temp_dir(work)

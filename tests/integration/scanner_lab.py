@@ -168,7 +168,7 @@ def skip_unless_ready() -> None:
         ic.skip("python3-scapy is not installed (scripts/setup installs it)")
 
 
-class ScannerLab:
+class ScannerLab(ic.NamespaceCommands):
     """The three namespaces; removed, with every process started in them, by teardown()."""
 
     def __init__(self, work: Path) -> None:

@@ -27,7 +27,6 @@ Usage: scanner_tools.py PATH/TO/kansoku [--keep DIR]   (--keep: copy pcaps, labe
 
 import argparse
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -194,12 +193,8 @@ def main() -> int:
                              f"live:    {scan}\noffline: {twin}")
 
         if args.keep:
-            args.keep.mkdir(parents=True, exist_ok=True)
             sl.write_labels(work / "labels.json", versions)
-            for item in work.iterdir():
-                if item.is_file():
-                    shutil.copy2(item, args.keep / item.name)
-            print(f"      kept pcaps, labels and logs in {args.keep}", flush=True)
+            ic.keep_files(work, args.keep, "pcaps, labels and logs")
     finally:
         lab.teardown()
         ic.remove_temp_dir(work)
