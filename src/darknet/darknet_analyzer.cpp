@@ -34,7 +34,7 @@ Result<DarknetAnalyzerOptions> DarknetAnalyzerOptions::fromConfig(const Config& 
     for (const auto& text : texts) {
         auto prefix = Prefix::parse(text);
         if (!prefix) {
-            return fail("--darknet {}", prefix.error().message);
+            return fail("darknet {}", prefix.error().message);
         }
         o.darknet.add(*prefix);
     }
@@ -140,7 +140,7 @@ void DarknetAnalyzer::processBatch() {
         }
         ++totals_.by_class[static_cast<size_t>(c.packet_class)];
         if (c.spoof_flags != 0) {
-            countSpoofed(c.spoof_flags);
+            countUntrusted(c.spoof_flags);
             continue; // never a record of its claimed source
         }
         switch (c.packet_class) {
@@ -220,11 +220,11 @@ void DarknetAnalyzer::tick(Timestamp now) {
     }
 }
 
-void DarknetAnalyzer::countSpoofed(uint8_t flags) {
-    ++totals_.spoofed;
+void DarknetAnalyzer::countUntrusted(uint8_t flags) {
+    ++totals_.untrusted;
     for (int bit = 0; bit < spoof_flag::kCount; ++bit) {
         if ((flags & (1U << bit)) != 0) {
-            ++totals_.spoofed_by_reason[static_cast<size_t>(bit)];
+            ++totals_.untrusted_by_reason[static_cast<size_t>(bit)];
         }
     }
 }
@@ -325,12 +325,12 @@ void DarknetAnalyzer::emitStats(Timestamp now) {
         }
     }
     event.add("decode_anomalies", std::move(anomalies));
-    event.add("untrusted_probes", t.spoofed - before.spoofed);
+    event.add("untrusted_probes", t.untrusted - before.untrusted);
     auto reasons = nlohmann::ordered_json::object();
     for (int bit = 0; bit < spoof_flag::kCount; ++bit) {
         const auto b = static_cast<size_t>(bit);
-        if (t.spoofed_by_reason[b] != before.spoofed_by_reason[b]) {
-            reasons[std::string(spoofFlagName(bit))] = t.spoofed_by_reason[b] - before.spoofed_by_reason[b];
+        if (t.untrusted_by_reason[b] != before.untrusted_by_reason[b]) {
+            reasons[std::string(spoofFlagName(bit))] = t.untrusted_by_reason[b] - before.untrusted_by_reason[b];
         }
     }
     event.add("untrusted_reasons", std::move(reasons));

@@ -21,6 +21,7 @@
 #include "darknet/packet_classifier.h"
 #include "darknet/port_stats_tracker.h"
 #include "darknet/scan_tracker.h"
+#include "darknet/spoof_filter.h"
 
 namespace kansoku::darknet {
 
@@ -53,8 +54,8 @@ struct DarknetTotals {
     uint64_t campaigns = 0;
     uint64_t alerts = 0;
     uint64_t evicted_state = 0;
-    uint64_t spoofed = 0; ///< probes and backscatter whose source is not trusted (see spoof_filter.h)
-    std::array<uint64_t, 4> spoofed_by_reason{};
+    uint64_t untrusted = 0; ///< probes and backscatter whose source is not trusted (see spoof_filter.h)
+    std::array<uint64_t, spoof_flag::kCount> untrusted_by_reason{};
     uint64_t dropped_kernel = 0;
     Timestamp first_ts = 0;
     Timestamp last_ts = 0;
@@ -81,7 +82,7 @@ private:
     /// the tables are larger than the caches, so this hides most of their latency.
     void processBatch();
     void startIntervals(Timestamp now);
-    void countSpoofed(uint8_t flags);
+    void countUntrusted(uint8_t flags);
     /// Groups the scan records active in the window that ends at `end` into campaigns.
     void closeCampaignWindow(Timestamp end);
     void housekeeping(Timestamp now);

@@ -41,7 +41,6 @@ public:
     explicit ExpiringTable(size_t max_bytes) : max_bytes_(max_bytes) {}
 
     /// The record for `key`, created empty if absent (`inserted` tells which).
-    Record& findOrInsert(const Key& key, bool& inserted) { return records_.findOrInsert(key, inserted); }
     Record& findOrInsert(const Key& key, uint64_t hash, bool& inserted) {
         return records_.findOrInsert(key, hash, inserted);
     }

@@ -312,7 +312,7 @@ Result<TrafficGeneratorResult> generateBulk(const std::string& path, const Traff
             frame = builder.tcp({src, dst, static_cast<uint8_t>(32 + source % 200), static_cast<uint16_t>(i)}, tcp);
         } else if (kind < 90) {
             const IpAddress victim =
-                IpAddress::fromV4(0x0A000000U ^ 0x21000000U ^ static_cast<uint32_t>(rng.below(kVictims)));
+                IpAddress::fromV4(0x2B000000U + static_cast<uint32_t>(rng.below(kVictims))); // 43.0.0.x
             TcpFields tcp{kCommonPorts[victim.v4() % 4],
                           static_cast<uint16_t>(1024 + rng.below(60000)),
                           static_cast<uint32_t>(rng.next()),

@@ -317,14 +317,14 @@ TEST_F(DemoScenario, TotalsPerClass) {
 
     // Every trusted SYN probe is in exactly one TCP scan record; the four untrusted ones (an
     // impossible source, TTL 250 without a fingerprint, port 0, SYN+URG) in none.
-    EXPECT_EQ(totals_.spoofed, 4U);
+    EXPECT_EQ(totals_.untrusted, 4U);
     uint64_t tcp_scan_packets = 0;
     for (const auto& e : ofType(sink_->events, "darknet.scan")) {
         if (e.fields["proto"] == "tcp") {
             tcp_scan_packets += e.fields["packets"].get<uint64_t>();
         }
     }
-    EXPECT_EQ(tcp_scan_packets, totals_.by_class[classIndex(PacketClass::TcpSynProbe)] - totals_.spoofed);
+    EXPECT_EQ(tcp_scan_packets, totals_.by_class[classIndex(PacketClass::TcpSynProbe)] - totals_.untrusted);
 }
 
 TEST_F(DemoScenario, MiraiBotsScanTelnetHorizontally) {

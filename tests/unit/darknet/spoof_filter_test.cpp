@@ -92,7 +92,7 @@ TEST(SpoofFilter, UntrustedProbesMakeNoScanRecordAndAreCounted) {
         }
     }
     EXPECT_EQ(scans, 1U);
-    EXPECT_EQ(analyzer.totals().spoofed, 1U);
+    EXPECT_EQ(analyzer.totals().untrusted, 1U);
 }
 
 } // namespace
