@@ -147,6 +147,16 @@ ParsedLine parseCommandLine(std::string_view line, const ParseLimits& limits) {
         parsed.error = "syntax error: unexpected \"" + text + "\"";
         return parsed;
     };
+    // Counts one more command; false (and the line rejected) past the limit.
+    const auto countCommand = [&]() {
+        if (++commands <= limits.max_commands) {
+            return true;
+        }
+        parsed.items.clear();
+        parsed.limit_hit = true;
+        parsed.error = "too many commands";
+        return false;
+    };
     for (size_t i = 0; i < tokens.size(); ++i) {
         Token& token = tokens[i];
         if (token.kind == Token::Kind::Word) {
@@ -179,10 +189,7 @@ ParsedLine parseCommandLine(std::string_view line, const ParseLimits& limits) {
             }
         }
         if (!empty) {
-            if (++commands > limits.max_commands) {
-                parsed.items.clear();
-                parsed.limit_hit = true;
-                parsed.error = "too many commands";
+            if (!countCommand()) {
                 return parsed;
             }
             item.pipeline.commands.push_back(std::move(command));
@@ -206,10 +213,7 @@ ParsedLine parseCommandLine(std::string_view line, const ParseLimits& limits) {
         }
     }
     if (!command.words.empty() || !command.redirections.empty()) {
-        if (++commands > limits.max_commands) {
-            parsed.items.clear();
-            parsed.limit_hit = true;
-            parsed.error = "too many commands";
+        if (!countCommand()) {
             return parsed;
         }
         item.pipeline.commands.push_back(std::move(command));
