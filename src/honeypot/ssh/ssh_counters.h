@@ -1,0 +1,33 @@
+#pragma once
+
+/// Everything the SSH honeypot met, per service (all its sessions), on the io_context thread.
+/// The session server's own counters (limits, timeouts, bytes) apply to SSH connections as well.
+
+#include <cstdint>
+
+namespace kansoku::honeypot::ssh {
+
+struct SshCounters {
+    uint64_t sessions = 0;         ///< SshProtocol instances started
+    uint64_t setup_errors = 0;     ///< socketpair / libssh session set-up failed (session closed)
+    uint64_t bad_version = 0;      ///< the client's first bytes were no SSH-2.0 identification line
+    uint64_t bad_kexinit = 0;      ///< the client's first packet was no well-formed KEXINIT
+    uint64_t protocol_errors = 0;  ///< libssh gave up on the session (bad packet, MAC, kex failure)
+    uint64_t kex_completed = 0;    ///< key exchanges finished
+    uint64_t hassh_recorded = 0;   ///< honeypot.ssh_client events with a HASSH
+    uint64_t auth_none = 0;        ///< "none" requests (refused, not a login attempt)
+    uint64_t auth_password = 0;    ///< password attempts
+    uint64_t auth_kbdint = 0;      ///< keyboard-interactive answers
+    uint64_t auth_publickey = 0;   ///< publickey attempts (always refused)
+    uint64_t auth_success = 0;     ///< accepted logins
+    uint64_t auth_limit = 0;       ///< sessions disconnected after max_auth_tries failures
+    uint64_t shell_requests = 0;   ///< interactive shells started
+    uint64_t exec_requests = 0;    ///< exec requests run
+    uint64_t sftp_refused = 0;     ///< subsystem requests (sftp, ...) refused
+    uint64_t forward_refused = 0;  ///< direct-tcpip / tcpip-forward requests refused (and recorded)
+    uint64_t channels_refused = 0; ///< other channel types, or a second session channel
+    uint64_t lines_truncated = 0;  ///< command lines cut at max_line_bytes
+    uint64_t output_dropped = 0;   ///< shell output bytes dropped (the client's window was full)
+};
+
+} // namespace kansoku::honeypot::ssh
