@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
     // Every subcommand, from one explicit list.
     kansoku::cli::addRunCommand(app);
     kansoku::cli::addDarknetCommand(app);
+    kansoku::cli::addHoneypotCommand(app);
     kansoku::cli::addQueryCommand(app);
 
     try {

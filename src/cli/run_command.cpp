@@ -13,8 +13,10 @@
 #include "cli/command.h"
 #include "cli/config_option.h"
 #include "cli/event_outputs.h"
+#include "cli/honeypot_runtime.h"
 #include "cli/signals.h"
 #include "cli/summary.h"
+#include "common/locked_sink.h"
 #include "darknet/capture_loop.h"
 #include "darknet/darknet_analyzer.h"
 #include "darknet/traffic_generator.h"
@@ -77,6 +79,29 @@ void runMain(const RunArgs& args) {
     auto outputs = orThrow(EventOutputs::open({false, config.storage.events_jsonl, config.storage.database,
                                                store::StoreSink::Batched{config.storage.batch_size}}));
 
+    // The honeypots serve on their own thread; both they and the darknet publish through the lock.
+    LockedSink events(outputs->sink());
+    const auto& stop = installStopSignals();
+    std::unique_ptr<HoneypotRuntime> honeypots;
+    std::thread honeypot_thread;
+    if (config.honeypot.enabled) {
+        honeypots = orThrow(HoneypotRuntime::start(config, events));
+        for (const auto& line : honeypots->listening()) {
+            std::fprintf(stderr, "honeypot: listening: %s\n", line.c_str());
+        }
+        honeypot_thread = std::thread([&] { honeypots->run(stop); });
+    }
+    struct JoinHoneypots {
+        HoneypotRuntime* runtime;
+        std::thread& thread;
+        ~JoinHoneypots() {
+            if (thread.joinable()) {
+                runtime->requestStop();
+                thread.join();
+            }
+        }
+    } join_honeypots{honeypots.get(), honeypot_thread};
+
     const bool live = !config.darknet.interface.empty();
     std::unique_ptr<capture::PacketSource> source;
     if (live) {
@@ -91,8 +116,7 @@ void runMain(const RunArgs& args) {
         source = openDemoCapture(config);
     }
 
-    darknet::DarknetAnalyzer analyzer(std::move(options), outputs->sink());
-    const auto& stop = installStopSignals();
+    darknet::DarknetAnalyzer analyzer(std::move(options), events);
     setInterruptibleSource(source.get());
     darknet::CaptureLoopOptions loop;
     loop.stop = &stop;
@@ -100,7 +124,7 @@ void runMain(const RunArgs& args) {
     const auto end = darknet::runCaptureLoop(*source, analyzer, loop);
     setInterruptibleSource(nullptr);
     analyzer.finish();
-    orThrow(outputs->commit());
+    orThrow(events.flush());
     if (!end) {
         throw CommandError(end.error().message);
     }
@@ -109,13 +133,18 @@ void runMain(const RunArgs& args) {
     std::fprintf(stderr, "events stored in %s and appended to %s\n", config.storage.database.c_str(),
                  config.storage.events_jsonl.empty() ? "(no events file)" : config.storage.events_jsonl.c_str());
 
-    if (args.once || live) {
-        return;
+    if (!args.once && !(live && !honeypots)) {
+        std::fprintf(stderr, "kansoku is running; query with `kansoku query scans` or `kansoku query attacks`; "
+                             "Ctrl-C to stop\n");
+        while (!stop.load()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
     }
-    std::fprintf(stderr, "kansoku is running; query with `kansoku query scans` or `kansoku query attacks`; "
-                         "Ctrl-C to stop\n");
-    while (!stop.load()) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (honeypots) {
+        honeypots->requestStop();
+        honeypot_thread.join();
+        orThrow(events.flush());
+        std::fputs(honeypots->summary().c_str(), stderr);
     }
     std::fprintf(stderr, "stopped\n");
 }

@@ -43,6 +43,18 @@ public:
         return {};
     }
 
+    Result<void> readBool(std::string_view key, bool& out) {
+        const auto* node = find(key);
+        if (node == nullptr) {
+            return {};
+        }
+        if (!node->is_boolean()) {
+            return fail("{}: {}.{} must be true or false", origin_, path_, key);
+        }
+        out = *node->value<bool>();
+        return {};
+    }
+
     Result<void> readStrings(std::string_view key, std::vector<std::string>& out) {
         const auto* node = find(key);
         if (node == nullptr) {
@@ -158,6 +170,111 @@ Result<void> readDarknet(const toml::table* table, std::string_view origin, Dark
     return r.checkNoUnknownKeys();
 }
 
+Result<void> readListener(TableReader& parent, std::string_view key, std::string_view origin,
+                          ListenerConfig& listener) {
+    auto table = parent.subTable(key);
+    KANSOKU_TRY(table);
+    TableReader r(*table, fmt::format("honeypot.{}", key), origin);
+    KANSOKU_TRY(r.readBool("enabled", listener.enabled));
+    KANSOKU_TRY(r.readString("address", listener.address));
+    KANSOKU_TRY(r.readInt("port", listener.port, 0, 65535));
+    return r.checkNoUnknownKeys();
+}
+
+Result<void> readHoneypot(const toml::table* table, std::string_view origin, HoneypotConfig& hp) {
+    TableReader r(table, "honeypot", origin);
+    KANSOKU_TRY(r.readBool("enabled", hp.enabled));
+    KANSOKU_TRY(r.readString("persona", hp.persona));
+    KANSOKU_TRY(r.readString("rules_dir", hp.rules_dir));
+    KANSOKU_TRY(r.readString("samples_dir", hp.samples_dir));
+    KANSOKU_TRY(r.readString("host_keys_dir", hp.host_keys_dir));
+    KANSOKU_TRY(r.readString("cowrie_jsonl", hp.cowrie_jsonl));
+    if (hp.persona.empty() || hp.samples_dir.empty()) {
+        return fail("{}: honeypot.persona and honeypot.samples_dir must not be empty", origin);
+    }
+
+    auto limits = r.subTable("limits");
+    KANSOKU_TRY(limits);
+    TableReader l(*limits, "honeypot.limits", origin);
+    KANSOKU_TRY(l.readInt("max_sessions", hp.limits.max_sessions, 1, 1'000'000));
+    KANSOKU_TRY(l.readInt("max_sessions_per_source", hp.limits.max_sessions_per_source, 1, 1'000'000));
+    KANSOKU_TRY(l.readInt("idle_timeout_s", hp.limits.idle_timeout_s, 1, kMaxSeconds));
+    KANSOKU_TRY(l.readInt("session_timeout_s", hp.limits.session_timeout_s, 1, kMaxSeconds));
+    KANSOKU_TRY(l.readInt("max_input_kb", hp.limits.max_input_kb, 1, 1024 * 1024));
+    KANSOKU_TRY(l.checkNoUnknownKeys());
+
+    auto credentials = r.subTable("credentials");
+    KANSOKU_TRY(credentials);
+    TableReader c(*credentials, "honeypot.credentials", origin);
+    KANSOKU_TRY(c.readString("policy", hp.credentials.policy));
+    KANSOKU_TRY(c.readString("file", hp.credentials.file));
+    KANSOKU_TRY(c.readInt("tries", hp.credentials.tries, 1, 1000));
+    KANSOKU_TRY(c.checkNoUnknownKeys());
+    const auto& policy = hp.credentials.policy;
+    if (policy != "accept_all" && policy != "listed" && policy != "after_tries") {
+        return fail("{}: honeypot.credentials.policy = \"{}\" must be accept_all, listed or after_tries", origin,
+                    policy);
+    }
+    if (policy == "listed" && hp.credentials.file.empty()) {
+        return fail("{}: honeypot.credentials.policy = \"listed\" needs honeypot.credentials.file", origin);
+    }
+
+    KANSOKU_TRY(readListener(r, "telnet", origin, hp.telnet));
+    {
+        auto http = r.subTable("http");
+        KANSOKU_TRY(http);
+        TableReader h(*http, "honeypot.http", origin);
+        KANSOKU_TRY(h.readBool("enabled", hp.http.enabled));
+        KANSOKU_TRY(h.readString("address", hp.http.address));
+        KANSOKU_TRY(h.readInt("port", hp.http.port, 0, 65535));
+        KANSOKU_TRY(h.readString("persona", hp.http_persona));
+        KANSOKU_TRY(h.checkNoUnknownKeys());
+    }
+    {
+        auto ssh = r.subTable("ssh");
+        KANSOKU_TRY(ssh);
+        TableReader s(*ssh, "honeypot.ssh", origin);
+        KANSOKU_TRY(s.readBool("enabled", hp.ssh.enabled));
+        KANSOKU_TRY(s.readString("address", hp.ssh.address));
+        KANSOKU_TRY(s.readInt("port", hp.ssh.port, 0, 65535));
+        KANSOKU_TRY(s.readString("version", hp.ssh_version));
+        KANSOKU_TRY(s.checkNoUnknownKeys());
+        if (!hp.ssh_version.starts_with("SSH-2.0-") || hp.ssh_version.size() > 200) {
+            return fail("{}: honeypot.ssh.version must start with \"SSH-2.0-\" (at most 200 bytes)", origin);
+        }
+    }
+
+    auto reflector = r.subTable("reflector");
+    KANSOKU_TRY(reflector);
+    TableReader u(*reflector, "honeypot.reflector", origin);
+    auto& rf = hp.reflector;
+    KANSOKU_TRY(u.readBool("enabled", rf.enabled));
+    KANSOKU_TRY(u.readString("address", rf.address));
+    KANSOKU_TRY(u.readInt("dns_port", rf.dns_port, 0, 65535));
+    KANSOKU_TRY(u.readInt("ntp_port", rf.ntp_port, 0, 65535));
+    KANSOKU_TRY(u.readInt("ssdp_port", rf.ssdp_port, 0, 65535));
+    KANSOKU_TRY(u.readInt("chargen_port", rf.chargen_port, 0, 65535));
+    KANSOKU_TRY(u.readInt("memcached_port", rf.memcached_port, 0, 65535));
+    KANSOKU_TRY(u.readInt("answers_per_source", rf.answers_per_source, 0, 1000));
+    KANSOKU_TRY(u.readInt("attack_min_requests", rf.attack_min_requests, 2, 1'000'000'000));
+    KANSOKU_TRY(u.readInt("flow_idle_timeout_s", rf.flow_idle_timeout_s, 1, kMaxSeconds));
+    KANSOKU_TRY(u.checkNoUnknownKeys());
+
+    auto download = r.subTable("download");
+    KANSOKU_TRY(download);
+    TableReader d(*download, "honeypot.download", origin);
+    auto& dl = hp.download;
+    KANSOKU_TRY(d.readBool("enabled", dl.enabled));
+    KANSOKU_TRY(d.readInt("max_mb", dl.max_mb, 1, 1024));
+    KANSOKU_TRY(d.readInt("timeout_s", dl.timeout_s, 1, 3600));
+    KANSOKU_TRY(d.readInt("per_host_per_minute", dl.per_host_per_minute, 1, 100'000));
+    KANSOKU_TRY(d.readInt("max_concurrent", dl.max_concurrent, 1, 10'000));
+    KANSOKU_TRY(d.readBool("allow_loopback", dl.allow_loopback));
+    KANSOKU_TRY(d.readBool("allow_private", dl.allow_private));
+    KANSOKU_TRY(d.checkNoUnknownKeys());
+    return r.checkNoUnknownKeys();
+}
+
 Result<Config> parseTable(const toml::table& root, std::string_view origin) {
     Config config;
     TableReader top(&root, "", origin);
@@ -190,6 +307,10 @@ Result<Config> parseTable(const toml::table& root, std::string_view origin) {
     KANSOKU_TRY(in.readString("warning_lists", config.intel.warning_lists));
     KANSOKU_TRY(in.readStrings("benign_lists", config.intel.benign_lists));
     KANSOKU_TRY(in.checkNoUnknownKeys());
+
+    auto honeypot = top.subTable("honeypot");
+    KANSOKU_TRY(honeypot);
+    KANSOKU_TRY(readHoneypot(*honeypot, origin, config.honeypot));
 
     KANSOKU_TRY(top.checkNoUnknownKeys());
     return config;

@@ -59,6 +59,74 @@ struct IntelConfig {
     std::vector<std::string> benign_lists = {"*-nt-scanning", "censys-scanning", "shodan-scanning"};
 };
 
+/// One TCP honeypot listener.
+struct ListenerConfig {
+    bool enabled = true;
+    std::string address = "127.0.0.1";
+    int64_t port = 0;
+};
+
+struct HoneypotCredentialsConfig {
+    /// "accept_all", "listed" (the pairs in `file`) or "after_tries" (the `tries`-th attempt of a source).
+    std::string policy = "after_tries";
+    std::string file;
+    int64_t tries = 2;
+};
+
+struct HoneypotLimitsConfig {
+    int64_t max_sessions = 1024;
+    int64_t max_sessions_per_source = 16;
+    int64_t idle_timeout_s = 180;
+    int64_t session_timeout_s = 900;
+    int64_t max_input_kb = 256;
+};
+
+struct DownloaderConfig {
+    bool enabled = true;
+    int64_t max_mb = 8;
+    int64_t timeout_s = 30;
+    int64_t per_host_per_minute = 6;
+    int64_t max_concurrent = 16;
+    bool allow_loopback = false;
+    bool allow_private = false;
+};
+
+struct ReflectorConfig {
+    bool enabled = true;
+    std::string address = "127.0.0.1";
+    int64_t dns_port = 10053;
+    int64_t ntp_port = 10123;
+    int64_t ssdp_port = 11900;
+    int64_t chargen_port = 10019;
+    int64_t memcached_port = 11211;
+    int64_t answers_per_source = 3;
+    int64_t attack_min_requests = 100;
+    int64_t flow_idle_timeout_s = 3600;
+};
+
+struct HoneypotConfig {
+    /// Whether `kansoku run` starts the honeypots (`kansoku honeypot` always does).
+    bool enabled = true;
+    /// A persona name (rules/personas/NAME.toml) or a path to a persona file.
+    std::string persona = "tplink-wr841n-mips";
+    /// Folder with personas/ and http/; empty: the rules compiled into the binary.
+    std::string rules_dir;
+    std::string samples_dir = "var/samples";
+    std::string host_keys_dir = "var/ssh-host-keys";
+    /// Telnet and SSH events also in Cowrie's JSON format here; empty disables it.
+    std::string cowrie_jsonl;
+    HoneypotLimitsConfig limits;
+    HoneypotCredentialsConfig credentials;
+    ListenerConfig telnet{true, "127.0.0.1", 2323};
+    ListenerConfig ssh{true, "127.0.0.1", 2222};
+    std::string ssh_version = "SSH-2.0-dropbear_2019.78";
+    ListenerConfig http{true, "127.0.0.1", 8081};
+    /// The web interface shown (rules/http/personas/NAME.toml, or a path).
+    std::string http_persona = "tplink-wr841n";
+    ReflectorConfig reflector;
+    DownloaderConfig download;
+};
+
 struct StorageConfig {
     std::string data_dir = "var";
     std::string database = "var/kansoku.db";
@@ -71,6 +139,7 @@ struct Config {
     StorageConfig storage;
     DarknetConfig darknet;
     IntelConfig intel;
+    HoneypotConfig honeypot;
 
     /// Parses TOML text; `origin` names the source in errors ("config/site.toml").
     static Result<Config> parse(std::string_view toml_text, std::string_view origin);

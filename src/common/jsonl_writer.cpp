@@ -26,7 +26,10 @@ Result<std::unique_ptr<JsonlWriter>> JsonlWriter::openAppend(const std::string& 
 }
 
 void JsonlWriter::publish(const Event& event) {
-    const std::string line = event.toJsonLine();
+    publishLine(event.toJsonLine());
+}
+
+void JsonlWriter::publishLine(std::string_view line) {
     if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fputc('\n', file_) == EOF) {
         failed_ = true;
     }

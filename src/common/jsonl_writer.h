@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include "common/event_sink.h"
 
@@ -21,6 +22,8 @@ public:
     static Result<std::unique_ptr<JsonlWriter>> openAppend(const std::string& path);
 
     void publish(const Event& event) override;
+    /// Writes one line that is already JSON (another format than Event's, e.g. Cowrie's).
+    void publishLine(std::string_view json);
     Result<void> flush() override;
 
 private:

@@ -51,6 +51,9 @@ bool Output::write(std::string_view text) {
 
 namespace {
 
+/// Output buffer capacity a session keeps between writes (larger ones are freed).
+constexpr size_t kKeptBufferBytes = 512;
+
 asio::ip::address unmapped(const asio::ip::address& address) {
     if (address.is_v6() && address.to_v6().is_v4_mapped()) {
         return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
@@ -95,17 +98,30 @@ public:
         watchdog_.cancel();
         socket_.shutdown(tcp::socket::shutdown_both, ignored);
         socket_.close(ignored);
-        protocol_->onClose(reason);
+        guarded([&] { protocol_->onClose(reason); });
         emitEvent(reason);
         server_.sessionClosed(*this);
     }
 
 private:
+    /// Runs a SessionProtocol call. Protocols must not throw; one that does (a bug, or memory
+    /// exhaustion) closes only its own session, counted in protocol_errors.
+    template <typename F>
+    bool guarded(F&& call) {
+        try {
+            call();
+            return true;
+        } catch (const std::exception&) {
+            server_.counters_.protocol_errors++;
+            return false;
+        }
+    }
+
     asio::awaitable<void> readLoop(std::shared_ptr<Session> self) {
         const SessionLimits& limits = server_.config_.limits;
         std::vector<uint8_t> buffer(std::max<size_t>(1, limits.read_buffer_bytes));
-        protocol_->start(output_);
-        if (!afterProtocol(true)) {
+        const bool started = guarded([&] { protocol_->start(output_); });
+        if (!afterProtocol(started)) {
             co_return;
         }
         while (!closed_ && !closing_) {
@@ -126,7 +142,12 @@ private:
             size_t take = over ? room : n;
             bytes_in_ += take;
             server_.counters_.bytes_in += take;
-            bool keep_open = take == 0 || protocol_->onData(std::span<const uint8_t>(buffer.data(), take), output_);
+            bool keep_open = take == 0;
+            if (!keep_open) {
+                const bool ok = guarded(
+                    [&] { keep_open = protocol_->onData(std::span<const uint8_t>(buffer.data(), take), output_); });
+                keep_open = keep_open && ok;
+            }
             if (!afterProtocol(keep_open)) {
                 co_return;
             }
@@ -168,10 +189,23 @@ private:
             [self = shared_from_this()](const boost::system::error_code& ec, size_t n) { self->onWritten(ec, n); });
     }
 
+    static void releaseIfLarge(std::string& buffer) {
+        if (buffer.capacity() > kKeptBufferBytes) {
+            std::string().swap(buffer);
+        } else {
+            buffer.clear();
+        }
+    }
+
     void onWritten(const boost::system::error_code& ec, size_t n) {
         writing_ = false;
         output_.in_flight_ = 0;
-        in_flight_.clear();
+        // An idle session keeps no output buffers: a command that printed 64 KiB would otherwise
+        // leave that much capacity behind in both strings for the rest of the session.
+        releaseIfLarge(in_flight_);
+        if (output_.queue_.empty()) {
+            releaseIfLarge(output_.queue_);
+        }
         bytes_out_ += n;
         server_.counters_.bytes_out += n;
         if (closed_) {
@@ -361,8 +395,14 @@ void SessionServer::admit(tcp::socket socket) {
         socket.close(ec);
         return;
     }
-    SessionInfo info{nextSessionId(), src.to_string(), remote.port(), local.port()};
-    auto protocol = factory_(info);
+    SessionInfo info{nextSessionId(), src.to_string(), remote.port(), local.port(),
+                     unmapped(local.address()).to_string()};
+    std::unique_ptr<SessionProtocol> protocol;
+    try {
+        protocol = factory_(info);
+    } catch (const std::exception&) {
+        counters_.protocol_errors++;
+    }
     if (!protocol) {
         counters_.io_errors++;
         if (from_source == 0) {

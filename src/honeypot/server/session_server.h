@@ -45,6 +45,7 @@ struct ServerCounters {
     uint64_t closed_by_peer = 0;
     uint64_t closed_by_stop = 0;
     uint64_t io_errors = 0;
+    uint64_t protocol_errors = 0; ///< a factory or SessionProtocol call threw (the session was closed)
     uint64_t bytes_in = 0;
     uint64_t bytes_out = 0;
 };
@@ -104,6 +105,7 @@ struct SessionInfo {
     std::string src; ///< client address ("198.51.100.7")
     uint16_t src_port = 0;
     uint16_t dst_port = 0;
+    std::string dst; ///< the local address the client connected to
 };
 
 using ProtocolFactory = std::function<std::unique_ptr<SessionProtocol>(const SessionInfo&)>;

@@ -110,6 +110,22 @@ FsStatus CommandContext::writeFile(const std::string& path, std::string_view dat
     return status;
 }
 
+FsStatus CommandContext::removePath(const std::string& path, bool recursive) {
+    // Paths under `path` sort after it and share its prefix (not contiguously: "/a-b" < "/a/x").
+    for (auto it = written_paths.lower_bound(path); it != written_paths.end() && it->starts_with(path);) {
+        const bool inside = it->size() == path.size() || path == "/" || (*it)[path.size()] == '/';
+        if (!inside) {
+            ++it;
+            continue;
+        }
+        if (const auto data = state.fs.read(*it); data && !data->empty()) {
+            result.files_written.push_back(FileWrite{*it, std::string(*data)});
+        }
+        it = written_paths.erase(it);
+    }
+    return state.fs.remove(path, recursive);
+}
+
 void CommandContext::error(std::string_view applet, std::string_view text) {
     err.append(applet);
     err.append(": ");

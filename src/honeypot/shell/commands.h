@@ -60,6 +60,9 @@ struct CommandContext {
     std::string resolve(std::string_view path);
     /// Writes through the filesystem, counting limits and remembering the path for FileWrite.
     FsStatus writeFile(const std::string& path, std::string_view data, bool append);
+    /// Removes through the filesystem. A file written in this run is reported (FileWrite) with its
+    /// content first, so a loader that deletes what it dropped (`./.d; rm .d`) still yields it.
+    FsStatus removePath(const std::string& path, bool recursive);
     /// Counts a limit status (no-op for ordinary statuses).
     void countStatus(FsStatus status);
     /// "applet: text\n" on standard error.

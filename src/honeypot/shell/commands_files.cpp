@@ -180,7 +180,7 @@ int copyOrMove(CommandContext& ctx, const std::vector<std::string>& argv, bool m
             continue;
         }
         if (move) {
-            ctx.countStatus(ctx.state.fs.remove(src, false));
+            ctx.countStatus(ctx.removePath(src, false));
         }
         ctx.state.fs.setMode(target, src_st->mode);
     }
@@ -204,7 +204,7 @@ int cmdRm(CommandContext& ctx, const std::vector<std::string>& argv) {
     int status = 0;
     for (const std::string& operand : args.operands) {
         const std::string path = ctx.resolve(operand);
-        const FsStatus removed = path.empty() ? FsStatus::PathTooLong : ctx.state.fs.remove(path, recursive);
+        const FsStatus removed = path.empty() ? FsStatus::PathTooLong : ctx.removePath(path, recursive);
         ctx.countStatus(removed);
         if (removed == FsStatus::NotFound && force) {
             continue;

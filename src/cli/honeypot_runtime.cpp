@@ -1,0 +1,322 @@
+#include "cli/honeypot_runtime.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "honeypot/collect/honeypot_collector.h"
+#include "honeypot/collect/http_request_reporter.h"
+#include "honeypot/http/http_protocol.h"
+#include "honeypot/reflector/reflector_server.h"
+#include "honeypot/rules/rule_files.h"
+#include "honeypot/server/session_server.h"
+#include "honeypot/session/cowrie_log.h"
+#include "honeypot/shell/persona.h"
+#include "honeypot/ssh/ssh_service.h"
+#include "honeypot/telnet/credential_policy.h"
+#include "honeypot/telnet/telnet_service.h"
+#include "malware/download/downloader.h"
+#include "malware/sample_store.h"
+
+namespace kansoku::cli {
+
+namespace asio = boost::asio;
+namespace hp = honeypot;
+namespace dl = malware::download;
+
+struct HoneypotRuntime::Impl {
+    asio::io_context io;
+    FanoutSink sink;
+    std::unique_ptr<hp::CowrieLogSink> cowrie;
+    std::shared_ptr<const hp::shell::Persona> persona;
+    std::shared_ptr<const hp::telnet::CredentialPolicy> policy;
+    std::unique_ptr<malware::SampleStore> store;
+    std::unique_ptr<dl::Downloader> downloader;
+    std::unique_ptr<hp::HoneypotCollector> collector;
+    std::unique_ptr<hp::telnet::TelnetService> telnet;
+    std::unique_ptr<hp::ssh::SshService> ssh;
+    std::unique_ptr<hp::http::HttpPersona> http_persona;
+    std::unique_ptr<hp::http::HttpRuleSet> http_rules;
+    std::unique_ptr<hp::HttpRequestReporter> http_reporter;
+    std::unique_ptr<hp::http::HttpService> http;
+    std::vector<std::unique_ptr<hp::server::SessionServer>> servers;
+    std::unique_ptr<hp::reflector::ReflectorServer> reflector;
+    std::vector<std::string> listening;
+    std::string sensor;
+};
+
+namespace {
+
+Result<std::shared_ptr<const hp::shell::Persona>> loadPersona(const HoneypotConfig& config) {
+    const std::string& name = config.persona;
+    if (name.find('/') != std::string::npos || name.ends_with(".toml")) {
+        auto persona = hp::shell::Persona::load(name);
+        KANSOKU_TRY(persona);
+        return std::make_shared<const hp::shell::Persona>(std::move(*persona));
+    }
+    auto file = hp::loadRuleFile(config.rules_dir, "personas/" + name + ".toml");
+    if (!file) {
+        return fail("honeypot.persona = \"{}\": {}", name, file.error().message);
+    }
+    auto persona = hp::shell::Persona::parse(file->text, file->origin);
+    KANSOKU_TRY(persona);
+    return std::make_shared<const hp::shell::Persona>(std::move(*persona));
+}
+
+Result<std::shared_ptr<const hp::telnet::CredentialPolicy>> makePolicy(const HoneypotCredentialsConfig& config) {
+    if (config.policy == "accept_all") {
+        return std::make_shared<const hp::telnet::AcceptAllPolicy>();
+    }
+    if (config.policy == "listed") {
+        auto credentials = hp::telnet::loadCredentials(config.file);
+        KANSOKU_TRY(credentials);
+        return std::make_shared<const hp::telnet::AcceptListedPolicy>(*credentials);
+    }
+    return std::make_shared<const hp::telnet::AcceptAfterTriesPolicy>(static_cast<uint32_t>(config.tries));
+}
+
+hp::server::SessionLimits sessionLimits(const HoneypotLimitsConfig& config) {
+    hp::server::SessionLimits limits;
+    limits.max_sessions = static_cast<size_t>(config.max_sessions);
+    limits.max_sessions_per_source = static_cast<size_t>(config.max_sessions_per_source);
+    limits.idle_timeout = std::chrono::seconds(config.idle_timeout_s);
+    limits.total_timeout = std::chrono::seconds(config.session_timeout_s);
+    limits.max_input_bytes_per_session = static_cast<size_t>(config.max_input_kb) * 1024;
+    return limits;
+}
+
+dl::DownloaderOptions downloaderOptions(const DownloaderConfig& config) {
+    dl::DownloaderOptions options;
+    options.max_bytes = static_cast<size_t>(config.max_mb) << 20;
+    options.total_timeout = std::chrono::seconds(config.timeout_s);
+    options.host_fetches_per_minute = static_cast<double>(config.per_host_per_minute);
+    options.max_active = static_cast<size_t>(config.max_concurrent);
+    options.policy.allow_loopback = config.allow_loopback;
+    options.policy.allow_private = config.allow_private;
+    return options;
+}
+
+void makeDirectory(const std::string& path, std::filesystem::perms perms) {
+    std::error_code ec;
+    if (std::filesystem::create_directories(path, ec)) {
+        std::filesystem::permissions(path, perms, ec);
+    }
+}
+
+/// The HTTP persona and every exploit rule file (rules/http/*.toml), from the rules folder or the
+/// compiled-in copy.
+Result<void> loadHttpRules(HoneypotRuntime::Impl& impl, const HoneypotConfig& config) {
+    const std::string& name = config.http_persona;
+    if (name.find('/') != std::string::npos || name.ends_with(".toml")) {
+        auto persona = hp::http::HttpPersona::load(name);
+        KANSOKU_TRY(persona);
+        impl.http_persona = std::make_unique<hp::http::HttpPersona>(std::move(*persona));
+    } else {
+        auto file = hp::loadRuleFile(config.rules_dir, "http/personas/" + name + ".toml");
+        if (!file) {
+            return fail("honeypot.http.persona = \"{}\": {}", name, file.error().message);
+        }
+        auto persona = hp::http::HttpPersona::parse(file->text, file->origin);
+        KANSOKU_TRY(persona);
+        impl.http_persona = std::make_unique<hp::http::HttpPersona>(std::move(*persona));
+    }
+    auto files = hp::loadRuleFiles(config.rules_dir, "http");
+    KANSOKU_TRY(files);
+    impl.http_rules = std::make_unique<hp::http::HttpRuleSet>();
+    for (const auto& file : *files) {
+        auto rules = hp::http::HttpRuleSet::parse(file.text, file.origin);
+        KANSOKU_TRY(rules);
+        KANSOKU_TRY(impl.http_rules->merge(std::move(*rules)));
+    }
+    return {};
+}
+
+Result<void> startReflectors(HoneypotRuntime::Impl& impl, const Config& config) {
+    const ReflectorConfig& rc = config.honeypot.reflector;
+    hp::reflector::ReflectorConfig reflector;
+    const std::pair<hp::reflector::Service, int64_t> ports[] = {{hp::reflector::Service::Dns, rc.dns_port},
+                                                                {hp::reflector::Service::Ntp, rc.ntp_port},
+                                                                {hp::reflector::Service::Ssdp, rc.ssdp_port},
+                                                                {hp::reflector::Service::Chargen, rc.chargen_port},
+                                                                {hp::reflector::Service::Memcached, rc.memcached_port}};
+    for (const auto& [service, port] : ports) {
+        hp::reflector::ServiceEndpoint endpoint;
+        endpoint.service = service;
+        endpoint.address = rc.address;
+        endpoint.port = static_cast<uint16_t>(port);
+        reflector.services.push_back(endpoint);
+    }
+    reflector.tracker.sensor = config.sensor_name;
+    reflector.tracker.answers_per_window = static_cast<uint32_t>(rc.answers_per_source);
+    reflector.tracker.attack_min_requests = static_cast<uint64_t>(rc.attack_min_requests);
+    reflector.tracker.idle_timeout = rc.flow_idle_timeout_s * kMicrosPerSecond;
+    impl.reflector = std::make_unique<hp::reflector::ReflectorServer>(impl.io, std::move(reflector), impl.sink);
+    auto started = impl.reflector->start();
+    if (!started) {
+        return fail("reflector honeypot: {}", started.error().message);
+    }
+    for (size_t i = 0; i < std::size(ports); ++i) {
+        impl.listening.push_back(fmt::format("{} (udp) {}:{}", hp::reflector::serviceName(ports[i].first), rc.address,
+                                             impl.reflector->localPort(i)));
+    }
+    return {};
+}
+
+} // namespace
+
+Result<std::unique_ptr<HoneypotRuntime>> HoneypotRuntime::start(const Config& config, EventSink& sink) {
+    const HoneypotConfig& hc = config.honeypot;
+    auto impl = std::make_unique<Impl>();
+    impl->sensor = config.sensor_name;
+    impl->sink.add(&sink);
+    if (!hc.cowrie_jsonl.empty()) {
+        const auto parent = std::filesystem::path(hc.cowrie_jsonl).parent_path();
+        if (!parent.empty()) {
+            makeDirectory(parent.string(), std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                                               std::filesystem::perms::group_exec);
+        }
+        auto cowrie = hp::CowrieLogSink::open(hc.cowrie_jsonl);
+        KANSOKU_TRY(cowrie);
+        impl->cowrie = std::move(*cowrie);
+        impl->sink.add(impl->cowrie.get());
+    }
+
+    auto persona = loadPersona(hc);
+    KANSOKU_TRY(persona);
+    impl->persona = *persona;
+    auto policy = makePolicy(hc.credentials);
+    KANSOKU_TRY(policy);
+    impl->policy = *policy;
+
+    // The store refuses directories others may enter; 0750 is what it creates itself.
+    auto store = malware::SampleStore::open(hc.samples_dir);
+    if (!store) {
+        return fail("honeypot.samples_dir: {}", store.error().message);
+    }
+    impl->store = std::make_unique<malware::SampleStore>(std::move(*store));
+    if (hc.download.enabled) {
+        impl->downloader = std::make_unique<dl::Downloader>(impl->io, downloaderOptions(hc.download));
+    }
+    impl->collector =
+        std::make_unique<hp::HoneypotCollector>(impl->sink, config.sensor_name, *impl->store, impl->downloader.get());
+
+    auto listen = [&](const ListenerConfig& listener, std::string service,
+                      hp::server::ProtocolFactory factory) -> Result<void> {
+        hp::server::ServerConfig server_config;
+        server_config.service = service;
+        server_config.sensor = config.sensor_name;
+        server_config.address = listener.address;
+        server_config.port = static_cast<uint16_t>(listener.port);
+        server_config.limits = sessionLimits(hc.limits);
+        auto server = std::make_unique<hp::server::SessionServer>(impl->io, std::move(server_config),
+                                                                  std::move(factory), impl->sink);
+        auto started = server->start();
+        if (!started) {
+            return fail("{} honeypot: {}", service, started.error().message);
+        }
+        impl->listening.push_back(fmt::format("{} {}:{}", service, listener.address, server->localPort()));
+        impl->servers.push_back(std::move(server));
+        return {};
+    };
+
+    if (hc.telnet.enabled) {
+        impl->telnet = std::make_unique<hp::telnet::TelnetService>(*impl->collector, impl->persona, impl->policy);
+        KANSOKU_TRY(listen(hc.telnet, "telnet", impl->telnet->factory()));
+    }
+    if (hc.ssh.enabled) {
+        hp::ssh::SshConfig ssh_config;
+        ssh_config.host_key_dir = hc.host_keys_dir;
+        ssh_config.banner = hc.ssh_version;
+        auto ssh = hp::ssh::SshService::create(ssh_config, *impl->policy, impl->persona, *impl->collector);
+        if (!ssh) {
+            return fail("ssh honeypot: {}", ssh.error().message);
+        }
+        impl->ssh = std::move(*ssh);
+        KANSOKU_TRY(listen(hc.ssh, "ssh", impl->ssh->protocolFactory()));
+    }
+    if (hc.http.enabled) {
+        KANSOKU_TRY(loadHttpRules(*impl, hc));
+        impl->http_reporter = std::make_unique<hp::HttpRequestReporter>(*impl->collector);
+        impl->http = std::make_unique<hp::http::HttpService>();
+        impl->http->persona = impl->http_persona.get();
+        impl->http->rules = impl->http_rules.get();
+        impl->http->observer = impl->http_reporter.get();
+        KANSOKU_TRY(listen(hc.http, "http", hp::http::makeHttpProtocolFactory(*impl->http)));
+    }
+    if (hc.reflector.enabled) {
+        KANSOKU_TRY(startReflectors(*impl, config));
+    }
+    return std::unique_ptr<HoneypotRuntime>(new HoneypotRuntime(std::move(impl)));
+}
+
+HoneypotRuntime::HoneypotRuntime(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HoneypotRuntime::~HoneypotRuntime() = default;
+
+const std::vector<std::string>& HoneypotRuntime::listening() const {
+    return impl_->listening;
+}
+
+void HoneypotRuntime::run(const std::atomic<bool>& stop) {
+    Impl& impl = *impl_;
+    asio::steady_timer tick(impl.io);
+    auto last_flush = std::chrono::steady_clock::now();
+    std::function<void()> arm = [&] {
+        tick.expires_after(std::chrono::milliseconds(200));
+        tick.async_wait([&](const boost::system::error_code& ec) {
+            if (ec) {
+                return;
+            }
+            if (stop.load() || stop_requested_.load()) {
+                for (auto& server : impl.servers) {
+                    server->stop();
+                }
+                if (impl.reflector) {
+                    impl.reflector->stop();
+                }
+                if (impl.downloader) {
+                    impl.downloader->stop();
+                }
+                return;
+            }
+            const auto now = std::chrono::steady_clock::now();
+            if (now - last_flush >= std::chrono::seconds(1)) {
+                last_flush = now;
+                if (auto flushed = impl.sink.flush(); !flushed) {
+                    std::fprintf(stderr, "honeypot: %s\n", flushed.error().message.c_str());
+                }
+            }
+            arm();
+        });
+    };
+    arm();
+    impl.io.run();
+    if (auto flushed = impl.sink.flush(); !flushed) {
+        std::fprintf(stderr, "honeypot: %s\n", flushed.error().message.c_str());
+    }
+}
+
+std::string HoneypotRuntime::summary() const {
+    const Impl& impl = *impl_;
+    std::string text;
+    for (size_t i = 0; i < impl.servers.size(); ++i) {
+        const auto& c = impl.servers[i]->counters();
+        text += fmt::format("{}: {} sessions, refused {} (global) {} (per source), timeouts {} idle {} total, "
+                            "input limit {}, output limit {}, protocol errors {}\n",
+                            impl.listening[i], c.accepted, c.refused_global, c.refused_per_source, c.idle_timeouts,
+                            c.total_timeouts, c.input_limit, c.output_limit, c.protocol_errors);
+    }
+    if (impl.reflector) {
+        const auto& r = impl.reflector->counters();
+        text += fmt::format("reflectors: {} requests, {} replies, {} suppressed, {} malformed\n", r.datagrams,
+                            r.replies, r.suppressed, r.malformed);
+    }
+    const auto& cc = impl.collector->counters();
+    text += fmt::format("samples: {} new, {} seen again, {} not stored; downloads: {} requested, {} failed\n",
+                        cc.samples_stored, cc.samples_seen_again, cc.store_errors, cc.downloads_requested,
+                        cc.downloads_failed);
+    return text;
+}
+
+} // namespace kansoku::cli

@@ -1,0 +1,102 @@
+#include "honeypot/collect/honeypot_collector.h"
+
+#include <span>
+#include <utility>
+
+#include "honeypot/session/honeypot_events.h"
+#include "malware/sample_event.h"
+
+namespace kansoku::honeypot {
+
+namespace dl = malware::download;
+
+HoneypotCollector::HoneypotCollector(EventSink& sink, std::string sensor, malware::SampleStore& store,
+                                     dl::Downloader* downloader)
+    : sink_(&sink), sensor_(std::move(sensor)), store_(&store), downloader_(downloader) {}
+
+void HoneypotCollector::emit(Event event) {
+    ++counters_.events;
+    event.sensor = sensor_;
+    sink_->publish(event);
+}
+
+void HoneypotCollector::download(const SessionContext& session, std::string_view url, std::string_view tool) {
+    Origin origin{session, std::string(url), std::string(tool), {}, malware::SourceKind::Download};
+    if (tool == "payload") {
+        origin.kind = malware::SourceKind::HttpPayload;
+    }
+    if (downloader_ == nullptr) {
+        ++counters_.downloads_skipped;
+        dl::DownloadOutcome outcome;
+        outcome.url = origin.url;
+        outcome.status = dl::DownloadStatus::RefusedPolicy;
+        outcome.detail = "downloads are disabled ([honeypot.download] enabled = false)";
+        fetched(origin, outcome);
+        return;
+    }
+    ++counters_.downloads_requested;
+    dl::DownloadJob job{origin.url, origin.tool, session.id, {}};
+    downloader_->fetch(std::move(job),
+                       [this, origin = std::move(origin)](dl::DownloadOutcome outcome) { fetched(origin, outcome); });
+}
+
+void HoneypotCollector::fileWritten(const SessionContext& session, std::string_view path, std::string_view content) {
+    ++counters_.files_written;
+    store(Origin{session, {}, "shell", std::string(path), malware::SourceKind::ShellWrite}, content);
+}
+
+void HoneypotCollector::fetched(const Origin& origin, const dl::DownloadOutcome& outcome) {
+    if (outcome.status == dl::DownloadStatus::Ok) {
+        store(origin, outcome.bytes);
+        return;
+    }
+    ++counters_.downloads_failed;
+    Event event = makeSessionEvent("honeypot.download", origin.session);
+    event.add("url", origin.url);
+    event.add("tool", origin.tool);
+    event.add("outcome", std::string(dl::downloadStatusName(outcome.status)));
+    event.add("detail", outcome.detail);
+    if (outcome.http_status != 0) {
+        event.add("http_status", outcome.http_status);
+    }
+    emit(std::move(event));
+}
+
+void HoneypotCollector::store(const Origin& origin, std::string_view bytes) {
+    malware::SampleSource source;
+    source.kind = origin.kind;
+    if (!origin.url.empty()) {
+        source.url = origin.url;
+    }
+    source.session = origin.session.id;
+    source.sensor = sensor_;
+    source.first_seen = nowMicros();
+    const auto data = std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    auto stored = store_->put(data, source);
+
+    Event event = makeSessionEvent("honeypot.download", origin.session);
+    if (!origin.url.empty()) {
+        event.add("url", origin.url);
+    }
+    if (!origin.path.empty()) {
+        event.add("path", origin.path);
+    }
+    event.add("tool", origin.tool);
+    event.add("size", static_cast<uint64_t>(bytes.size()));
+    if (!stored) {
+        ++counters_.store_errors;
+        event.add("outcome", std::string("not_stored"));
+        event.add("detail", stored.error().message);
+        emit(std::move(event));
+        return;
+    }
+    (stored->is_new ? counters_.samples_stored : counters_.samples_seen_again) += 1;
+    event.add("outcome", std::string("ok"));
+    event.add("sha256", stored->sha256);
+    event.add("file_type", stored->file_type);
+    event.add("new", stored->is_new);
+    emit(std::move(event));
+    emit(malware::makeSampleEvent(*stored, nowMicros(), sensor_));
+}
+
+} // namespace kansoku::honeypot

@@ -1,0 +1,63 @@
+#pragma once
+
+/// The Collector the honeypots report to in a running process: events go to the event sink with
+/// the sensor's name; URLs go to the safe downloader and what it fetches, like every file written
+/// in a shell, into the content-addressed sample store, each as a honeypot.download and a `sample`
+/// event. Runs on the io_context's thread only.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/event_sink.h"
+#include "honeypot/session/collector.h"
+#include "malware/download/downloader.h"
+#include "malware/sample_index.h"
+#include "malware/sample_store.h"
+
+namespace kansoku::honeypot {
+
+struct CollectorCounters {
+    uint64_t events = 0;
+    uint64_t downloads_requested = 0; ///< URLs handed to the downloader
+    uint64_t downloads_skipped = 0;   ///< URLs not fetched: no downloader configured
+    uint64_t downloads_failed = 0;    ///< outcomes other than ok
+    uint64_t files_written = 0;       ///< shell-written files reported
+    uint64_t samples_stored = 0;      ///< put() that stored new content
+    uint64_t samples_seen_again = 0;  ///< put() of known content
+    uint64_t store_errors = 0;        ///< put() refused or failed (empty, too large, I/O)
+};
+
+class HoneypotCollector final : public Collector {
+public:
+    /// `downloader` may be null (downloads are then recorded, not fetched). All must outlive the
+    /// collector and every session using it.
+    HoneypotCollector(EventSink& sink, std::string sensor, malware::SampleStore& store,
+                      malware::download::Downloader* downloader);
+
+    void emit(Event event) override;
+    void download(const SessionContext& session, std::string_view url, std::string_view tool) override;
+    void fileWritten(const SessionContext& session, std::string_view path, std::string_view content) override;
+
+    const CollectorCounters& counters() const { return counters_; }
+
+private:
+    struct Origin {
+        SessionContext session;
+        std::string url;
+        std::string tool;
+        std::string path;
+        malware::SourceKind kind;
+    };
+    /// Stores `bytes` and emits honeypot.download (and `sample`) for them.
+    void store(const Origin& origin, std::string_view bytes);
+    void fetched(const Origin& origin, const malware::download::DownloadOutcome& outcome);
+
+    EventSink* sink_;
+    std::string sensor_;
+    malware::SampleStore* store_;
+    malware::download::Downloader* downloader_;
+    CollectorCounters counters_;
+};
+
+} // namespace kansoku::honeypot

@@ -1,0 +1,87 @@
+#include "honeypot/rules/rule_files.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+namespace kansoku::honeypot {
+
+extern const RuleFile kEmbeddedRuleFiles[];
+
+namespace {
+
+constexpr uintmax_t kMaxRuleFileBytes = 4 << 20;
+
+/// "personas/x.toml" is directly in "personas" (not in a sub-folder of it).
+bool directlyIn(std::string_view path, std::string_view subdir) {
+    if (!path.starts_with(subdir) || path.size() <= subdir.size() || path[subdir.size()] != '/') {
+        return false;
+    }
+    const std::string_view rest = path.substr(subdir.size() + 1);
+    return rest.find('/') == std::string_view::npos && rest.ends_with(".toml");
+}
+
+Result<LoadedRuleFile> readFile(const std::filesystem::path& file, std::string path) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    if (ec) {
+        return fail("rule file {}: {}", file.string(), ec.message());
+    }
+    if (size > kMaxRuleFileBytes) {
+        return fail("rule file {}: {} bytes is more than the {} allowed", file.string(), size, kMaxRuleFileBytes);
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in && !in.eof()) {
+        return fail("rule file {}: cannot be read", file.string());
+    }
+    return LoadedRuleFile{std::move(path), file.string(), text.str()};
+}
+
+} // namespace
+
+Result<std::vector<LoadedRuleFile>> loadRuleFiles(const std::string& rules_dir, std::string_view subdir) {
+    std::vector<LoadedRuleFile> files;
+    if (rules_dir.empty()) {
+        for (const RuleFile* f = kEmbeddedRuleFiles; !f->path.empty(); ++f) {
+            if (directlyIn(f->path, subdir)) {
+                files.push_back({std::string(f->path), "embedded rules/" + std::string(f->path), std::string(f->text)});
+            }
+        }
+        return files;
+    }
+    const std::filesystem::path dir = std::filesystem::path(rules_dir) / subdir;
+    std::error_code ec;
+    std::filesystem::directory_iterator it(dir, ec);
+    if (ec) {
+        return fail("rules folder {}: {}", dir.string(), ec.message());
+    }
+    for (const auto& entry : it) {
+        if (entry.path().extension() != ".toml" || !entry.is_regular_file(ec)) {
+            continue;
+        }
+        auto file = readFile(entry.path(), std::string(subdir) + "/" + entry.path().filename().string());
+        KANSOKU_TRY(file);
+        files.push_back(std::move(*file));
+    }
+    std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    return files;
+}
+
+Result<LoadedRuleFile> loadRuleFile(const std::string& rules_dir, std::string_view path) {
+    if (rules_dir.empty()) {
+        for (const RuleFile* f = kEmbeddedRuleFiles; !f->path.empty(); ++f) {
+            if (f->path == path) {
+                return LoadedRuleFile{std::string(f->path), "embedded rules/" + std::string(f->path),
+                                      std::string(f->text)};
+            }
+        }
+        return fail("no rule file {} is compiled in", path);
+    }
+    return readFile(std::filesystem::path(rules_dir) / path, std::string(path));
+}
+
+} // namespace kansoku::honeypot

@@ -1,0 +1,32 @@
+#pragma once
+
+/// Where honeypot sessions report: events, URLs to fetch, files the attacker wrote. One collector
+/// serves every session of every service in a process; it is called on the io_context's thread
+/// only (a service running elsewhere, e.g. libssh's thread, posts to the io_context first).
+
+#include <string_view>
+
+#include "common/event.h"
+#include "honeypot/session/session_context.h"
+
+namespace kansoku::honeypot {
+
+class Collector {
+public:
+    virtual ~Collector() = default;
+
+    /// A honeypot.* event (Event::sensor is filled in by the collector).
+    virtual void emit(Event event) = 0;
+
+    /// An attacker asked for `url` (wget, curl, tftp, ftpget, or a URL in an HTTP exploit): fetch it
+    /// with the safe downloader, store it as a sample, emit honeypot.download and sample events.
+    /// `tool` is "wget", "curl", "tftp", "ftpget" or "payload".
+    virtual void download(const SessionContext& session, std::string_view url, std::string_view tool) = 0;
+
+    /// The attacker wrote a file in the emulated filesystem (echo -ne, cat >): store its bytes as a
+    /// sample when they look like one (non-empty), emit honeypot.download (with the path, no URL)
+    /// and sample events.
+    virtual void fileWritten(const SessionContext& session, std::string_view path, std::string_view content) = 0;
+};
+
+} // namespace kansoku::honeypot

