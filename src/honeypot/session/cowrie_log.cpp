@@ -1,5 +1,6 @@
 #include "honeypot/session/cowrie_log.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -86,15 +87,26 @@ std::vector<Json> toCowrie(const Event& event) {
             Json r = base(event, "cowrie.client.kex", f);
             r["hassh"] = text(f, "hassh");
             r["hasshAlgorithms"] = text(f, "hassh_algorithms");
-            for (const auto& [ours, theirs] : {std::pair{"kex_algorithms", "kexAlgs"},
-                                               {"host_key_algorithms", "keyAlgs"},
-                                               {"encryption_c2s", "encCS"},
-                                               {"mac_c2s", "macCS"},
-                                               {"compression_c2s", "compCS"},
-                                               {"languages_c2s", "langCS"}}) {
-                auto it = f.find(ours);
-                r[theirs] = it != f.end() && it->is_array() ? *it : Json::array();
+            // hassh_algorithms is "kex;enc_c2s;mac_c2s;cmp_c2s" (name-lists, comma-separated).
+            const std::string algorithms = text(f, "hassh_algorithms");
+            const char* keys[] = {"kexAlgs", "encCS", "macCS", "compCS"};
+            size_t start = 0;
+            for (const char* key : keys) {
+                const size_t end = std::min(algorithms.find(';', start), algorithms.size());
+                Json names = Json::array();
+                for (size_t at = start; at < end;) {
+                    const size_t comma = std::min(algorithms.find(',', at), end);
+                    if (comma > at) {
+                        names.push_back(algorithms.substr(at, comma - at));
+                    }
+                    at = comma + 1;
+                }
+                r[key] = std::move(names);
+                start = std::min(end + 1, algorithms.size());
             }
+            // Not in the KEXINIT summary kansoku keeps: the host key and language lists.
+            r["keyAlgs"] = Json::array();
+            r["langCS"] = Json::array();
             r["message"] = "SSH client hassh fingerprint: " + text(f, "hassh");
             out.push_back(std::move(r));
         }

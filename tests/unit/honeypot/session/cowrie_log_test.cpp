@@ -72,6 +72,25 @@ TEST(CowrieLog, StoredDownloadsOnly) {
     EXPECT_TRUE(toCowrie(refused).empty());
 }
 
+TEST(CowrieLog, SshClientBecomesVersionAndKex) {
+    Event event = makeSessionEvent("honeypot.ssh_client", ssh());
+    event.add("client_version", "SSH-2.0-OpenSSH_9.2p1");
+    event.add("hassh", "472b5de333ad665af5cbf10ff892c4df");
+    event.add("hassh_algorithms", "curve25519-sha256,ext-info-c;aes128-ctr;hmac-sha2-256;none,zlib@openssh.com");
+    const auto records = toCowrie(event);
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(records[0]["eventid"], "cowrie.client.version");
+    EXPECT_EQ(records[0]["version"], "SSH-2.0-OpenSSH_9.2p1");
+    const auto& kex = records[1];
+    EXPECT_EQ(kex["eventid"], "cowrie.client.kex");
+    EXPECT_EQ(kex["hassh"], "472b5de333ad665af5cbf10ff892c4df");
+    EXPECT_EQ(kex["kexAlgs"], nlohmann::ordered_json({"curve25519-sha256", "ext-info-c"}));
+    EXPECT_EQ(kex["encCS"], nlohmann::ordered_json({"aes128-ctr"}));
+    EXPECT_EQ(kex["macCS"], nlohmann::ordered_json({"hmac-sha2-256"}));
+    EXPECT_EQ(kex["compCS"], nlohmann::ordered_json({"none", "zlib@openssh.com"}));
+    EXPECT_TRUE(kex["keyAlgs"].is_array());
+}
+
 TEST(CowrieLog, OtherServicesAndEventTypesAreLeftOut) {
     SessionContext http = ssh();
     http.protocol = "http";
