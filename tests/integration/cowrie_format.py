@@ -197,10 +197,9 @@ def main() -> int:
         if lab is not None:
             lab.stop()
         server.stop()
-        if keep is not None or checks.failed:
-            if keep is not None:
-                ic.keep_files(work / "var", keep, "the honeypot's outputs")
-                ic.keep_files(work, keep, "the config and logs")
+        if keep is not None:
+            ic.keep_files(work / "var", keep, "the honeypot's outputs")
+            ic.keep_files(work, keep, "the config and logs")
         ic.remove_temp_dir(work)
     return checks.exit_code()
 
