@@ -40,7 +40,11 @@ struct HoneypotRuntime::Impl {
     std::unique_ptr<hp::http::HttpRuleSet> http_rules;
     std::unique_ptr<hp::HttpRequestReporter> http_reporter;
     std::unique_ptr<hp::http::HttpService> http;
-    std::vector<std::unique_ptr<hp::server::SessionServer>> servers;
+    struct Listener {
+        std::string label; ///< "telnet 127.0.0.1:2323"
+        std::unique_ptr<hp::server::SessionServer> server;
+    };
+    std::vector<Listener> servers;
     std::unique_ptr<hp::reflector::ReflectorServer> reflector;
     std::vector<std::string> listening;
     std::string sensor;
@@ -215,8 +219,9 @@ Result<std::unique_ptr<HoneypotRuntime>> HoneypotRuntime::start(const Config& co
         if (!started) {
             return fail("{} honeypot: {}", service, started.error().message);
         }
-        impl->listening.push_back(fmt::format("{} {}:{}", service, listener.address, server->localPort()));
-        impl->servers.push_back(std::move(server));
+        std::string label = fmt::format("{} {}:{}", service, listener.address, server->localPort());
+        impl->listening.push_back(label);
+        impl->servers.push_back({std::move(label), std::move(server)});
         return {};
     };
 
@@ -269,8 +274,8 @@ void HoneypotRuntime::run(const std::atomic<bool>& stop) {
                 return;
             }
             if (stop.load() || stop_requested_.load()) {
-                for (auto& server : impl.servers) {
-                    server->stop();
+                for (auto& listener : impl.servers) {
+                    listener.server->stop();
                 }
                 if (impl.reflector) {
                     impl.reflector->stop();
@@ -300,12 +305,19 @@ void HoneypotRuntime::run(const std::atomic<bool>& stop) {
 std::string HoneypotRuntime::summary() const {
     const Impl& impl = *impl_;
     std::string text;
-    for (size_t i = 0; i < impl.servers.size(); ++i) {
-        const auto& c = impl.servers[i]->counters();
+    for (const auto& listener : impl.servers) {
+        const auto& c = listener.server->counters();
         text += fmt::format("{}: {} sessions, refused {} (global) {} (per source), timeouts {} idle {} total, "
                             "input limit {}, output limit {}, protocol errors {}\n",
-                            impl.listening[i], c.accepted, c.refused_global, c.refused_per_source, c.idle_timeouts,
+                            listener.label, c.accepted, c.refused_global, c.refused_per_source, c.idle_timeouts,
                             c.total_timeouts, c.input_limit, c.output_limit, c.protocol_errors);
+    }
+    if (impl.telnet) {
+        const auto& t = impl.telnet->counters();
+        text += fmt::format("telnet parser: {} lines cut, {} negotiation floods, {} oversize and {} malformed "
+                            "subnegotiations, {} unknown commands\n",
+                            t.line_overflows, t.negotiation_floods, t.subnegotiation_overflows,
+                            t.malformed_subnegotiations, t.unknown_commands);
     }
     if (impl.reflector) {
         const auto& r = impl.reflector->counters();

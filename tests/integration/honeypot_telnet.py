@@ -388,13 +388,11 @@ def test_bad_input(binary: str, work: Path, checks: ic.Checks) -> None:
             thread.start()
         time.sleep(0.5)
         # 200 parallel connections from 127.0.0.1 (some of the per-source slots are the attacks above).
-        refused_or_open = 0
         for _ in range(PARALLEL):
             try:
                 sockets.append(connect(port, timeout=5))
-                refused_or_open += 1
             except OSError:
-                pass
+                pass  # accepted by the kernel, closed at once by the honeypot: counted in its summary
         logins_ok = []
         for _ in range(3):
             logins_ok.append(normal_login(port))
@@ -467,6 +465,8 @@ def main() -> int:
                 if (part_dir / "var").exists():
                     ic.keep_files(part_dir / "var", keep / part_dir.name / "var", f"part {part_dir.name}'s outputs")
         ic.remove_temp_dir(work)
+    if checks.passed + checks.failed == 0:
+        ic.skip("every part was skipped (see the lines above)")
     return checks.exit_code()
 
 

@@ -78,7 +78,8 @@ s.bind((source, 0))
 s.settimeout(3)
 answers = 0
 for i in range(count):
-    query = struct.pack("!HHHHHH", 0x4b00 + i, 0x0100, 1, 0, 0, 0) + b"\x07example\x03com\x00" + struct.pack("!HH", 1, 1)
+    header = struct.pack("!HHHHHH", 0x4b00 + i, 0x0100, 1, 0, 0, 0)
+    query = header + b"\x07example\x03com\x00" + struct.pack("!HH", 1, 1)
     s.sendto(query, (reflector, port))
     try:
         data, _ = s.recvfrom(4096)

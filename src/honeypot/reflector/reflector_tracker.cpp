@@ -70,6 +70,7 @@ bool ReflectorTracker::onRequest(const IpAddress& src, uint16_t src_port, Servic
         flow.ports.push_back({src_port, 1});
     } else {
         ++counters_.ports_dropped;
+        flow.ports_truncated = true;
     }
 
     if (now - flow.window_start >= options_.window) {
@@ -143,7 +144,8 @@ void ReflectorTracker::emit(const Flow& flow, FlowEnd end) {
         event.add("est_pps",
                   static_cast<uint64_t>(std::llround(static_cast<double>(flow.requests) / std::max(1.0, duration_s))));
         event.add("ports", std::move(ports));
-        event.add("port_count", flow.ports.size());
+        event.add("port_count", flow.ports.size()); // distinct ports tracked (at most max_ports_per_flow)
+        event.add("ports_truncated", flow.ports_truncated);
         event.add("dst_port", flow.dst_port);
         event.add("bytes", flow.bytes_in);
         event.add("answered", flow.answered);

@@ -102,6 +102,7 @@ private:
         uint64_t bytes_in = 0;
         uint64_t bytes_out = 0;
         std::vector<PortCount> ports;
+        bool ports_truncated = false; ///< more distinct source ports than max_ports_per_flow were seen
     };
     using FlowList = std::list<Flow>; ///< least recently active first
 

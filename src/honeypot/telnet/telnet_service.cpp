@@ -34,6 +34,7 @@ public:
 
     void onClose(server::CloseReason) override {
         service_.attempts().add(shell_.context().src, shell_.loginAttempts());
+        service_.addCounters(session_.counters());
         shell_.close();
     }
 

@@ -40,6 +40,10 @@ public:
     SourceAttempts& attempts() { return attempts_; }
     const SourceAttempts& attempts() const { return attempts_; }
 
+    /// Every closed session's parser counters, added up (limits hit: lines cut, floods, ...).
+    const TelnetCounters& counters() const { return totals_; }
+    void addCounters(const TelnetCounters& counters) { totals_ += counters; }
+
     Collector& collector() { return *collector_; }
     const std::shared_ptr<const shell::Persona>& persona() const { return persona_; }
     const CredentialPolicy& policy() const { return *policy_; }
@@ -51,6 +55,7 @@ private:
     std::shared_ptr<const CredentialPolicy> policy_;
     TelnetServiceOptions options_;
     SourceAttempts attempts_;
+    TelnetCounters totals_;
 };
 
 } // namespace kansoku::honeypot::telnet
