@@ -226,7 +226,10 @@ Result<std::unique_ptr<HoneypotRuntime>> HoneypotRuntime::start(const Config& co
     };
 
     if (hc.telnet.enabled) {
-        impl->telnet = std::make_unique<hp::telnet::TelnetService>(*impl->collector, impl->persona, impl->policy);
+        hp::telnet::TelnetServiceOptions telnet_options;
+        telnet_options.failure_delay = std::chrono::milliseconds(hc.telnet_failure_delay_ms);
+        impl->telnet = std::make_unique<hp::telnet::TelnetService>(*impl->collector, impl->persona, impl->policy,
+                                                                   telnet_options);
         KANSOKU_TRY(listen(hc.telnet, "telnet", impl->telnet->factory()));
     }
     if (hc.ssh.enabled) {

@@ -170,15 +170,11 @@ Result<void> readDarknet(const toml::table* table, std::string_view origin, Dark
     return r.checkNoUnknownKeys();
 }
 
-Result<void> readListener(TableReader& parent, std::string_view key, std::string_view origin,
-                          ListenerConfig& listener) {
-    auto table = parent.subTable(key);
-    KANSOKU_TRY(table);
-    TableReader r(*table, fmt::format("honeypot.{}", key), origin);
-    KANSOKU_TRY(r.readBool("enabled", listener.enabled));
-    KANSOKU_TRY(r.readString("address", listener.address));
-    KANSOKU_TRY(r.readInt("port", listener.port, 0, 65535));
-    return r.checkNoUnknownKeys();
+/// The keys every TCP honeypot listener has.
+Result<void> readListener(TableReader& table, ListenerConfig& listener) {
+    KANSOKU_TRY(table.readBool("enabled", listener.enabled));
+    KANSOKU_TRY(table.readString("address", listener.address));
+    return table.readInt("port", listener.port, 0, 65535);
 }
 
 Result<void> readHoneypot(const toml::table* table, std::string_view origin, HoneypotConfig& hp) {
@@ -219,14 +215,19 @@ Result<void> readHoneypot(const toml::table* table, std::string_view origin, Hon
         return fail("{}: honeypot.credentials.policy = \"listed\" needs honeypot.credentials.file", origin);
     }
 
-    KANSOKU_TRY(readListener(r, "telnet", origin, hp.telnet));
+    {
+        auto telnet = r.subTable("telnet");
+        KANSOKU_TRY(telnet);
+        TableReader t(*telnet, "honeypot.telnet", origin);
+        KANSOKU_TRY(readListener(t, hp.telnet));
+        KANSOKU_TRY(t.readInt("failure_delay_ms", hp.telnet_failure_delay_ms, 0, 60'000));
+        KANSOKU_TRY(t.checkNoUnknownKeys());
+    }
     {
         auto http = r.subTable("http");
         KANSOKU_TRY(http);
         TableReader h(*http, "honeypot.http", origin);
-        KANSOKU_TRY(h.readBool("enabled", hp.http.enabled));
-        KANSOKU_TRY(h.readString("address", hp.http.address));
-        KANSOKU_TRY(h.readInt("port", hp.http.port, 0, 65535));
+        KANSOKU_TRY(readListener(h, hp.http));
         KANSOKU_TRY(h.readString("persona", hp.http_persona));
         KANSOKU_TRY(h.checkNoUnknownKeys());
     }
@@ -234,9 +235,7 @@ Result<void> readHoneypot(const toml::table* table, std::string_view origin, Hon
         auto ssh = r.subTable("ssh");
         KANSOKU_TRY(ssh);
         TableReader s(*ssh, "honeypot.ssh", origin);
-        KANSOKU_TRY(s.readBool("enabled", hp.ssh.enabled));
-        KANSOKU_TRY(s.readString("address", hp.ssh.address));
-        KANSOKU_TRY(s.readInt("port", hp.ssh.port, 0, 65535));
+        KANSOKU_TRY(readListener(s, hp.ssh));
         KANSOKU_TRY(s.readString("version", hp.ssh_version));
         KANSOKU_TRY(s.checkNoUnknownKeys());
         if (!hp.ssh_version.starts_with("SSH-2.0-") || hp.ssh_version.size() > 200) {

@@ -118,6 +118,8 @@ struct HoneypotConfig {
     HoneypotLimitsConfig limits;
     HoneypotCredentialsConfig credentials;
     ListenerConfig telnet{true, "127.0.0.1", 2323};
+    /// BusyBox login's pause before "Login incorrect" (LOGIN_FAIL_DELAY).
+    int64_t telnet_failure_delay_ms = 3000;
     ListenerConfig ssh{true, "127.0.0.1", 2222};
     std::string ssh_version = "SSH-2.0-dropbear_2019.78";
     ListenerConfig http{true, "127.0.0.1", 8081};

@@ -41,8 +41,17 @@ bool Output::write(std::span<const uint8_t> bytes) {
         overflowed_ = true;
         return false;
     }
-    queue_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    (holding_ ? held_ : queue_).append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     return true;
+}
+
+void Output::pause(std::chrono::milliseconds delay) {
+    if (delay <= std::chrono::milliseconds::zero()) {
+        return;
+    }
+    release_at_ = (holding_ ? release_at_ : Clock::now()) + delay;
+    holding_ = true;
+    pause_changed_ = true;
 }
 
 bool Output::write(std::string_view text) {
@@ -169,11 +178,30 @@ private:
             return false;
         }
         flush();
+        if (output_.pause_changed_) {
+            output_.pause_changed_ = false;
+            watchdog_.cancel(); // re-armed for the release time by the cancelled wait's handler
+        }
         if (!keep_open) {
             close(CloseReason::Protocol, true);
             return false;
         }
         return true;
+    }
+
+    /// Held output whose pause is over goes to the write queue.
+    void releaseHeld() {
+        if (!output_.holding_ || Clock::now() < output_.release_at_) {
+            return;
+        }
+        output_.holding_ = false;
+        output_.queue_.append(output_.held_);
+        releaseIfLarge(output_.held_);
+        flush();
+        if (closing_ && !writing_ && output_.queuedBytes() == 0) {
+            closing_ = false;
+            close(reason_);
+        }
     }
 
     void flush() {
@@ -217,7 +245,7 @@ private:
             return;
         }
         flush();
-        if (closing_ && !writing_) {
+        if (closing_ && !writing_ && output_.queuedBytes() == 0) {
             closing_ = false;
             close(reason_);
         }
@@ -225,9 +253,23 @@ private:
 
     void armWatchdog() {
         // While draining output before a protocol close, only the total timeout applies.
-        watchdog_.expires_at(closing_ ? total_deadline_ : std::min(idle_deadline_, total_deadline_));
+        auto deadline = closing_ ? total_deadline_ : std::min(idle_deadline_, total_deadline_);
+        if (output_.holding_) {
+            deadline = std::min(deadline, output_.release_at_);
+        }
+        watchdog_.expires_at(deadline);
         watchdog_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-            if (ec || self->closed_) {
+            if (self->closed_) {
+                return;
+            }
+            if (ec) {
+                if (ec == asio::error::operation_aborted) {
+                    self->armWatchdog(); // cancelled by a new pause (close() sets closed_ first)
+                }
+                return;
+            }
+            self->releaseHeld();
+            if (self->closed_) {
                 return;
             }
             auto now = Clock::now();

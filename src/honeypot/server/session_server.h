@@ -69,21 +69,33 @@ std::string_view closeReasonName(CloseReason reason);
 /// overflowed; the server then closes the session with CloseReason::OutputLimit.
 class Output {
 public:
+    using Clock = std::chrono::steady_clock;
+
     explicit Output(size_t limit) : limit_(limit) {}
 
     /// Appends bytes; false (and nothing appended) if the queue would exceed its bound.
     bool write(std::span<const uint8_t> bytes);
     bool write(std::string_view text);
 
-    size_t queuedBytes() const { return queue_.size() + in_flight_; }
+    /// Bytes written after this call are sent no earlier than `delay` from now, as a device pauses
+    /// (BusyBox login sleeps 3 s before "Login incorrect"). A pause while one is pending extends it.
+    /// Input is still read meanwhile; the session's watchdog timer releases the held bytes.
+    void pause(std::chrono::milliseconds delay);
+
+    size_t queuedBytes() const { return queue_.size() + held_.size() + in_flight_; }
     bool overflowed() const { return overflowed_; }
+    bool holding() const { return holding_; }
 
 private:
     friend class Session;
     std::string queue_;
+    std::string held_;              ///< written after pause(), until release_at_
+    Clock::time_point release_at_{};
     size_t in_flight_ = 0; ///< bytes handed to the socket, not yet confirmed written
     size_t limit_;
     bool overflowed_ = false;
+    bool holding_ = false;
+    bool pause_changed_ = false; ///< the session must re-arm its timer for release_at_
 };
 
 /// What a service implements, one instance per connection. Called on the io_context's thread only;

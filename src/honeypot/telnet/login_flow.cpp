@@ -49,6 +49,7 @@ std::optional<LoginAttempt> LoginFlow::onLine(std::string_view line, TelnetWrite
     attempt.attempt = prior_attempts_ + failures_ + 1;
     attempt.success = policy_->accept(LoginContext{attempt.username, attempt.password, attempt.attempt});
     out.write("\n"); // the Enter after the password was not echoed
+    attempt.output_offset = out.buffer().size();
     if (attempt.success) {
         state_ = LoginState::LoggedIn;
         return attempt;

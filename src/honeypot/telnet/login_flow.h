@@ -38,6 +38,9 @@ struct LoginAttempt {
     std::string password;
     bool success = false;
     uint32_t attempt = 0; ///< the number the policy saw (LoginContext::attempt)
+    /// Where in the output buffer the answer to this attempt starts ("Login incorrect" or, on success,
+    /// what follows the newline): a server that pauses like BusyBox's login does it here.
+    size_t output_offset = 0;
 };
 
 enum class LoginState : uint8_t {

@@ -21,14 +21,24 @@ public:
     void start(server::Output& out) override {
         shell_.connected();
         std::string bytes;
-        session_.start(bytes);
-        out.write(bytes);
+        const size_t negotiation = session_.start(bytes);
+        const std::string_view all = bytes;
+        out.write(all.substr(0, negotiation));
+        out.pause(service_.options().prompt_delay);
+        out.write(all.substr(negotiation));
     }
 
     bool onData(std::span<const uint8_t> data, server::Output& out) override {
         std::string bytes;
         const bool keep = session_.feed(data, bytes);
-        out.write(bytes);
+        const std::string_view all = bytes;
+        size_t sent = 0;
+        for (const uint32_t offset : session_.failurePauses()) {
+            out.write(all.substr(sent, offset - sent));
+            out.pause(service_.options().failure_delay);
+            sent = offset;
+        }
+        out.write(all.substr(sent));
         return keep && !close_requested_;
     }
 

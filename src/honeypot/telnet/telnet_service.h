@@ -4,6 +4,7 @@
 /// (negotiation, BusyBox login) whose attempts and command lines go to a ShellSession (the
 /// persona's emulated shell, events, downloads, dropped files).
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -24,6 +25,11 @@ struct TelnetServiceOptions {
     shell::ShellLimits shell;
     /// Sources whose login attempts are remembered across connections (SourceAttempts).
     size_t max_tracked_sources = 65536;
+    /// Pause between the option negotiation and the banner/login prompt: telnetd negotiates, then
+    /// login starts and prints. Clients such as hydra read them as two replies.
+    std::chrono::milliseconds prompt_delay{50};
+    /// Pause before "Login incorrect" (BusyBox login's LOGIN_FAIL_DELAY, 3 s). 0 turns it off.
+    std::chrono::milliseconds failure_delay{3000};
 };
 
 class TelnetService {

@@ -19,6 +19,9 @@ public:
         const std::optional<LoginAttempt> attempt = s.login_.onLine(line, writer_);
         s.codec_.setEcho(s.login_.echo());
         if (attempt) {
+            if (!attempt->success && s.failure_pause_count_ < kMaxFailurePauses) {
+                s.failure_pauses_[s.failure_pause_count_++] = static_cast<uint32_t>(attempt->output_offset);
+            }
             s.handler_->onLoginAttempt(*attempt);
             if (attempt->success) {
                 s.handler_->onLoggedIn(*attempt, writer_);
@@ -40,13 +43,16 @@ TelnetSession::TelnetSession(const TelnetSessionConfig& config, const Credential
                              TelnetSessionHandler& handler, uint32_t prior_attempts)
     : handler_(&handler), codec_(config.codec), login_(config.login, policy, prior_attempts) {}
 
-void TelnetSession::start(std::string& out) {
+size_t TelnetSession::start(std::string& out) {
     codec_.start(out);
+    const size_t negotiation = out.size();
     TelnetWriter writer(out);
     login_.start(writer);
+    return negotiation;
 }
 
 bool TelnetSession::feed(std::span<const uint8_t> input, std::string& out) {
+    failure_pause_count_ = 0;
     Lines lines(*this, out);
     return codec_.feed(input, out, lines);
 }

@@ -49,12 +49,18 @@ public:
     TelnetSession(const TelnetSessionConfig& config, const CredentialPolicy& policy, TelnetSessionHandler& handler,
                   uint32_t prior_attempts = 0);
 
-    /// Appends the greeting (negotiation, banner, login prompt) to `out`.
-    void start(std::string& out);
+    /// Appends the greeting (negotiation, banner, login prompt) to `out`; returns the length of the
+    /// negotiation part (telnetd sends it before login prints the banner and prompt).
+    size_t start(std::string& out);
 
     /// Reads raw client bytes; appends everything to send to `out`. Returns false once the session
     /// must close (after writing its last words, e.g. "Login incorrect"); see closeReason().
     bool feed(std::span<const uint8_t> input, std::string& out);
+
+    /// Offsets in the last feed()'s output where a failed login's answer starts (where BusyBox's
+    /// login sleeps before "Login incorrect"); at most kMaxFailurePauses per feed.
+    static constexpr size_t kMaxFailurePauses = 4;
+    std::span<const uint32_t> failurePauses() const { return {failure_pauses_, failure_pause_count_}; }
 
     /// Text the shell produces outside a command (rare): escaped like command output.
     void write(std::string_view text, std::string& out) const {
@@ -77,6 +83,8 @@ private:
     TelnetSessionHandler* handler_;
     TelnetCodec codec_;
     LoginFlow login_;
+    uint32_t failure_pauses_[kMaxFailurePauses] = {};
+    uint8_t failure_pause_count_ = 0;
 };
 
 } // namespace kansoku::honeypot::telnet

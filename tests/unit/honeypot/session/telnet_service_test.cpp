@@ -64,8 +64,10 @@ protected:
         ASSERT_TRUE(persona) << persona.error().message;
         auto policy =
             std::make_shared<const telnet::AcceptListedPolicy>(std::vector<telnet::Credential>{{"root", "xc3511"}});
+        telnet::TelnetServiceOptions options;
+        options.failure_delay = std::chrono::milliseconds(300);
         service_ = std::make_unique<telnet::TelnetService>(
-            collector_, std::make_shared<const shell::Persona>(std::move(*persona)), policy);
+            collector_, std::make_shared<const shell::Persona>(std::move(*persona)), policy, options);
         server::ServerConfig config;
         config.service = "telnet";
         server_ = std::make_unique<server::SessionServer>(io_, config, service_->factory(), sink_);
@@ -131,6 +133,23 @@ TEST_F(TelnetServiceTest, LoginShellAndLoaderLikeABusyBoxRouter) {
     ASSERT_EQ(sink_.events.size(), 1u);
     EXPECT_EQ(sink_.events[0].type, "honeypot.session");
     EXPECT_EQ(sink_.events[0].fields["session"], session);
+}
+
+TEST_F(TelnetServiceTest, PausesBeforeLoginIncorrectLikeBusyBox) {
+    Client client(server_->localPort());
+    client.readUntil("login: ");
+    client.send("root\r\n");
+    client.readUntil("Password: ");
+    const auto sent = std::chrono::steady_clock::now();
+    client.send("wrong\r\n");
+    const std::string answer = client.readUntil("login: ");
+    const auto waited = std::chrono::steady_clock::now() - sent;
+    EXPECT_NE(answer.find("Login incorrect"), std::string::npos) << answer;
+    EXPECT_GE(waited, std::chrono::milliseconds(280));
+    EXPECT_LT(waited, std::chrono::milliseconds(3000));
+    // Input sent during the pause is not lost: the next username is read once the prompt is out.
+    client.send("root\r\n");
+    EXPECT_NE(client.readUntil("Password: ").find("Password: "), std::string::npos);
 }
 
 TEST_F(TelnetServiceTest, AttemptsCountAcrossConnectionsOfASource) {
