@@ -100,7 +100,7 @@ void printStats(const server::SessionServer& server, const telnet::TelnetService
 [[noreturn]] void usage(int code) {
     std::fprintf(code == 0 ? stdout : stderr,
                  "Usage: honeypot_sessions [--port N] [--address A] [--persona FILE] [--credential USER:PASS]...\n"
-                 "                         [--accept-all]\n"
+                 "                         [--accept-all] [--failure-delay-ms N (3000)]\n"
                  "A telnet honeypot host for bench/telnet: prints \"ready PORT\", a stats line on SIGUSR1,\n"
                  "and a final stats line on SIGTERM/SIGINT. Default credential root:xc3511, persona\n"
                  "rules/personas/tplink-wr841n-mips.toml (relative to the working directory).\n");
@@ -123,6 +123,7 @@ int main(int argc, char** argv) {
     std::string persona_path = "rules/personas/tplink-wr841n-mips.toml";
     std::vector<telnet::Credential> credentials;
     bool accept_all = false;
+    long failure_delay_ms = 3000; // production: BusyBox login's pause before "Login incorrect"
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
         auto value = [&]() -> std::string {
@@ -153,6 +154,8 @@ int main(int argc, char** argv) {
             credentials.insert(credentials.end(), parsed->begin(), parsed->end());
         } else if (arg == "--accept-all") {
             accept_all = true;
+        } else if (arg == "--failure-delay-ms") {
+            failure_delay_ms = std::strtol(value().c_str(), nullptr, 10);
         } else if (arg == "-h" || arg == "--help") {
             usage(0);
         } else {
@@ -179,7 +182,10 @@ int main(int argc, char** argv) {
 
     asio::io_context io(1);
     CountingCollector collector;
-    telnet::TelnetService service(collector, std::make_shared<const shell::Persona>(std::move(*persona)), policy);
+    telnet::TelnetServiceOptions options;
+    options.failure_delay = std::chrono::milliseconds(failure_delay_ms);
+    telnet::TelnetService service(collector, std::make_shared<const shell::Persona>(std::move(*persona)), policy,
+                                  options);
 
     server::ServerConfig config;
     config.service = "telnet";
