@@ -1,0 +1,49 @@
+#pragma once
+
+/// The native (x86-64) behaviour tracer: follows a sample and every process and thread it starts with
+/// ptrace, decodes the syscalls that matter (process, file, network, signal, rename; see README.md)
+/// into an Observation, and stops at a deadline or on request, killing what is left.
+///
+/// Protocol with the jail: the sample's child calls PTRACE_TRACEME and raise(SIGSTOP) right before
+/// execve. The thread that forked it (only that thread may be its tracer) calls `run(pid)` without
+/// having waited for that stop. The tracer then sets PTRACE_O_TRACESYSGOOD | TRACEFORK | TRACEVFORK |
+/// TRACECLONE | TRACEEXEC | TRACEEXIT | EXITKILL and resumes it with PTRACE_SYSCALL.
+///
+/// Note: the loop waits with waitpid(-1, __WALL), so it also reaps any other child of the calling
+/// process that exits meanwhile; run the tracer in a process (or thread) with no other children.
+
+#include <atomic>
+#include <chrono>
+
+#include <sys/types.h>
+
+#include "common/result.h"
+#include "sandbox/tracer/observation.h"
+
+namespace kansoku::sandbox {
+
+struct TracerOptions {
+    ObservationLimits limits;
+    /// Wall-clock budget from run(); at the deadline every remaining tracee is killed.
+    std::chrono::milliseconds timeout{30000};
+    /// After killing, how long to wait for the kills to be reported before returning anyway.
+    std::chrono::milliseconds reap_grace{2000};
+    /// Set from another thread to stop early (the tracees are killed as at the deadline).
+    const std::atomic<bool>* stop = nullptr;
+    /// If the caller already consumed the child's initial SIGSTOP with waitpid, set this to false.
+    bool wait_for_initial_stop = true;
+};
+
+class Tracer {
+public:
+    explicit Tracer(TracerOptions options = {}) : options_(options) {}
+
+    /// Traces `pid` (a stopped PTRACE_TRACEME child of the calling thread) and all its descendants
+    /// until they have all exited, or the deadline/stop flag. Fails only if the child cannot be set up.
+    Result<Observation> run(pid_t pid);
+
+private:
+    TracerOptions options_;
+};
+
+} // namespace kansoku::sandbox
