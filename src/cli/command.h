@@ -39,6 +39,7 @@ inline void orThrow(Result<void> result) {
 
 void addRunCommand(CLI::App& app);
 void addHoneypotCommand(CLI::App& app);
+void addSandboxCommand(CLI::App& app);
 void addDarknetCommand(CLI::App& app);
 void addQueryCommand(CLI::App& app);
 

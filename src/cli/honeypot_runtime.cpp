@@ -9,7 +9,6 @@
 #include "honeypot/collect/http_request_reporter.h"
 #include "honeypot/http/http_protocol.h"
 #include "honeypot/reflector/reflector_server.h"
-#include "honeypot/rules/rule_files.h"
 #include "honeypot/server/session_server.h"
 #include "honeypot/session/cowrie_log.h"
 #include "honeypot/shell/persona.h"
@@ -18,6 +17,7 @@
 #include "honeypot/telnet/telnet_service.h"
 #include "malware/download/downloader.h"
 #include "malware/sample_store.h"
+#include "rules/rule_files.h"
 
 namespace kansoku::cli {
 
@@ -59,7 +59,7 @@ Result<std::shared_ptr<const hp::shell::Persona>> loadPersona(const HoneypotConf
         KANSOKU_TRY(persona);
         return std::make_shared<const hp::shell::Persona>(std::move(*persona));
     }
-    auto file = hp::loadRuleFile(config.rules_dir, "personas/" + name + ".toml");
+    auto file = rules::loadRuleFile(config.rules_dir, "personas/" + name + ".toml");
     if (!file) {
         return fail("honeypot.persona = \"{}\": {}", name, file.error().message);
     }
@@ -117,7 +117,7 @@ Result<void> loadHttpRules(HoneypotRuntime::Impl& impl, const HoneypotConfig& co
         KANSOKU_TRY(persona);
         impl.http_persona = std::make_unique<hp::http::HttpPersona>(std::move(*persona));
     } else {
-        auto file = hp::loadRuleFile(config.rules_dir, "http/personas/" + name + ".toml");
+        auto file = rules::loadRuleFile(config.rules_dir, "http/personas/" + name + ".toml");
         if (!file) {
             return fail("honeypot.http.persona = \"{}\": {}", name, file.error().message);
         }
@@ -125,13 +125,13 @@ Result<void> loadHttpRules(HoneypotRuntime::Impl& impl, const HoneypotConfig& co
         KANSOKU_TRY(persona);
         impl.http_persona = std::make_unique<hp::http::HttpPersona>(std::move(*persona));
     }
-    auto files = hp::loadRuleFiles(config.rules_dir, "http");
+    auto files = rules::loadRuleFiles(config.rules_dir, "http");
     KANSOKU_TRY(files);
     impl.http_rules = std::make_unique<hp::http::HttpRuleSet>();
     for (const auto& file : *files) {
-        auto rules = hp::http::HttpRuleSet::parse(file.text, file.origin);
-        KANSOKU_TRY(rules);
-        KANSOKU_TRY(impl.http_rules->merge(std::move(*rules)));
+        auto parsed = hp::http::HttpRuleSet::parse(file.text, file.origin);
+        KANSOKU_TRY(parsed);
+        KANSOKU_TRY(impl.http_rules->merge(std::move(*parsed)));
     }
     return {};
 }
@@ -228,8 +228,8 @@ Result<std::unique_ptr<HoneypotRuntime>> HoneypotRuntime::start(const Config& co
     if (hc.telnet.enabled) {
         hp::telnet::TelnetServiceOptions telnet_options;
         telnet_options.failure_delay = std::chrono::milliseconds(hc.telnet_failure_delay_ms);
-        impl->telnet = std::make_unique<hp::telnet::TelnetService>(*impl->collector, impl->persona, impl->policy,
-                                                                   telnet_options);
+        impl->telnet =
+            std::make_unique<hp::telnet::TelnetService>(*impl->collector, impl->persona, impl->policy, telnet_options);
         KANSOKU_TRY(listen(hc.telnet, "telnet", impl->telnet->factory()));
     }
     if (hc.ssh.enabled) {

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
     kansoku::cli::addRunCommand(app);
     kansoku::cli::addDarknetCommand(app);
     kansoku::cli::addHoneypotCommand(app);
+    kansoku::cli::addSandboxCommand(app);
     kansoku::cli::addQueryCommand(app);
 
     try {

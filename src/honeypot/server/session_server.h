@@ -89,7 +89,7 @@ public:
 private:
     friend class Session;
     std::string queue_;
-    std::string held_;              ///< written after pause(), until release_at_
+    std::string held_; ///< written after pause(), until release_at_
     Clock::time_point release_at_{};
     size_t in_flight_ = 0; ///< bytes handed to the socket, not yet confirmed written
     size_t limit_;

@@ -138,6 +138,7 @@ private:
     void checkCmdline(pid_t pid, Tracee& tracee);
     void resume(pid_t pid, int signal);
     void killAll();
+    pid_t pollTracees(int& status);
 
     const TracerOptions& options_;
     ObservationRecorder recorder_;
@@ -690,8 +691,41 @@ void TraceSession::handleStop(pid_t pid, int status) {
     }
 }
 
+// Attach mode: waits only on the pids this session traces (never waitpid(-1), which could reap the
+// jail's init, a child of the calling thread). Returns a pid with news, 0 for none, -1 (ECHILD) when
+// no tracee is left to wait for.
+pid_t TraceSession::pollTracees(int& status) {
+    std::vector<pid_t> gone;
+    pid_t found = 0;
+    for (const auto& [pid, tracee] : tracees_) {
+        const pid_t got = ::waitpid(pid, &status, __WALL | WNOHANG);
+        if (got > 0) {
+            found = got;
+            break;
+        }
+        if (got < 0 && errno == ECHILD) {
+            gone.push_back(pid); // no longer ours (reaped elsewhere or detached)
+        }
+    }
+    for (const pid_t pid : gone) {
+        tracees_.erase(pid);
+    }
+    if (found == 0 && tracees_.empty()) {
+        errno = ECHILD;
+        return -1;
+    }
+    return found;
+}
+
 Result<Observation> TraceSession::run() {
     int status = 0;
+    if (options_.attach) {
+        // The jail's sample sits in a group-stop (SIGSTOP); a seized, stopped task re-traps and reports
+        // a PTRACE_EVENT_STOP to waitpid(pid, __WALL) below.
+        if (::ptrace(PTRACE_SEIZE, root_, nullptr, reinterpret_cast<void*>(kOptions)) != 0) {
+            return fail("tracer: PTRACE_SEIZE {}: {}", root_, std::strerror(errno));
+        }
+    }
     if (options_.wait_for_initial_stop) {
         pid_t got = 0;
         do {
@@ -730,7 +764,7 @@ Result<Observation> TraceSession::run() {
         } else if (killed_at && now >= *killed_at + options_.reap_grace) {
             break;
         }
-        const pid_t pid = ::waitpid(-1, &status, __WALL | WNOHANG);
+        const pid_t pid = options_.attach ? pollTracees(status) : ::waitpid(-1, &status, __WALL | WNOHANG);
         if (pid == 0) {
             std::this_thread::sleep_for(backoff);
             backoff = std::min(backoff * 2, std::chrono::microseconds(1000));

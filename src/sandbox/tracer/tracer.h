@@ -32,13 +32,19 @@ struct TracerOptions {
     const std::atomic<bool>* stop = nullptr;
     /// If the caller already consumed the child's initial SIGSTOP with waitpid, set this to false.
     bool wait_for_initial_stop = true;
+    /// Attach mode (the jail's protocol, src/sandbox/jail/README.md "Hooks"): `pid` is NOT a child of the
+    /// caller but a process stopped by SIGSTOP. run() PTRACE_SEIZEs it with the tracer's options, waits for
+    /// the seize stop, and then never calls waitpid(-1): it polls each known tracee with
+    /// waitpid(pid, __WALL | WNOHANG), so other children of the process (the jail's init) are never reaped.
+    bool attach = false;
 };
 
 class Tracer {
 public:
     explicit Tracer(TracerOptions options = {}) : options_(options) {}
 
-    /// Traces `pid` (a stopped PTRACE_TRACEME child of the calling thread) and all its descendants
+    /// Traces `pid` (a stopped PTRACE_TRACEME child of the calling thread, or with `attach` any stopped
+    /// process this thread may ptrace) and all its descendants
     /// until they have all exited, or the deadline/stop flag. Fails only if the child cannot be set up.
     Result<Observation> run(pid_t pid);
 

@@ -1,7 +1,7 @@
 #pragma once
 
-/// Honeypot rule files (personas, HTTP exploit rules and pages): read from a folder, or the copy
-/// of the source tree's rules/ compiled into the binary.
+/// Rule files (honeypot personas, HTTP exploit rules and pages, YARA rules): read from a folder, or
+/// the copy of the source tree's rules/ compiled into the binary.
 
 #include <string>
 #include <string_view>
@@ -9,7 +9,7 @@
 
 #include "common/result.h"
 
-namespace kansoku::honeypot {
+namespace kansoku::rules {
 
 /// A compiled-in rule file: its path under rules/ ("personas/tplink-wr841n-mips.toml") and text.
 struct RuleFile {
@@ -24,11 +24,12 @@ struct LoadedRuleFile {
     std::string text;
 };
 
-/// Every *.toml under `subdir` ("personas", "http", "http/personas"), not recursing, sorted by path.
-/// `rules_dir` empty: the compiled-in copy. Files above 4 MiB are an error.
-Result<std::vector<LoadedRuleFile>> loadRuleFiles(const std::string& rules_dir, std::string_view subdir);
+/// Every file ending in `extension` directly under `subdir` ("personas", "http", "yara"), sorted by
+/// path. `rules_dir` empty: the compiled-in copy. Files above 4 MiB are an error.
+Result<std::vector<LoadedRuleFile>> loadRuleFiles(const std::string& rules_dir, std::string_view subdir,
+                                                  std::string_view extension = ".toml");
 
 /// One file, `path` under the rules folder; error if absent.
 Result<LoadedRuleFile> loadRuleFile(const std::string& rules_dir, std::string_view path);
 
-} // namespace kansoku::honeypot
+} // namespace kansoku::rules

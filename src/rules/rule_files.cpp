@@ -1,4 +1,4 @@
-#include "honeypot/rules/rule_files.h"
+#include "rules/rule_files.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -6,7 +6,7 @@
 #include <sstream>
 #include <system_error>
 
-namespace kansoku::honeypot {
+namespace kansoku::rules {
 
 extern const RuleFile kEmbeddedRuleFiles[];
 
@@ -14,13 +14,13 @@ namespace {
 
 constexpr uintmax_t kMaxRuleFileBytes = 4 << 20;
 
-/// "personas/x.toml" is directly in "personas" (not in a sub-folder of it).
-bool directlyIn(std::string_view path, std::string_view subdir) {
+/// "personas/x.toml" is directly in "personas" (not in a sub-folder of it) and ends in `extension`.
+bool directlyIn(std::string_view path, std::string_view subdir, std::string_view extension) {
     if (!path.starts_with(subdir) || path.size() <= subdir.size() || path[subdir.size()] != '/') {
         return false;
     }
     const std::string_view rest = path.substr(subdir.size() + 1);
-    return rest.find('/') == std::string_view::npos && rest.ends_with(".toml");
+    return rest.find('/') == std::string_view::npos && rest.ends_with(extension);
 }
 
 Result<LoadedRuleFile> readFile(const std::filesystem::path& file, std::string path) {
@@ -43,11 +43,12 @@ Result<LoadedRuleFile> readFile(const std::filesystem::path& file, std::string p
 
 } // namespace
 
-Result<std::vector<LoadedRuleFile>> loadRuleFiles(const std::string& rules_dir, std::string_view subdir) {
+Result<std::vector<LoadedRuleFile>> loadRuleFiles(const std::string& rules_dir, std::string_view subdir,
+                                                  std::string_view extension) {
     std::vector<LoadedRuleFile> files;
     if (rules_dir.empty()) {
         for (const RuleFile* f = kEmbeddedRuleFiles; !f->path.empty(); ++f) {
-            if (directlyIn(f->path, subdir)) {
+            if (directlyIn(f->path, subdir, extension)) {
                 files.push_back({std::string(f->path), "embedded rules/" + std::string(f->path), std::string(f->text)});
             }
         }
@@ -60,7 +61,7 @@ Result<std::vector<LoadedRuleFile>> loadRuleFiles(const std::string& rules_dir, 
         return fail("rules folder {}: {}", dir.string(), ec.message());
     }
     for (const auto& entry : it) {
-        if (entry.path().extension() != ".toml" || !entry.is_regular_file(ec)) {
+        if (!entry.path().string().ends_with(extension) || !entry.is_regular_file(ec)) {
             continue;
         }
         auto file = readFile(entry.path(), std::string(subdir) + "/" + entry.path().filename().string());
@@ -84,4 +85,4 @@ Result<LoadedRuleFile> loadRuleFile(const std::string& rules_dir, std::string_vi
     return readFile(std::filesystem::path(rules_dir) / path, std::string(path));
 }
 
-} // namespace kansoku::honeypot
+} // namespace kansoku::rules
