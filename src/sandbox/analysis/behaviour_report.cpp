@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/printable.h"
 #include "common/time.h"
 
 namespace kansoku::sandbox {
@@ -22,19 +23,7 @@ std::string_view severityName(Severity severity) {
 }
 
 std::string printableText(std::string_view text, size_t max) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (const char c : text.substr(0, max)) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte >= 0x20 && byte < 0x7f && byte != '\\') {
-            out.push_back(c);
-        } else {
-            out += "\\x";
-            out.push_back(kHex[byte >> 4]);
-            out.push_back(kHex[byte & 15]);
-        }
-    }
-    return out;
+    return escapeNonPrintable(text, max);
 }
 
 namespace {
@@ -115,13 +104,7 @@ nlohmann::ordered_json BehaviourReport::toJson() const {
     j["processes"] =
         behaviour_json.contains("processes") ? behaviour_json["processes"] : nlohmann::ordered_json::array();
     j["files"] = behaviour_json.contains("files") ? behaviour_json["files"] : nlohmann::ordered_json::array();
-    nlohmann::ordered_json net = network.toJson();
-    // NetworkObservation::toJson() writes DNS names as the sample sent them, which need not be UTF-8.
-    for (auto& record : net["dns"]) {
-        if (record.contains("qname") && record["qname"].is_string()) {
-            record["qname"] = printableText(record["qname"].get<std::string>(), 1024);
-        }
-    }
+    nlohmann::ordered_json net = network.toJson(); // DNS names are escaped there (common/printable.h)
     net["socket_calls"] =
         behaviour_json.contains("network") ? behaviour_json["network"] : nlohmann::ordered_json::array();
     net["sends"] = behaviour_json.contains("sends") ? behaviour_json["sends"] : nlohmann::ordered_json::array();

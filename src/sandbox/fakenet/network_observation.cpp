@@ -1,5 +1,7 @@
 #include "sandbox/fakenet/network_observation.h"
 
+#include "common/printable.h"
+
 namespace kansoku::sandbox::fakenet {
 
 std::string_view closeReasonName(CloseReason reason) {
@@ -35,7 +37,7 @@ nlohmann::ordered_json NetworkObservation::toJson() const {
                             {"resolver", d.resolver.toString()},
                             {"client", d.client.toString()},
                             {"client_port", d.client_port},
-                            {"qname", d.qname},
+                            {"qname", escapeNonPrintable(d.qname)},
                             {"qtype", d.qtype},
                             {"rcode", d.rcode},
                             {"answer", d.answer}});

@@ -1,28 +1,16 @@
 #include "sandbox/tracer/observation.h"
 
+#include "common/printable.h"
+
 namespace kansoku::sandbox {
 
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-/// Tracee strings are hostile bytes: nlohmann::json throws on invalid UTF-8 when dumping, so every
-/// byte outside printable ASCII is written as \xNN.
+/// Tracee strings are hostile bytes (common/printable.h).
 std::string printable(const std::string& text) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte >= 0x20 && byte < 0x7f && byte != '\\') {
-            out.push_back(c);
-        } else {
-            out += "\\x";
-            out.push_back(kHex[byte >> 4]);
-            out.push_back(kHex[byte & 0x0f]);
-        }
-    }
-    return out;
+    return escapeNonPrintable(text);
 }
 
 Json optionalInt(const std::optional<int>& value) {
