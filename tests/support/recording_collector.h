@@ -15,6 +15,12 @@ public:
         std::string session;
         std::string url;
         std::string tool;
+        std::string output_path;
+    };
+    struct Execution {
+        std::string session;
+        std::string path;
+        std::vector<std::string> argv;
     };
     struct File {
         std::string session;
@@ -23,8 +29,12 @@ public:
     };
 
     void emit(Event event) override { events.push_back(std::move(event)); }
-    void download(const SessionContext& session, std::string_view url, std::string_view tool) override {
-        downloads.push_back({session.id, std::string(url), std::string(tool)});
+    void download(const SessionContext& session, std::string_view url, std::string_view tool,
+                  std::string_view output_path) override {
+        downloads.push_back({session.id, std::string(url), std::string(tool), std::string(output_path)});
+    }
+    void executed(const SessionContext& session, std::string_view path, const std::vector<std::string>& argv) override {
+        executions.push_back({session.id, std::string(path), argv});
     }
     void fileWritten(const SessionContext& session, std::string_view path, std::string_view content) override {
         files.push_back({session.id, std::string(path), std::string(content)});
@@ -43,6 +53,7 @@ public:
     std::vector<Event> events;
     std::vector<Download> downloads;
     std::vector<File> files;
+    std::vector<Execution> executions;
 };
 
 } // namespace kansoku::honeypot::testing

@@ -20,8 +20,24 @@ void HoneypotCollector::emit(Event event) {
     sink_->publish(event);
 }
 
-void HoneypotCollector::download(const SessionContext& session, std::string_view url, std::string_view tool) {
+namespace {
+
+/// How many attempts to run a dropped file are remembered (for the sandbox's honeypot context).
+constexpr size_t kMaxExecutions = 4096;
+
+std::string baseName(std::string_view path) {
+    const size_t slash = path.find_last_of('/');
+    return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+} // namespace
+
+void HoneypotCollector::download(const SessionContext& session, std::string_view url, std::string_view tool,
+                                 std::string_view output_path) {
     Origin origin{session, std::string(url), std::string(tool), {}, malware::SourceKind::Download};
+    if (output_path != "-") {
+        origin.path = std::string(output_path);
+    }
     if (tool == "payload") {
         origin.kind = malware::SourceKind::HttpPayload;
     }
@@ -43,6 +59,40 @@ void HoneypotCollector::download(const SessionContext& session, std::string_view
 void HoneypotCollector::fileWritten(const SessionContext& session, std::string_view path, std::string_view content) {
     ++counters_.files_written;
     store(Origin{session, {}, "shell", std::string(path), malware::SourceKind::ShellWrite}, content);
+}
+
+void HoneypotCollector::executed(const SessionContext& session, std::string_view path,
+                                 const std::vector<std::string>& argv) {
+    auto key = std::make_pair(session.id, std::string(path));
+    auto [it, inserted] = executions_.insert_or_assign(key, argv);
+    if (inserted) {
+        execution_order_.push_back(std::move(key));
+        if (execution_order_.size() > kMaxExecutions) {
+            executions_.erase(execution_order_.front());
+            execution_order_.pop_front();
+        }
+    }
+}
+
+NewSample HoneypotCollector::newSample(const Origin& origin, const malware::StoredSample& stored) const {
+    NewSample sample;
+    sample.sha256 = stored.sha256;
+    sample.path = stored.path;
+    sample.session = origin.session.id;
+    if (!origin.path.empty()) {
+        sample.filename = baseName(origin.path);
+        const size_t slash = origin.path.find_last_of('/');
+        sample.workdir = slash == std::string::npos || slash == 0 ? "/" : origin.path.substr(0, slash);
+        if (auto it = executions_.find({origin.session.id, origin.path}); it != executions_.end()) {
+            sample.argv = it->second;
+        }
+    } else {
+        // An HTTP payload or a download to standard output: the URL's last path segment.
+        std::string_view url = origin.url;
+        url = url.substr(0, url.find_first_of("?#"));
+        sample.filename = baseName(url);
+    }
+    return sample;
 }
 
 void HoneypotCollector::fetched(const Origin& origin, const dl::DownloadOutcome& outcome) {
@@ -97,6 +147,9 @@ void HoneypotCollector::store(const Origin& origin, std::string_view bytes) {
     event.add("new", stored->is_new);
     emit(std::move(event));
     emit(malware::makeSampleEvent(*stored, nowMicros(), sensor_));
+    if (stored->is_new && new_sample_hook_) {
+        new_sample_hook_(newSample(origin, *stored));
+    }
 }
 
 } // namespace kansoku::honeypot

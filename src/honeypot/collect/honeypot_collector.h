@@ -6,8 +6,14 @@
 /// event. Runs on the io_context's thread only.
 
 #include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/event_sink.h"
 #include "honeypot/session/collector.h"
@@ -28,6 +34,18 @@ struct CollectorCounters {
     uint64_t store_errors = 0;        ///< put() refused or failed (empty, too large, I/O)
 };
 
+/// A sample stored for the first time, with how the attacker meant to run it: the sandbox runs it
+/// under the same name, in the same directory, with the same arguments (issue 5, honeypot context).
+struct NewSample {
+    std::string sha256;
+    std::filesystem::path path;    ///< the file in the sample store
+    std::string filename;          ///< where the attacker put it: ".x", "x.arm7" (basename)
+    std::string workdir;           ///< its directory in the emulated filesystem ("/tmp"), "" if unknown
+    std::vector<std::string> argv; ///< how the attacker ran it (`./.x telnet.arm`); empty if never run
+    std::string session;
+};
+using NewSampleHook = std::function<void(const NewSample&)>;
+
 class HoneypotCollector final : public Collector {
 public:
     /// `downloader` may be null (downloads are then recorded, not fetched). All must outlive the
@@ -36,8 +54,13 @@ public:
                       malware::download::Downloader* downloader);
 
     void emit(Event event) override;
-    void download(const SessionContext& session, std::string_view url, std::string_view tool) override;
+    void download(const SessionContext& session, std::string_view url, std::string_view tool,
+                  std::string_view output_path) override;
     void fileWritten(const SessionContext& session, std::string_view path, std::string_view content) override;
+    void executed(const SessionContext& session, std::string_view path, const std::vector<std::string>& argv) override;
+
+    /// Called on the io_context's thread for every sample stored for the first time.
+    void setNewSampleHook(NewSampleHook hook) { new_sample_hook_ = std::move(hook); }
 
     const CollectorCounters& counters() const { return counters_; }
 
@@ -46,9 +69,10 @@ private:
         SessionContext session;
         std::string url;
         std::string tool;
-        std::string path;
+        std::string path; ///< the file in the emulated filesystem (shell write, download target)
         malware::SourceKind kind;
     };
+    NewSample newSample(const Origin& origin, const malware::StoredSample& stored) const;
     /// Stores `bytes` and emits honeypot.download (and `sample`) for them.
     void store(const Origin& origin, std::string_view bytes);
     void fetched(const Origin& origin, const malware::download::DownloadOutcome& outcome);
@@ -58,6 +82,10 @@ private:
     malware::SampleStore* store_;
     malware::download::Downloader* downloader_;
     CollectorCounters counters_;
+    NewSampleHook new_sample_hook_;
+    /// (session, path) -> argv of the last attempt to run it; bounded (oldest forgotten first).
+    std::map<std::pair<std::string, std::string>, std::vector<std::string>> executions_;
+    std::deque<std::pair<std::string, std::string>> execution_order_;
 };
 
 } // namespace kansoku::honeypot

@@ -9,7 +9,7 @@ void HttpRequestReporter::onRequest(const server::SessionInfo& session, const ht
     collector_->emit(http::makeHttpRequestEvent(session, request, matches, urls, {}, nowMicros()));
     const SessionContext context{session.id, "http", session.src, session.src_port, session.dst_port, session.dst};
     for (const auto& url : urls) {
-        collector_->download(context, url.url, url.tool);
+        collector_->download(context, url.url, url.tool, {});
     }
 }
 

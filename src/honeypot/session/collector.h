@@ -4,7 +4,9 @@
 /// serves every session of every service in a process; it is called on the io_context's thread
 /// only (a service running elsewhere, e.g. libssh's thread, posts to the io_context first).
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/event.h"
 #include "honeypot/session/session_context.h"
@@ -20,13 +22,24 @@ public:
 
     /// An attacker asked for `url` (wget, curl, tftp, ftpget, or a URL in an HTTP exploit): fetch it
     /// with the safe downloader, store it as a sample, emit honeypot.download and sample events.
-    /// `tool` is "wget", "curl", "tftp", "ftpget" or "payload".
-    virtual void download(const SessionContext& session, std::string_view url, std::string_view tool) = 0;
+    /// `tool` is "wget", "curl", "tftp", "ftpget" or "payload"; `output_path` is where the attacker
+    /// asked for the file (absolute, "-" for standard output, empty if unknown).
+    virtual void download(const SessionContext& session, std::string_view url, std::string_view tool,
+                          std::string_view output_path) = 0;
 
     /// The attacker wrote a file in the emulated filesystem (echo -ne, cat >): store its bytes as a
     /// sample when they look like one (non-empty), emit honeypot.download (with the path, no URL)
     /// and sample events.
     virtual void fileWritten(const SessionContext& session, std::string_view path, std::string_view content) = 0;
+
+    /// The attacker tried to run `path` (a file the session dropped) with `argv` (`./x telnet.arm`).
+    /// Never executed; remembered so the sandbox can later run the sample under the same name and
+    /// arguments (issue 5, honeypot context).
+    virtual void executed(const SessionContext& session, std::string_view path, const std::vector<std::string>& argv) {
+        (void)session;
+        (void)path;
+        (void)argv;
+    }
 };
 
 } // namespace kansoku::honeypot

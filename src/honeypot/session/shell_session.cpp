@@ -41,12 +41,13 @@ ShellSession::LineResult ShellSession::runLine(std::string_view line, bool trunc
     shell::ShellResult result = shell_.run(line);
     collector_->emit(makeCommandEvent(context_, line, truncated, interactive, result));
     for (const auto& request : result.downloads) {
-        collector_->download(context_, request.url, request.tool);
+        collector_->download(context_, request.url, request.tool, request.output_path);
     }
     for (auto& write : result.files_written) {
         noteWrite(std::move(write));
     }
     for (const auto& execution : result.executions) {
+        collector_->executed(context_, execution.path, execution.argv);
         report(execution.path);
     }
     LineResult out{std::move(result.output), result.exit_requested, result.status};

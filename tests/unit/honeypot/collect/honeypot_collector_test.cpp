@@ -76,6 +76,31 @@ TEST_F(HoneypotCollectorTest, ShellWrittenFilesAreStoredUnderTheirSha256) {
     EXPECT_EQ(collector.counters().samples_seen_again, 1u);
 }
 
+TEST_F(HoneypotCollectorTest, NewSamplesCarryHowTheAttackerRanThem) {
+    HoneypotCollector collector(sink_, "site-b", *store_, nullptr);
+    std::vector<NewSample> seen;
+    collector.setNewSampleHook([&](const NewSample& sample) { seen.push_back(sample); });
+    collector.executed(telnet(), "/tmp/.d", {"./.d", "telnet.arm"});
+    collector.fileWritten(telnet(), "/tmp/.d",
+                          "\x7f"
+                          "ELF dropped");
+    collector.fileWritten(telnet(), "/var/run/.d",
+                          "\x7f"
+                          "ELF dropped"); // same content: not new
+    collector.fileWritten(telnet(), "/var/run/y",
+                          "\x7f"
+                          "ELF other");
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[0].filename, ".d");
+    EXPECT_EQ(seen[0].workdir, "/tmp");
+    EXPECT_EQ(seen[0].argv, (std::vector<std::string>{"./.d", "telnet.arm"}));
+    EXPECT_EQ(seen[0].session, "00000000000000c3");
+    EXPECT_TRUE(std::filesystem::exists(seen[0].path));
+    EXPECT_EQ(seen[1].filename, "y");
+    EXPECT_EQ(seen[1].workdir, "/var/run");
+    EXPECT_TRUE(seen[1].argv.empty()) << "never run";
+}
+
 TEST_F(HoneypotCollectorTest, EmptyFilesAreRecordedNotStored) {
     HoneypotCollector collector(sink_, "site-b", *store_, nullptr);
     collector.fileWritten(telnet(), "/tmp/empty", "");
@@ -88,7 +113,7 @@ TEST_F(HoneypotCollectorTest, EmptyFilesAreRecordedNotStored) {
 
 TEST_F(HoneypotCollectorTest, WithoutADownloaderUrlsAreRecordedAsRefused) {
     HoneypotCollector collector(sink_, "site-b", *store_, nullptr);
-    collector.download(telnet(), "http://192.0.2.9/x", "wget");
+    collector.download(telnet(), "http://192.0.2.9/x", "wget", "/tmp/x");
     const auto downloads = ofType("honeypot.download");
     ASSERT_EQ(downloads.size(), 1u);
     EXPECT_EQ(downloads[0]->fields["url"], "http://192.0.2.9/x");
@@ -100,8 +125,8 @@ TEST_F(HoneypotCollectorTest, TheDownloaderRefusesPrivateTargetsByDefault) {
     boost::asio::io_context io;
     dl::Downloader downloader(io, dl::DownloaderOptions{});
     HoneypotCollector collector(sink_, "site-b", *store_, &downloader);
-    collector.download(telnet(), "http://10.1.2.3/bins/x.arm7", "wget");
-    collector.download(telnet(), "http://127.0.0.1:1/x", "wget");
+    collector.download(telnet(), "http://10.1.2.3/bins/x.arm7", "wget", "/tmp/x");
+    collector.download(telnet(), "http://127.0.0.1:1/x", "wget", "/tmp/y");
     io.run();
     const auto downloads = ofType("honeypot.download");
     ASSERT_EQ(downloads.size(), 2u);

@@ -58,6 +58,10 @@ TEST(ShellSession, CommandsBecomeEventsAndDownloadsGoToTheCollector) {
     ASSERT_EQ(collector.downloads.size(), 1u);
     EXPECT_EQ(collector.downloads[0].url, "http://192.0.2.9/bins/x.arm7");
     EXPECT_EQ(collector.downloads[0].tool, "wget");
+    EXPECT_EQ(collector.downloads[0].output_path, "/tmp/x");
+    ASSERT_EQ(collector.executions.size(), 1u);
+    EXPECT_EQ(collector.executions[0].path, "/tmp/x");
+    EXPECT_EQ(collector.executions[0].argv, (std::vector<std::string>{"./x", "telnet.arm"}));
     EXPECT_EQ(collector.downloads[0].session, "00000000000000a1");
     const auto commands = collector.ofType("honeypot.command");
     ASSERT_EQ(commands.size(), 1u);
