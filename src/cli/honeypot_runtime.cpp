@@ -2,8 +2,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "honeypot/collect/honeypot_collector.h"
 #include "honeypot/collect/http_request_reporter.h"
@@ -18,6 +20,7 @@
 #include "malware/download/downloader.h"
 #include "malware/sample_store.h"
 #include "rules/rule_files.h"
+#include "sandbox/analysis/analysis_queue.h"
 
 namespace kansoku::cli {
 
@@ -48,6 +51,22 @@ struct HoneypotRuntime::Impl {
     std::unique_ptr<hp::reflector::ReflectorServer> reflector;
     std::vector<std::string> listening;
     std::string sensor;
+    // The sandbox's workers run on their own threads; their sandbox.report events wait here until
+    // the io_context's tick publishes them (the sink is only ever called on that thread).
+    std::unique_ptr<sandbox::AnalysisQueue> sandbox;
+    std::mutex reports_mutex;
+    std::vector<Event> reports;
+
+    void publishReports() {
+        std::vector<Event> ready;
+        {
+            std::lock_guard lock(reports_mutex);
+            ready.swap(reports);
+        }
+        for (const auto& event : ready) {
+            sink.publish(event);
+        }
+    }
 };
 
 namespace {
@@ -134,6 +153,56 @@ Result<void> loadHttpRules(HoneypotRuntime::Impl& impl, const HoneypotConfig& co
         KANSOKU_TRY(impl.http_rules->merge(std::move(*parsed)));
     }
     return {};
+}
+
+/// A jail's writable directory for the sample's working directory, from where the attacker put it.
+std::string jailWorkdir(const std::string& workdir) {
+    for (const char* dir : {"/var/run", "/tmp"}) {
+        if (workdir == dir || workdir.starts_with(std::string(dir) + "/")) {
+            return dir;
+        }
+    }
+    return {};
+}
+
+/// New samples from the honeypots go to the sandbox's work queue with the attacker's context.
+void startSandbox(HoneypotRuntime::Impl& impl, const Config& config) {
+    if (geteuid() != 0) {
+        std::fprintf(stderr, "sandbox: disabled: analysing samples needs root (namespaces); [sandbox] enabled = "
+                             "false silences this\n");
+        return;
+    }
+    sandbox::AnalysisQueueOptions options;
+    options.workers = static_cast<size_t>(config.sandbox.workers);
+    options.capacity = static_cast<size_t>(config.sandbox.queue_size);
+    options.analysis.timeout = std::chrono::seconds(config.sandbox.timeout_s);
+    const std::string sensor = config.sensor_name;
+    impl.sandbox = std::make_unique<sandbox::AnalysisQueue>(
+        std::move(options), [&impl, sensor](const sandbox::AnalysisOutcome& outcome) {
+            if (!outcome.report) {
+                std::fprintf(stderr, "sandbox: %s: %s\n", outcome.job.path.c_str(), outcome.error.c_str());
+                return;
+            }
+            Event event = sandbox::makeSandboxReportEvent(*outcome.report, sensor, nowMicros());
+            std::lock_guard lock(impl.reports_mutex);
+            impl.reports.push_back(std::move(event));
+        });
+    impl.collector->setNewSampleHook([&impl](const hp::NewSample& sample) {
+        sandbox::AnalysisJob job;
+        job.path = sample.path.string();
+        job.sha256 = sample.sha256;
+        job.filename = sample.filename;
+        if (!sample.argv.empty()) {
+            job.argv0 = sample.argv.front();
+            job.args.assign(sample.argv.begin() + 1, sample.argv.end());
+        }
+        job.workdir = jailWorkdir(sample.workdir);
+        job.source = "honeypot session " + sample.session;
+        const auto status = impl.sandbox->submit(std::move(job));
+        if (status == sandbox::SubmitStatus::Full) {
+            std::fprintf(stderr, "sandbox: queue full: %s not analysed\n", sample.sha256.c_str());
+        }
+    });
 }
 
 Result<void> startReflectors(HoneypotRuntime::Impl& impl, const Config& config) {
@@ -255,6 +324,9 @@ Result<std::unique_ptr<HoneypotRuntime>> HoneypotRuntime::start(const Config& co
     if (hc.reflector.enabled) {
         KANSOKU_TRY(startReflectors(*impl, config));
     }
+    if (config.sandbox.enabled) {
+        startSandbox(*impl, config);
+    }
     return std::unique_ptr<HoneypotRuntime>(new HoneypotRuntime(std::move(impl)));
 }
 
@@ -288,6 +360,7 @@ void HoneypotRuntime::run(const std::atomic<bool>& stop) {
                 }
                 return;
             }
+            impl.publishReports();
             const auto now = std::chrono::steady_clock::now();
             if (now - last_flush >= std::chrono::seconds(1)) {
                 last_flush = now;
@@ -300,6 +373,15 @@ void HoneypotRuntime::run(const std::atomic<bool>& stop) {
     };
     arm();
     impl.io.run();
+    if (impl.sandbox) {
+        const auto running = impl.sandbox->counters().in_flight;
+        if (running > 0) {
+            std::fprintf(stderr, "sandbox: waiting for %llu running analyses (each ends at its timeout)\n",
+                         static_cast<unsigned long long>(running));
+        }
+        impl.sandbox->stop();
+        impl.publishReports();
+    }
     if (auto flushed = impl.sink.flush(); !flushed) {
         std::fprintf(stderr, "honeypot: %s\n", flushed.error().message.c_str());
     }
@@ -326,6 +408,11 @@ std::string HoneypotRuntime::summary() const {
         const auto& r = impl.reflector->counters();
         text += fmt::format("reflectors: {} requests, {} replies, {} suppressed, {} malformed\n", r.datagrams,
                             r.replies, r.suppressed, r.malformed);
+    }
+    if (impl.sandbox) {
+        const auto s = impl.sandbox->counters();
+        text += fmt::format("sandbox: {} analysed, {} failed, {} not analysed (queue full or stopped), {} duplicates\n",
+                            s.done, s.failed, s.dropped, s.duplicates);
     }
     const auto& cc = impl.collector->counters();
     text += fmt::format("samples: {} new, {} seen again, {} not stored; downloads: {} requested, {} failed\n",

@@ -2,8 +2,9 @@
 
 /// The honeypots of one process, built from [honeypot] (ARCHITECTURE.md "The embedded default"):
 /// telnet, SSH and HTTP on the session server, the UDP reflectors, the safe downloader and the
-/// sample store, all on one io_context. `kansoku honeypot` runs it on the main thread, `kansoku
-/// run` on a thread of its own beside the darknet.
+/// sample store, all on one io_context; with [sandbox] enabled, every new sample goes to the
+/// sandbox's work queue (worker threads) with the attacker's file name, directory and arguments. `kansoku honeypot`
+/// runs it on the main thread, `kansoku run` on a thread of its own beside the darknet.
 
 #include <atomic>
 #include <memory>

@@ -311,6 +311,15 @@ Result<Config> parseTable(const toml::table& root, std::string_view origin) {
     KANSOKU_TRY(honeypot);
     KANSOKU_TRY(readHoneypot(*honeypot, origin, config.honeypot));
 
+    auto sandbox = top.subTable("sandbox");
+    KANSOKU_TRY(sandbox);
+    TableReader sb(*sandbox, "sandbox", origin);
+    KANSOKU_TRY(sb.readBool("enabled", config.sandbox.enabled));
+    KANSOKU_TRY(sb.readInt("workers", config.sandbox.workers, 1, 256));
+    KANSOKU_TRY(sb.readInt("timeout_s", config.sandbox.timeout_s, 1, 3600));
+    KANSOKU_TRY(sb.readInt("queue_size", config.sandbox.queue_size, 1, 1'000'000));
+    KANSOKU_TRY(sb.checkNoUnknownKeys());
+
     KANSOKU_TRY(top.checkNoUnknownKeys());
     return config;
 }

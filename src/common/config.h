@@ -129,6 +129,15 @@ struct HoneypotConfig {
     DownloaderConfig download;
 };
 
+/// [sandbox]: new samples from the honeypots are analysed automatically (issue 5).
+struct SandboxConfig {
+    /// Analyse every new sample the honeypots store (needs root; skipped with a warning otherwise).
+    bool enabled = false;
+    int64_t workers = 2;
+    int64_t timeout_s = 30;
+    int64_t queue_size = 256;
+};
+
 struct StorageConfig {
     std::string data_dir = "var";
     std::string database = "var/kansoku.db";
@@ -142,6 +151,7 @@ struct Config {
     DarknetConfig darknet;
     IntelConfig intel;
     HoneypotConfig honeypot;
+    SandboxConfig sandbox;
 
     /// Parses TOML text; `origin` names the source in errors ("config/site.toml").
     static Result<Config> parse(std::string_view toml_text, std::string_view origin);

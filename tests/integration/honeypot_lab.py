@@ -82,6 +82,9 @@ def base_overrides(work: Path, sensor: str = "integ") -> dict:
         "honeypot.reflector": {"enabled": False, "address": "127.0.0.1", "dns_port": 0, "ntp_port": 0,
                                "ssdp_port": 0, "chargen_port": 0, "memcached_port": 0},
         "honeypot.download": {"allow_loopback": True, "allow_private": False},
+        # The sandbox runs each new sample for up to 30 s; the honeypot tests do not need it
+        # (sandbox_analyze.py turns it on).
+        "sandbox": {"enabled": False},
     }
 
 

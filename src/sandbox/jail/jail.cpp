@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include <arpa/inet.h>
@@ -37,6 +38,15 @@ namespace kansoku::sandbox {
 namespace fs = std::filesystem;
 
 namespace {
+
+/// Held while an executable the jail will run is written (sample, BusyBox and qemu copies) and across the clone()
+/// of a jail's init: a child cloned by another thread while such a copy is open for writing inherits the write
+/// descriptor (init never execs nor closes it), and execve of the copy then fails with ETXTBSY for that other
+/// jail's whole run. Parallel analyses (AnalysisQueue workers) hit this.
+std::mutex& executableWriteMutex() {
+    static std::mutex mutex;
+    return mutex;
+}
 
 constexpr auto kSetupTimeout = std::chrono::seconds(15);
 
@@ -448,6 +458,7 @@ Result<void> Jail::prepare(detail::ChildPlan& plan) {
             return fail("jail: emulator {} not installed (Debian qemu-user-static)", qemu_host_path);
         }
     }
+    std::unique_lock executable_write_lock(executableWriteMutex());
     KANSOKU_TRY(buildJailRoot(root, JailRootSpec{o.busybox_path, o.hostname, o.writable_dirs, qemu_host_path}));
 
     for (size_t i = 0; i < o.writable_dirs.size(); ++i) {
@@ -469,6 +480,7 @@ Result<void> Jail::prepare(detail::ChildPlan& plan) {
             chown(copy.c_str(), o.outside_uid, o.outside_gid);
         }
     }
+    executable_write_lock.unlock();
     for (const std::string& node : jailDeviceNodes()) {
         plan.device_binds.emplace_back("/dev/" + node, (root / "dev" / node).string());
     }
@@ -593,10 +605,12 @@ Result<JailedProcess> Jail::start() {
     const unsigned long flags =
         CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
     start_time_ = std::chrono::steady_clock::now();
+    std::unique_lock clone_lock(executableWriteMutex()); // see executableWriteMutex()
     const pid_t pid = static_cast<pid_t>(syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
     if (pid == 0) {
         runInit(plan);
     }
+    clone_lock.unlock();
     close(socks[1]);
     close_stdio();
     if (pid < 0) {
