@@ -42,7 +42,9 @@ class CountingCollector final : public Collector, public EventSink {
 public:
     void emit(Event event) override { ++by_type_[event.type]; }
     void publish(const Event& event) override { ++by_type_[event.type]; }
-    void download(const SessionContext&, std::string_view, std::string_view) override { ++downloads_; }
+    void download(const SessionContext&, std::string_view, std::string_view, std::string_view) override {
+        ++downloads_;
+    }
     void fileWritten(const SessionContext&, std::string_view, std::string_view) override { ++files_written_; }
 
     const std::map<std::string, uint64_t>& byType() const { return by_type_; }

@@ -1,7 +1,9 @@
 #pragma once
 
-// A Collector that keeps what sessions report, for tests.
+// A Collector that keeps what sessions report, for tests. Thread-safe: tests read it while a
+// server thread writes (read with the accessors, which return copies).
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -17,43 +19,64 @@ public:
         std::string tool;
         std::string output_path;
     };
-    struct Execution {
-        std::string session;
-        std::string path;
-        std::vector<std::string> argv;
-    };
     struct File {
         std::string session;
         std::string path;
         std::string content;
     };
+    struct Execution {
+        std::string session;
+        std::string path;
+        std::vector<std::string> argv;
+    };
 
-    void emit(Event event) override { events.push_back(std::move(event)); }
+    void emit(Event event) override {
+        std::lock_guard lock(mutex_);
+        events_.push_back(std::move(event));
+    }
     void download(const SessionContext& session, std::string_view url, std::string_view tool,
                   std::string_view output_path) override {
-        downloads.push_back({session.id, std::string(url), std::string(tool), std::string(output_path)});
-    }
-    void executed(const SessionContext& session, std::string_view path, const std::vector<std::string>& argv) override {
-        executions.push_back({session.id, std::string(path), argv});
+        std::lock_guard lock(mutex_);
+        downloads_.push_back({session.id, std::string(url), std::string(tool), std::string(output_path)});
     }
     void fileWritten(const SessionContext& session, std::string_view path, std::string_view content) override {
-        files.push_back({session.id, std::string(path), std::string(content)});
+        std::lock_guard lock(mutex_);
+        files_.push_back({session.id, std::string(path), std::string(content)});
+    }
+    void executed(const SessionContext& session, std::string_view path, const std::vector<std::string>& argv) override {
+        std::lock_guard lock(mutex_);
+        executions_.push_back({session.id, std::string(path), argv});
     }
 
-    std::vector<const Event*> ofType(std::string_view type) const {
-        std::vector<const Event*> out;
-        for (const auto& event : events) {
+    std::vector<Event> ofType(std::string_view type) const {
+        std::lock_guard lock(mutex_);
+        std::vector<Event> out;
+        for (const auto& event : events_) {
             if (event.type == type) {
-                out.push_back(&event);
+                out.push_back(event);
             }
         }
         return out;
     }
+    std::vector<Download> downloads() const {
+        std::lock_guard lock(mutex_);
+        return downloads_;
+    }
+    std::vector<File> files() const {
+        std::lock_guard lock(mutex_);
+        return files_;
+    }
+    std::vector<Execution> executions() const {
+        std::lock_guard lock(mutex_);
+        return executions_;
+    }
 
-    std::vector<Event> events;
-    std::vector<Download> downloads;
-    std::vector<File> files;
-    std::vector<Execution> executions;
+private:
+    mutable std::mutex mutex_;
+    std::vector<Event> events_;
+    std::vector<Download> downloads_;
+    std::vector<File> files_;
+    std::vector<Execution> executions_;
 };
 
 } // namespace kansoku::honeypot::testing

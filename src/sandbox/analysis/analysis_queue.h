@@ -34,9 +34,9 @@ struct AnalysisJob {
     std::string filename; ///< name in the jail (the attacker's file name); empty = the queue's default
     std::string argv0;    ///< empty = filename
     std::vector<std::string> args;
-    std::string workdir;                            ///< the sample's cwd in the jail; empty = the queue's default
+    std::string workdir;                              ///< the sample's cwd in the jail; empty = the queue's default
     std::optional<std::chrono::milliseconds> timeout; ///< empty = the queue's default run time
-    std::string source;                             ///< where it came from ("honeypot session X", "store")
+    std::string source;                               ///< where it came from ("honeypot session X", "store")
 };
 
 struct AnalysisQueueOptions {
@@ -56,11 +56,11 @@ struct AnalysisQueueOptions {
 /// What one job produced. Exactly one of `report` and `error` is set.
 struct AnalysisOutcome {
     AnalysisJob job;
-    uint64_t seq = 0;    ///< 1-based submission number
-    size_t worker = 0;   ///< index of the worker that ran it
-    std::string sha256;  ///< the job's, or the one the worker computed
+    uint64_t seq = 0;   ///< 1-based submission number
+    size_t worker = 0;  ///< index of the worker that ran it
+    std::string sha256; ///< the job's, or the one the worker computed
     std::optional<BehaviourReport> report;
-    std::string error;   ///< why the sandbox could not run (missing file, jail set-up ...)
+    std::string error; ///< why the sandbox could not run (missing file, jail set-up ...)
     std::optional<malware::triage::TriageReport> triage;
     std::string triage_error; ///< the Triager could not be set up (bad YARA rule ...); the analysis still ran
     std::chrono::milliseconds elapsed{0}; ///< triage + analysis wall time

@@ -204,10 +204,13 @@ namespace {
         _exit(126);
     }
     // Become root of the new user namespace (outside: the unprivileged outside_uid/gid).
-    if (setgroups(0, nullptr) != 0) {
+    // Raw syscalls, not the glibc wrappers: those broadcast the change to every thread glibc believes this
+    // process has (nptl setxid); after a raw clone of a multi-threaded parent they wait forever for a thread that
+    // was being created at clone time (seen with parallel AnalysisQueue workers: "jail: set-up timed out").
+    if (syscall(SYS_setgroups, 0, nullptr) != 0) {
         childFail(sock, "setgroups", errno);
     }
-    if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0) {
+    if (syscall(SYS_setresgid, 0, 0, 0) != 0 || syscall(SYS_setresuid, 0, 0, 0) != 0) {
         childFail(sock, "setresuid/setresgid to root of the user namespace", errno);
     }
     if (sethostname(plan.hostname.data(), plan.hostname.size()) != 0) {

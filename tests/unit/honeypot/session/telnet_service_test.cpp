@@ -117,19 +117,19 @@ TEST_F(TelnetServiceTest, LoginShellAndLoaderLikeABusyBoxRouter) {
     stop();
     const auto logins = collector_.ofType("honeypot.login");
     ASSERT_EQ(logins.size(), 2u);
-    EXPECT_EQ(logins[0]->fields["success"], false);
-    EXPECT_EQ(logins[1]->fields["password"], "xc3511");
-    EXPECT_EQ(logins[1]->fields["success"], true);
-    EXPECT_EQ(logins[1]->fields["protocol"], "telnet");
+    EXPECT_EQ(logins[0].fields["success"], false);
+    EXPECT_EQ(logins[1].fields["password"], "xc3511");
+    EXPECT_EQ(logins[1].fields["success"], true);
+    EXPECT_EQ(logins[1].fields["protocol"], "telnet");
     EXPECT_EQ(collector_.ofType("honeypot.connect").size(), 1u);
     EXPECT_EQ(collector_.ofType("honeypot.command").size(), 3u);
-    ASSERT_EQ(collector_.downloads.size(), 1u);
-    EXPECT_EQ(collector_.downloads[0].url, "http://192.0.2.9/bins/x.mips");
-    ASSERT_EQ(collector_.files.size(), 1u);
-    EXPECT_EQ(collector_.files[0].content, "\x7f"
-                                           "ELF");
-    const std::string session = logins[0]->fields["session"];
-    EXPECT_EQ(collector_.files[0].session, session);
+    ASSERT_EQ(collector_.downloads().size(), 1u);
+    EXPECT_EQ(collector_.downloads()[0].url, "http://192.0.2.9/bins/x.mips");
+    ASSERT_EQ(collector_.files().size(), 1u);
+    EXPECT_EQ(collector_.files()[0].content, "\x7f"
+                                             "ELF");
+    const std::string session = logins[0].fields["session"];
+    EXPECT_EQ(collector_.files()[0].session, session);
     ASSERT_EQ(sink_.events.size(), 1u);
     EXPECT_EQ(sink_.events[0].type, "honeypot.session");
     EXPECT_EQ(sink_.events[0].fields["session"], session);

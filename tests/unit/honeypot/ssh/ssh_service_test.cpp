@@ -26,6 +26,7 @@
 #include "honeypot/ssh/client_hello.h"
 #include "honeypot/ssh/ssh_service.h"
 #include "support/hex.h"
+#include "support/recording_collector.h"
 #include "support/temp_dir.h"
 #include "unit/honeypot/shell/persona_fixture.h"
 #include "unit/honeypot/ssh/openssh_hello.h"
@@ -35,37 +36,7 @@ namespace {
 
 namespace asio = boost::asio;
 
-class FakeCollector final : public Collector {
-public:
-    void emit(Event event) override {
-        std::lock_guard lock(mutex_);
-        events_.push_back(std::move(event));
-    }
-    void download(const SessionContext&, std::string_view url, std::string_view) override {
-        std::lock_guard lock(mutex_);
-        downloads_.emplace_back(url);
-    }
-    void fileWritten(const SessionContext&, std::string_view path, std::string_view) override {
-        std::lock_guard lock(mutex_);
-        files_.emplace_back(path);
-    }
-    std::vector<Event> ofType(std::string_view type) {
-        std::lock_guard lock(mutex_);
-        std::vector<Event> out;
-        for (const auto& event : events_) {
-            if (event.type == type) {
-                out.push_back(event);
-            }
-        }
-        return out;
-    }
-
-private:
-    std::mutex mutex_;
-    std::vector<Event> events_;
-    std::vector<std::string> downloads_;
-    std::vector<std::string> files_;
-};
+using FakeCollector = honeypot::testing::RecordingCollector;
 
 struct CommandResult {
     int status = -1;
