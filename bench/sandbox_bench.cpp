@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "sandbox/analysis/analysis_queue.h"
+#include "sandbox/jail/private_network.h"
 
 namespace {
 
@@ -133,21 +134,6 @@ Args parseArgs(int argc, char** argv) {
         usage("--samples is required; timeout, workers, count must be positive");
     }
     return args;
-}
-
-std::string enterPrivateNetwork() {
-    if (::unshare(CLONE_NEWNET) != 0) {
-        return std::string("unshare(CLONE_NEWNET): ") + std::strerror(errno);
-    }
-    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    ifreq ifr{};
-    std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
-    const bool up = fd >= 0 && ::ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 &&
-                    (ifr.ifr_flags |= IFF_UP, ::ioctl(fd, SIOCSIFFLAGS, &ifr) == 0);
-    if (fd >= 0) {
-        ::close(fd);
-    }
-    return up ? std::string() : "cannot bring lo up";
 }
 
 double cpuSeconds() {
@@ -459,7 +445,8 @@ int main(int argc, char** argv) {
             }
         }
     }
-    if (const std::string why = enterPrivateNetwork(); !why.empty()) {
+    if (auto entered = kansoku::sandbox::enterPrivateNetwork(); !entered) {
+        const std::string why = entered.error().message;
         std::fprintf(stderr, "sandbox_bench: safety net: %s\n", why.c_str());
         return 1;
     }

@@ -14,6 +14,7 @@
 #include "malware/triage/triager.h"
 #include "rules/rule_files.h"
 #include "sandbox/analysis/sandbox_analyzer.h"
+#include "sandbox/jail/private_network.h"
 
 namespace kansoku::cli {
 namespace {
@@ -146,6 +147,11 @@ void analyzeMain(const AnalyzeArgs& args) {
     options.args = args.args;
     options.arch = args.arch;
     options.dropped_dir = args.dropped_dir;
+    // The outer safety net: this process leaves the host's network before anything runs, so even a
+    // broken jail has no route anywhere (the analysis itself needs none: its network is the fake one).
+    if (auto isolated = sandbox::enterPrivateNetwork(); !isolated) {
+        throw CommandError("sandbox: cannot isolate from the host network: " + isolated.error().message);
+    }
     std::fprintf(stderr, "sandbox: analysing %s for up to %.0f s\n", args.file.c_str(), args.timeout_s);
     const auto report = orThrow(sandbox::analyzeSample(args.file, options));
     const auto dump = [](const auto& json) {

@@ -31,6 +31,7 @@
 
 #include "malware/hashes.h"
 #include "sandbox/analysis/analysis_queue.h"
+#include "support/sandbox_support.h"
 #include "support/temp_dir.h"
 
 namespace kansoku::sandbox {
@@ -40,43 +41,8 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using kansoku::testing::TempDir;
 
-std::string readText(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-/// Moves this process (no thread of its own started yet) into a private network namespace with `lo` up.
-std::string enterPrivateNetwork() {
-    static std::string reason = [] {
-        if (::unshare(CLONE_NEWNET) != 0) {
-            return std::string("unshare(CLONE_NEWNET): ") + std::strerror(errno);
-        }
-        const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        ifreq ifr{};
-        std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
-        const bool up = fd >= 0 && ::ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 &&
-                        (ifr.ifr_flags |= IFF_UP, ::ioctl(fd, SIOCSIFFLAGS, &ifr) == 0);
-        if (fd >= 0) {
-            ::close(fd);
-        }
-        return up ? std::string() : std::string("cannot bring lo up in the private network namespace");
-    }();
-    return reason;
-}
-
 std::string unsupportedReason() {
-    if (geteuid() != 0) {
-        return "sandbox queue tests need root (namespaces, mounts, id maps, ptrace)";
-    }
-    if (std::atol(readText("/proc/sys/user/max_user_namespaces").c_str()) <= 0) {
-        return "user namespaces are disabled (/proc/sys/user/max_user_namespaces)";
-    }
-    if (access("/bin/busybox", X_OK) != 0) {
-        return "/bin/busybox missing (Debian busybox-static)";
-    }
-    return enterPrivateNetwork();
+    return kansoku::testing::sandboxSkipReason();
 }
 
 fs::path samplePath(const std::string& name) {

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "sandbox/analysis/sandbox_analyzer.h"
+#include "support/sandbox_support.h"
 #include "support/temp_dir.h"
 
 namespace kansoku::sandbox {
@@ -41,36 +42,8 @@ std::string readText(const fs::path& path) {
     return text.str();
 }
 
-/// Moves this process (single-threaded at this point) into a private network namespace with `lo` up.
-std::string enterPrivateNetwork() {
-    static std::string reason = [] {
-        if (::unshare(CLONE_NEWNET) != 0) {
-            return std::string("unshare(CLONE_NEWNET): ") + std::strerror(errno);
-        }
-        const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        ifreq ifr{};
-        std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
-        const bool up = fd >= 0 && ::ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 &&
-                        (ifr.ifr_flags |= IFF_UP, ::ioctl(fd, SIOCSIFFLAGS, &ifr) == 0);
-        if (fd >= 0) {
-            ::close(fd);
-        }
-        return up ? std::string() : std::string("cannot bring lo up in the private network namespace");
-    }();
-    return reason;
-}
-
 std::string unsupportedReason() {
-    if (geteuid() != 0) {
-        return "sandbox analysis tests need root (namespaces, mounts, id maps, ptrace)";
-    }
-    if (std::atol(readText("/proc/sys/user/max_user_namespaces").c_str()) <= 0) {
-        return "user namespaces are disabled (/proc/sys/user/max_user_namespaces)";
-    }
-    if (access("/bin/busybox", X_OK) != 0) {
-        return "/bin/busybox missing (Debian busybox-static)";
-    }
-    return enterPrivateNetwork();
+    return kansoku::testing::sandboxSkipReason();
 }
 
 fs::path samplePath(const std::string& arch, const std::string& name) {
