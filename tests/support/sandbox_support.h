@@ -3,12 +3,12 @@
 // What sandbox tests need before they run a jail: root, user namespaces, the static BusyBox, and the
 // outer safety net (this test process in a private network namespace with only loopback).
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include <unistd.h>
 
 #include "sandbox/jail/private_network.h"
 

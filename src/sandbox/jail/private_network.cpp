@@ -1,13 +1,13 @@
 #include "sandbox/jail/private_network.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include <net/if.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 namespace kansoku::sandbox {
 
