@@ -124,8 +124,13 @@ def test_hydra(binary: str, work: Path, checks: ic.Checks) -> None:
     events = lab.events()
     logins = ic.of_type(events, "honeypot.login")
     logged = [(e.get("username"), e.get("password")) for e in logins]
-    checks.check(result.returncode == 0, f"a. hydra exits 0 ({len(attempts)} [ATTEMPT] lines, {len(sent)} passwords "
-                 "sent at a Password: prompt)", result.stdout[-2000:] + result.stderr[-1000:])
+    # On a loaded machine one of hydra's workers may give up waiting at the end ("[ERROR] 1 target did not
+    # resolve or could not be connected" after "1 valid password found"): hydra then exits 1 although the run
+    # completed. What it really sent is compared with the events below, from the relay's transcript.
+    completed = result.returncode == 0 or ("1 valid password found" in result.stdout and
+                                           "[ERROR] 0 target did not complete" in result.stdout)
+    checks.check(completed, f"a. hydra completes (exit {result.returncode}; {len(attempts)} [ATTEMPT] lines, "
+                 f"{len(sent)} passwords sent at a Password: prompt)", result.stdout[-2000:] + result.stderr[-1000:])
     checks.check(found == [ACCEPTED], f"a. hydra reports the accepted pair found ({found})")
     checks.check(len(sent) > len(pairs) / 4 and Counter(logged) == Counter(sent),
                  f"a. every password hydra sent is one honeypot.login event with its username ({len(logged)} events, "
