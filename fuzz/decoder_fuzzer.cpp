@@ -22,6 +22,7 @@
 #include "common/prefix.h"
 #include "darknet/darknet_analyzer.h"
 #include "darknet/packet_classifier.h"
+#include "fuzz_check.h"
 
 namespace {
 
@@ -35,14 +36,6 @@ using kansoku::darknet::AttackVector;
 using kansoku::darknet::Classification;
 using kansoku::darknet::PacketClass;
 namespace ip_proto = kansoku::capture::ip_proto;
-
-/// An invariant of our own code failed: stop here so libFuzzer records the input.
-#define FUZZ_CHECK(condition)                                                                                          \
-    do {                                                                                                               \
-        if (!(condition)) {                                                                                            \
-            __builtin_trap();                                                                                          \
-        }                                                                                                              \
-    } while (0)
 
 PrefixSet makeDarknet(std::initializer_list<const char*> texts) {
     PrefixSet set;

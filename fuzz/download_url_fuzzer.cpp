@@ -11,20 +11,13 @@
 #include <cstdint>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "malware/download/url.h"
 
 namespace {
 
 using kansoku::malware::download::ParsedUrl;
 using kansoku::malware::download::UrlScheme;
-
-/// An invariant of our own code failed: stop here so libFuzzer records the input.
-#define FUZZ_CHECK(condition)                                                                                          \
-    do {                                                                                                               \
-        if (!(condition)) {                                                                                            \
-            __builtin_trap();                                                                                          \
-        }                                                                                                              \
-    } while (0)
 
 void checkParsed(const ParsedUrl& url) {
     FUZZ_CHECK(!url.host.empty());

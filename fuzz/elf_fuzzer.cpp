@@ -10,18 +10,11 @@
 #include <span>
 #include <string>
 
+#include "fuzz_check.h"
 #include "malware/triage/elf_parser.h"
 #include "malware/triage/packer_detector.h"
 
 namespace {
-
-/// An invariant of our own code failed: stop here so libFuzzer records the input.
-#define FUZZ_CHECK(condition)                                                                                          \
-    do {                                                                                                               \
-        if (!(condition)) {                                                                                            \
-            __builtin_trap();                                                                                          \
-        }                                                                                                              \
-    } while (0)
 
 bool printable(const std::string& text) {
     for (const char c : text) {

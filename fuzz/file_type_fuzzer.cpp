@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "malware/file_type.h"
 #include "malware/sample_event.h"
 
@@ -19,14 +20,6 @@ namespace {
 
 using kansoku::malware::FileKind;
 using kansoku::malware::FileType;
-
-/// An invariant of our own code failed: stop here so libFuzzer records the input.
-#define FUZZ_CHECK(condition)                                                                                          \
-    do {                                                                                                               \
-        if (!(condition)) {                                                                                            \
-            __builtin_trap();                                                                                          \
-        }                                                                                                              \
-    } while (0)
 
 bool knownArch(std::string_view arch) {
     for (const std::string_view name :

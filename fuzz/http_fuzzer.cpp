@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "honeypot/http/http_event.h"
 #include "honeypot/http/http_parser.h"
 #include "honeypot/http/http_persona.h"
@@ -25,13 +26,6 @@
 namespace {
 
 namespace http = kansoku::honeypot::http;
-
-#define FUZZ_CHECK(condition)                                                                                          \
-    do {                                                                                                               \
-        if (!(condition)) {                                                                                            \
-            __builtin_trap();                                                                                          \
-        }                                                                                                              \
-    } while (0)
 
 /// Used when the repository's rules/http is not beside this file (a moved binary).
 constexpr const char* kFallbackRules = R"([[rule]]

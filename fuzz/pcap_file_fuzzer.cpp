@@ -18,15 +18,9 @@
 #include "common/event_sink.h"
 #include "darknet/capture_loop.h"
 #include "darknet/darknet_analyzer.h"
+#include "fuzz_check.h"
 
 namespace {
-
-#define FUZZ_CHECK(condition)                                                                                          \
-    do {                                                                                                               \
-        if (!(condition)) {                                                                                            \
-            __builtin_trap();                                                                                          \
-        }                                                                                                              \
-    } while (0)
 
 /// The memfd the input is written to (one per process, rewritten for each input).
 struct InputFile {

@@ -10,19 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "sandbox/tracer/qemu_strace_parser.h"
-
-namespace {
-
-/// An invariant of our own code failed: stop here so libFuzzer records the input.
-#define FUZZ_CHECK(condition)                                                                                          \
-    do {                                                                                                               \
-        if (!(condition)) {                                                                                            \
-            __builtin_trap();                                                                                          \
-        }                                                                                                              \
-    } while (0)
-
-} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size > 256 * 1024) {

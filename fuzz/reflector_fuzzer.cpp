@@ -10,18 +10,12 @@
 #include <cstdint>
 #include <span>
 
+#include "fuzz_check.h"
 #include "honeypot/reflector/responder.h"
 
 namespace {
 
 namespace rf = kansoku::honeypot::reflector;
-
-#define FUZZ_CHECK(condition)                                                                                          \
-    do {                                                                                                               \
-        if (!(condition)) {                                                                                            \
-            __builtin_trap();                                                                                          \
-        }                                                                                                              \
-    } while (0)
 
 } // namespace
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "honeypot/shell/persona.h"
 #include "honeypot/shell/shell.h"
 
@@ -22,14 +23,6 @@ using kansoku::honeypot::shell::LimitCounts;
 using kansoku::honeypot::shell::Persona;
 using kansoku::honeypot::shell::Shell;
 using kansoku::honeypot::shell::ShellLimits;
-
-/// An invariant of our own code failed: stop here so libFuzzer records the input.
-#define FUZZ_CHECK(condition)                                                                                          \
-    do {                                                                                                               \
-        if (!(condition)) {                                                                                            \
-            __builtin_trap();                                                                                          \
-        }                                                                                                              \
-    } while (0)
 
 constexpr const char* kPersona = R"(
 name = "fuzz-mips"

@@ -15,19 +15,13 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "honeypot/ssh/client_hello.h"
 #include "honeypot/ssh/line_editor.h"
 
 namespace {
 
 namespace ssh = kansoku::honeypot::ssh;
-
-#define FUZZ_CHECK(condition)                                                                                          \
-    do {                                                                                                               \
-        if (!(condition)) {                                                                                            \
-            __builtin_trap();                                                                                          \
-        }                                                                                                              \
-    } while (0)
 
 } // namespace
 

@@ -9,19 +9,9 @@
 #include <span>
 #include <string>
 
+#include "fuzz_check.h"
 #include "malware/triage/ioc_extractor.h"
 #include "malware/triage/string_extractor.h"
-
-namespace {
-
-#define FUZZ_CHECK(condition)                                                                                          \
-    do {                                                                                                               \
-        if (!(condition)) {                                                                                            \
-            __builtin_trap();                                                                                          \
-        }                                                                                                              \
-    } while (0)
-
-} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size > 1024 * 1024) {

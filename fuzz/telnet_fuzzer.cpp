@@ -15,19 +15,13 @@
 #include <string>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "honeypot/telnet/credential_policy.h"
 #include "honeypot/telnet/telnet_session.h"
 
 namespace {
 
 namespace tn = kansoku::honeypot::telnet;
-
-#define FUZZ_CHECK(condition)                                                                                          \
-    do {                                                                                                               \
-        if (!(condition)) {                                                                                            \
-            __builtin_trap();                                                                                          \
-        }                                                                                                              \
-    } while (0)
 
 struct EchoShell final : tn::TelnetSessionHandler {
     uint32_t attempts = 0;
