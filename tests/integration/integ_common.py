@@ -169,6 +169,28 @@ class NamespaceCommands:
         if result.returncode != 0:
             raise RuntimeError(f"sysctl {setting} in {namespace}: {result.stderr.strip()}")
 
+    def remove_stale(self, name_prefixes) -> None:
+        """Namespaces named PREFIX-PID of earlier runs that were killed outright (SIGKILL skips `finally`)."""
+        for line in self.ip("netns", "list", check=False).stdout.splitlines():
+            name = line.split()[0] if line.split() else ""
+            prefix, _, pid = name.rpartition("-")
+            if prefix in name_prefixes and pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+                print(f"      removing stale namespace {name}", flush=True)
+                self.ip("netns", "del", name, check=False)
+
+    def add_namespaces(self, names, created: list) -> None:
+        """Creates each namespace (IPv6 off, no forwarding, lo up) and appends it to `created` for the
+        caller's clean-up; skips the test (exit 77) when `ip netns add` is not allowed."""
+        for namespace in names:
+            result = self.ip("netns", "add", namespace, check=False)
+            if result.returncode != 0:
+                skip(f"`ip netns add {namespace}` failed: {result.stderr.strip()}")
+            created.append(namespace)
+            self.sysctl(namespace, "net.ipv6.conf.all.disable_ipv6=1")
+            self.sysctl(namespace, "net.ipv6.conf.default.disable_ipv6=1")
+            self.sysctl(namespace, "net.ipv4.ip_forward=0")  # no namespace routes for another
+            self.ip("-n", namespace, "link", "set", "lo", "up")
+
 
 def keep_files(work: Path, destination: Path, what: str) -> None:
     """Copies the files of a run's work directory to `destination` (a test's --keep)."""

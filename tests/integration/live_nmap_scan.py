@@ -54,28 +54,10 @@ class Lab(ic.NamespaceCommands):
         self.processes = []
         self.created = []
 
-    def remove_stale(self) -> None:
-        """Namespaces of earlier runs that were killed outright (SIGKILL skips `finally`)."""
-        for line in self.ip("netns", "list", check=False).stdout.splitlines():
-            name = line.split()[0] if line.split() else ""
-            prefix, _, pid = name.rpartition("-")
-            if prefix in ("ks-atk", "ks-dark") and pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
-                print(f"      removing stale namespace {name}", flush=True)
-                self.ip("netns", "del", name, check=False)
-
     def setup(self) -> None:
-        self.remove_stale()
-        for namespace in (self.atk, self.dark):
-            result = self.ip("netns", "add", namespace, check=False)
-            if result.returncode != 0:
-                ic.skip(f"`ip netns add {namespace}` failed: {result.stderr.strip()}")
-            self.created.append(namespace)
-            # No IPv6 chatter (router solicitations, MLD) on the link: only the test's packets.
-            self.sysctl(namespace, "net.ipv6.conf.all.disable_ipv6=1")
-            self.sysctl(namespace, "net.ipv6.conf.default.disable_ipv6=1")
-            self.ip("-n", namespace, "link", "set", "lo", "up")
-        # The darknet side only listens: no forwarding, no address in the darknet.
-        self.sysctl(self.dark, "net.ipv4.ip_forward=0")
+        self.remove_stale(("ks-atk", "ks-dark"))
+        # No IPv6 chatter (router solicitations, MLD) on the link, no forwarding: only the test's packets.
+        self.add_namespaces((self.atk, self.dark), self.created)
         self.ip("-n", self.atk, "link", "add", "veth-atk", "type", "veth", "peer", "name", "veth-dark", "netns",
                 self.dark)
         self.ip("-n", self.atk, "addr", "add", f"{ATTACKER}/24", "dev", "veth-atk")

@@ -101,25 +101,9 @@ class ReflectorLab(ic.NamespaceCommands):
         self.created = []
         self.processes = []
 
-    def remove_stale(self) -> None:
-        for line in self.ip("netns", "list", check=False).stdout.splitlines():
-            name = line.split()[0] if line.split() else ""
-            prefix, _, pid = name.rpartition("-")
-            if prefix in NAME_PREFIXES and pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
-                print(f"      removing stale namespace {name}", flush=True)
-                self.ip("netns", "del", name, check=False)
-
     def setup(self) -> None:
-        self.remove_stale()
-        for namespace in (self.cli, self.ref, self.vic):
-            result = self.ip("netns", "add", namespace, check=False)
-            if result.returncode != 0:
-                ic.skip(f"`ip netns add {namespace}` failed: {result.stderr.strip()}")
-            self.created.append(namespace)
-            self.sysctl(namespace, "net.ipv6.conf.all.disable_ipv6=1")
-            self.sysctl(namespace, "net.ipv6.conf.default.disable_ipv6=1")
-            self.sysctl(namespace, "net.ipv4.ip_forward=0")
-            self.ip("-n", namespace, "link", "set", "lo", "up")
+        self.remove_stale(NAME_PREFIXES)
+        self.add_namespaces((self.cli, self.ref, self.vic), self.created)
         self.ip("-n", self.cli, "link", "add", "veth-cr", "type", "veth", "peer", "name", "veth-rc", "netns", self.ref)
         self.ip("-n", self.vic, "link", "add", "veth-vr", "type", "veth", "peer", "name", "veth-rv", "netns", self.ref)
         self.ip("-n", self.cli, "addr", "add", f"{SPOOFER}/24", "dev", "veth-cr")

@@ -210,28 +210,10 @@ class ScannerLab(ic.NamespaceCommands):
     def run_in(self, namespace, args, timeout=120) -> subprocess.CompletedProcess:
         return ic.run(self.exec_args(namespace, *args), timeout=timeout)
 
-    def remove_stale(self) -> None:
-        """Namespaces of earlier runs that were killed outright (SIGKILL skips `finally`)."""
-        for line in self.ip("netns", "list", check=False).stdout.splitlines():
-            name = line.split()[0] if line.split() else ""
-            prefix, _, pid = name.rpartition("-")
-            if prefix in NAME_PREFIXES and pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
-                print(f"      removing stale namespace {name}", flush=True)
-                self.ip("netns", "del", name, check=False)
-
     # --- topology ---------------------------------------------------------------------------------------------
     def setup(self) -> None:
-        self.remove_stale()
-        for namespace in (self.atk, self.dark, self.vic):
-            result = self.ip("netns", "add", namespace, check=False)
-            if result.returncode != 0:
-                ic.skip(f"`ip netns add {namespace}` failed: {result.stderr.strip()}")
-            self.created.append(namespace)
-            self.sysctl(namespace, "net.ipv6.conf.all.disable_ipv6=1")
-            self.sysctl(namespace, "net.ipv6.conf.default.disable_ipv6=1")
-            self.ip("-n", namespace, "link", "set", "lo", "up")
-        for namespace in (self.atk, self.dark, self.vic):
-            self.sysctl(namespace, "net.ipv4.ip_forward=0")  # no namespace routes for another
+        self.remove_stale(NAME_PREFIXES)
+        self.add_namespaces((self.atk, self.dark, self.vic), self.created)
         # Each pair is created inside a test namespace with its peer moved into another one: no end in the host.
         self.ip("-n", self.atk, "link", "add", "veth-atk", "type", "veth", "peer", "name", "veth-dark", "netns",
                 self.dark)
