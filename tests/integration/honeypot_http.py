@@ -108,9 +108,7 @@ def main() -> int:
         checks.check(False, "the outputs were read", f"{type(e).__name__}: {e}")
     finally:
         if keep is not None:
-            ic.keep_files(work, keep, "the config and logs")
-            if (work / "var").exists():
-                ic.keep_files(work / "var", keep / "var", "the honeypot's outputs")
+            hl.keep_outputs(work, keep)
         ic.remove_temp_dir(work)
     return checks.exit_code()
 

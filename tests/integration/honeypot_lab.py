@@ -88,6 +88,13 @@ def base_overrides(work: Path, sensor: str = "integ") -> dict:
     }
 
 
+def keep_outputs(work: Path, keep: Path) -> None:
+    """--keep: the lab's config and logs, and the honeypot's outputs (events, store) under var/."""
+    ic.keep_files(work, keep, "the config and logs")
+    if (work / "var").exists():
+        ic.keep_files(work / "var", keep / "var", "the honeypot's outputs")
+
+
 def merge(base: dict, extra: dict) -> dict:
     merged = {section: dict(keys) for section, keys in base.items()}
     for section, keys in extra.items():

@@ -137,9 +137,7 @@ def main() -> int:
         lab.stop()
         server.stop()
         if keep is not None:
-            ic.keep_files(work, keep, "the config and logs")
-            if (work / "var").exists():
-                ic.keep_files(work / "var", keep / "var", "the honeypot's outputs")
+            hl.keep_outputs(work, keep)
         ic.remove_temp_dir(work)
     return checks.exit_code()
 
