@@ -52,10 +52,11 @@ struct HoneypotRuntime::Impl {
     std::vector<std::string> listening;
     std::string sensor;
     // The sandbox's workers run on their own threads; their sandbox.report events wait here until
-    // the io_context's tick publishes them (the sink is only ever called on that thread).
-    std::unique_ptr<sandbox::AnalysisQueue> sandbox;
+    // the io_context's tick publishes them (the sink is only ever called on that thread). The queue
+    // is declared last so it is destroyed (its workers joined) before what they write to.
     std::mutex reports_mutex;
     std::vector<Event> reports;
+    std::unique_ptr<sandbox::AnalysisQueue> sandbox;
 
     void publishReports() {
         std::vector<Event> ready;
