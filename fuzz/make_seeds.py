@@ -12,6 +12,9 @@ corpus/decoder/*.bin    one byte naming the capture::LinkType in its low 3 bits 
 corpus/pcap_file/*      whole small captures: pcap (both byte orders, micro/nanosecond, every link
                         type we decode and one we do not), pcapng (options, several interfaces,
                         odd blocks), truncated and otherwise broken files.
+corpus/fuzzy_hash/*     inputs for the ssdeep/TLSH differential target: random, text, uniform bytes,
+                        TLSH's 50-byte minimum, and zeros with windows where ssdeep pieces end at
+                        many block sizes at once (plus ELF seeds copied from corpus/elf).
 
 Only the standard library is used: frames are built with struct so every byte is deliberate.
 Seeds written by earlier runs with the same name are overwritten; files merged in by libFuzzer
@@ -20,6 +23,7 @@ Seeds written by earlier runs with the same name are overwritten; files merged i
 
 import argparse
 import os
+import random
 import shutil
 import struct
 import subprocess
@@ -547,6 +551,35 @@ def pcap_file_cases(demo_pcap, bulk_pcap, decoder_cases):
     return cases
 
 
+def ssdeep_boundary(window):
+    """ssdeep's rolling hash + 1 after the 7 bytes of `window` (ssdeep_hasher.h)."""
+    h1 = h2 = h3 = 0
+    for c in window:
+        h2 = (h2 - h1 + 7 * c) & 0xFFFFFFFF
+        h1 = (h1 + c) & 0xFFFFFFFF
+        h3 = ((h3 << 5) ^ c) & 0xFFFFFFFF
+    return (h1 + h2 + h3 + 1) & 0xFFFFFFFF
+
+
+def fuzzy_hash_cases(rng):
+    cases = {
+        "random_4k": bytes(rng.randrange(256) for _ in range(4096)),
+        "tlsh_minimum_50": bytes((i * 31 + 7) % 251 for i in range(50)),
+        "text_20k": bytes(rng.choice(b"abcdefgh  \n\t:/") for _ in range(20000)),
+        "uniform_1k": b"a" * 1024,
+    }
+    while True:
+        window = bytes(rng.randrange(256) for _ in range(7))
+        boundary = ssdeep_boundary(window)
+        if boundary and boundary % (3 << 14) == 0:
+            break
+    deep = bytearray(300000)
+    for at in (100, 50000, 200000):
+        deep[at:at + 7] = window
+    cases["deep_boundaries_in_zeros"] = bytes(deep)
+    return cases
+
+
 def find_kansoku(explicit):
     if explicit:
         return explicit
@@ -594,6 +627,11 @@ def main():
 
     write_dir(os.path.join(args.out, "decoder"), decoder)
     write_dir(os.path.join(args.out, "pcap_file"), pcaps)
+    fuzzy = fuzzy_hash_cases(random.Random(1))
+    for name in ("x86_64_static_stripped", "arm_static", "mips_static_stripped"):
+        with open(os.path.join(args.out, "elf", name), "rb") as f:
+            fuzzy[name] = f.read()
+    write_dir(os.path.join(args.out, "fuzzy_hash"), fuzzy)
     total = sum(len(v) for v in decoder.values()) + sum(len(v) for v in pcaps.values())
     print(f"wrote {len(decoder)} decoder seeds and {len(pcaps)} capture files ({total} bytes) under {args.out}")
 
