@@ -26,6 +26,22 @@ void Progress::update(const std::string& label, uint64_t done_bytes, uint64_t to
     drawn_ = true;
 }
 
+void Progress::updateItems(const std::string& label, uint64_t done, uint64_t total, const char* unit) {
+    if (!enabled_) {
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (done < total && now - last_draw_ < std::chrono::milliseconds(100)) {
+        return;
+    }
+    last_draw_ = now;
+    const double seconds = std::chrono::duration<double>(now - started_).count();
+    std::fprintf(stderr, "\r\033[K%s  %llu/%llu %s  %.0f/s", label.c_str(), static_cast<unsigned long long>(done),
+                 static_cast<unsigned long long>(total), unit, seconds > 0 ? static_cast<double>(done) / seconds : 0.0);
+    std::fflush(stderr);
+    drawn_ = true;
+}
+
 void Progress::finish() {
     if (drawn_) {
         std::fprintf(stderr, "\r\033[K");

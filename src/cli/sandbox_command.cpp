@@ -10,7 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/progress.h"
 #include "malware/triage/sample_clusterer.h"
+#include "malware/triage/triage_pool.h"
 #include "malware/triage/triager.h"
 #include "rules/rule_files.h"
 #include "sandbox/analysis/sandbox_analyzer.h"
@@ -26,6 +28,7 @@ struct TriageArgs {
     std::string rules_dir;
     bool json = false;
     bool cluster = false;
+    size_t jobs = 0;
 };
 
 /// YARA compiles rules from files: the compiled-in rules/yara/*.yar go to a private temporary
@@ -88,24 +91,30 @@ void printSummary(const triage::TriageReport& report) {
 }
 
 void triageMain(const TriageArgs& args) {
-    YaraRulesFolder yara(args.rules_dir);
-    triage::TriagerOptions options;
-    options.yara_rules_dir = yara.path();
-    auto triager = orThrow(triage::Triager::create(options));
-    std::vector<triage::ClusterInput> inputs;
+    std::vector<std::filesystem::path> paths;
     for (const auto& file : args.files) {
         std::error_code ec;
         if (!std::filesystem::exists(file, ec)) {
             throw CommandError(fmt::format("{}: no such file", file));
         }
-        const auto report = triage::triageFile(file, triager);
+        paths.emplace_back(file);
+    }
+    YaraRulesFolder yara(args.rules_dir);
+    triage::TriagerOptions options;
+    options.yara_rules_dir = yara.path();
+    std::vector<triage::ClusterInput> inputs;
+    Progress progress;
+    orThrow(triage::triageFiles(paths, options, args.jobs, [&](size_t index, triage::TriageReport&& report) {
+        progress.finish();
         if (args.json) {
             std::puts(report.toJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
         } else {
             printSummary(report);
         }
         inputs.push_back({report.sha256, report.ssdeep, report.tlsh});
-    }
+        progress.updateItems("triage", index + 1, paths.size(), "files");
+    }));
+    progress.finish();
     if (args.cluster) {
         const auto clustering = triage::clusterSamples(inputs);
         for (const auto& cluster : clustering.clusters) {
@@ -179,6 +188,8 @@ void addSandboxCommand(CLI::App& app) {
                            "Rules folder holding yara/*.yar (default: the rules compiled into kansoku)");
     triage_cmd->add_flag("--json", args->json, "One JSON report per line instead of a summary");
     triage_cmd->add_flag("--cluster", args->cluster, "Group the files by ssdeep/TLSH similarity");
+    triage_cmd->add_option("-j,--jobs", args->jobs, "Worker threads (default: one per CPU)")
+        ->check(CLI::Range(size_t{0}, size_t{256}));
     triage_cmd->callback([args] { triageMain(*args); });
 
     auto analyze = std::make_shared<AnalyzeArgs>();
