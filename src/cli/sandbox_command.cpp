@@ -2,7 +2,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 
 #include <unistd.h>
 
@@ -11,10 +10,10 @@
 
 #include "cli/command.h"
 #include "cli/progress.h"
+#include "cli/yara_rules.h"
 #include "malware/triage/sample_clusterer.h"
 #include "malware/triage/triage_pool.h"
 #include "malware/triage/triager.h"
-#include "rules/rule_files.h"
 #include "sandbox/analysis/sandbox_analyzer.h"
 #include "sandbox/jail/private_network.h"
 
@@ -31,42 +30,6 @@ struct TriageArgs {
     size_t jobs = 0;
 };
 
-/// YARA compiles rules from files: the compiled-in rules/yara/*.yar go to a private temporary
-/// folder first (removed at exit). With --rules, that folder's yara/ is used as it is.
-class YaraRulesFolder {
-public:
-    explicit YaraRulesFolder(const std::string& rules_dir) {
-        if (!rules_dir.empty()) {
-            path_ = std::filesystem::path(rules_dir) / "yara";
-            return;
-        }
-        auto files = orThrow(rules::loadRuleFiles("", "yara", ".yar"));
-        if (files.empty()) {
-            return;
-        }
-        std::string pattern = (std::filesystem::temp_directory_path() / "kansoku-yara-XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr) {
-            throw CommandError("cannot create a temporary folder for the YARA rules");
-        }
-        path_ = owned_ = pattern;
-        for (const auto& file : files) {
-            std::ofstream out(path_ / std::filesystem::path(file.path).filename(), std::ios::binary);
-            out << file.text;
-        }
-    }
-    ~YaraRulesFolder() {
-        if (!owned_.empty()) {
-            std::error_code ec;
-            std::filesystem::remove_all(owned_, ec);
-        }
-    }
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-    std::filesystem::path owned_;
-};
-
 void printSummary(const triage::TriageReport& report) {
     std::printf("%s\n  sha256 %s  size %llu\n  type   %s (%s)\n", report.name.c_str(), report.sha256.c_str(),
                 static_cast<unsigned long long>(report.size), report.magic.c_str(), report.arch.c_str());
@@ -76,14 +39,14 @@ void printSummary(const triage::TriageReport& report) {
     for (const auto& packer : report.packers) {
         std::printf("  packer %s\n", packer.c_str());
     }
-    const auto iocs = report.toJson()["iocs"];
-    for (const auto& [kind, values] : iocs.items()) {
+    const auto json = report.toJson(); // (a range-for over a member of a temporary would dangle)
+    for (const auto& [kind, values] : json["iocs"].items()) {
         if (values.is_array() && !values.empty()) {
             std::printf("  %-6s %s\n", kind.c_str(), values.dump().c_str());
         }
     }
-    for (const auto& match : report.toJson()["yara"]) {
-        std::printf("  yara   %s\n", match.dump().c_str());
+    for (const auto& match : json["yara"]) {
+        std::printf("  yara   %s (%s)\n", match.value("rule", "").c_str(), match.value("namespace", "").c_str());
     }
     for (const auto& note : report.notes) {
         std::printf("  note   %s\n", note.c_str());
@@ -99,9 +62,8 @@ void triageMain(const TriageArgs& args) {
         }
         paths.emplace_back(file);
     }
-    YaraRulesFolder yara(args.rules_dir);
     triage::TriagerOptions options;
-    options.yara_rules_dir = yara.path();
+    options.yara_rules = orThrow(yaraRules(args.rules_dir));
     std::vector<triage::ClusterInput> inputs;
     Progress progress;
     orThrow(triage::triageFiles(paths, options, args.jobs, [&](size_t index, triage::TriageReport&& report) {
