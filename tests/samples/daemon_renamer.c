@@ -12,7 +12,9 @@
  *   - renames itself with prctl(PR_SET_NAME) and overwrites argv[0] (Mirai: random name), T1036.004/T1036.005;
  *   - forks into the background and starts a new session (Mirai: fork, parent exits, setsid);
  *   - tries to persist by writing /etc/init.d/S95bot and a crontab line (Mirai itself does not persist; later
- *     variants and Gafgyt/Hajime-like bots do). The files hold only a comment and "/bin/true".
+ *     variants and Gafgyt/Hajime-like bots do). The files hold only a comment and "/bin/true";
+ *   - drops a "second stage" script next to itself, /tmp/.kansoku_stage2.sh, as droppers do (it holds only a
+ *     comment and "/bin/true"; it is never run), so the sandbox has a dropped file to store as a new sample.
  * Usage: daemon_renamer [SECONDS [NAME]]   default 3 seconds, name "/usr/sbin/dropbear".
  * Run it only inside the sandbox jail: it deletes its own file and writes under /etc.
  */
@@ -123,6 +125,12 @@ static void write_file(const char* path, const char* text, int append) {
     close(fd);
 }
 
+static void drop_second_stage(void) {
+    write_file(
+        "/tmp/.kansoku_stage2.sh",
+        "#!/bin/sh\n# kansoku test sample: a second stage dropped by daemon_renamer; it does nothing\n/bin/true\n", 0);
+}
+
 static void try_persistence(void) {
     write_file("/etc/init.d/S95bot", "#!/bin/sh\n# kansoku test sample persistence marker\n/bin/true\n", 0);
     sample_log("persist: chmod /etc/init.d/S95bot -> %s",
@@ -153,6 +161,7 @@ int main(int argc, char** argv) {
         /* Mirai closes stdio here; we keep stdout so the test can read what the program did. */
     }
     try_persistence();
+    drop_second_stage();
     sample_log("daemon: sleeping %ld s", seconds);
     sample_sleep_ms((uint64_t)seconds * 1000u);
     if (instance_fd >= 0)

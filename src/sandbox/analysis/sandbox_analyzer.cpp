@@ -14,6 +14,7 @@
 
 #include "malware/file_type.h"
 #include "malware/hashes.h"
+#include "sandbox/jail/emulator.h"
 #include "sandbox/jail/jail.h"
 #include "sandbox/tracer/qemu_strace_parser.h"
 #include "sandbox/tracer/tracer.h"
@@ -99,6 +100,11 @@ Result<BehaviourReport> analyzeSample(const std::string& path, const AnalysisOpt
         const malware::FileType type = malware::sniffFileType(*head);
         report.file_type = type.description;
         report.arch = options.arch.empty() ? std::string(type.arch) : options.arch;
+        if (options.arch.empty() && type.kind == malware::FileKind::ShellScript) {
+            // A dropper's script: the kernel runs it with the jail's BusyBox sh, a native program.
+            report.arch = std::string(hostArchName());
+            report.notes.emplace_back("script: run by the jail's /bin/sh (BusyBox)");
+        }
         auto digests = malware::hashFile(path);
         if (!digests) {
             return fail("sandbox: hashing {}: {}", path, digests.error().message);
@@ -106,7 +112,7 @@ Result<BehaviourReport> analyzeSample(const std::string& path, const AnalysisOpt
         report.sha256 = digests->sha256;
     }
     report.resolvers = options.resolvers;
-    const bool native = report.arch == "x86-64";
+    const bool native = report.arch == hostArchName();
 
     JailOptions jail_options;
     jail_options.sample_path = path;

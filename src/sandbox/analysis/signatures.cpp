@@ -177,19 +177,39 @@ private:
 
     // T1036.005 Masquerading: Match Legitimate Name or Location
     // (https://attack.mitre.org/techniques/T1036/005/): prctl(PR_SET_NAME) or argv overwrite.
+    // A prctl name equal to the process's own argv[0] is not one: BusyBox re-executes itself
+    // through /proc/self/exe and then names the process after the applet ("exe" -> "wget").
     void masquerading() {
-        if (report_.behaviour.renames.empty()) {
-            return;
-        }
         Json items = Json::array();
         for (const RenameActivity& r : report_.behaviour.renames) {
+            if (r.kind == "prctl" && isOwnArgv0(r.pid, r.to)) {
+                continue;
+            }
             if (items.size() < t_.max_evidence_items) {
                 items.push_back({{"kind", r.kind}, {"from", safeText(r.from)}, {"to", safeText(r.to)}});
             }
         }
+        if (items.empty()) {
+            return;
+        }
         SignatureHit& hit =
             add("process_masquerading", "renames its process to look legitimate", Severity::Medium, {"T1036.005"});
         hit.evidence = {{"renames", std::move(items)}};
+    }
+
+    /// True when `name` is the last part of the argv[0] the process `pid` was last executed with.
+    bool isOwnArgv0(int pid, const std::string& name) const {
+        for (const ProcessRecord& p : report_.behaviour.processes) {
+            if (p.pid != pid || p.execs.empty() || p.execs.back().argv.empty()) {
+                continue;
+            }
+            const std::string& argv0 = p.execs.back().argv.front();
+            const std::string base =
+                argv0.substr(argv0.find_last_of('/') == std::string::npos ? 0 : argv0.find_last_of('/') + 1);
+            // PR_SET_NAME keeps 15 bytes.
+            return !name.empty() && base.compare(0, 15, name) == 0 && (base.size() <= 15 || name.size() == 15);
+        }
+        return false;
     }
 
     // T1489 Service Stop (https://attack.mitre.org/techniques/T1489/) and T1562.001 Impair Defenses:

