@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "cli/yara_rules.h"
 #include "honeypot/collect/honeypot_collector.h"
 #include "honeypot/collect/http_request_reporter.h"
 #include "honeypot/http/http_protocol.h"
@@ -20,7 +21,7 @@
 #include "malware/download/downloader.h"
 #include "malware/sample_store.h"
 #include "rules/rule_files.h"
-#include "sandbox/analysis/analysis_queue.h"
+#include "sandbox/analysis/sample_pipeline.h"
 
 namespace kansoku::cli {
 
@@ -51,12 +52,13 @@ struct HoneypotRuntime::Impl {
     std::unique_ptr<hp::reflector::ReflectorServer> reflector;
     std::vector<std::string> listening;
     std::string sensor;
-    // The sandbox's workers run on their own threads; their sandbox.report events wait here until
-    // the io_context's tick publishes them (the sink is only ever called on that thread). The queue
-    // is declared last so it is destroyed (its workers joined) before what they write to.
+    // The sample pipeline's workers (triage, sandbox) run on their own threads; their `sample` and
+    // sandbox.report events wait here until the io_context's tick publishes them (the sink is only
+    // ever called on that thread). The pipeline is declared last so it is destroyed (its workers
+    // joined) before what they write to.
     std::mutex reports_mutex;
     std::vector<Event> reports;
-    std::unique_ptr<sandbox::AnalysisQueue> sandbox;
+    std::unique_ptr<sandbox::SamplePipeline> pipeline;
 
     void publishReports() {
         std::vector<Event> ready;
@@ -157,53 +159,48 @@ Result<void> loadHttpRules(HoneypotRuntime::Impl& impl, const HoneypotConfig& co
 }
 
 /// A jail's writable directory for the sample's working directory, from where the attacker put it.
-std::string jailWorkdir(const std::string& workdir) {
-    for (const char* dir : {"/var/run", "/tmp"}) {
-        if (workdir == dir || workdir.starts_with(std::string(dir) + "/")) {
-            return dir;
-        }
+/// Every new sample goes through static triage and (with the sandbox) the contained run, with the
+/// attacker's context; samples already in the store that lack their documents are picked up too.
+Result<void> startPipeline(HoneypotRuntime::Impl& impl, const Config& config) {
+    sandbox::SamplePipelineOptions options;
+    options.sensor = config.sensor_name;
+    auto rules = yaraRules(config.honeypot.rules_dir);
+    if (!rules) {
+        return fail("triage rules: {}", rules.error().message);
+    }
+    options.triage.triager.yara_rules = std::move(*rules);
+    options.triage.workers = static_cast<size_t>(config.sandbox.triage_workers);
+    options.max_drop_depth = static_cast<unsigned>(config.sandbox.max_drop_depth);
+    if (config.sandbox.enabled && geteuid() != 0) {
+        std::fprintf(stderr, "sandbox: disabled: running samples needs root (namespaces); static triage still runs; "
+                             "[sandbox] enabled = false silences this\n");
+    } else if (config.sandbox.enabled) {
+        sandbox::AnalysisQueueOptions queue;
+        queue.workers = static_cast<size_t>(config.sandbox.workers);
+        queue.capacity = static_cast<size_t>(config.sandbox.queue_size);
+        queue.analysis.timeout = std::chrono::seconds(config.sandbox.timeout_s);
+        options.sandbox = std::move(queue);
+    }
+    auto pipeline = sandbox::SamplePipeline::create(*impl.store, std::move(options), [&impl](Event event) {
+        std::lock_guard lock(impl.reports_mutex);
+        impl.reports.push_back(std::move(event));
+    });
+    KANSOKU_TRY(pipeline);
+    impl.pipeline = std::move(*pipeline);
+    impl.collector->setNewSampleHook([&impl](const hp::NewSample& sample) {
+        sandbox::PipelineSample job;
+        job.sha256 = sample.sha256;
+        job.path = sample.path;
+        job.filename = sample.filename;
+        job.workdir = sample.workdir;
+        job.argv = sample.argv;
+        job.origin = "honeypot session " + sample.session;
+        impl.pipeline->submit(std::move(job));
+    });
+    if (config.sandbox.resume) {
+        impl.pipeline->resume();
     }
     return {};
-}
-
-/// New samples from the honeypots go to the sandbox's work queue with the attacker's context.
-void startSandbox(HoneypotRuntime::Impl& impl, const Config& config) {
-    if (geteuid() != 0) {
-        std::fprintf(stderr, "sandbox: disabled: analysing samples needs root (namespaces); [sandbox] enabled = "
-                             "false silences this\n");
-        return;
-    }
-    sandbox::AnalysisQueueOptions options;
-    options.workers = static_cast<size_t>(config.sandbox.workers);
-    options.capacity = static_cast<size_t>(config.sandbox.queue_size);
-    options.analysis.timeout = std::chrono::seconds(config.sandbox.timeout_s);
-    const std::string sensor = config.sensor_name;
-    impl.sandbox = std::make_unique<sandbox::AnalysisQueue>(
-        std::move(options), [&impl, sensor](const sandbox::AnalysisOutcome& outcome) {
-            if (!outcome.report) {
-                std::fprintf(stderr, "sandbox: %s: %s\n", outcome.job.path.c_str(), outcome.error.c_str());
-                return;
-            }
-            Event event = sandbox::makeSandboxReportEvent(*outcome.report, sensor, nowMicros());
-            std::lock_guard lock(impl.reports_mutex);
-            impl.reports.push_back(std::move(event));
-        });
-    impl.collector->setNewSampleHook([&impl](const hp::NewSample& sample) {
-        sandbox::AnalysisJob job;
-        job.path = sample.path.string();
-        job.sha256 = sample.sha256;
-        job.filename = sample.filename;
-        if (!sample.argv.empty()) {
-            job.argv0 = sample.argv.front();
-            job.args.assign(sample.argv.begin() + 1, sample.argv.end());
-        }
-        job.workdir = jailWorkdir(sample.workdir);
-        job.source = "honeypot session " + sample.session;
-        const auto status = impl.sandbox->submit(std::move(job));
-        if (status == sandbox::SubmitStatus::Full) {
-            std::fprintf(stderr, "sandbox: queue full: %s not analysed\n", sample.sha256.c_str());
-        }
-    });
 }
 
 Result<void> startReflectors(HoneypotRuntime::Impl& impl, const Config& config) {
@@ -325,9 +322,7 @@ Result<std::unique_ptr<HoneypotRuntime>> HoneypotRuntime::start(const Config& co
     if (hc.reflector.enabled) {
         KANSOKU_TRY(startReflectors(*impl, config));
     }
-    if (config.sandbox.enabled) {
-        startSandbox(*impl, config);
-    }
+    KANSOKU_TRY(startPipeline(*impl, config));
     return std::unique_ptr<HoneypotRuntime>(new HoneypotRuntime(std::move(impl)));
 }
 
@@ -374,13 +369,14 @@ void HoneypotRuntime::run(const std::atomic<bool>& stop) {
     };
     arm();
     impl.io.run();
-    if (impl.sandbox) {
-        const auto running = impl.sandbox->counters().in_flight;
+    if (impl.pipeline) {
+        const auto* queue = impl.pipeline->sandboxQueue();
+        const auto running = queue != nullptr ? queue->counters().in_flight : 0;
         if (running > 0) {
             std::fprintf(stderr, "sandbox: waiting for %llu running analyses (each ends at its timeout)\n",
                          static_cast<unsigned long long>(running));
         }
-        impl.sandbox->stop();
+        impl.pipeline->stop();
         impl.publishReports();
     }
     if (auto flushed = impl.sink.flush(); !flushed) {
@@ -410,10 +406,16 @@ std::string HoneypotRuntime::summary() const {
         text += fmt::format("reflectors: {} requests, {} replies, {} suppressed, {} malformed\n", r.datagrams,
                             r.replies, r.suppressed, r.malformed);
     }
-    if (impl.sandbox) {
-        const auto s = impl.sandbox->counters();
-        text += fmt::format("sandbox: {} analysed, {} failed, {} not analysed (queue full or stopped), {} duplicates\n",
-                            s.done, s.failed, s.dropped, s.duplicates);
+    if (impl.pipeline) {
+        const auto p = impl.pipeline->counters();
+        text += fmt::format("samples pipeline: {} triaged ({} not: pool full), {} resumed from the store; ", p.triaged,
+                            p.not_triaged, p.resumed);
+        if (impl.pipeline->sandboxQueue() != nullptr) {
+            text += fmt::format("sandbox: {} analysed, {} failed, {} not analysed (queue full or stopped), {} dropped "
+                                "files stored ({} past the depth limit); ",
+                                p.analysed, p.sandbox_failed, p.not_analysed, p.drops_stored, p.drops_not_run);
+        }
+        text += fmt::format("{} write errors\n", p.store_errors);
     }
     const auto& cc = impl.collector->counters();
     text += fmt::format("samples: {} new, {} seen again, {} not stored; downloads: {} requested, {} failed\n",

@@ -318,6 +318,9 @@ Result<Config> parseTable(const toml::table& root, std::string_view origin) {
     KANSOKU_TRY(sb.readInt("workers", config.sandbox.workers, 1, 256));
     KANSOKU_TRY(sb.readInt("timeout_s", config.sandbox.timeout_s, 1, 3600));
     KANSOKU_TRY(sb.readInt("queue_size", config.sandbox.queue_size, 1, 1'000'000));
+    KANSOKU_TRY(sb.readInt("triage_workers", config.sandbox.triage_workers, 0, 256));
+    KANSOKU_TRY(sb.readInt("max_drop_depth", config.sandbox.max_drop_depth, 0, 16));
+    KANSOKU_TRY(sb.readBool("resume", config.sandbox.resume));
     KANSOKU_TRY(sb.checkNoUnknownKeys());
 
     KANSOKU_TRY(top.checkNoUnknownKeys());

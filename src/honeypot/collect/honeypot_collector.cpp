@@ -119,6 +119,9 @@ void HoneypotCollector::store(const Origin& origin, std::string_view bytes) {
         source.url = origin.url;
     }
     source.session = origin.session.id;
+    if (!origin.path.empty()) {
+        source.path = origin.path;
+    }
     source.sensor = sensor_;
     source.first_seen = nowMicros();
     const auto data = std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
@@ -146,9 +149,10 @@ void HoneypotCollector::store(const Origin& origin, std::string_view bytes) {
     event.add("file_type", stored->file_type);
     event.add("new", stored->is_new);
     emit(std::move(event));
-    emit(malware::makeSampleEvent(*stored, nowMicros(), sensor_));
     if (stored->is_new && new_sample_hook_) {
-        new_sample_hook_(newSample(origin, *stored));
+        new_sample_hook_(newSample(origin, *stored)); // it announces the sample once triaged
+    } else {
+        emit(malware::makeSampleEvent(*stored, nowMicros(), sensor_));
     }
 }
 

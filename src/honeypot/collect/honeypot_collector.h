@@ -59,7 +59,9 @@ public:
     void fileWritten(const SessionContext& session, std::string_view path, std::string_view content) override;
     void executed(const SessionContext& session, std::string_view path, const std::vector<std::string>& argv) override;
 
-    /// Called on the io_context's thread for every sample stored for the first time.
+    /// Called on the io_context's thread for every sample stored for the first time. With a hook,
+    /// the hook owns that sample's `sample` event (the pipeline publishes it after static triage,
+    /// with its digests); without one, and for known samples, the collector emits it at once.
     void setNewSampleHook(NewSampleHook hook) { new_sample_hook_ = std::move(hook); }
 
     const CollectorCounters& counters() const { return counters_; }

@@ -99,6 +99,15 @@ TEST_F(HoneypotCollectorTest, NewSamplesCarryHowTheAttackerRanThem) {
     EXPECT_EQ(seen[1].filename, "y");
     EXPECT_EQ(seen[1].workdir, "/var/run");
     EXPECT_TRUE(seen[1].argv.empty()) << "never run";
+    // The hook announces new samples (after triage); the collector only the one seen again.
+    const auto samples = ofType("sample");
+    ASSERT_EQ(samples.size(), 1u);
+    EXPECT_EQ(samples[0]->fields["count"], 2);
+    // Where the attacker put each copy is in the record.
+    const auto record = store_->find(seen[0].sha256);
+    ASSERT_TRUE(record && *record);
+    ASSERT_EQ((*record)->sources.size(), 1u); // same session and kind: one source
+    EXPECT_EQ((*record)->sources[0].path, "/tmp/.d");
 }
 
 TEST_F(HoneypotCollectorTest, EmptyFilesAreRecordedNotStored) {
