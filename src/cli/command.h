@@ -42,5 +42,6 @@ void addHoneypotCommand(CLI::App& app);
 void addSandboxCommand(CLI::App& app);
 void addDarknetCommand(CLI::App& app);
 void addQueryCommand(CLI::App& app);
+void addSamplesCommand(CLI::App& app);
 
 } // namespace kansoku::cli

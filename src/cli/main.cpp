@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     kansoku::cli::addHoneypotCommand(app);
     kansoku::cli::addSandboxCommand(app);
     kansoku::cli::addQueryCommand(app);
+    kansoku::cli::addSamplesCommand(app);
 
     try {
         app.parse(argc, argv);

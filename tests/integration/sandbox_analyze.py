@@ -159,6 +159,25 @@ def sample_pipeline(binary: str, bins: Path, checks: ic.Checks) -> None:
                  "resume: its triage document is written again")
     resumed = lab.summary_value(r"(\d+) resumed from the store")
     checks.check(resumed == 1, f"resume: the summary counts one resumed sample ({resumed})")
+
+    # `kansoku samples` over the same store.
+    store_dir = str(lab.samples_dir())
+    listed = ic.run([binary, "samples", "list", "--dir", store_dir, "--json"], timeout=30)
+    rows = {r["sha256"]: r for r in ic.parse_jsonl(listed.stdout)} if listed.returncode == 0 else {}
+    checks.check(set(rows) == {sha, drop_sha} and rows.get(sha, {}).get("sandbox", "").startswith("malicious")
+                 and rows.get(sha, {}).get("tlsh") == event.get("tlsh"),
+                 f"samples list: both samples, the download's verdict and digests ({listed.stderr.strip()[-300:]})")
+    shown = ic.run([binary, "samples", "show", sha[:12], "--dir", store_dir, "--document", "sandbox", "--json"],
+                   timeout=30)
+    checks.check(shown.returncode == 0 and json.loads(shown.stdout or "{}").get("sha256") == sha,
+                 "samples show: a unique prefix gives the behaviour report")
+    missing = ic.run([binary, "samples", "show", "00000000", "--dir", store_dir], timeout=30)
+    checks.check(missing.returncode == 1 and len(missing.stderr.strip().splitlines()) == 1,
+                 f"samples show: an unknown prefix is one line and exit 1 ({missing.stderr.strip()})")
+    clustered = ic.run([binary, "samples", "cluster", "--dir", store_dir, "--json"], timeout=30)
+    members = [m for c in ic.parse_jsonl(clustered.stdout) for m in c.get("members", [])]
+    checks.check(clustered.returncode == 0 and sorted(members) == sorted([sha, drop_sha]),
+                 f"samples cluster: every triaged sample in one cluster or another ({clustered.stderr.strip()})")
     ic.remove_temp_dir(work)
 
 

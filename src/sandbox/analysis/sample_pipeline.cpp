@@ -82,8 +82,7 @@ SamplePipeline::SamplePipeline(malware::SampleStore& store, SamplePipelineOption
     : store_(store), options_(std::move(options)), sink_(std::move(sink)) {}
 
 Result<std::unique_ptr<SamplePipeline>> SamplePipeline::create(malware::SampleStore& store,
-                                                               SamplePipelineOptions options,
-                                                               PipelineEventSink sink) {
+                                                               SamplePipelineOptions options, PipelineEventSink sink) {
     std::unique_ptr<SamplePipeline> pipeline(new SamplePipeline(store, std::move(options), std::move(sink)));
     SamplePipeline* self = pipeline.get();
     auto pool = malware::triage::TriagePool::create(
@@ -97,13 +96,14 @@ Result<std::unique_ptr<SamplePipeline>> SamplePipeline::create(malware::SampleSt
         const char* tmp = std::getenv("TMPDIR");
         std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/kansoku-drops-XXXXXX";
         if (::mkdtemp(pattern.data()) == nullptr) {
-            return fail("sandbox: cannot create a directory for dropped files under {}", fs::path(pattern).parent_path().string());
+            return fail("sandbox: cannot create a directory for dropped files under {}",
+                        fs::path(pattern).parent_path().string());
         }
         self->drops_dir_ = pattern;
         AnalysisQueueOptions queue = *self->options_.sandbox;
         queue.analysis.dropped_dir = self->drops_dir_.string();
-        self->sandbox_ =
-            std::make_unique<AnalysisQueue>(std::move(queue), [self](const AnalysisOutcome& outcome) { self->analysed(outcome); });
+        self->sandbox_ = std::make_unique<AnalysisQueue>(
+            std::move(queue), [self](const AnalysisOutcome& outcome) { self->analysed(outcome); });
     }
     return pipeline;
 }

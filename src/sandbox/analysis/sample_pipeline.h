@@ -111,7 +111,7 @@ private:
 
     mutable std::mutex mutex_;
     uint64_t next_tag_ = 0;
-    std::map<uint64_t, PipelineSample> triaging_;    ///< by triage job tag
+    std::map<uint64_t, PipelineSample> triaging_;   ///< by triage job tag
     std::map<std::string, PipelineSample> running_; ///< by SHA-256, in the sandbox queue
     SamplePipelineCounters counters_;
     std::atomic<bool> stopping_{false};
