@@ -1,6 +1,6 @@
 // Static triage throughput (issue 5 "Speed": at least 200 files per second).
 //
-// triage_bench SAMPLES_DIR [--variants K] [--rules DIR] [--rounds R] [--threads N]
+// triage_bench SAMPLES_DIR [--variants K] [--rules DIR] [--rounds R] [--threads N] [--kernel auto|portable]
 //
 // Reads every regular file under SAMPLES_DIR (e.g. the output of tests/samples/build.sh: the team's
 // test programs for x86-64, ARM and MIPS), writes K byte-mutated variants of each into a temporary
@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
     const fs::path samples_dir = argv[1];
     int variants = 20;
     int rounds = 5;
+    FuzzyKernel fuzzy_kernel = FuzzyKernel::Auto;
     size_t threads_n = std::max(1U, std::thread::hardware_concurrency());
 #ifdef KANSOKU_YARA_RULES_DIR
     fs::path rules = KANSOKU_YARA_RULES_DIR;
@@ -70,6 +71,13 @@ int main(int argc, char** argv) {
             variants = std::atoi(argv[i + 1]);
         } else if (flag == "--rules") {
             rules = argv[i + 1];
+        } else if (flag == "--kernel") {
+            const std::string kernel = argv[i + 1];
+            if (kernel != "auto" && kernel != "portable") {
+                std::fprintf(stderr, "triage_bench: --kernel auto|portable\n");
+                return 2;
+            }
+            fuzzy_kernel = kernel == "portable" ? FuzzyKernel::Portable : FuzzyKernel::Auto;
         } else if (flag == "--rounds") {
             rounds = std::max(1, std::atoi(argv[i + 1]));
         } else if (flag == "--threads") {
@@ -116,6 +124,7 @@ int main(int argc, char** argv) {
 
     TriagerOptions options;
     options.yara_rules_dir = rules;
+    options.fuzzy_kernel = fuzzy_kernel;
     if (auto probe = Triager::create(options); !probe) {
         std::fprintf(stderr, "triage_bench: %s\n", probe.error().message.c_str());
         fs::remove_all(work, ec);

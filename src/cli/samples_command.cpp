@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "cli/config_option.h"
@@ -88,9 +88,15 @@ void listMain(const SamplesArgs& args) {
     for (const auto& record : all) {
         const std::string verdict = verdictOf(store, record.sha256);
         if (args.json) {
-            Json line = {{"sha256", record.sha256}, {"size", record.size},       {"arch", record.arch},
-                         {"file_type", record.file_type}, {"count", record.count}, {"first_seen", formatRfc3339(record.first_seen)},
-                         {"ssdeep", record.ssdeep},        {"tlsh", record.tlsh},   {"triaged", store.hasReport(record.sha256, "triage")},
+            Json line = {{"sha256", record.sha256},
+                         {"size", record.size},
+                         {"arch", record.arch},
+                         {"file_type", record.file_type},
+                         {"count", record.count},
+                         {"first_seen", formatRfc3339(record.first_seen)},
+                         {"ssdeep", record.ssdeep},
+                         {"tlsh", record.tlsh},
+                         {"triaged", store.hasReport(record.sha256, "triage")},
                          {"sandbox", verdict == "-" ? Json(nullptr) : Json(verdict)}};
             std::puts(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
         } else {
