@@ -3,22 +3,11 @@
 #include <array>
 #include <cstdint>
 
+#include "common/hex.h"
+
 namespace kansoku::honeypot::http {
 
 namespace {
-
-int hexValue(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 void appendUtf8(std::string& out, uint32_t cp) {
     if (cp < 0x80) {
@@ -82,8 +71,8 @@ std::string percentDecode(std::string_view text, bool plus_as_space) {
     out.reserve(text.size());
     for (size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
-        if (c == '%' && i + 2 < text.size() && hexValue(text[i + 1]) >= 0 && hexValue(text[i + 2]) >= 0) {
-            out += static_cast<char>(hexValue(text[i + 1]) * 16 + hexValue(text[i + 2]));
+        if (c == '%' && i + 2 < text.size() && hexDigitValue(text[i + 1]) >= 0 && hexDigitValue(text[i + 2]) >= 0) {
+            out += static_cast<char>(hexDigitValue(text[i + 1]) * 16 + hexDigitValue(text[i + 2]));
             i += 2;
         } else if (c == '+' && plus_as_space) {
             out += ' ';
@@ -120,7 +109,7 @@ std::string htmlEntityDecode(std::string_view text) {
             uint32_t cp = 0;
             size_t digits = 0;
             while (k < rest.size() && digits < 8) {
-                int v = hex ? hexValue(rest[k]) : (rest[k] >= '0' && rest[k] <= '9' ? rest[k] - '0' : -1);
+                int v = hex ? hexDigitValue(rest[k]) : (rest[k] >= '0' && rest[k] <= '9' ? rest[k] - '0' : -1);
                 if (v < 0) {
                     break;
                 }

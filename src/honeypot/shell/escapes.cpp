@@ -2,21 +2,10 @@
 
 #include <cstdlib>
 
+#include "common/hex.h"
+
 namespace kansoku::honeypot::shell {
 namespace {
-
-int hexValue(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 bool isOctal(char c) {
     return c >= '0' && c <= '7';
@@ -73,8 +62,8 @@ bool appendEscape(std::string_view text, size_t& i, std::string& out) {
     case 'x': {
         int value = 0;
         size_t digits = 0;
-        while (digits < 2 && i < text.size() && hexValue(text[i]) >= 0) {
-            value = value * 16 + hexValue(text[i]);
+        while (digits < 2 && i < text.size() && hexDigitValue(text[i]) >= 0) {
+            value = value * 16 + hexDigitValue(text[i]);
             ++i;
             ++digits;
         }

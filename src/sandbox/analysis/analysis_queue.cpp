@@ -25,12 +25,8 @@ std::string_view submitStatusName(SubmitStatus status) {
 }
 
 AnalysisQueue::AnalysisQueue(AnalysisQueueOptions options, ReportSink sink)
-    : options_(std::move(options)), sink_(std::move(sink)) {
-    const size_t count = options_.workers == 0 ? 1 : options_.workers;
-    workers_.reserve(count);
-    for (size_t i = 0; i < count; ++i) {
-        workers_.emplace_back([this, i] { workerLoop(i); });
-    }
+    : options_(std::move(options)), sink_(std::move(sink)), workers_(options_.capacity) {
+    workers_.start(options_.workers == 0 ? 1 : options_.workers, [this](size_t index) { return makeWorker(index); });
 }
 
 AnalysisQueue::~AnalysisQueue() {
@@ -39,25 +35,27 @@ AnalysisQueue::~AnalysisQueue() {
 
 SubmitStatus AnalysisQueue::submit(AnalysisJob job) {
     std::lock_guard lock(mutex_);
-    if (!accepting_) {
-        ++counters_.dropped;
-        return SubmitStatus::Stopped;
-    }
+    // Under the lock throughout, so that sequence numbers follow the FIFO's order.
     if (!job.sha256.empty() && seen_sha256_.count(job.sha256) != 0) {
         ++counters_.duplicates;
         return SubmitStatus::Duplicate;
     }
-    if (fifo_.size() >= options_.capacity) {
+    const std::string sha256 = job.sha256;
+    switch (workers_.offer(Pending{std::move(job), next_seq_ + 1})) {
+    case WorkerPool<Pending>::Offer::Stopped:
+        ++counters_.dropped;
+        return SubmitStatus::Stopped;
+    case WorkerPool<Pending>::Offer::Full:
         ++counters_.dropped;
         return SubmitStatus::Full;
+    case WorkerPool<Pending>::Offer::Accepted:
+        break;
     }
-    if (!job.sha256.empty()) {
-        seen_sha256_.insert(job.sha256);
+    ++next_seq_;
+    if (!sha256.empty()) {
+        seen_sha256_.insert(sha256);
     }
-    fifo_.push_back(Pending{std::move(job), ++next_seq_});
     ++counters_.submitted;
-    counters_.queued = fifo_.size();
-    work_ready_.notify_one();
     return SubmitStatus::Queued;
 }
 
@@ -70,41 +68,36 @@ void AnalysisQueue::drain() {
 }
 
 void AnalysisQueue::shutdown(bool drop_waiting) {
-    {
-        std::lock_guard lock(mutex_);
-        accepting_ = false;
-        exit_when_empty_ = true;
-        if (drop_waiting) {
-            counters_.dropped += fifo_.size();
-            fifo_.clear();
-            counters_.queued = 0;
-        }
-    }
-    work_ready_.notify_all();
-    std::lock_guard join_lock(join_mutex_);
-    for (std::thread& worker : workers_) {
-        if (worker.joinable()) {
-            worker.join();
-        }
-    }
-    idle_.notify_all();
+    const size_t dropped = workers_.shutdown(drop_waiting);
+    std::lock_guard lock(mutex_);
+    counters_.dropped += dropped;
 }
 
 bool AnalysisQueue::waitIdle(std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    return idle_.wait_for(lock, timeout, [this] { return fifo_.empty() && counters_.in_flight == 0; });
+    return workers_.waitIdle(timeout);
 }
 
 AnalysisQueueCounters AnalysisQueue::counters() const {
-    std::lock_guard lock(mutex_);
-    return counters_;
+    AnalysisQueueCounters out;
+    {
+        std::lock_guard lock(mutex_);
+        out = counters_;
+    }
+    out.queued = workers_.queued();
+    out.in_flight = workers_.inFlight();
+    return out;
 }
 
-void AnalysisQueue::workerLoop(size_t index) {
+WorkerPool<AnalysisQueue::Pending>::Handler AnalysisQueue::makeWorker(size_t index) {
     // Each worker owns its Triager (libmagic handles are not thread-safe). A set-up failure is reported in every
     // outcome; the dynamic analysis still runs.
-    std::optional<malware::triage::Triager> triager;
-    std::string triager_error;
+    struct WorkerState {
+        std::optional<malware::triage::Triager> triager;
+        std::string triager_error;
+    };
+    auto state = std::make_shared<WorkerState>();
+    auto& triager = state->triager;
+    auto& triager_error = state->triager_error;
     if (options_.triage) {
         try {
             auto created = malware::triage::Triager::create(*options_.triage);
@@ -119,55 +112,42 @@ void AnalysisQueue::workerLoop(size_t index) {
             triager_error = "triager set-up threw";
         }
     }
-    for (;;) {
-        Pending pending;
-        {
-            std::unique_lock lock(mutex_);
-            work_ready_.wait(lock, [this] { return !fifo_.empty() || exit_when_empty_; });
-            if (fifo_.empty()) {
-                return; // exit_when_empty_ and nothing left
-            }
-            pending = std::move(fifo_.front());
-            fifo_.pop_front();
-            counters_.queued = fifo_.size();
-            ++counters_.in_flight;
-        }
-        bool duplicate = false;
-        AnalysisOutcome outcome;
-        try {
-            outcome = process(index, pending, triager, triager_error, duplicate);
-        } catch (const std::exception& e) {
-            outcome = AnalysisOutcome{};
-            outcome.job = pending.job;
-            outcome.seq = pending.seq;
-            outcome.worker = index;
-            outcome.error = fmt::format("analysis threw: {}", e.what());
-        } catch (...) {
-            outcome = AnalysisOutcome{};
-            outcome.job = pending.job;
-            outcome.seq = pending.seq;
-            outcome.worker = index;
-            outcome.error = "analysis threw an unknown exception";
-        }
-        if (!duplicate) {
-            deliver(outcome);
-        }
-        {
-            std::lock_guard lock(mutex_);
-            --counters_.in_flight;
-            if (duplicate) {
-                ++counters_.duplicates;
-            } else if (outcome.ok()) {
-                ++counters_.done;
-            } else {
-                ++counters_.failed;
-                // A sample the sandbox could not run may be submitted again (e.g. after a transient failure).
-                if (!outcome.sha256.empty()) {
-                    seen_sha256_.erase(outcome.sha256);
-                }
-            }
-            if (fifo_.empty() && counters_.in_flight == 0) {
-                idle_.notify_all();
+    return [this, index, state](Pending& pending) { handle(index, pending, state->triager, state->triager_error); };
+}
+
+void AnalysisQueue::handle(size_t index, Pending& pending, std::optional<malware::triage::Triager>& triager,
+                           const std::string& triager_error) {
+    bool duplicate = false;
+    AnalysisOutcome outcome;
+    try {
+        outcome = process(index, pending, triager, triager_error, duplicate);
+    } catch (const std::exception& e) {
+        outcome = AnalysisOutcome{};
+        outcome.job = pending.job;
+        outcome.seq = pending.seq;
+        outcome.worker = index;
+        outcome.error = fmt::format("analysis threw: {}", e.what());
+    } catch (...) {
+        outcome = AnalysisOutcome{};
+        outcome.job = pending.job;
+        outcome.seq = pending.seq;
+        outcome.worker = index;
+        outcome.error = "analysis threw an unknown exception";
+    }
+    if (!duplicate) {
+        deliver(outcome);
+    }
+    {
+        std::lock_guard lock(mutex_);
+        if (duplicate) {
+            ++counters_.duplicates;
+        } else if (outcome.ok()) {
+            ++counters_.done;
+        } else {
+            ++counters_.failed;
+            // A sample the sandbox could not run may be submitted again (e.g. after a transient failure).
+            if (!outcome.sha256.empty()) {
+                seen_sha256_.erase(outcome.sha256);
             }
         }
     }

@@ -8,18 +8,16 @@
 /// before is counted as a duplicate and skipped.
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <unordered_set>
 #include <vector>
 
+#include "common/worker_pool.h"
 #include "malware/triage/triage_report.h"
 #include "malware/triage/triager.h"
 #include "sandbox/analysis/behaviour_report.h"
@@ -112,14 +110,17 @@ public:
     bool waitIdle(std::chrono::milliseconds timeout);
 
     AnalysisQueueCounters counters() const;
-    size_t workerCount() const { return workers_.size(); }
+    size_t workerCount() const { return workers_.workerCount(); }
 
 private:
     struct Pending {
         AnalysisJob job;
         uint64_t seq = 0;
     };
-    void workerLoop(size_t index);
+    /// Worker `index`'s set-up (its Triager), on its own thread, and its job handler.
+    WorkerPool<Pending>::Handler makeWorker(size_t index);
+    void handle(size_t index, Pending& pending, std::optional<malware::triage::Triager>& triager,
+                const std::string& triager_error);
     AnalysisOutcome process(size_t index, Pending& pending, std::optional<malware::triage::Triager>& triager,
                             const std::string& triager_error, bool& duplicate);
     void deliver(const AnalysisOutcome& outcome);
@@ -127,17 +128,11 @@ private:
 
     AnalysisQueueOptions options_;
     ReportSink sink_;
-    mutable std::mutex mutex_;
-    std::condition_variable work_ready_;
-    std::condition_variable idle_;
-    std::deque<Pending> fifo_;
+    mutable std::mutex mutex_; ///< guards seen_sha256_, counters_, next_seq_
     std::unordered_set<std::string> seen_sha256_;
     AnalysisQueueCounters counters_;
     uint64_t next_seq_ = 0;
-    bool accepting_ = true;
-    bool exit_when_empty_ = false;
-    std::mutex join_mutex_;
-    std::vector<std::thread> workers_;
+    WorkerPool<Pending> workers_; ///< last: joined before what the workers use goes
 };
 
 } // namespace kansoku::sandbox
