@@ -25,11 +25,6 @@ namespace {
 /// How many attempts to run a dropped file are remembered (for the sandbox's honeypot context).
 constexpr size_t kMaxExecutions = 4096;
 
-std::string baseName(std::string_view path) {
-    const size_t slash = path.find_last_of('/');
-    return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
-}
-
 } // namespace
 
 void HoneypotCollector::download(const SessionContext& session, std::string_view url, std::string_view tool,
@@ -74,23 +69,17 @@ void HoneypotCollector::executed(const SessionContext& session, std::string_view
     }
 }
 
-NewSample HoneypotCollector::newSample(const Origin& origin, const malware::StoredSample& stored) const {
+NewSample HoneypotCollector::newSample(const Origin& origin, const malware::SampleSource& source,
+                                       const malware::StoredSample& stored) const {
     NewSample sample;
     sample.sha256 = stored.sha256;
     sample.path = stored.path;
     sample.session = origin.session.id;
-    if (!origin.path.empty()) {
-        sample.filename = baseName(origin.path);
-        const size_t slash = origin.path.find_last_of('/');
-        sample.workdir = slash == std::string::npos || slash == 0 ? "/" : origin.path.substr(0, slash);
-        if (auto it = executions_.find({origin.session.id, origin.path}); it != executions_.end()) {
-            sample.argv = it->second;
-        }
-    } else {
-        // An HTTP payload or a download to standard output: the URL's last path segment.
-        std::string_view url = origin.url;
-        url = url.substr(0, url.find_first_of("?#"));
-        sample.filename = baseName(url);
+    // Where the attacker put it; an HTTP payload or a download to standard output has only its URL.
+    sample.filename = malware::sourceFileName(source);
+    sample.workdir = malware::sourceDirectory(source);
+    if (auto it = executions_.find({origin.session.id, origin.path}); it != executions_.end()) {
+        sample.argv = it->second;
     }
     return sample;
 }
@@ -150,7 +139,7 @@ void HoneypotCollector::store(const Origin& origin, std::string_view bytes) {
     event.add("new", stored->is_new);
     emit(std::move(event));
     if (stored->is_new && new_sample_hook_) {
-        new_sample_hook_(newSample(origin, *stored)); // it announces the sample once triaged
+        new_sample_hook_(newSample(origin, source, *stored)); // it announces the sample once triaged
     } else {
         emit(malware::makeSampleEvent(*stored, nowMicros(), sensor_));
     }

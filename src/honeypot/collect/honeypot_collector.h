@@ -74,7 +74,8 @@ private:
         std::string path; ///< the file in the emulated filesystem (shell write, download target)
         malware::SourceKind kind;
     };
-    NewSample newSample(const Origin& origin, const malware::StoredSample& stored) const;
+    NewSample newSample(const Origin& origin, const malware::SampleSource& source,
+                        const malware::StoredSample& stored) const;
     /// Stores `bytes` and emits honeypot.download (and `sample`) for them.
     void store(const Origin& origin, std::string_view bytes);
     void fetched(const Origin& origin, const malware::download::DownloadOutcome& outcome);

@@ -1,5 +1,6 @@
 #include "sandbox/analysis/sample_pipeline.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -13,19 +14,6 @@ namespace kansoku::sandbox {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string baseName(std::string_view path) {
-    const size_t slash = path.find_last_of('/');
-    return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
-}
-
-std::string dirName(std::string_view path) {
-    const size_t slash = path.find_last_of('/');
-    if (slash == std::string_view::npos) {
-        return {};
-    }
-    return slash == 0 ? std::string("/") : std::string(path.substr(0, slash));
-}
 
 /// A name the jail accepts for the sample's file: no '/', NUL or control bytes, not "." or "..",
 /// at most 128 bytes; "" (the queue's default name) when nothing is left.
@@ -45,24 +33,21 @@ std::string dump(const nlohmann::ordered_json& json) {
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-/// How a stored sample arrived, as well as its record says: the attacker's path, else the URL's
-/// last segment.
+/// How a stored sample arrived, as well as its record says: the first source that says where the
+/// attacker put it, else the first that names a file by its URL.
 PipelineSample fromRecord(const malware::SampleRecord& record, const fs::path& path) {
     PipelineSample sample;
     sample.sha256 = record.sha256;
     sample.path = path;
     sample.origin = "store";
-    for (const auto& source : record.sources) {
-        if (source.path && !source.path->empty()) {
-            sample.filename = baseName(*source.path);
-            sample.workdir = dirName(*source.path);
-            break;
-        }
-        if (source.url && sample.filename.empty()) {
-            std::string_view url = *source.url;
-            url = url.substr(0, url.find_first_of("?#"));
-            sample.filename = baseName(url);
-        }
+    const auto named =
+        std::find_if(record.sources.begin(), record.sources.end(), [](const auto& s) { return s.path.has_value(); });
+    const auto by_url = std::find_if(record.sources.begin(), record.sources.end(),
+                                     [](const auto& s) { return !malware::sourceFileName(s).empty(); });
+    const auto best = named != record.sources.end() ? named : by_url;
+    if (best != record.sources.end()) {
+        sample.filename = malware::sourceFileName(*best);
+        sample.workdir = malware::sourceDirectory(*best);
     }
     return sample;
 }
@@ -295,8 +280,8 @@ void SamplePipeline::storeDropped(const PipelineSample& parent, const BehaviourR
         PipelineSample child;
         child.sha256 = stored->sha256;
         child.path = stored->path;
-        child.filename = baseName(file.path);
-        child.workdir = dirName(file.path);
+        child.filename = malware::sourceFileName(source);
+        child.workdir = malware::sourceDirectory(source);
         child.origin = "dropped by " + parent.sha256;
         child.depth = parent.depth + 1;
         submit(std::move(child));
