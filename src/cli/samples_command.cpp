@@ -3,9 +3,7 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -16,6 +14,7 @@
 #include "cli/config_option.h"
 #include "common/time.h"
 #include "malware/hashes.h"
+#include "malware/sample_event.h"
 #include "malware/sample_store.h"
 #include "malware/triage/sample_clusterer.h"
 
@@ -45,13 +44,11 @@ malware::SampleStore openStore(const SamplesArgs& args) {
 
 /// A document beside a sample, parsed; null when absent or unreadable.
 Json readDocument(const malware::SampleStore& store, const std::string& sha256, std::string_view kind) {
-    std::ifstream in(store.reportPath(sha256, kind), std::ios::binary);
-    if (!in) {
+    auto text = store.readReport(sha256, kind);
+    if (!text || !*text) {
         return nullptr;
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    Json json = Json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+    Json json = Json::parse(**text, nullptr, /*allow_exceptions=*/false);
     return json.is_discarded() ? Json(nullptr) : json;
 }
 
@@ -134,10 +131,10 @@ void showMain(const SamplesArgs& args) {
         if (!found) {
             throw CommandError(fmt::format("samples show: no sample {}", sha256));
         }
-        std::ifstream in(store.directory() / sha256.substr(0, 2) / (sha256 + ".json"), std::ios::binary);
-        std::stringstream text;
-        text << in.rdbuf();
-        std::fputs(text.str().c_str(), stdout);
+        // The record in the `sample` event's terms (docs/events.md), whatever index holds it.
+        Json record = malware::makeSampleEvent(*found, found->last_seen, "").fields;
+        record["sources_dropped"] = found->sources_dropped;
+        std::puts(record.dump(args.json ? -1 : 2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
         return;
     }
     const Json document = readDocument(store, sha256, args.document);
