@@ -415,7 +415,7 @@ std::string HoneypotRuntime::summary() const {
                                 "files stored ({} past the depth limit); ",
                                 p.analysed, p.sandbox_failed, p.not_analysed, p.drops_stored, p.drops_not_run);
         }
-        text += fmt::format("{} write errors\n", p.store_errors);
+        text += fmt::format("{} write errors, {} events lost\n", p.store_errors, p.sink_errors);
     }
     const auto& cc = impl.collector->counters();
     text += fmt::format("samples: {} new, {} seen again, {} not stored; downloads: {} requested, {} failed\n",

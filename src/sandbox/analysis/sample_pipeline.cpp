@@ -121,7 +121,7 @@ void SamplePipeline::publish(Event event) {
         sink_(std::move(event));
     } catch (...) {
         std::lock_guard lock(mutex_);
-        ++counters_.store_errors;
+        ++counters_.sink_errors;
     }
 }
 

@@ -57,11 +57,12 @@ struct SamplePipelineCounters {
     uint64_t drops_stored = 0;   ///< dropped files stored as new samples
     uint64_t drops_not_run = 0;  ///< new dropped samples past max_drop_depth (stored and triaged only)
     uint64_t store_errors = 0;   ///< a document, digest or dropped file could not be written
+    uint64_t sink_errors = 0;    ///< the event sink threw (the event is lost, the sample's documents are not)
     uint64_t resumed = 0;        ///< samples resume() found without their documents
 };
 
 /// Receives every event the pipeline makes (`sample`, `sandbox.report`), from worker threads: it
-/// must be thread-safe. An exception it throws is caught and counted as a store error.
+/// must be thread-safe. An exception it throws is caught and counted (sink_errors).
 using PipelineEventSink = std::function<void(Event event)>;
 
 class SamplePipeline {
@@ -89,7 +90,6 @@ public:
 
     SamplePipelineCounters counters() const;
     const AnalysisQueue* sandboxQueue() const { return sandbox_.get(); }
-    const malware::triage::TriagePool& triagePool() const { return *triage_; }
 
 private:
     SamplePipeline(malware::SampleStore& store, SamplePipelineOptions options, PipelineEventSink sink);
