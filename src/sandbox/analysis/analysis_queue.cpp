@@ -26,7 +26,8 @@ std::string_view submitStatusName(SubmitStatus status) {
 
 AnalysisQueue::AnalysisQueue(AnalysisQueueOptions options, ReportSink sink)
     : options_(std::move(options)), sink_(std::move(sink)), workers_(options_.capacity) {
-    workers_.start(options_.workers == 0 ? 1 : options_.workers, [this](size_t index) { return makeWorker(index); });
+    workers_.start(options_.workers == 0 ? 1 : options_.workers,
+                   [this](size_t index) { return [this, index](Pending& pending) { handle(index, pending); }; });
 }
 
 AnalysisQueue::~AnalysisQueue() {
@@ -88,39 +89,11 @@ AnalysisQueueCounters AnalysisQueue::counters() const {
     return out;
 }
 
-WorkerPool<AnalysisQueue::Pending>::Handler AnalysisQueue::makeWorker(size_t index) {
-    // Each worker owns its Triager (libmagic handles are not thread-safe). A set-up failure is reported in every
-    // outcome; the dynamic analysis still runs.
-    struct WorkerState {
-        std::optional<malware::triage::Triager> triager;
-        std::string triager_error;
-    };
-    auto state = std::make_shared<WorkerState>();
-    auto& triager = state->triager;
-    auto& triager_error = state->triager_error;
-    if (options_.triage) {
-        try {
-            auto created = malware::triage::Triager::create(*options_.triage);
-            if (created) {
-                triager.emplace(std::move(*created));
-            } else {
-                triager_error = created.error().message;
-            }
-        } catch (const std::exception& e) {
-            triager_error = fmt::format("triager set-up threw: {}", e.what());
-        } catch (...) {
-            triager_error = "triager set-up threw";
-        }
-    }
-    return [this, index, state](Pending& pending) { handle(index, pending, state->triager, state->triager_error); };
-}
-
-void AnalysisQueue::handle(size_t index, Pending& pending, std::optional<malware::triage::Triager>& triager,
-                           const std::string& triager_error) {
+void AnalysisQueue::handle(size_t index, Pending& pending) {
     bool duplicate = false;
     AnalysisOutcome outcome;
     try {
-        outcome = process(index, pending, triager, triager_error, duplicate);
+        outcome = process(index, pending, duplicate);
     } catch (const std::exception& e) {
         outcome = AnalysisOutcome{};
         outcome.job = pending.job;
@@ -153,15 +126,13 @@ void AnalysisQueue::handle(size_t index, Pending& pending, std::optional<malware
     }
 }
 
-AnalysisOutcome AnalysisQueue::process(size_t index, Pending& pending, std::optional<malware::triage::Triager>& triager,
-                                       const std::string& triager_error, bool& duplicate) {
+AnalysisOutcome AnalysisQueue::process(size_t index, Pending& pending, bool& duplicate) {
     const auto started = std::chrono::steady_clock::now();
     AnalysisOutcome outcome;
     outcome.job = pending.job;
     outcome.seq = pending.seq;
     outcome.worker = index;
     outcome.sha256 = pending.job.sha256;
-    outcome.triage_error = triager_error;
     const auto finish = [&]() -> AnalysisOutcome {
         outcome.elapsed =
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
@@ -180,10 +151,6 @@ AnalysisOutcome AnalysisQueue::process(size_t index, Pending& pending, std::opti
             duplicate = true;
             return finish();
         }
-    }
-
-    if (triager) {
-        outcome.triage = malware::triage::triageFile(std::filesystem::path(pending.job.path), *triager);
     }
 
     AnalysisOptions run = options_.analysis;

@@ -1,11 +1,11 @@
 #pragma once
 
 /// The sandbox work queue (issue 5 item 6): samples from the store or the honeypots wait in a bounded FIFO and
-/// N worker threads analyse them in parallel, each with its own Triager (libmagic is not thread-safe) and its own
-/// outside uid/gid for the jail (RLIMIT_NPROC counts per uid, so workers sharing a uid would starve each other).
-/// Per job: static triage (when enabled), then analyzeSample() with the job's honeypot context (file name, argv0,
-/// arguments, working directory). A sample is analysed once per queue lifetime: a job whose SHA-256 was seen
-/// before is counted as a duplicate and skipped.
+/// N worker threads analyse them in parallel, each with its own outside uid/gid for the jail (RLIMIT_NPROC counts
+/// per uid, so workers sharing a uid would starve each other). Per job: analyzeSample() with the job's honeypot
+/// context (file name, argv0, arguments, working directory); static triage comes before, in the SamplePipeline. A
+/// sample is analysed once per queue lifetime: a job whose SHA-256 was seen before is counted as a duplicate and
+/// skipped.
 
 #include <chrono>
 #include <cstddef>
@@ -18,8 +18,6 @@
 #include <vector>
 
 #include "common/worker_pool.h"
-#include "malware/triage/triage_report.h"
-#include "malware/triage/triager.h"
 #include "sandbox/analysis/behaviour_report.h"
 #include "sandbox/analysis/sandbox_analyzer.h"
 
@@ -47,8 +45,6 @@ struct AnalysisQueueOptions {
     AnalysisOptions analysis;
     /// When set, the sample's stdout and stderr go to output_dir/<seq>.stdout / <seq>.stderr (seq = job number).
     std::string output_dir;
-    /// Static triage before the run, one Triager per worker; empty = no triage.
-    std::optional<malware::triage::TriagerOptions> triage;
 };
 
 /// What one job produced. Exactly one of `report` and `error` is set.
@@ -58,10 +54,8 @@ struct AnalysisOutcome {
     size_t worker = 0;  ///< index of the worker that ran it
     std::string sha256; ///< the job's, or the one the worker computed
     std::optional<BehaviourReport> report;
-    std::string error; ///< why the sandbox could not run (missing file, jail set-up ...)
-    std::optional<malware::triage::TriageReport> triage;
-    std::string triage_error; ///< the Triager could not be set up (bad YARA rule ...); the analysis still ran
-    std::chrono::milliseconds elapsed{0}; ///< triage + analysis wall time
+    std::string error;                    ///< why the sandbox could not run (missing file, jail set-up ...)
+    std::chrono::milliseconds elapsed{0}; ///< analysis wall time
 
     bool ok() const { return report.has_value(); }
 };
@@ -117,12 +111,8 @@ private:
         AnalysisJob job;
         uint64_t seq = 0;
     };
-    /// Worker `index`'s set-up (its Triager), on its own thread, and its job handler.
-    WorkerPool<Pending>::Handler makeWorker(size_t index);
-    void handle(size_t index, Pending& pending, std::optional<malware::triage::Triager>& triager,
-                const std::string& triager_error);
-    AnalysisOutcome process(size_t index, Pending& pending, std::optional<malware::triage::Triager>& triager,
-                            const std::string& triager_error, bool& duplicate);
+    void handle(size_t index, Pending& pending);
+    AnalysisOutcome process(size_t index, Pending& pending, bool& duplicate);
     void deliver(const AnalysisOutcome& outcome);
     void shutdown(bool drop_waiting);
 
