@@ -99,10 +99,8 @@ Result<BehaviourReport> analyzeSample(const std::string& path, const AnalysisOpt
         }
         const malware::FileType type = malware::sniffFileType(*head);
         report.file_type = type.description;
-        report.arch = options.arch.empty() ? std::string(type.arch) : options.arch;
+        report.arch = options.arch.empty() ? runArch(type) : options.arch;
         if (options.arch.empty() && type.kind == malware::FileKind::ShellScript) {
-            // A dropper's script: the kernel runs it with the jail's BusyBox sh, a native program.
-            report.arch = std::string(hostArchName());
             report.notes.emplace_back("script: run by the jail's /bin/sh (BusyBox)");
         }
         auto digests = malware::hashFile(path);

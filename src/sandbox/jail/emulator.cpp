@@ -14,6 +14,10 @@ std::string_view hostArchName() {
 #endif
 }
 
+std::string runArch(const malware::FileType& type) {
+    return std::string(type.kind == malware::FileKind::ShellScript ? hostArchName() : type.arch);
+}
+
 std::optional<Emulation> emulationFor(std::string_view arch) {
     if (arch == hostArchName()) {
         return Emulation{true, {}, true};

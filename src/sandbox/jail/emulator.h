@@ -4,7 +4,10 @@
 /// emulator into its root and execs it with the sample as argument).
 
 #include <optional>
+#include <string>
 #include <string_view>
+
+#include "malware/file_type.h"
 
 namespace kansoku::sandbox {
 
@@ -19,6 +22,10 @@ struct Emulation {
 
 /// The host's arch name ("x86-64" on amd64, "AArch64" on arm64, ...).
 std::string_view hostArchName();
+
+/// The CPU a file runs on in the jail: its ELF arch, or the host's for a `#!` script (the kernel
+/// hands it to the jail's BusyBox sh, a native program).
+std::string runArch(const malware::FileType& type);
 
 /// nullopt when the arch is unknown or has no emulator (e.g. "unknown", "SPARC" 32-bit is handled, "x86" too).
 std::optional<Emulation> emulationFor(std::string_view arch);

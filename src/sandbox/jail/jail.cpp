@@ -417,11 +417,7 @@ Result<void> Jail::prepare(detail::ChildPlan& plan) {
         }
         std::array<uint8_t, 64> head{};
         in.read(reinterpret_cast<char*>(head.data()), head.size());
-        const auto type = malware::sniffFileType(std::span<const uint8_t>(head.data(), size_t(in.gcount())));
-        arch = std::string(type.arch);
-        if (type.kind == malware::FileKind::ShellScript) {
-            arch = std::string(hostArchName()); // run by the jail's BusyBox sh
-        }
+        arch = runArch(malware::sniffFileType(std::span<const uint8_t>(head.data(), size_t(in.gcount()))));
     }
     const auto emulation = emulationFor(arch);
     if (!emulation) {
