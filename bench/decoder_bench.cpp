@@ -19,7 +19,6 @@
 
 #include "capture/packet_decoder.h"
 #include "capture/pcap_source.h"
-#include "common/config.h"
 #include "darknet/darknet_analyzer.h"
 #include "darknet/packet_classifier.h"
 #include "darknet/traffic_generator.h"
@@ -174,7 +173,7 @@ public:
 
 void BM_Analyzer(benchmark::State& state) {
     const Frames& f = frames();
-    auto options = darknet::DarknetAnalyzerOptions::fromConfig(Config::embeddedDefault(), {"203.0.113.0/24"});
+    auto options = darknet::DarknetAnalyzerOptions::fromConfig(darknet::DarknetConfig{}, "local", {"203.0.113.0/24"});
     if (!options) {
         state.SkipWithError(options.error().message.c_str());
         return;

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "capture/pcap_source.h"
-#include "common/config.h"
 #include "common/event_sink.h"
 #include "darknet/capture_loop.h"
 #include "darknet/darknet_analyzer.h"
@@ -50,10 +49,8 @@ struct InputFile {
 };
 
 kansoku::darknet::DarknetAnalyzerOptions analyzerOptions() {
-    kansoku::Config config;
-    config.sensor_name = "fuzz";
     auto options = kansoku::darknet::DarknetAnalyzerOptions::fromConfig(
-        config, {"203.0.113.0/24", "198.18.0.0/16", "2001:db8:dead::/48"});
+        kansoku::darknet::DarknetConfig{}, "fuzz", {"203.0.113.0/24", "198.18.0.0/16", "2001:db8:dead::/48"});
     FUZZ_CHECK(options.has_value());
     // A few records' worth, so eviction runs on inputs with a handful of sources.
     options->scan.max_bytes = 2048;

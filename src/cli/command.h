@@ -38,6 +38,7 @@ inline void orThrow(Result<void> result) {
 }
 
 void addRunCommand(CLI::App& app);
+void addConfigCommand(CLI::App& app);
 void addHoneypotCommand(CLI::App& app);
 void addSandboxCommand(CLI::App& app);
 void addDarknetCommand(CLI::App& app);

@@ -10,11 +10,11 @@ void ConfigOption::add(CLI::App& command) {
     command.add_option("-c,--config", path_, "Configuration file (TOML); default: the embedded config/local.toml");
 }
 
-Config ConfigOption::load() const {
+app::Config ConfigOption::load() const {
     if (path_.empty()) {
-        return Config::embeddedDefault();
+        return app::Config::embeddedDefault();
     }
-    auto config = Config::load(path_);
+    auto config = app::Config::load(path_);
     if (!config) {
         throw CommandError(config.error().message);
     }

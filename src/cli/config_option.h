@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "common/config.h"
+#include "app/config.h"
 
 namespace CLI {
 class App;
@@ -17,7 +17,8 @@ class ConfigOption {
 public:
     void add(CLI::App& command);
     /// Loads the configuration; a bad file is a CommandError.
-    Config load() const;
+    app::Config load() const;
+    const std::string& path() const { return path_; }
     bool given() const { return !path_.empty(); }
 
 private:

@@ -6,12 +6,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/benign_scanners.h"
+#include "app/event_outputs.h"
 #include "capture/pcap_file_reader.h"
 #include "capture/pcap_source.h"
-#include "cli/benign_scanners.h"
 #include "cli/command.h"
 #include "cli/config_option.h"
-#include "cli/event_outputs.h"
 #include "cli/progress.h"
 #include "cli/signals.h"
 #include "cli/summary.h"
@@ -26,6 +26,15 @@ using darknet::DarknetAnalyzer;
 using darknet::DarknetAnalyzerOptions;
 using darknet::DarknetTotals;
 
+/// The benign-scanner lists of --warning-lists or [intel], announced on stderr.
+std::unique_ptr<intel::WarningLists> benignScanners(const app::Config& config, const std::string& directory) {
+    auto lists = orThrow(app::loadBenignScanners(config.intel, directory));
+    if (lists) {
+        std::fprintf(stderr, "benign scanners: %s\n", lists->summary().c_str());
+    }
+    return lists;
+}
+
 struct AnalyzeArgs {
     ConfigOption config;
     std::string warning_lists;
@@ -38,16 +47,17 @@ struct AnalyzeArgs {
 };
 
 void runAnalyze(const AnalyzeArgs& args) {
-    const Config config = args.config.load();
-    auto options = orThrow(DarknetAnalyzerOptions::fromConfig(config, args.prefixes));
-    const auto benign = loadBenignScanners(config, args.warning_lists);
+    const app::Config config = args.config.load();
+    auto options = orThrow(DarknetAnalyzerOptions::fromConfig(config.darknet, config.sensor_name, args.prefixes));
+    const auto benign = benignScanners(config, args.warning_lists);
     options.setBenignScanners(benign.get());
     // Open every file first: a bad file fails the run before anything is written.
     std::vector<std::unique_ptr<capture::PacketSource>> sources;
     for (const auto& file : args.files) {
         sources.push_back(orThrow(capture::openCaptureFile(file)));
     }
-    auto outputs = orThrow(EventOutputs::open({args.jsonl, args.events_file, args.db, store::StoreSink::Atomic{}}));
+    auto outputs =
+        orThrow(app::EventOutputs::open({args.jsonl, args.events_file, args.db, store::StoreSink::Atomic{}}));
 
     DarknetAnalyzer analyzer(std::move(options), outputs->sink());
     Progress progress;
@@ -99,20 +109,20 @@ struct CaptureArgs {
 };
 
 void runCapture(const CaptureArgs& args) {
-    Config config = args.config.load();
+    app::Config config = args.config.load();
     if (args.stats_interval_s > 0) {
-        config.darknet.stats_interval_s = args.stats_interval_s;
+        config.darknet.stats_interval = Duration::fromSeconds(args.stats_interval_s);
     }
-    auto options = orThrow(DarknetAnalyzerOptions::fromConfig(config, args.prefixes));
-    const auto benign = loadBenignScanners(config, args.warning_lists);
+    auto options = orThrow(DarknetAnalyzerOptions::fromConfig(config.darknet, config.sensor_name, args.prefixes));
+    const auto benign = benignScanners(config, args.warning_lists);
     options.setBenignScanners(benign.get());
     capture::LiveOptions live;
     live.interface = args.interface;
     live.bpf = args.bpf.empty() ? config.darknet.bpf : args.bpf;
-    live.buffer_mb = args.buffer_mb > 0 ? args.buffer_mb : static_cast<int>(config.darknet.buffer_mb);
+    live.buffer_mb = args.buffer_mb > 0 ? args.buffer_mb : static_cast<int>(config.darknet.buffer.bytes() >> 20);
     live.snaplen = args.snaplen > 0 ? args.snaplen : static_cast<int>(config.darknet.snaplen);
     auto source = orThrow(capture::PcapSource::openLive(live));
-    auto outputs = orThrow(EventOutputs::open(
+    auto outputs = orThrow(app::EventOutputs::open(
         {args.jsonl, args.events_file, args.db, store::StoreSink::Batched{config.storage.batch_size}}));
 
     DarknetAnalyzer analyzer(std::move(options), outputs->sink());

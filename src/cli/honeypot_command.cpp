@@ -1,14 +1,13 @@
 // `kansoku honeypot`: the honeypots alone, as at a sensor site (issue 4).
 
 #include <cstdio>
-#include <filesystem>
 
 #include <CLI/CLI.hpp>
 
+#include "app/runtime.h"
 #include "cli/command.h"
 #include "cli/config_option.h"
-#include "cli/event_outputs.h"
-#include "cli/honeypot_runtime.h"
+#include "cli/runtime_printer.h"
 #include "cli/signals.h"
 
 namespace kansoku::cli {
@@ -20,25 +19,17 @@ struct HoneypotArgs {
 };
 
 void honeypotMain(const HoneypotArgs& args) {
-    const Config config = args.config.load();
-    for (const auto& path : {config.storage.database, config.storage.events_jsonl, config.honeypot.samples_dir}) {
-        const auto parent = std::filesystem::path(path).parent_path();
-        std::error_code ec;
-        if (!parent.empty()) {
-            std::filesystem::create_directories(parent, ec);
-        }
-    }
-    auto outputs = orThrow(EventOutputs::open({args.jsonl, config.storage.events_jsonl, config.storage.database,
-                                               store::StoreSink::Batched{config.storage.batch_size}}));
-    auto runtime = orThrow(HoneypotRuntime::start(config, outputs->sink()));
-    for (const auto& line : runtime->listening()) {
-        std::fprintf(stderr, "honeypot: listening: %s\n", line.c_str());
-    }
-    std::fprintf(stderr, "honeypot: running; Ctrl-C to stop\n");
+    app::Config config = args.config.load();
+    config.honeypot.enabled = true; // `kansoku honeypot` always runs them
+    app::RuntimeOptions options;
+    options.sensor.darknet = false;
+    options.center.jsonl_stdout = args.jsonl;
     const auto& stop = installStopSignals();
-    runtime->run(stop);
-    orThrow(outputs->commit());
-    std::fputs(runtime->summary().c_str(), stderr);
+    auto runtime = orThrow(app::Runtime::start(config, options));
+    printStarted(*runtime);
+    std::fprintf(stderr, "honeypot: running; Ctrl-C to stop\n");
+    runtime->wait(stop, false);
+    finish(*runtime);
 }
 
 } // namespace

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     kansoku::cli::addSandboxCommand(app);
     kansoku::cli::addQueryCommand(app);
     kansoku::cli::addSamplesCommand(app);
+    kansoku::cli::addConfigCommand(app);
 
     try {
         app.parse(argc, argv);

@@ -8,9 +8,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "app/yara_rules.h"
 #include "cli/command.h"
 #include "cli/progress.h"
-#include "cli/yara_rules.h"
 #include "malware/triage/sample_clusterer.h"
 #include "malware/triage/triage_pool.h"
 #include "malware/triage/triager.h"
@@ -63,7 +63,7 @@ void triageMain(const TriageArgs& args) {
         paths.emplace_back(file);
     }
     triage::TriagerOptions options;
-    options.yara_rules = orThrow(yaraRules(args.rules_dir));
+    options.yara_rules = orThrow(app::yaraRules(args.rules_dir));
     std::vector<triage::ClusterInput> inputs;
     Progress progress;
     orThrow(triage::triageFiles(paths, options, args.jobs, [&](size_t index, triage::TriageReport&& report) {

@@ -23,11 +23,11 @@ void addCounters(capture::DecodeCounters& into, const capture::DecodeCounters& f
 
 } // namespace
 
-Result<DarknetAnalyzerOptions> DarknetAnalyzerOptions::fromConfig(const Config& config,
+Result<DarknetAnalyzerOptions> DarknetAnalyzerOptions::fromConfig(const DarknetConfig& d, std::string sensor,
                                                                   const std::vector<std::string>& prefixes) {
     DarknetAnalyzerOptions o;
-    o.sensor = config.sensor_name;
-    const auto& texts = prefixes.empty() ? config.darknet.prefixes : prefixes;
+    o.sensor = std::move(sensor);
+    const auto& texts = prefixes.empty() ? d.prefixes : prefixes;
     if (texts.empty()) {
         return fail("no darknet prefix configured (use --darknet PREFIX or [darknet] prefixes)");
     }
@@ -38,11 +38,10 @@ Result<DarknetAnalyzerOptions> DarknetAnalyzerOptions::fromConfig(const Config& 
         }
         o.darknet.add(*prefix);
     }
-    const auto& d = config.darknet;
-    const double budget = static_cast<double>(d.max_memory_mb) * 1024 * 1024;
+    const double budget = static_cast<double>(d.max_memory.bytes());
 
     o.scan.sensor = o.sensor;
-    o.scan.idle_timeout = d.scan.idle_timeout_s * kMicrosPerSecond;
+    o.scan.idle_timeout = d.scan.idle_timeout.micros();
     o.scan.min_packets = static_cast<uint64_t>(d.scan.min_packets);
     o.scan.many_ports = static_cast<uint32_t>(d.scan.many_ports);
     o.scan.many_hosts = static_cast<uint64_t>(d.scan.many_hosts);
@@ -52,9 +51,9 @@ Result<DarknetAnalyzerOptions> DarknetAnalyzerOptions::fromConfig(const Config& 
 
     o.backscatter.sensor = o.sensor;
     o.backscatter.min_packets = static_cast<uint64_t>(d.backscatter.min_packets);
-    o.backscatter.min_duration = d.backscatter.min_duration_s * kMicrosPerSecond;
+    o.backscatter.min_duration = d.backscatter.min_duration.micros();
     o.backscatter.min_ppm = static_cast<uint64_t>(d.backscatter.min_ppm);
-    o.backscatter.idle_timeout = d.backscatter.idle_timeout_s * kMicrosPerSecond;
+    o.backscatter.idle_timeout = d.backscatter.idle_timeout.micros();
     o.backscatter.top_ports = o.scan.top_ports;
     o.backscatter.darknet_v4_size = o.darknet.v4Size();
     o.backscatter.max_bytes = static_cast<size_t>(budget * kBackscatterShare);
@@ -64,15 +63,15 @@ Result<DarknetAnalyzerOptions> DarknetAnalyzerOptions::fromConfig(const Config& 
 
     o.outbreak.sensor = o.sensor;
     o.outbreak.darknet_v4_size = std::min(o.darknet.v4Size(), 4294967296.0);
-    o.outbreak.interval = d.outbreak.interval_s * kMicrosPerSecond;
+    o.outbreak.interval = d.outbreak.interval.micros();
     o.outbreak.warmup_intervals = static_cast<uint32_t>(d.outbreak.warmup_intervals);
     o.outbreak.min_sources = static_cast<double>(d.outbreak.min_sources);
 
     o.campaigns.sensor = o.sensor;
-    o.campaigns.window = d.campaign.window_s * kMicrosPerSecond;
+    o.campaigns.window = d.campaign.window.micros();
     o.campaigns.min_sources = static_cast<uint32_t>(d.campaign.min_sources);
 
-    o.stats_interval = d.stats_interval_s * kMicrosPerSecond;
+    o.stats_interval = d.stats_interval.micros();
     return o;
 }
 

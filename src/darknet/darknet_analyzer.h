@@ -12,11 +12,11 @@
 
 #include "capture/packet_decoder.h"
 #include "capture/packet_source.h"
-#include "common/config.h"
 #include "common/event_sink.h"
 #include "common/prefix.h"
 #include "darknet/backscatter_tracker.h"
 #include "darknet/campaign_tracker.h"
+#include "darknet/darknet_config.h"
 #include "darknet/outbreak_detector.h"
 #include "darknet/packet_classifier.h"
 #include "darknet/port_stats_tracker.h"
@@ -39,7 +39,8 @@ struct DarknetAnalyzerOptions {
     void setBenignScanners(const AddressLabeler* labeler) { scan.benign = labeler; }
 
     /// From the [darknet] config section; `prefixes` overrides the configured prefixes when non-empty.
-    static Result<DarknetAnalyzerOptions> fromConfig(const Config& config, const std::vector<std::string>& prefixes);
+    static Result<DarknetAnalyzerOptions> fromConfig(const DarknetConfig& config, std::string sensor,
+                                                     const std::vector<std::string>& prefixes);
 };
 
 /// Totals over the whole run, for the summary line and tests.

@@ -54,7 +54,7 @@ cat > strict.toml << 'TOML'
 name = "golden"
 [darknet]
 prefixes = ["203.0.113.0/24"]
-stats_interval_s = 120
+stats_interval = "120s"
 [darknet.scan]
 min_packets = 10
 many_ports = 3

@@ -154,12 +154,50 @@ def run_checks(kansoku: str, tmp: Path, checks: ic.Checks) -> None:
         checks.check(after == before, f"{what}: the existing database is unchanged", f"before: {before}\nafter: {after}")
     checks.check(not missing_dir_db.parent.exists(), "no directory was created for the database in a missing directory")
 
+    config_checks(kansoku, tmp, checks)
+
     # --- --help ----------------------------------------------------------------------------------------
-    for command in ([], ["darknet", "analyze"], ["darknet", "capture"], ["darknet", "generate"], ["query"], ["run"]):
+    for command in ([], ["darknet", "analyze"], ["darknet", "capture"], ["darknet", "generate"], ["query"], ["run"],
+                    ["config", "show"], ["config", "check"], ["honeypot"]):
         result = ic.run([kansoku, *command, "--help"], timeout=30)
         name = " ".join(["kansoku", *command])
         checks.check(result.returncode == 0 and "--help" in result.stdout,
                      f"{name} --help exits 0 and prints the options", f"exit {result.returncode}\n{result.stderr}")
+
+
+def config_checks(kansoku: str, tmp: Path, checks: ic.Checks) -> None:
+    """`kansoku config check` on bad files: one line naming the key, exit 1; `config show` round-trips."""
+    cases = [
+        ("unknown key", "[darknet.scan]\nidle_timout = \"5m\"\n", r"unknown key darknet\.scan\.idle_timout \(line 2\)"),
+        ("unknown table", "[web]\nport = 8470\n", r"unknown key web"),
+        ("wrong type", "[honeypot.telnet]\nport = \"2323\"\n", r"honeypot\.telnet\.port must be an integer"),
+        ("out of range", "[darknet]\nsnaplen = 10\n", r"darknet\.snaplen = 10 is out of range 64\.\.262144"),
+        ("duration with a bad unit", "[sandbox]\ntimeout = \"30 secs\"\n", r"sandbox\.timeout: .*unknown unit"),
+        ("duration without a unit", "[darknet.scan]\nidle_timeout = 600\n",
+         r"darknet\.scan\.idle_timeout must be a duration with a unit"),
+        ("size with a bad unit", "[darknet]\nbuffer = \"64MB\"\n", r"darknet\.buffer: .*unknown unit"),
+        ("renamed key", "[honeypot.limits]\nidle_timeout_s = 180\n", r"idle_timeout_s was renamed: write idle_timeout"),
+        ("TOML syntax", "[sensor\n", r"bad-syntax\.toml:1:"),
+    ]
+    for what, text, pattern in cases:
+        path = tmp / ("bad-syntax.toml" if what == "TOML syntax" else "bad.toml")
+        path.write_text(text)
+        result = ic.run([kansoku, "config", "check", path], timeout=30)
+        lines = result.stderr.strip().splitlines()
+        output = f"exit {result.returncode}\nstderr:\n{result.stderr}"
+        checks.check(result.returncode == 1 and len(lines) == 1 and re.search(pattern, lines[0]) is not None,
+                     f"config check, {what}: exit 1 and one line naming the key", f"expected /{pattern}/\n{output}")
+    shown = ic.run([kansoku, "config", "show"], timeout=30)
+    checks.check(shown.returncode == 0 and "max_sessions = 1024  # default" in shown.stdout,
+                 "config show prints every key with its default", shown.stderr)
+    round_trip = tmp / "shown.toml"
+    round_trip.write_text(shown.stdout)
+    checked = ic.run([kansoku, "config", "check", round_trip], timeout=30)
+    checks.check(checked.returncode == 0 and checked.stdout.strip() == f"{round_trip}: ok",
+                 "what config show prints passes config check", checked.stdout + checked.stderr)
+    again = ic.run([kansoku, "config", "show", "--config", round_trip], timeout=30)
+    checks.check(again.returncode == 0 and "allow_loopback = true  # default: false" in again.stdout,
+                 "config show --config FILE shows that file's values against the defaults", again.stderr)
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ def base_overrides(work: Path, sensor: str = "integ") -> dict:
         "honeypot": {"samples_dir": str(var / "samples"), "host_keys_dir": str(var / "ssh-host-keys"),
                      "cowrie_jsonl": str(var / "cowrie.json")},
         # BusyBox's 3 s pause before "Login incorrect" would make brute-force tests slow; 200 ms keeps it visible.
-        "honeypot.telnet": {"enabled": True, "address": "127.0.0.1", "port": 0, "failure_delay_ms": 200},
+        "honeypot.telnet": {"enabled": True, "address": "127.0.0.1", "port": 0, "failure_delay": "200ms"},
         "honeypot.ssh": {"enabled": False, "address": "127.0.0.1", "port": 0},
         "honeypot.http": {"enabled": False, "address": "127.0.0.1", "port": 0},
         "honeypot.reflector": {"enabled": False, "address": "127.0.0.1", "dns_port": 0, "ntp_port": 0,

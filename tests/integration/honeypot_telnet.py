@@ -323,7 +323,7 @@ def normal_login(port: int) -> bool:
 
 
 def test_bad_input(binary: str, work: Path, checks: ic.Checks) -> None:
-    limits = {"max_sessions_per_source": PER_SOURCE, "idle_timeout_s": 3, "session_timeout_s": 8, "max_input_kb": 256}
+    limits = {"max_sessions_per_source": PER_SOURCE, "idle_timeout": "3s", "session_timeout": "8s", "max_input": "256KiB"}
     lab = hl.HoneypotLab(binary, work, {"honeypot.limits": limits}, accepted=ACCEPTED)
     watch = None
     sockets = []

@@ -5,7 +5,7 @@ Topology: scanner_lab.py's namespaces (only the attacker and darknet ones carry 
 an address assigned to veth-atk in the attacker namespace; one scapy process there sends raw SYN frames to the
 darknet namespace's MAC, which owns nothing in 203.0.113.0/24, does not forward and answers nothing.
 
-`kansoku darknet capture` runs in the darknet namespace with [darknet.outbreak] interval_s = 60 (the smallest
+`kansoku darknet capture` runs in the darknet namespace with [darknet.outbreak] interval = "60s" (the smallest
 allowed), warmup_intervals = 2 and min_sources = 10. Time is packet time, and the capture is live, so the
 detector's intervals are the wall clock's UTC minutes; the schedule is laid on them (I0 = the minute of the
 first packet, usually partial):
@@ -57,7 +57,7 @@ WARMUP_INTERVALS = 2
 MIN_SOURCES = 10
 OUTBREAK_CONFIG = f"""\
 [darknet.outbreak]
-interval_s = {INTERVAL_S}
+interval = "{INTERVAL_S}s"
 warmup_intervals = {WARMUP_INTERVALS}
 min_sources = {MIN_SOURCES}
 """

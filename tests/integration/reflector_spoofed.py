@@ -198,7 +198,7 @@ def main() -> int:
             "honeypot.telnet": {"enabled": False},
             "honeypot.download": {"enabled": False},
             "honeypot.reflector": {"enabled": True, "address": REFLECTOR, "answers_per_source": ANSWERS_PER_SOURCE,
-                                   "attack_min_requests": 100, "flow_idle_timeout_s": 1},
+                                   "attack_min_requests": 100, "flow_idle_timeout": "1s"},
         }
         honeypot = hl.HoneypotLab(binary, work, overrides, prefix=lab.exec_args(lab.ref))
         honeypot.start()

@@ -75,7 +75,7 @@ def honeypot_to_sandbox(binary: str, bins: Path, checks: ic.Checks) -> None:
     payload = (bins / "x86_64" / "c2_beacon").read_bytes()
     sha = hl.sha256_of(payload)
     work = ic.make_temp_dir("kansoku-hp-sandbox-")
-    lab = hl.HoneypotLab(binary, work, {"sandbox": {"enabled": True, "timeout_s": 4}})
+    lab = hl.HoneypotLab(binary, work, {"sandbox": {"enabled": True, "timeout": "4s"}})
     events = run_loader(lab, payload, ".c", "2",
                         lambda ev: any(e.get("sha256") == sha for e in ic.of_type(ev, "sandbox.report")), 40)
     reports = [e for e in ic.of_type(events, "sandbox.report") if e.get("sha256") == sha]
@@ -91,7 +91,7 @@ def sample_pipeline(binary: str, bins: Path, checks: ic.Checks) -> None:
     payload = (bins / "x86_64" / "daemon_renamer").read_bytes()
     sha = hl.sha256_of(payload)
     work = ic.make_temp_dir("kansoku-hp-pipeline-")
-    overrides = {"sandbox": {"enabled": True, "timeout_s": 4}}
+    overrides = {"sandbox": {"enabled": True, "timeout": "4s"}}
     lab = hl.HoneypotLab(binary, work, overrides)
 
     def dropped(events):

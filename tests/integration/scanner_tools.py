@@ -44,7 +44,7 @@ CAPTURE_DURATION_S = 18
 BACKSCATTER_CONFIG = """\
 [darknet.backscatter]
 min_packets = 25
-min_duration_s = 5
+min_duration = "5s"
 min_ppm = 30
 """
 MIN_LABEL_SHARE = 0.99  # the issue's accuracy target, per scan record

@@ -24,10 +24,10 @@ namespace kansoku::honeypot::server {
 
 /// Resource bounds. A session that hits one is closed and the hit is counted in ServerCounters.
 struct SessionLimits {
-    size_t max_sessions = 512;                        ///< open sessions, all sources
+    size_t max_sessions = 1024;                       ///< open sessions, all sources
     size_t max_sessions_per_source = 16;              ///< open sessions from one source address
-    std::chrono::milliseconds idle_timeout{60'000};   ///< no input for this long -> close
-    std::chrono::milliseconds total_timeout{600'000}; ///< session age -> close
+    std::chrono::milliseconds idle_timeout{180'000};  ///< no input for this long -> close
+    std::chrono::milliseconds total_timeout{900'000}; ///< session age -> close
     size_t max_input_bytes_per_session = 256 * 1024;  ///< total bytes read from the client
     size_t read_buffer_bytes = 2 * 1024;              ///< bytes per read
     size_t max_output_queue_bytes = 256 * 1024;       ///< unsent output (client not reading)

@@ -26,7 +26,7 @@ size_t classIndex(PacketClass c) {
 }
 
 DarknetAnalyzerOptions defaultOptions() {
-    auto options = DarknetAnalyzerOptions::fromConfig(Config::embeddedDefault(), {});
+    auto options = DarknetAnalyzerOptions::fromConfig(DarknetConfig{}, "local", {});
     if (!options) {
         throw std::runtime_error(options.error().message);
     }
@@ -431,7 +431,7 @@ TEST_F(DemoScenario, ExactlyTheExpectedActors) {
 }
 
 TEST(DarknetAnalyzerOptions, FromConfig) {
-    const auto o = DarknetAnalyzerOptions::fromConfig(Config::embeddedDefault(), {});
+    const auto o = DarknetAnalyzerOptions::fromConfig(DarknetConfig{}, "local", {});
     ASSERT_TRUE(o) << o.error().message;
     EXPECT_EQ(o->sensor, "local");
     EXPECT_EQ(o->darknet.prefixes().size(), 2U);
@@ -444,25 +444,25 @@ TEST(DarknetAnalyzerOptions, FromConfig) {
     EXPECT_LE(o->scan.max_bytes + o->backscatter.max_bytes + o->port_stats.max_bytes, size_t{512} << 20);
 
     // Prefixes given on the command line replace the configured ones.
-    const auto cli = DarknetAnalyzerOptions::fromConfig(Config::embeddedDefault(), {"198.18.0.0/16"});
+    const auto cli = DarknetAnalyzerOptions::fromConfig(DarknetConfig{}, "local", {"198.18.0.0/16"});
     ASSERT_TRUE(cli) << cli.error().message;
     EXPECT_EQ(cli->darknet.prefixes().size(), 1U);
     EXPECT_EQ(cli->backscatter.darknet_v4_size, 65536.0);
 }
 
 TEST(DarknetAnalyzerOptions, FromConfigErrors) {
-    const auto bad = DarknetAnalyzerOptions::fromConfig(Config::embeddedDefault(), {"203.0.113.1/24"});
+    const auto bad = DarknetAnalyzerOptions::fromConfig(DarknetConfig{}, "local", {"203.0.113.1/24"});
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("203.0.113.1/24"), std::string::npos) << bad.error().message;
     EXPECT_NE(bad.error().message.find("did you mean 203.0.113.0/24?"), std::string::npos) << bad.error().message;
 
-    const auto garbage = DarknetAnalyzerOptions::fromConfig(Config::embeddedDefault(), {"darknet"});
+    const auto garbage = DarknetAnalyzerOptions::fromConfig(DarknetConfig{}, "local", {"darknet"});
     ASSERT_FALSE(garbage);
     EXPECT_NE(garbage.error().message.find("darknet"), std::string::npos);
 
-    Config none = Config::embeddedDefault();
-    none.darknet.prefixes.clear();
-    const auto empty = DarknetAnalyzerOptions::fromConfig(none, {});
+    DarknetConfig none;
+    none.prefixes.clear();
+    const auto empty = DarknetAnalyzerOptions::fromConfig(none, "local", {});
     ASSERT_FALSE(empty);
     EXPECT_NE(empty.error().message.find("no darknet prefix"), std::string::npos) << empty.error().message;
 }

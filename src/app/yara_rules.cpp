@@ -1,10 +1,10 @@
-#include "cli/yara_rules.h"
+#include "app/yara_rules.h"
 
 #include <filesystem>
 
 #include "rules/rule_files.h"
 
-namespace kansoku::cli {
+namespace kansoku::app {
 
 Result<std::vector<malware::triage::YaraSource>> yaraRules(const std::string& rules_dir) {
     auto files = rules::loadRuleFiles(rules_dir, "yara", ".yar");
@@ -16,4 +16,4 @@ Result<std::vector<malware::triage::YaraSource>> yaraRules(const std::string& ru
     return sources;
 }
 
-} // namespace kansoku::cli
+} // namespace kansoku::app

@@ -9,8 +9,8 @@
 #include "common/result.h"
 #include "malware/triage/yara_scanner.h"
 
-namespace kansoku::cli {
+namespace kansoku::app {
 
 Result<std::vector<malware::triage::YaraSource>> yaraRules(const std::string& rules_dir);
 
-} // namespace kansoku::cli
+} // namespace kansoku::app

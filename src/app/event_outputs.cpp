@@ -1,6 +1,6 @@
-#include "cli/event_outputs.h"
+#include "app/event_outputs.h"
 
-namespace kansoku::cli {
+namespace kansoku::app {
 
 Result<std::unique_ptr<EventOutputs>> EventOutputs::open(const OutputOptions& options) {
     auto outputs = std::make_unique<EventOutputs>();
@@ -17,17 +17,20 @@ Result<std::unique_ptr<EventOutputs>> EventOutputs::open(const OutputOptions& op
         KANSOKU_TRY(file);
         outputs->file_ = std::move(*file);
         outputs->fanout_.add(outputs->file_.get());
+        outputs->consumers_.emplace_back("events_file", outputs->file_.get());
         outputs->any_ = true;
     }
     if (options.jsonl_stdout) {
         outputs->stdout_ = std::make_unique<JsonlWriter>();
         outputs->fanout_.add(outputs->stdout_.get());
+        outputs->consumers_.emplace_back("stdout", outputs->stdout_.get());
         outputs->any_ = true;
     }
     if (outputs->store_sink_) {
         outputs->fanout_.add(outputs->store_sink_.get());
+        outputs->consumers_.emplace_back("store", outputs->store_sink_.get());
     }
     return outputs;
 }
 
-} // namespace kansoku::cli
+} // namespace kansoku::app

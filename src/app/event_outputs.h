@@ -5,13 +5,15 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/event_sink.h"
 #include "common/jsonl_writer.h"
 #include "store/sqlite_store.h"
 #include "store/store_sink.h"
 
-namespace kansoku::cli {
+namespace kansoku::app {
 
 struct OutputOptions {
     bool jsonl_stdout = false;
@@ -26,6 +28,9 @@ public:
     static Result<std::unique_ptr<EventOutputs>> open(const OutputOptions& options);
 
     EventSink& sink() { return fanout_; }
+    /// Each output by name ("events_file", "stdout", "store"), files first, so a bus can count
+    /// them one by one; the store comes last so files are written before it commits.
+    std::vector<std::pair<std::string, EventSink*>> consumers() const { return consumers_; }
     /// Flushes files and commits the store. Without it, nothing reaches the database.
     Result<void> commit() { return fanout_.flush(); }
     bool hasAny() const { return any_; }
@@ -36,7 +41,8 @@ private:
     std::unique_ptr<JsonlWriter> file_;
     std::unique_ptr<store::SqliteStore> store_;
     std::unique_ptr<store::StoreSink> store_sink_;
+    std::vector<std::pair<std::string, EventSink*>> consumers_;
     bool any_ = false;
 };
 
-} // namespace kansoku::cli
+} // namespace kansoku::app

@@ -1,4 +1,4 @@
-#include "cli/honeypot_runtime.h"
+#include "app/honeypot_runtime.h"
 
 #include <chrono>
 #include <filesystem>
@@ -7,7 +7,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "cli/yara_rules.h"
+#include "app/yara_rules.h"
+#include "common/event_sink.h"
 #include "honeypot/collect/honeypot_collector.h"
 #include "honeypot/collect/http_request_reporter.h"
 #include "honeypot/http/http_protocol.h"
@@ -23,7 +24,7 @@
 #include "rules/rule_files.h"
 #include "sandbox/analysis/sample_pipeline.h"
 
-namespace kansoku::cli {
+namespace kansoku::app {
 
 namespace asio = boost::asio;
 namespace hp = honeypot;
@@ -31,7 +32,7 @@ namespace dl = malware::download;
 
 struct HoneypotRuntime::Impl {
     asio::io_context io;
-    FanoutSink sink;
+    EventSink* sink = nullptr; ///< thread-safe (the bus's publisher): the pipeline's workers publish too
     std::unique_ptr<hp::CowrieLogSink> cowrie;
     std::shared_ptr<const hp::shell::Persona> persona;
     std::shared_ptr<const hp::telnet::CredentialPolicy> policy;
@@ -51,30 +52,16 @@ struct HoneypotRuntime::Impl {
     std::vector<Listener> servers;
     std::unique_ptr<hp::reflector::ReflectorServer> reflector;
     std::vector<std::string> listening;
+    std::vector<std::string> notices;
     std::string sensor;
-    // The sample pipeline's workers (triage, sandbox) run on their own threads; their `sample` and
-    // sandbox.report events wait here until the io_context's tick publishes them (the sink is only
-    // ever called on that thread). The pipeline is declared last so it is destroyed (its workers
-    // joined) before what they write to.
-    std::mutex reports_mutex;
-    std::vector<Event> reports;
+    // The sample pipeline's workers (triage, sandbox) publish from their own threads. Declared last
+    // so it is destroyed (its workers joined) before what they use.
     std::unique_ptr<sandbox::SamplePipeline> pipeline;
-
-    void publishReports() {
-        std::vector<Event> ready;
-        {
-            std::lock_guard lock(reports_mutex);
-            ready.swap(reports);
-        }
-        for (const auto& event : ready) {
-            sink.publish(event);
-        }
-    }
 };
 
 namespace {
 
-Result<std::shared_ptr<const hp::shell::Persona>> loadPersona(const HoneypotConfig& config) {
+Result<std::shared_ptr<const hp::shell::Persona>> loadPersona(const hp::HoneypotConfig& config) {
     const std::string& name = config.persona;
     if (name.find('/') != std::string::npos || name.ends_with(".toml")) {
         auto persona = hp::shell::Persona::load(name);
@@ -90,7 +77,7 @@ Result<std::shared_ptr<const hp::shell::Persona>> loadPersona(const HoneypotConf
     return std::make_shared<const hp::shell::Persona>(std::move(*persona));
 }
 
-Result<std::shared_ptr<const hp::telnet::CredentialPolicy>> makePolicy(const HoneypotCredentialsConfig& config) {
+Result<std::shared_ptr<const hp::telnet::CredentialPolicy>> makePolicy(const hp::CredentialsConfig& config) {
     if (config.policy == "accept_all") {
         return std::make_shared<const hp::telnet::AcceptAllPolicy>();
     }
@@ -102,27 +89,6 @@ Result<std::shared_ptr<const hp::telnet::CredentialPolicy>> makePolicy(const Hon
     return std::make_shared<const hp::telnet::AcceptAfterTriesPolicy>(static_cast<uint32_t>(config.tries));
 }
 
-hp::server::SessionLimits sessionLimits(const HoneypotLimitsConfig& config) {
-    hp::server::SessionLimits limits;
-    limits.max_sessions = static_cast<size_t>(config.max_sessions);
-    limits.max_sessions_per_source = static_cast<size_t>(config.max_sessions_per_source);
-    limits.idle_timeout = std::chrono::seconds(config.idle_timeout_s);
-    limits.total_timeout = std::chrono::seconds(config.session_timeout_s);
-    limits.max_input_bytes_per_session = static_cast<size_t>(config.max_input_kb) * 1024;
-    return limits;
-}
-
-dl::DownloaderOptions downloaderOptions(const DownloaderConfig& config) {
-    dl::DownloaderOptions options;
-    options.max_bytes = static_cast<size_t>(config.max_mb) << 20;
-    options.total_timeout = std::chrono::seconds(config.timeout_s);
-    options.host_fetches_per_minute = static_cast<double>(config.per_host_per_minute);
-    options.max_active = static_cast<size_t>(config.max_concurrent);
-    options.policy.allow_loopback = config.allow_loopback;
-    options.policy.allow_private = config.allow_private;
-    return options;
-}
-
 void makeDirectory(const std::string& path, std::filesystem::perms perms) {
     std::error_code ec;
     if (std::filesystem::create_directories(path, ec)) {
@@ -132,7 +98,7 @@ void makeDirectory(const std::string& path, std::filesystem::perms perms) {
 
 /// The HTTP persona and every exploit rule file (rules/http/*.toml), from the rules folder or the
 /// compiled-in copy.
-Result<void> loadHttpRules(HoneypotRuntime::Impl& impl, const HoneypotConfig& config) {
+Result<void> loadHttpRules(HoneypotRuntime::Impl& impl, const hp::HoneypotConfig& config) {
     const std::string& name = config.http_persona;
     if (name.find('/') != std::string::npos || name.ends_with(".toml")) {
         auto persona = hp::http::HttpPersona::load(name);
@@ -172,19 +138,17 @@ Result<void> startPipeline(HoneypotRuntime::Impl& impl, const Config& config) {
     options.triage.workers = static_cast<size_t>(config.sandbox.triage_workers);
     options.max_drop_depth = static_cast<unsigned>(config.sandbox.max_drop_depth);
     if (config.sandbox.enabled && geteuid() != 0) {
-        std::fprintf(stderr, "sandbox: disabled: running samples needs root (namespaces); static triage still runs; "
-                             "[sandbox] enabled = false silences this\n");
+        impl.notices.emplace_back("sandbox: disabled: running samples needs root (namespaces); static triage still "
+                                  "runs; [sandbox] enabled = false silences this");
     } else if (config.sandbox.enabled) {
         sandbox::AnalysisQueueOptions queue;
         queue.workers = static_cast<size_t>(config.sandbox.workers);
         queue.capacity = static_cast<size_t>(config.sandbox.queue_size);
-        queue.analysis.timeout = std::chrono::seconds(config.sandbox.timeout_s);
+        queue.analysis.timeout = config.sandbox.timeout.as<std::chrono::milliseconds>();
         options.sandbox = std::move(queue);
     }
-    auto pipeline = sandbox::SamplePipeline::create(*impl.store, std::move(options), [&impl](Event event) {
-        std::lock_guard lock(impl.reports_mutex);
-        impl.reports.push_back(std::move(event));
-    });
+    auto pipeline = sandbox::SamplePipeline::create(*impl.store, std::move(options),
+                                                    [&impl](Event event) { impl.sink->publish(event); });
     KANSOKU_TRY(pipeline);
     impl.pipeline = std::move(*pipeline);
     impl.collector->setNewSampleHook([&impl](const hp::NewSample& sample) {
@@ -204,25 +168,26 @@ Result<void> startPipeline(HoneypotRuntime::Impl& impl, const Config& config) {
 }
 
 Result<void> startReflectors(HoneypotRuntime::Impl& impl, const Config& config) {
-    const ReflectorConfig& rc = config.honeypot.reflector;
+    const hp::ReflectorSettings& rc = config.honeypot.reflector;
     hp::reflector::ReflectorConfig reflector;
-    const std::pair<hp::reflector::Service, int64_t> ports[] = {{hp::reflector::Service::Dns, rc.dns_port},
-                                                                {hp::reflector::Service::Ntp, rc.ntp_port},
-                                                                {hp::reflector::Service::Ssdp, rc.ssdp_port},
-                                                                {hp::reflector::Service::Chargen, rc.chargen_port},
-                                                                {hp::reflector::Service::Memcached, rc.memcached_port}};
+    const std::pair<hp::reflector::Service, uint16_t> ports[] = {
+        {hp::reflector::Service::Dns, rc.dns_port},
+        {hp::reflector::Service::Ntp, rc.ntp_port},
+        {hp::reflector::Service::Ssdp, rc.ssdp_port},
+        {hp::reflector::Service::Chargen, rc.chargen_port},
+        {hp::reflector::Service::Memcached, rc.memcached_port}};
     for (const auto& [service, port] : ports) {
         hp::reflector::ServiceEndpoint endpoint;
         endpoint.service = service;
         endpoint.address = rc.address;
-        endpoint.port = static_cast<uint16_t>(port);
+        endpoint.port = port;
         reflector.services.push_back(endpoint);
     }
     reflector.tracker.sensor = config.sensor_name;
     reflector.tracker.answers_per_window = static_cast<uint32_t>(rc.answers_per_source);
     reflector.tracker.attack_min_requests = static_cast<uint64_t>(rc.attack_min_requests);
-    reflector.tracker.idle_timeout = rc.flow_idle_timeout_s * kMicrosPerSecond;
-    impl.reflector = std::make_unique<hp::reflector::ReflectorServer>(impl.io, std::move(reflector), impl.sink);
+    reflector.tracker.idle_timeout = rc.flow_idle_timeout.micros();
+    impl.reflector = std::make_unique<hp::reflector::ReflectorServer>(impl.io, std::move(reflector), *impl.sink);
     auto started = impl.reflector->start();
     if (!started) {
         return fail("reflector honeypot: {}", started.error().message);
@@ -237,10 +202,10 @@ Result<void> startReflectors(HoneypotRuntime::Impl& impl, const Config& config) 
 } // namespace
 
 Result<std::unique_ptr<HoneypotRuntime>> HoneypotRuntime::start(const Config& config, EventSink& sink) {
-    const HoneypotConfig& hc = config.honeypot;
+    const hp::HoneypotConfig& hc = config.honeypot;
     auto impl = std::make_unique<Impl>();
     impl->sensor = config.sensor_name;
-    impl->sink.add(&sink);
+    impl->sink = &sink;
     if (!hc.cowrie_jsonl.empty()) {
         const auto parent = std::filesystem::path(hc.cowrie_jsonl).parent_path();
         if (!parent.empty()) {
@@ -250,7 +215,6 @@ Result<std::unique_ptr<HoneypotRuntime>> HoneypotRuntime::start(const Config& co
         auto cowrie = hp::CowrieLogSink::open(hc.cowrie_jsonl);
         KANSOKU_TRY(cowrie);
         impl->cowrie = std::move(*cowrie);
-        impl->sink.add(impl->cowrie.get());
     }
 
     auto persona = loadPersona(hc);
@@ -267,21 +231,21 @@ Result<std::unique_ptr<HoneypotRuntime>> HoneypotRuntime::start(const Config& co
     }
     impl->store = std::make_unique<malware::SampleStore>(std::move(*store));
     if (hc.download.enabled) {
-        impl->downloader = std::make_unique<dl::Downloader>(impl->io, downloaderOptions(hc.download));
+        impl->downloader = std::make_unique<dl::Downloader>(impl->io, hc.download.options);
     }
     impl->collector =
-        std::make_unique<hp::HoneypotCollector>(impl->sink, config.sensor_name, *impl->store, impl->downloader.get());
+        std::make_unique<hp::HoneypotCollector>(*impl->sink, config.sensor_name, *impl->store, impl->downloader.get());
 
-    auto listen = [&](const ListenerConfig& listener, std::string service,
+    auto listen = [&](const hp::ListenerConfig& listener, std::string service,
                       hp::server::ProtocolFactory factory) -> Result<void> {
         hp::server::ServerConfig server_config;
         server_config.service = service;
         server_config.sensor = config.sensor_name;
         server_config.address = listener.address;
-        server_config.port = static_cast<uint16_t>(listener.port);
-        server_config.limits = sessionLimits(hc.limits);
+        server_config.port = listener.port;
+        server_config.limits = hc.limits;
         auto server = std::make_unique<hp::server::SessionServer>(impl->io, std::move(server_config),
-                                                                  std::move(factory), impl->sink);
+                                                                  std::move(factory), *impl->sink);
         auto started = server->start();
         if (!started) {
             return fail("{} honeypot: {}", service, started.error().message);
@@ -294,7 +258,7 @@ Result<std::unique_ptr<HoneypotRuntime>> HoneypotRuntime::start(const Config& co
 
     if (hc.telnet.enabled) {
         hp::telnet::TelnetServiceOptions telnet_options;
-        telnet_options.failure_delay = std::chrono::milliseconds(hc.telnet_failure_delay_ms);
+        telnet_options.failure_delay = hc.telnet_failure_delay.as<std::chrono::milliseconds>();
         impl->telnet =
             std::make_unique<hp::telnet::TelnetService>(*impl->collector, impl->persona, impl->policy, telnet_options);
         KANSOKU_TRY(listen(hc.telnet, "telnet", impl->telnet->factory()));
@@ -334,40 +298,35 @@ const std::vector<std::string>& HoneypotRuntime::listening() const {
     return impl_->listening;
 }
 
-void HoneypotRuntime::run(const std::atomic<bool>& stop) {
+const std::vector<std::string>& HoneypotRuntime::notices() const {
+    return impl_->notices;
+}
+
+EventSink* HoneypotRuntime::cowrieLog() {
+    return impl_->cowrie.get();
+}
+
+void HoneypotRuntime::requestStop() {
+    if (stop_requested_.exchange(true)) {
+        return;
+    }
+    // Every session, listener and download is closed on the event loop's own thread; run() returns
+    // when nothing is left on it.
+    asio::post(impl_->io, [impl = impl_.get()] {
+        for (auto& listener : impl->servers) {
+            listener.server->stop();
+        }
+        if (impl->reflector) {
+            impl->reflector->stop();
+        }
+        if (impl->downloader) {
+            impl->downloader->stop();
+        }
+    });
+}
+
+void HoneypotRuntime::run() {
     Impl& impl = *impl_;
-    asio::steady_timer tick(impl.io);
-    auto last_flush = std::chrono::steady_clock::now();
-    std::function<void()> arm = [&] {
-        tick.expires_after(std::chrono::milliseconds(200));
-        tick.async_wait([&](const boost::system::error_code& ec) {
-            if (ec) {
-                return;
-            }
-            if (stop.load() || stop_requested_.load()) {
-                for (auto& listener : impl.servers) {
-                    listener.server->stop();
-                }
-                if (impl.reflector) {
-                    impl.reflector->stop();
-                }
-                if (impl.downloader) {
-                    impl.downloader->stop();
-                }
-                return;
-            }
-            impl.publishReports();
-            const auto now = std::chrono::steady_clock::now();
-            if (now - last_flush >= std::chrono::seconds(1)) {
-                last_flush = now;
-                if (auto flushed = impl.sink.flush(); !flushed) {
-                    std::fprintf(stderr, "honeypot: %s\n", flushed.error().message.c_str());
-                }
-            }
-            arm();
-        });
-    };
-    arm();
     impl.io.run();
     if (impl.pipeline) {
         const auto* queue = impl.pipeline->sandboxQueue();
@@ -377,10 +336,6 @@ void HoneypotRuntime::run(const std::atomic<bool>& stop) {
                          static_cast<unsigned long long>(running));
         }
         impl.pipeline->stop();
-        impl.publishReports();
-    }
-    if (auto flushed = impl.sink.flush(); !flushed) {
-        std::fprintf(stderr, "honeypot: %s\n", flushed.error().message.c_str());
     }
 }
 
@@ -424,4 +379,4 @@ std::string HoneypotRuntime::summary() const {
     return text;
 }
 
-} // namespace kansoku::cli
+} // namespace kansoku::app

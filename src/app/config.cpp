@@ -1,0 +1,69 @@
+#include "app/config.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "common/config_printer.h"
+#include "common/config_reader.h"
+
+namespace kansoku::app {
+
+// Defined in the generated embedded_config.cpp (config/local.toml).
+extern const char* const kEmbeddedDefaultConfig;
+
+void Config::visit(ConfigVisitor& v) {
+    v.section("sensor", "this sensor", [this](ConfigVisitor& s) {
+        s.text("name", sensor_name, "recorded in every event's \"sensor\" field; unique per site");
+        s.check(!sensor_name.empty(), "sensor.name must not be empty");
+    });
+    v.section("storage", "where data is kept", [this](ConfigVisitor& s) { store::visitConfig(s, storage); });
+    v.section("darknet", "darknet sensor", [this](ConfigVisitor& s) { darknet::visitConfig(s, darknet); });
+    v.section("intel", "labels and enrichment", [this](ConfigVisitor& s) { intel::visitConfig(s, intel); });
+    v.section("honeypot", "honeypots", [this](ConfigVisitor& s) { honeypot::visitConfig(s, honeypot); });
+    v.section("sandbox", "triage and the contained run of collected samples",
+              [this](ConfigVisitor& s) { sandbox::visitConfig(s, sandbox); });
+}
+
+Result<Config> Config::parse(std::string_view toml_text, std::string_view origin) {
+    Config config;
+    KANSOKU_TRY(readConfig(toml_text, origin, [&config](ConfigVisitor& v) { config.visit(v); }));
+    return config;
+}
+
+Result<Config> Config::load(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) {
+        return fail("config {}: cannot be read", path);
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse(text.str(), path);
+}
+
+std::string_view Config::embeddedDefaultText() {
+    return kEmbeddedDefaultConfig;
+}
+
+Config Config::embeddedDefault() {
+    auto config = parse(embeddedDefaultText(), "embedded config/local.toml");
+    // The embedded default is tested; failing here is a build defect, not user input.
+    if (!config) {
+        std::fprintf(stderr, "kansoku: %s\n", config.error().message.c_str());
+        std::abort();
+    }
+    return *config;
+}
+
+std::map<std::string, std::string> Config::flatten() const {
+    Config copy = *this; // visiting takes references to fields; printing does not change them
+    return flattenConfig([&copy](ConfigVisitor& v) { copy.visit(v); });
+}
+
+std::string Config::show() const {
+    Config copy = *this;
+    return printConfig([&copy](ConfigVisitor& v) { copy.visit(v); }, Config{}.flatten());
+}
+
+} // namespace kansoku::app
