@@ -7,6 +7,7 @@ nlohmann::ordered_json Event::toJson() const {
     out["type"] = type;
     out["ts"] = formatRfc3339(ts);
     out["sensor"] = sensor;
+    out["v"] = v;
     for (const auto& [key, value] : fields.items()) {
         out[key] = value;
     }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/event.h"
+#include "common/event_tap.h"
 #include "common/result.h"
 
 namespace kansoku {
@@ -40,10 +41,13 @@ private:
     std::vector<EventSink*> sinks_;
 };
 
-/// Keeps events in memory (tests, summaries).
+/// Keeps events in memory (tests, summaries); copies them to the schema check's tap (common/event_tap.h).
 class CollectingSink final : public EventSink {
 public:
-    void publish(const Event& event) override { events.push_back(event); }
+    void publish(const Event& event) override {
+        tapEvent(event);
+        events.push_back(event);
+    }
     std::vector<Event> events;
 };
 

@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/event_tap.h"
+
 namespace kansoku {
 
 JsonlWriter::JsonlWriter() : file_(stdout), name_("stdout"), owned_(false) {}
@@ -26,7 +28,9 @@ Result<std::unique_ptr<JsonlWriter>> JsonlWriter::openAppend(const std::string& 
 }
 
 void JsonlWriter::publish(const Event& event) {
-    publishLine(event.toJsonLine());
+    const std::string line = event.toJsonLine();
+    tapEventLine(line);
+    publishLine(line);
 }
 
 void JsonlWriter::publishLine(std::string_view line) {

@@ -26,7 +26,9 @@ Result<Event> eventFromRow(std::string type, Timestamp ts, std::string sensor, s
     }
     Event event{std::move(type), ts, std::move(sensor), nlohmann::ordered_json::object()};
     for (auto& [key, value] : json.items()) {
-        if (key != "type" && key != "ts" && key != "sensor") {
+        if (key == "v" && value.is_number_integer()) {
+            event.v = value.get<int>();
+        } else if (key != "type" && key != "ts" && key != "sensor" && key != "v") {
             event.fields[key] = std::move(value);
         }
     }

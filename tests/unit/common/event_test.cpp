@@ -33,16 +33,18 @@ std::vector<std::string> keysOf(const nlohmann::ordered_json& object) {
 
 TEST(Event, ToJsonPutsTypeTsSensorFirstThenFieldsInOrder) {
     const auto json = scanEvent().toJson();
-    EXPECT_EQ(keysOf(json), (std::vector<std::string>{"type", "ts", "sensor", "src", "proto", "dst_count", "alpha"}));
+    EXPECT_EQ(keysOf(json),
+              (std::vector<std::string>{"type", "ts", "sensor", "v", "src", "proto", "dst_count", "alpha"}));
     EXPECT_EQ(json["type"], "darknet.scan");
     EXPECT_EQ(json["ts"], "2024-05-01T12:00:00.000042Z");
     EXPECT_EQ(json["sensor"], "tokyo-1");
+    EXPECT_EQ(json["v"], kEventSchemaVersion);
     EXPECT_EQ(json["dst_count"], 256);
 }
 
 TEST(Event, ToJsonLineIsCompactAndOneLine) {
     EXPECT_EQ(scanEvent().toJsonLine(), R"({"type":"darknet.scan","ts":"2024-05-01T12:00:00.000042Z",)"
-                                        R"("sensor":"tokyo-1","src":"198.51.100.7","proto":"tcp",)"
+                                        R"("sensor":"tokyo-1","v":1,"src":"198.51.100.7","proto":"tcp",)"
                                         R"("dst_count":256,"alpha":true})");
     Event multi;
     multi.type = "honeypot.command";

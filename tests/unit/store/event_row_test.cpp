@@ -54,6 +54,17 @@ TEST(EventRow, ColumnsWinOverBody) {
     EXPECT_EQ(rebuilt->fields.dump(), R"({"src":"192.0.2.1"})");
 }
 
+TEST(EventRow, KeepsTheSendersSchemaVersion) {
+    const auto rebuilt = eventFromRow("darknet.scan", 7, "s", R"({"type":"darknet.scan","v":2,"src":"192.0.2.1"})");
+    ASSERT_TRUE(rebuilt) << rebuilt.error().message;
+    EXPECT_EQ(rebuilt->v, 2);
+    EXPECT_EQ(rebuilt->fields.dump(), R"({"src":"192.0.2.1"})");
+    EXPECT_EQ(rebuilt->toJson()["v"], 2);
+    const auto current = eventFromRow("darknet.scan", 7, "s", R"({"src":"192.0.2.1"})");
+    ASSERT_TRUE(current);
+    EXPECT_EQ(current->v, kEventSchemaVersion);
+}
+
 TEST(EventRow, RejectsBodyThatIsNotAJsonObject) {
     for (const char* body : {"", "not json", "[1,2]", "{\"truncated\":"}) {
         const auto rebuilt = eventFromRow("t", 0, "s", body);
