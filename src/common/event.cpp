@@ -1,5 +1,7 @@
 #include "common/event.h"
 
+#include "common/event_version.h"
+
 namespace kansoku {
 
 nlohmann::ordered_json Event::toJson() const {
@@ -7,7 +9,9 @@ nlohmann::ordered_json Event::toJson() const {
     out["type"] = type;
     out["ts"] = formatRfc3339(ts);
     out["sensor"] = sensor;
-    out["v"] = v;
+    // Our version, unless the fields hold the sender's (an event read back from a store row of a
+    // sensor one version apart, store/event_row.cpp): assigning an existing key keeps its place.
+    out["v"] = kEventSchemaVersion;
     for (const auto& [key, value] : fields.items()) {
         out[key] = value;
     }

@@ -12,20 +12,12 @@
 
 namespace kansoku {
 
-/// The `v` every event carries: the version of the schemas in schemas/events/ that its fields
-/// follow (docs/events.md "Versions"). Bumped when a field changes meaning or a required field is
-/// added; a centre accepts events of its own version and the one before and after.
-inline constexpr int kEventSchemaVersion = 1;
-
 struct Event {
     std::string type;   ///< "darknet.scan", "ddos.attack", ...
     Timestamp ts = 0;   ///< when the event happened (for records: when it closed)
     std::string sensor; ///< the sensor's configured name
     /// Type-specific fields, in the order they are documented.
     nlohmann::ordered_json fields = nlohmann::ordered_json::object();
-    /// The schema version the fields follow: ours for events built here, the sender's for events
-    /// read back (store rows, a sensor one version apart).
-    int v = kEventSchemaVersion;
 
     /// Appends a field. Unlike `fields[key] = value`, this does not search the fields already
     /// there (ordered_json's operator[] is a linear search), so building an event is linear.
@@ -37,7 +29,7 @@ struct Event {
     /// Reserves room for `n` fields.
     void reserveFields(size_t n) { objectFields().reserve(n); }
 
-    /// The event as one JSON object: type, ts, sensor, v, then the fields.
+    /// The event as one JSON object: type, ts, sensor, then the fields.
     nlohmann::ordered_json toJson() const;
     /// One line of JSON, no trailing newline.
     std::string toJsonLine() const;

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "common/event_version.h"
+
 namespace kansoku::store {
 
 std::optional<std::string> eventSubject(const Event& event) {
@@ -26,9 +28,9 @@ Result<Event> eventFromRow(std::string type, Timestamp ts, std::string sensor, s
     }
     Event event{std::move(type), ts, std::move(sensor), nlohmann::ordered_json::object()};
     for (auto& [key, value] : json.items()) {
-        if (key == "v" && value.is_number_integer()) {
-            event.v = value.get<int>();
-        } else if (key != "type" && key != "ts" && key != "sensor" && key != "v") {
+        // `v` stays among the fields only when it is not ours, so toJson() gives back the sender's.
+        const bool our_version = key == "v" && value == kEventSchemaVersion;
+        if (key != "type" && key != "ts" && key != "sensor" && !our_version) {
             event.fields[key] = std::move(value);
         }
     }

@@ -7,33 +7,15 @@
 #include <gtest/gtest.h>
 
 #include "common/attacker_text.h"
+#include "support/base64_decode.h"
 
 namespace kansoku {
 namespace {
 
 using namespace std::string_literals;
+using testing::base64Decode;
 
 const std::string kFffd = "\xEF\xBF\xBD";
-
-/// Standard base64 decoder (RFC 4648 section 4), to check that `_b64` round-trips.
-std::string base64Decode(const std::string& text) {
-    static const std::string kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    uint32_t bits = 0;
-    int count = 0;
-    for (char c : text) {
-        if (c == '=') {
-            break;
-        }
-        bits = (bits << 6) | static_cast<uint32_t>(kAlphabet.find(c));
-        count += 6;
-        if (count >= 8) {
-            count -= 8;
-            out.push_back(static_cast<char>((bits >> count) & 0xFF));
-        }
-    }
-    return out;
-}
 
 TEST(AttackerText, ValidUtf8IsKeptAsIs) {
     for (const std::string& text : {""s, "admin"s, "caf\xC3\xA9"s, "\xE2\x82\xAC"s, "\xF0\x9F\x98\x80"s,

@@ -17,7 +17,11 @@ Event numbered(int n) {
     e.type = "darknet.port_stats";
     e.ts = 1'714'564'800LL * kMicrosPerSecond;
     e.sensor = "local";
-    e.fields["port"] = n;
+    e.add("proto", "udp");
+    e.add("port", n);
+    e.add("minute", formatRfc3339(e.ts));
+    e.add("packets", 1);
+    e.add("sources", 1);
     return e;
 }
 

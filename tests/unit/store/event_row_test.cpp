@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "common/event_version.h"
 #include "store/event_row.h"
 
 namespace kansoku::store {
@@ -57,12 +58,13 @@ TEST(EventRow, ColumnsWinOverBody) {
 TEST(EventRow, KeepsTheSendersSchemaVersion) {
     const auto rebuilt = eventFromRow("darknet.scan", 7, "s", R"({"type":"darknet.scan","v":2,"src":"192.0.2.1"})");
     ASSERT_TRUE(rebuilt) << rebuilt.error().message;
-    EXPECT_EQ(rebuilt->v, 2);
-    EXPECT_EQ(rebuilt->fields.dump(), R"({"src":"192.0.2.1"})");
     EXPECT_EQ(rebuilt->toJson()["v"], 2);
-    const auto current = eventFromRow("darknet.scan", 7, "s", R"({"src":"192.0.2.1"})");
+    EXPECT_EQ(rebuilt->toJsonLine(), R"({"type":"darknet.scan","ts":"1970-01-01T00:00:00.000007Z","sensor":"s",)"
+                                     R"("v":2,"src":"192.0.2.1"})");
+    const auto current = eventFromRow("darknet.scan", 7, "s", R"({"type":"darknet.scan","v":1,"src":"192.0.2.1"})");
     ASSERT_TRUE(current);
-    EXPECT_EQ(current->v, kEventSchemaVersion);
+    EXPECT_EQ(current->fields.dump(), R"({"src":"192.0.2.1"})");
+    EXPECT_EQ(current->toJson()["v"], kEventSchemaVersion);
 }
 
 TEST(EventRow, RejectsBodyThatIsNotAJsonObject) {
