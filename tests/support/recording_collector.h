@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/event_tap.h"
 #include "honeypot/session/collector.h"
 
 namespace kansoku::honeypot::testing {
@@ -31,6 +32,7 @@ public:
     };
 
     void emit(Event event) override {
+        tapEvent(event); // checked against its schema after the tests (common/event_tap.h)
         std::lock_guard lock(mutex_);
         events_.push_back(std::move(event));
     }

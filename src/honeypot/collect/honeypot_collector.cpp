@@ -3,6 +3,7 @@
 #include <span>
 #include <utility>
 
+#include "common/attacker_text.h"
 #include "honeypot/session/honeypot_events.h"
 #include "malware/sample_event.h"
 
@@ -84,17 +85,27 @@ NewSample HoneypotCollector::newSample(const Origin& origin, const malware::Samp
     return sample;
 }
 
+Event HoneypotCollector::makeDownloadEvent(const Origin& origin) {
+    Event event = makeSessionEvent("honeypot.download", origin.session);
+    if (!origin.url.empty()) {
+        addAttackerText(event, "url", origin.url);
+    }
+    if (!origin.path.empty()) {
+        addAttackerText(event, "path", origin.path);
+    }
+    event.add("tool", origin.tool);
+    return event;
+}
+
 void HoneypotCollector::fetched(const Origin& origin, const dl::DownloadOutcome& outcome) {
     if (outcome.status == dl::DownloadStatus::Ok) {
         store(origin, outcome.bytes);
         return;
     }
     ++counters_.downloads_failed;
-    Event event = makeSessionEvent("honeypot.download", origin.session);
-    event.add("url", origin.url);
-    event.add("tool", origin.tool);
+    Event event = makeDownloadEvent(origin);
     event.add("outcome", std::string(dl::downloadStatusName(outcome.status)));
-    event.add("detail", outcome.detail);
+    addAttackerText(event, "detail", outcome.detail);
     if (outcome.http_status != 0) {
         event.add("http_status", outcome.http_status);
     }
@@ -116,19 +127,12 @@ void HoneypotCollector::store(const Origin& origin, std::string_view bytes) {
     const auto data = std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
     auto stored = store_->put(data, source);
 
-    Event event = makeSessionEvent("honeypot.download", origin.session);
-    if (!origin.url.empty()) {
-        event.add("url", origin.url);
-    }
-    if (!origin.path.empty()) {
-        event.add("path", origin.path);
-    }
-    event.add("tool", origin.tool);
+    Event event = makeDownloadEvent(origin);
     event.add("size", static_cast<uint64_t>(bytes.size()));
     if (!stored) {
         ++counters_.store_errors;
         event.add("outcome", std::string("not_stored"));
-        event.add("detail", stored.error().message);
+        addAttackerText(event, "detail", stored.error().message);
         emit(std::move(event));
         return;
     }

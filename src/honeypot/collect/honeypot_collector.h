@@ -76,6 +76,8 @@ private:
     };
     NewSample newSample(const Origin& origin, const malware::SampleSource& source,
                         const malware::StoredSample& stored) const;
+    /// honeypot.download with the context, url or path, and tool; the outcome follows.
+    static Event makeDownloadEvent(const Origin& origin);
     /// Stores `bytes` and emits honeypot.download (and `sample`) for them.
     void store(const Origin& origin, std::string_view bytes);
     void fetched(const Origin& origin, const malware::download::DownloadOutcome& outcome);

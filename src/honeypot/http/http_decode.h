@@ -16,9 +16,4 @@ std::string decodeOnce(std::string_view text, bool plus_as_space);
 /// ASCII lower case copy.
 std::string toLowerAscii(std::string_view text);
 
-bool isValidUtf8(std::string_view text);
-/// Invalid UTF-8 sequences replaced by U+FFFD (event fields must be valid UTF-8).
-std::string toValidUtf8(std::string_view text);
-std::string base64Encode(std::string_view bytes);
-
 } // namespace kansoku::honeypot::http

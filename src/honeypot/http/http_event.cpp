@@ -1,50 +1,57 @@
 #include "honeypot/http/http_event.h"
 
-#include "honeypot/http/http_decode.h"
+#include <algorithm>
+#include <utility>
+
+#include "common/attacker_text.h"
+#include "honeypot/event/honeypot_event.h"
 
 namespace kansoku::honeypot::http {
+
+namespace {
+
+constexpr size_t kMaxPathBytes = 4096;
+constexpr size_t kMaxHeaderNameBytes = 256;
+
+/// Header (name, value) bytes in order, capped, repeated names joined with ", ".
+std::vector<std::pair<std::string, std::string>> cappedHeaders(const HttpRequestRecord& request,
+                                                               const HttpEventLimits& limits) {
+    std::vector<std::pair<std::string, std::string>> headers;
+    for (const auto& h : request.headers) {
+        std::string name(utf8Prefix(h.name, kMaxHeaderNameBytes));
+        std::string_view value = utf8Prefix(h.value, limits.max_header_value_bytes);
+        auto same =
+            std::find_if(headers.begin(), headers.end(), [&](const auto& entry) { return entry.first == name; });
+        if (same != headers.end()) {
+            same->second =
+                std::string(utf8Prefix(same->second + ", " + std::string(value), limits.max_header_value_bytes));
+            continue;
+        }
+        if (headers.size() >= limits.max_headers) {
+            break;
+        }
+        headers.emplace_back(std::move(name), std::string(value));
+    }
+    return headers;
+}
+
+} // namespace
 
 Event makeHttpRequestEvent(const HttpEventSession& session, const HttpRequestRecord& request,
                            const std::vector<RuleMatch>& matches, const std::vector<ExtractedUrl>& urls,
                            std::string sensor, Timestamp ts, const HttpEventLimits& limits) {
-    Event event;
-    event.type = "honeypot.http_request";
-    event.ts = ts;
-    event.sensor = std::move(sensor);
-    event.reserveFields(18);
-    event.add("session", std::string(session.id));
-    event.add("src", std::string(session.src));
-    event.add("src_port", session.src_port);
-    event.add("dst_port", session.dst_port);
-    event.add("protocol", "http");
-    event.add("method", toValidUtf8(request.method));
-    event.add("path", toValidUtf8(request.path.size() > 4096 ? request.path.substr(0, 4096) : request.path));
-    event.add("version", toValidUtf8(request.version));
-    nlohmann::ordered_json headers = nlohmann::ordered_json::object();
-    size_t count = 0;
-    for (const auto& h : request.headers) {
-        std::string name = toValidUtf8(h.name.substr(0, 256));
-        std::string value = toValidUtf8(h.value.substr(0, limits.max_header_value_bytes));
-        auto it = headers.find(name);
-        if (it != headers.end()) {
-            std::string joined = it->get<std::string>() + ", " + value;
-            *it = toValidUtf8(std::string_view(joined).substr(0, limits.max_header_value_bytes));
-            continue;
-        }
-        if (count++ >= limits.max_headers) {
-            break;
-        }
-        headers[name] = value;
+    Event event = makeHoneypotEvent("honeypot.http_request",
+                                    {session.id, "http", session.src, session.src_port, session.dst_port},
+                                    std::move(sensor), ts, 18);
+    addAttackerText(event, "method", request.method);
+    addAttackerText(event, "path", utf8Prefix(request.path, kMaxPathBytes));
+    addAttackerText(event, "version", request.version);
+    nlohmann::ordered_json fields = nlohmann::ordered_json::object();
+    setAttackerTextMap(fields, "headers", cappedHeaders(request, limits));
+    for (auto& [key, value] : fields.items()) {
+        event.add(key, std::move(value));
     }
-    event.add("headers", std::move(headers));
-    std::string_view body = std::string_view(request.body).substr(0, limits.max_body_bytes);
-    if (isValidUtf8(body)) {
-        event.add("body", std::string(body));
-        event.add("body_encoding", "utf-8");
-    } else {
-        event.add("body", base64Encode(body));
-        event.add("body_encoding", "base64");
-    }
+    addAttackerText(event, "body", utf8Prefix(request.body, limits.max_body_bytes));
     event.add("body_bytes", request.body_bytes);
     event.add("malformed", request.malformed);
     event.add("reason", request.reason);
@@ -55,7 +62,10 @@ Event makeHttpRequestEvent(const HttpEventSession& session, const HttpRequestRec
     event.add("rules", std::move(rules));
     nlohmann::ordered_json url_list = nlohmann::ordered_json::array();
     for (const auto& u : urls) {
-        url_list.push_back({{"url", toValidUtf8(u.url)}, {"tool", u.tool}});
+        nlohmann::ordered_json item = nlohmann::ordered_json::object();
+        setAttackerText(item, "url", u.url);
+        item["tool"] = u.tool;
+        url_list.push_back(std::move(item));
     }
     event.add("urls", std::move(url_list));
     return event;

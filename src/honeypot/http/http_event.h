@@ -3,9 +3,9 @@
 /// The `honeypot.http_request` event (docs/events.md). Fields, in order: session, src, src_port,
 /// dst_port, protocol ("http"), method, path, version, headers (object name -> value, at most
 /// max_headers, values cut at max_header_value_bytes, repeated names joined with ", "), body (the
-/// first max_body_bytes kept), body_encoding ("utf-8": body is the text; "base64": the bytes were
-/// not valid UTF-8), body_bytes (total seen), malformed, reason, rules [ids], urls [{url, tool}].
-/// Every string is valid UTF-8 (invalid bytes in method/path/headers become U+FFFD).
+/// first max_body_bytes kept), body_bytes (total seen), malformed, reason, rules [ids], urls
+/// [{url, tool}]. Request bytes follow common/attacker_text.h: each string is valid UTF-8 and
+/// `<field>_b64` (headers_b64, urls[].url_b64) holds the exact bytes when they were not.
 
 #include <cstdint>
 #include <string_view>

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "common/event.h"
+#include "events/ddos_attack.h"
+#include "honeypot/event/honeypot_event.h"
 
 namespace kansoku::honeypot::reflector {
 
@@ -118,60 +120,47 @@ void ReflectorTracker::close(FlowList::iterator it, FlowEnd end) {
 
 void ReflectorTracker::emit(const Flow& flow, FlowEnd end) {
     const double duration_s = static_cast<double>(flow.last_seen - flow.first_seen) / kMicrosPerSecond;
-    auto ports = nlohmann::ordered_json::array();
-    std::vector<PortCount> sorted = flow.ports;
-    std::stable_sort(sorted.begin(), sorted.end(),
-                     [](const PortCount& a, const PortCount& b) { return a.packets > b.packets; });
-    for (const auto& p : sorted) {
-        ports.push_back({{"port", p.port}, {"packets", p.packets}});
-    }
-
-    Event event;
-    event.ts = flow.last_seen;
-    event.sensor = options_.sensor;
     if (flow.requests >= options_.attack_min_requests) {
+        events::DdosAttack attack;
+        attack.sensor = options_.sensor;
+        attack.victim = flow.key.src.toString();
+        attack.vector = serviceName(flow.key.service);
+        attack.start = flow.first_seen;
+        attack.end = flow.last_seen;
+        attack.duration_s = duration_s;
+        attack.packets = flow.requests;
         // Requests arrive at the honeypot at the rate the attacker sends them to this one reflector:
         // est_pps is that observed rate (no darknet scaling applies).
-        event.type = "ddos.attack";
-        event.reserveFields(14);
-        event.add("victim", flow.key.src.toString());
-        event.add("vector", std::string(serviceName(flow.key.service)));
-        event.add("evidence", "reflector");
-        event.add("start", formatRfc3339(flow.first_seen));
-        event.add("end", formatRfc3339(flow.last_seen));
-        event.add("duration_s", std::round(duration_s * 1000) / 1000);
-        event.add("packets", flow.requests);
-        event.add("est_pps",
-                  static_cast<uint64_t>(std::llround(static_cast<double>(flow.requests) / std::max(1.0, duration_s))));
-        event.add("ports", std::move(ports));
-        event.add("port_count", flow.ports.size()); // distinct ports tracked (at most max_ports_per_flow)
-        event.add("ports_truncated", flow.ports_truncated);
-        event.add("dst_port", flow.dst_port);
-        event.add("bytes", flow.bytes_in);
-        event.add("answered", flow.answered);
-        event.add("closed", std::string(flowEndName(end)));
+        attack.est_pps =
+            static_cast<uint64_t>(std::llround(static_cast<double>(flow.requests) / std::max(1.0, duration_s)));
+        std::vector<PortCount> sorted = flow.ports;
+        std::stable_sort(sorted.begin(), sorted.end(),
+                         [](const PortCount& a, const PortCount& b) { return a.packets > b.packets; });
+        for (const auto& p : sorted) {
+            attack.ports.emplace_back(p.port, p.packets);
+        }
+        attack.port_count = flow.ports.size(); // distinct ports tracked (at most max_ports_per_flow)
+        attack.closed = flowEndName(end);
+        attack.reflector =
+            events::DdosAttack::Reflector{flow.ports_truncated, flow.dst_port, flow.bytes_in, flow.answered};
         ++counters_.attacks;
+        sink_.publish(attack.toEvent());
     } else {
-        event.type = "honeypot.session";
-        event.reserveFields(15);
-        event.add("session", fmt::format("{:016x}", (uint64_t{0x75} << 56) |
-                                                        (static_cast<uint64_t>(flow.key.service) << 48) | flow.id));
-        event.add("protocol", std::string(serviceName(flow.key.service)));
-        event.add("transport", "udp");
-        event.add("src", flow.key.src.toString());
-        event.add("src_port", flow.first_src_port);
-        event.add("dst_port", flow.dst_port);
-        event.add("start", formatRfc3339(flow.first_seen));
-        event.add("end", formatRfc3339(flow.last_seen));
-        event.add("duration_s", duration_s);
-        event.add("requests", flow.requests);
-        event.add("answered", flow.answered);
-        event.add("bytes_in", flow.bytes_in);
-        event.add("bytes_out", flow.bytes_out);
-        event.add("close_reason", std::string(flowEndName(end)));
+        const std::string session =
+            fmt::format("{:016x}", (uint64_t{0x75} << 56) | (static_cast<uint64_t>(flow.key.service) << 48) | flow.id);
+        const std::string src = flow.key.src.toString();
+        const SessionEnd record{{session, serviceName(flow.key.service), src, flow.first_src_port, flow.dst_port},
+                                options_.sensor,
+                                flow.first_seen,
+                                flow.last_seen,
+                                duration_s,
+                                flow.bytes_in,
+                                flow.bytes_out,
+                                flowEndName(end),
+                                SessionEnd::UdpFlow{flow.requests, flow.answered}};
         ++counters_.sessions;
+        sink_.publish(record.toEvent());
     }
-    sink_.publish(event);
 }
 
 } // namespace kansoku::honeypot::reflector

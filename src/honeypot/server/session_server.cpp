@@ -7,6 +7,7 @@
 
 #include "common/event.h"
 #include "common/time.h"
+#include "honeypot/event/honeypot_event.h"
 
 namespace kansoku::honeypot::server {
 
@@ -286,23 +287,16 @@ private:
     void emitEvent(CloseReason reason) {
         Timestamp end_wall = nowMicros();
         double duration_s = std::chrono::duration<double>(Clock::now() - start_).count();
-        Event event;
-        event.type = "honeypot.session";
-        event.ts = end_wall;
-        event.sensor = server_.config_.sensor;
-        event.reserveFields(11);
-        event.add("session", info_.id);
-        event.add("protocol", server_.config_.service);
-        event.add("src", info_.src);
-        event.add("src_port", info_.src_port);
-        event.add("dst_port", info_.dst_port);
-        event.add("start", formatRfc3339(start_wall_));
-        event.add("end", formatRfc3339(end_wall));
-        event.add("duration_s", duration_s);
-        event.add("bytes_in", bytes_in_);
-        event.add("bytes_out", bytes_out_);
-        event.add("close_reason", std::string(closeReasonName(reason)));
-        server_.sink_.publish(event);
+        const SessionEnd record{{info_.id, server_.config_.service, info_.src, info_.src_port, info_.dst_port},
+                                server_.config_.sensor,
+                                start_wall_,
+                                end_wall,
+                                duration_s,
+                                bytes_in_,
+                                bytes_out_,
+                                closeReasonName(reason),
+                                std::nullopt};
+        server_.sink_.publish(record.toEvent());
     }
 
     SessionServer& server_;

@@ -2,21 +2,14 @@
 
 #include <string>
 
+#include "common/attacker_text.h"
 #include "common/time.h"
+#include "honeypot/event/honeypot_event.h"
 
 namespace kansoku::honeypot {
 
 Event makeSessionEvent(std::string_view type, const SessionContext& session) {
-    Event event;
-    event.type = std::string(type);
-    event.ts = nowMicros();
-    event.reserveFields(12);
-    event.add("session", session.id);
-    event.add("src", session.src);
-    event.add("src_port", session.src_port);
-    event.add("dst_port", session.dst_port);
-    event.add("protocol", session.protocol);
-    return event;
+    return makeHoneypotEvent(type, session.fields(), {}, nowMicros());
 }
 
 Event makeConnectEvent(const SessionContext& session) {
@@ -30,8 +23,8 @@ Event makeConnectEvent(const SessionContext& session) {
 Event makeLoginEvent(const SessionContext& session, std::string_view username, std::string_view password, bool success,
                      std::string_view method, uint32_t attempt) {
     Event event = makeSessionEvent("honeypot.login", session);
-    event.add("username", std::string(username));
-    event.add("password", std::string(password));
+    addAttackerText(event, "username", username);
+    addAttackerText(event, "password", password);
     event.add("success", success);
     if (!method.empty()) {
         event.add("method", std::string(method));
@@ -43,22 +36,41 @@ Event makeLoginEvent(const SessionContext& session, std::string_view username, s
 Event makeCommandEvent(const SessionContext& session, std::string_view input, bool truncated, bool interactive,
                        const shell::ShellResult& result) {
     Event event = makeSessionEvent("honeypot.command", session);
-    event.add("input", std::string(input));
+    addAttackerText(event, "input", input);
     event.add("truncated", truncated);
     event.add("interactive", interactive);
     event.add("status", result.status);
-    auto commands = nlohmann::ordered_json::array();
+    std::vector<std::string> commands;
     for (const auto& command : result.commands) {
         if (!command.argv.empty()) {
             commands.push_back(command.argv.front());
         }
     }
-    event.add("commands", std::move(commands));
-    auto executed = nlohmann::ordered_json::array();
+    addAttackerTextArray(event, "commands", commands);
+    std::vector<std::string> executed;
+    executed.reserve(result.executions.size());
     for (const auto& execution : result.executions) {
         executed.push_back(execution.path);
     }
-    event.add("executed", std::move(executed));
+    addAttackerTextArray(event, "executed", executed);
+    return event;
+}
+
+Event makeSshClientEvent(const SessionContext& session, std::string_view client_version, std::string_view hassh,
+                         std::string_view hassh_algorithms) {
+    Event event = makeSessionEvent("honeypot.ssh_client", session);
+    addAttackerText(event, "client_version", client_version);
+    event.add("hassh", std::string(hassh));
+    addAttackerText(event, "hassh_algorithms", hassh_algorithms);
+    return event;
+}
+
+Event makeSshForwardEvent(const SessionContext& session, std::string_view kind, std::string_view forward_host,
+                          uint32_t forward_port) {
+    Event event = makeSessionEvent("honeypot.ssh_forward", session);
+    event.add("kind", std::string(kind));
+    addAttackerText(event, "forward_host", forward_host);
+    event.add("forward_port", forward_port);
     return event;
 }
 

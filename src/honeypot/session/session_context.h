@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "honeypot/event/honeypot_event.h"
+
 namespace kansoku::honeypot {
 
 struct SessionContext {
@@ -14,6 +16,9 @@ struct SessionContext {
     uint16_t src_port = 0;
     uint16_t dst_port = 0;
     std::string dst; ///< the honeypot's address the client connected to (may be empty)
+
+    /// The context as events carry it (honeypot/event/honeypot_event.h).
+    HoneypotContext fields() const { return {id, protocol, src, src_port, dst_port}; }
 };
 
 } // namespace kansoku::honeypot

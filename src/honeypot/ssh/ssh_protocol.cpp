@@ -322,10 +322,7 @@ void SshProtocol::emitClient() {
         return;
     }
     client_emitted_ = true;
-    Event event = makeSessionEvent("honeypot.ssh_client", shell_.context());
-    event.add("client_version", hello.version);
-    event.add("hassh", hello.hassh);
-    event.add("hassh_algorithms", hello.hassh_algorithms);
+    Event event = makeSshClientEvent(shell_.context(), hello.version, hello.hassh, hello.hassh_algorithms);
     if (!hello.hassh.empty()) {
         ++service_->counters_.hassh_recorded;
     }
@@ -343,11 +340,9 @@ int SshProtocol::onMessage(ssh_message message) {
     case SSH_REQUEST_GLOBAL:
         if (ssh_message_subtype(message) == SSH_GLOBAL_REQUEST_TCPIP_FORWARD) {
             ++service_->counters_.forward_refused;
-            Event event = makeSessionEvent("honeypot.ssh_forward", shell_.context());
-            event.add("kind", std::string("tcpip-forward"));
-            event.add("forward_host", bounded(ssh_message_global_request_address(message)));
-            event.add("forward_port", ssh_message_global_request_port(message));
-            service_->collector_->emit(std::move(event));
+            service_->collector_->emit(makeSshForwardEvent(shell_.context(), "tcpip-forward",
+                                                           bounded(ssh_message_global_request_address(message)),
+                                                           ssh_message_global_request_port(message)));
         }
         return 1;
     default:
@@ -443,11 +438,9 @@ int SshProtocol::onChannelOpen(ssh_message message) {
     }
     if (type == SSH_CHANNEL_DIRECT_TCPIP) {
         ++counters.forward_refused;
-        Event event = makeSessionEvent("honeypot.ssh_forward", shell_.context());
-        event.add("kind", std::string("direct-tcpip"));
-        event.add("forward_host", bounded(ssh_message_channel_request_open_destination(message)));
-        event.add("forward_port", ssh_message_channel_request_open_destination_port(message));
-        service_->collector_->emit(std::move(event));
+        service_->collector_->emit(makeSshForwardEvent(shell_.context(), "direct-tcpip",
+                                                       bounded(ssh_message_channel_request_open_destination(message)),
+                                                       ssh_message_channel_request_open_destination_port(message)));
         return 1;
     }
     ++counters.channels_refused;

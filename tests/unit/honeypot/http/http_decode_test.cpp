@@ -19,21 +19,5 @@ TEST(HttpDecode, HtmlEntitiesOnce) {
     EXPECT_EQ(htmlEntityDecode("&#233;"), "\xC3\xA9");
     EXPECT_EQ(decodeOnce("%26lt%3B", false), "<");
 }
-
-TEST(HttpDecode, Utf8AndBase64) {
-    EXPECT_TRUE(isValidUtf8("plain \xC3\xA9"));
-    EXPECT_FALSE(isValidUtf8("\xC3"));
-    EXPECT_FALSE(isValidUtf8("\xED\xA0\x80")); // surrogate
-    EXPECT_FALSE(isValidUtf8("\xC0\xAF"));     // overlong
-    EXPECT_EQ(toValidUtf8("a\xFF"
-                          "b"),
-              "a\xEF\xBF\xBD"
-              "b");
-    EXPECT_EQ(base64Encode(""), "");
-    EXPECT_EQ(base64Encode("f"), "Zg==");
-    EXPECT_EQ(base64Encode("fo"), "Zm8=");
-    EXPECT_EQ(base64Encode("foobar"), "Zm9vYmFy");
-}
-
 } // namespace
 } // namespace kansoku::honeypot::http

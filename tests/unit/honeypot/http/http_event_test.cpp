@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "honeypot/http/http_decode.h"
+#include "common/attacker_text.h"
 #include "honeypot/http/http_event.h"
 
 namespace kansoku::honeypot::http {
@@ -39,8 +39,13 @@ TEST(HttpEvent, Fields) {
     EXPECT_EQ(j["version"], "HTTP/1.1");
     EXPECT_EQ(j["headers"]["X-A"], "1, 2");
     EXPECT_EQ(j["headers"]["Bad\xEF\xBF\xBD"], "v\xEF\xBF\xBD");
+    // The one header with bytes that are not UTF-8 keeps them in headers_b64; the others do not appear there.
+    ASSERT_EQ(j["headers_b64"].size(), 1U);
+    EXPECT_EQ(j["headers_b64"]["Bad\xEF\xBF\xBD"]["name"], base64Encode("Bad\xFF"));
+    EXPECT_EQ(j["headers_b64"]["Bad\xEF\xBF\xBD"]["value"], base64Encode("v\xFE"));
     EXPECT_EQ(j["body"], "hello");
-    EXPECT_EQ(j["body_encoding"], "utf-8");
+    EXPECT_FALSE(j.contains("body_b64"));
+    EXPECT_FALSE(j.contains("path_b64"));
     EXPECT_EQ(j["body_bytes"], 99);
     EXPECT_EQ(j["malformed"], true);
     EXPECT_EQ(j["reason"], "missing_host");
@@ -51,7 +56,7 @@ TEST(HttpEvent, Fields) {
     EXPECT_NO_THROW((void)j.dump());
 }
 
-TEST(HttpEvent, BinaryBodyIsBase64AndCapped) {
+TEST(HttpEvent, BinaryBodyKeepsItsBytesInBodyB64AndIsCapped) {
     HttpRequestRecord r;
     r.body = std::string("\x7f"
                          "ELF\x01\x02\xff",
@@ -64,9 +69,12 @@ TEST(HttpEvent, BinaryBodyIsBase64AndCapped) {
     HttpEventLimits limits;
     Event e = makeHttpRequestEvent(info(), r, {}, {}, "s", 0, limits);
     auto j = e.toJson();
-    EXPECT_EQ(j["body_encoding"], "base64");
-    EXPECT_EQ(j["body"].get<std::string>().rfind("f0VMRgEC/2", 0), 0u);
-    EXPECT_EQ(j["body"].get<std::string>().size(), (limits.max_body_bytes + 2) / 3 * 4);
+    EXPECT_EQ(j["body"].get<std::string>().rfind("\x7f"
+                                                 "ELF\x01\x02\xEF\xBF\xBD",
+                                                 0),
+              0u);
+    EXPECT_EQ(j["body_b64"].get<std::string>().rfind("f0VMRgEC/2", 0), 0u);
+    EXPECT_EQ(j["body_b64"].get<std::string>().size(), (limits.max_body_bytes + 2) / 3 * 4);
     EXPECT_EQ(j["headers"].size(), limits.max_headers);
     EXPECT_EQ(j["headers"]["H0"].get<std::string>().size(), limits.max_header_value_bytes);
     EXPECT_EQ(j["body_bytes"], r.body.size());
@@ -81,6 +89,20 @@ TEST(HttpEvent, JoinedHeadersCutOnACharacterBoundary) {
     EXPECT_NO_THROW((void)j.dump());
     EXPECT_TRUE(isValidUtf8(j["headers"]["X"].get<std::string>()));
     EXPECT_EQ(j["headers"]["X"].get<std::string>().rfind("abcde, ", 0), 0u);
+    EXPECT_FALSE(j.contains("headers_b64")); // the cut is not reported as bytes that were not UTF-8
+}
+
+TEST(HttpEvent, PathAndUrlBytesThatAreNotUtf8AreKeptInB64) {
+    HttpRequestRecord r;
+    r.method = "G\x80T";
+    r.path = "/a\x80\xC3\x28";
+    std::vector<ExtractedUrl> urls{{"http://198.51.100.9/\xFF", "wget"}};
+    auto j = makeHttpRequestEvent(info(), r, {}, urls, "s", 0).toJson();
+    EXPECT_EQ(j["path"], "/a\xEF\xBF\xBD\xEF\xBF\xBD(");
+    EXPECT_EQ(j["path_b64"], base64Encode("/a\x80\xC3\x28"));
+    EXPECT_EQ(j["method_b64"], base64Encode("G\x80T"));
+    EXPECT_EQ(j["urls"][0]["url_b64"], base64Encode("http://198.51.100.9/\xFF"));
+    EXPECT_NO_THROW((void)j.dump());
 }
 
 } // namespace

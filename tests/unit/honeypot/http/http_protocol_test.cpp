@@ -6,8 +6,10 @@
 
 #include <boost/asio/read.hpp> // after honeypot/server/asio.h (its <utility> fix)
 
+#include "common/event_tap.h"
 #include "honeypot/http/http_event.h"
 #include "honeypot/http/http_protocol.h"
+#include "support/base64_decode.h"
 
 namespace kansoku::honeypot::http {
 namespace {
@@ -135,12 +137,37 @@ TEST_F(HttpProtocolTest, KeepAliveThenExploitThenClose) {
     EXPECT_EQ(exploit.urls[0].url, "http://198.51.100.9/jaws");
 
     Event event = makeHttpRequestEvent(exploit.session, exploit.request, exploit.matches, exploit.urls, "test", 0);
+    tapEvent(event);
     auto j = event.toJson();
     EXPECT_EQ(j["path"], "/shell");
     EXPECT_EQ(j["urls"][0]["tool"], "wget");
     // The server's own honeypot.session event.
     ASSERT_EQ(sink_.events.size(), 1u);
     EXPECT_EQ(sink_.events[0].type, "honeypot.session");
+}
+
+// Issue 10: a request path whose bytes are not UTF-8, over a real socket, reaches the event as
+// valid UTF-8 with `path_b64` holding exactly the bytes sent.
+TEST_F(HttpProtocolTest, PathBytesThatAreNotUtf8AreKeptExactlyInPathB64) {
+    start("hisilicon-dvr.toml");
+    const std::string path = "/cgi-bin/\x80\xc3\x28.cgi";
+    auto socket = connect();
+    std::string buffer;
+    send(socket, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Bin\xfe: v\xff\r\nConnection: close\r\n\r\n");
+    readResponse(socket, buffer);
+    stopServer();
+    ASSERT_EQ(observer_.seen.size(), 1u);
+    const Seen& seen = observer_.seen[0];
+    const Event event = makeHttpRequestEvent(seen.session, seen.request, seen.matches, seen.urls, "test", 0);
+    tapEvent(event);
+    const auto j = event.toJson();
+    EXPECT_EQ(j["path"], "/cgi-bin/\xEF\xBF\xBD\xEF\xBF\xBD(.cgi");
+    EXPECT_EQ(kansoku::testing::base64Decode(j["path_b64"].get<std::string>()), path);
+    EXPECT_FALSE(j.contains("method_b64"));
+    const auto& header = j["headers_b64"]["X-Bin\xEF\xBF\xBD"];
+    EXPECT_EQ(kansoku::testing::base64Decode(header["name"].get<std::string>()), "X-Bin\xfe");
+    EXPECT_EQ(kansoku::testing::base64Decode(header["value"].get<std::string>()), "v\xff");
+    EXPECT_NO_THROW((void)j.dump()); // strict: every string is valid UTF-8
 }
 
 TEST_F(HttpProtocolTest, EmbeddedServerClosesAfterEachAnswer) {

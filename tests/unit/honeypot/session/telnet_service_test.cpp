@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "honeypot/telnet/telnet_service.h"
+#include "support/base64_decode.h"
 #include "support/recording_collector.h"
 
 namespace kansoku::honeypot {
@@ -133,6 +134,48 @@ TEST_F(TelnetServiceTest, LoginShellAndLoaderLikeABusyBoxRouter) {
     ASSERT_EQ(sink_.events.size(), 1u);
     EXPECT_EQ(sink_.events[0].type, "honeypot.session");
     EXPECT_EQ(sink_.events[0].fields["session"], session);
+}
+
+// Issue 10: attacker bytes that are not UTF-8 (no telnet IAC 0xff among them) reach the events
+// losslessly: the field is valid UTF-8 and `<field>_b64` holds exactly the bytes sent.
+TEST_F(TelnetServiceTest, BytesThatAreNotUtf8AreKeptExactlyInB64Fields) {
+    const std::string username = "\xfe\x80"
+                                 "admin";
+    const std::string password = "pass\xc3";
+    const std::string command = "echo \x80 \xc3\x28";
+    {
+        Client client(server_->localPort());
+        client.readUntil("login: ");
+        client.send(username + "\r\n");
+        client.readUntil("Password: ");
+        client.send(password + "\r\n");
+        client.readUntil("login: ");
+        client.send("root\r\n");
+        client.readUntil("Password: ");
+        client.send("xc3511\r\n");
+        client.readUntil("# ");
+        client.send(command + "\r\n");
+        client.readUntil("# ");
+        client.send("exit\r\n");
+        client.readUntil("never");
+    }
+    stop();
+    const auto logins = collector_.ofType("honeypot.login");
+    ASSERT_EQ(logins.size(), 2u);
+    const auto& failed = logins[0].fields;
+    EXPECT_EQ(failed["username"], "\xEF\xBF\xBD\xEF\xBF\xBD"
+                                  "admin");
+    EXPECT_EQ(kansoku::testing::base64Decode(failed["username_b64"].get<std::string>()), username);
+    EXPECT_EQ(kansoku::testing::base64Decode(failed["password_b64"].get<std::string>()), password);
+    EXPECT_FALSE(logins[1].fields.contains("username_b64")); // "root" is UTF-8: no copy
+    const auto commands = collector_.ofType("honeypot.command");
+    ASSERT_GE(commands.size(), 1u);
+    const auto& line = commands[0].fields;
+    EXPECT_EQ(line["input"], "echo \xEF\xBF\xBD \xEF\xBF\xBD(");
+    EXPECT_EQ(kansoku::testing::base64Decode(line["input_b64"].get<std::string>()), command);
+    for (const auto& event : collector_.ofType("honeypot.login")) {
+        EXPECT_NO_THROW((void)event.toJson().dump()); // strict: every string is valid UTF-8
+    }
 }
 
 TEST_F(TelnetServiceTest, PausesBeforeLoginIncorrectLikeBusyBox) {

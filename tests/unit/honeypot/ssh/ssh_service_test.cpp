@@ -25,6 +25,7 @@
 #include "honeypot/shell/shell.h"
 #include "honeypot/ssh/client_hello.h"
 #include "honeypot/ssh/ssh_service.h"
+#include "support/base64_decode.h"
 #include "support/hex.h"
 #include "support/recording_collector.h"
 #include "support/temp_dir.h"
@@ -399,6 +400,30 @@ TEST_F(SshServiceTest, AuthAttemptsAreLimitedPerConnection) {
     EXPECT_EQ(collector_.ofType("honeypot.login").size(), 6u);
     EXPECT_EQ(honeypot.service().counters().auth_limit, 1u);
     EXPECT_EQ(honeypot.service().counters().auth_password, 6u);
+}
+
+// Issue 10: an SSH username and password whose bytes are not UTF-8 (sent by libssh's client as
+// given) reach honeypot.login as valid UTF-8 with `_b64` holding exactly the bytes sent.
+TEST_F(SshServiceTest, UsernameBytesThatAreNotUtf8AreKeptExactlyInB64) {
+    const std::string username = "\xfe\x80"
+                                 "admin";
+    const std::string password = "\x80\xc3\x28";
+    Honeypot honeypot(keyDir(), policy_, collector_);
+    {
+        LibsshClient client(honeypot.port());
+        ASSERT_TRUE(client.connected);
+        EXPECT_EQ(ssh_userauth_password(client.session, username.c_str(), password.c_str()), SSH_AUTH_DENIED);
+    }
+    honeypot.stop();
+    const auto logins = collector_.ofType("honeypot.login");
+    ASSERT_EQ(logins.size(), 1u);
+    const auto& login = logins[0].fields;
+    EXPECT_EQ(login["method"], "password");
+    EXPECT_EQ(login["username"], "\xEF\xBF\xBD\xEF\xBF\xBD"
+                                 "admin");
+    EXPECT_EQ(kansoku::testing::base64Decode(login["username_b64"].get<std::string>()), username);
+    EXPECT_EQ(kansoku::testing::base64Decode(login["password_b64"].get<std::string>()), password);
+    EXPECT_NO_THROW((void)logins[0].toJson().dump()); // strict: every string is valid UTF-8
 }
 
 TEST_F(SshServiceTest, PublickeyForwardingAndSftpAreRefusedAndRecorded) {
