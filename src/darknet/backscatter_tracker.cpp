@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "darknet/event_fields.h"
+#include "events/ddos_attack.h"
 
 namespace kansoku::darknet {
 
@@ -80,40 +81,34 @@ void BackscatterTracker::close(const IpAddress& victim, VictimRecord&& r, CloseR
     const double duration_s =
         std::max(1.0, static_cast<double>(r.last_seen - r.first_seen) / static_cast<double>(kMicrosPerSecond));
 
-    Event event;
-    event.type = "ddos.attack";
-    event.ts = r.last_seen;
-    event.sensor = options_.sensor;
-    event.reserveFields(17);
-    event.add("victim", victim.toString());
-    event.add("vector", attackVectorName(dominant));
-    event.add("evidence", "backscatter");
-    event.add("start", formatRfc3339(r.first_seen));
-    event.add("end", formatRfc3339(r.last_seen));
-    event.add("duration_s", std::round(duration_s * 1000) / 1000);
-    event.add("packets", r.packets);
-    event.add("peak_ppm", r.peak_ppm);
+    events::DdosAttack attack;
+    attack.sensor = options_.sensor;
+    attack.victim = victim.toString();
+    attack.vector = attackVectorName(dominant);
+    attack.start = r.first_seen;
+    attack.end = r.last_seen;
+    attack.duration_s = duration_s;
+    attack.packets = r.packets;
     // The 2^32 / N scaling assumes sources spoofed uniformly over IPv4; it means nothing for
     // IPv6 victims, whose replies are reported without an estimate.
     if (victim.isV4() && options_.darknet_v4_size > 0) {
         const double observed_pps = static_cast<double>(r.packets) / duration_s;
-        event.add("est_pps",
-                  static_cast<uint64_t>(std::llround(observed_pps * 4294967296.0 / options_.darknet_v4_size)));
-    } else {
-        event.add("est_pps", nullptr);
+        attack.est_pps = static_cast<uint64_t>(std::llround(observed_pps * 4294967296.0 / options_.darknet_v4_size));
     }
-    event.add("ports", portCountsJson(r.ports.top(options_.top_ports)));
-    event.add("port_count", r.port_set.count());
-    auto vectors = nlohmann::ordered_json::object();
+    for (const auto& [port, packets] : r.ports.top(options_.top_ports)) {
+        attack.ports.emplace_back(port, packets);
+    }
+    attack.port_count = r.port_set.count();
+    attack.closed = closeReasonName(reason);
+    events::DdosAttack::Backscatter& backscatter = attack.backscatter.emplace();
+    backscatter.peak_ppm = r.peak_ppm;
     for (size_t i = 0; i < kAttackVectorCount; ++i) {
         if (r.by_vector[i] != 0) {
-            vectors[std::string(attackVectorName(static_cast<AttackVector>(i)))] = r.by_vector[i];
+            backscatter.vectors.emplace_back(attackVectorName(static_cast<AttackVector>(i)), r.by_vector[i]);
         }
     }
-    event.add("vectors", std::move(vectors));
-    event.add("darknet_addresses", r.darknet_addresses.count());
-    event.add("closed", closeReasonName(reason));
-    sink_.publish(event);
+    backscatter.darknet_addresses = r.darknet_addresses.count();
+    sink_.publish(attack.toEvent());
     ++attacks_;
 }
 
