@@ -104,7 +104,7 @@ nlohmann::ordered_json BehaviourReport::toJson() const {
     j["processes"] =
         behaviour_json.contains("processes") ? behaviour_json["processes"] : nlohmann::ordered_json::array();
     j["files"] = behaviour_json.contains("files") ? behaviour_json["files"] : nlohmann::ordered_json::array();
-    nlohmann::ordered_json net = network.toJson(); // DNS names are escaped there (common/printable.h)
+    nlohmann::ordered_json net = network.toJson(); // DNS names follow common/attacker_text.h there
     net["socket_calls"] =
         behaviour_json.contains("network") ? behaviour_json["network"] : nlohmann::ordered_json::array();
     net["sends"] = behaviour_json.contains("sends") ? behaviour_json["sends"] : nlohmann::ordered_json::array();

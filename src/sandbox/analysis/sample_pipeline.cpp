@@ -126,16 +126,14 @@ void SamplePipeline::publish(Event event) {
 }
 
 void SamplePipeline::publishSample(const malware::SampleRecord& record, const malware::triage::TriageReport* report) {
-    Event event = malware::makeSampleEvent(record, nowMicros(), options_.sensor);
+    malware::SampleTriageSummary triage;
     if (report != nullptr) {
-        auto rules = nlohmann::ordered_json::array();
         for (const auto& match : report->yara) {
-            rules.push_back(match.rule);
+            triage.yara.push_back(match.rule);
         }
-        event.add("yara", std::move(rules));
-        event.add("packers", report->packers);
+        triage.packers = report->packers;
     }
-    publish(std::move(event));
+    publish(malware::makeSampleEvent(record, nowMicros(), options_.sensor, report != nullptr ? &triage : nullptr));
 }
 
 void SamplePipeline::submit(PipelineSample sample) {

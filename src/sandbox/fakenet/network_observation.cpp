@@ -1,6 +1,6 @@
 #include "sandbox/fakenet/network_observation.h"
 
-#include "common/printable.h"
+#include "common/attacker_text.h"
 
 namespace kansoku::sandbox::fakenet {
 
@@ -33,14 +33,15 @@ nlohmann::ordered_json NetworkObservation::toJson() const {
     nlohmann::ordered_json j;
     auto dns_json = nlohmann::ordered_json::array();
     for (const auto& d : dns) {
-        dns_json.push_back({{"ts", formatRfc3339(d.ts)},
-                            {"resolver", d.resolver.toString()},
-                            {"client", d.client.toString()},
-                            {"client_port", d.client_port},
-                            {"qname", escapeNonPrintable(d.qname)},
-                            {"qtype", d.qtype},
-                            {"rcode", d.rcode},
-                            {"answer", d.answer}});
+        nlohmann::ordered_json query{{"ts", formatRfc3339(d.ts)},
+                                     {"resolver", d.resolver.toString()},
+                                     {"client", d.client.toString()},
+                                     {"client_port", d.client_port}};
+        setAttackerText(query, "qname", d.qname); // a sample's DNS name: any bytes it chose
+        query["qtype"] = d.qtype;
+        query["rcode"] = d.rcode;
+        query["answer"] = d.answer;
+        dns_json.push_back(std::move(query));
     }
     j["dns"] = std::move(dns_json);
 

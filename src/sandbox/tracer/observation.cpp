@@ -1,6 +1,6 @@
 #include "sandbox/tracer/observation.h"
 
-#include "common/printable.h"
+#include "common/attacker_text.h"
 
 namespace kansoku::sandbox {
 
@@ -8,9 +8,11 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-/// Tracee strings are hostile bytes (common/printable.h).
-std::string printable(const std::string& text) {
-    return escapeNonPrintable(text);
+/// `object` with the tracee's string `key` added by the attacker-bytes rule (common/attacker_text.h):
+/// valid UTF-8, and `<key>_b64` with the exact bytes when they were not.
+Json withText(Json object, const std::string& key, std::string_view bytes) {
+    setAttackerText(object, key, bytes);
+    return object;
 }
 
 Json optionalInt(const std::optional<int>& value) {
@@ -35,27 +37,24 @@ nlohmann::ordered_json Observation::toJson() const {
     for (const ProcessRecord& p : processes) {
         Json execs = Json::array();
         for (const ExecRecord& e : p.execs) {
-            Json argv = Json::array();
-            for (const std::string& arg : e.argv) {
-                argv.push_back(printable(arg));
-            }
-            execs.push_back(Json{{"path", printable(e.path)}, {"argv", std::move(argv)}, {"result", e.result}});
+            Json exec = withText(Json::object(), "path", e.path);
+            setAttackerTextArray(exec, "argv", e.argv);
+            exec["result"] = e.result;
+            execs.push_back(std::move(exec));
         }
-        procs.push_back(Json{{"pid", p.pid},
-                             {"parent", p.parent},
-                             {"origin", p.origin},
-                             {"execs", std::move(execs)},
-                             {"name", printable(p.name)},
-                             {"exit_code", optionalInt(p.exit_code)},
-                             {"exit_signal", optionalInt(p.exit_signal)},
-                             {"killed_at_deadline", p.killed_at_deadline}});
+        Json proc{{"pid", p.pid}, {"parent", p.parent}, {"origin", p.origin}, {"execs", std::move(execs)}};
+        setAttackerText(proc, "name", p.name);
+        proc["exit_code"] = optionalInt(p.exit_code);
+        proc["exit_signal"] = optionalInt(p.exit_signal);
+        proc["killed_at_deadline"] = p.killed_at_deadline;
+        procs.push_back(std::move(proc));
     }
     doc["processes"] = std::move(procs);
     Json file_list = Json::array();
     for (const FileActivity& f : files) {
-        Json item{{"pid", f.pid}, {"op", f.op}, {"path", printable(f.path)}};
+        Json item = withText(Json{{"pid", f.pid}, {"op", f.op}}, "path", f.path);
         if (!f.target.empty()) {
-            item["target"] = printable(f.target);
+            setAttackerText(item, "target", f.target);
         }
         item["flags"] = f.flags;
         item["mode"] = f.mode;
@@ -67,21 +66,25 @@ nlohmann::ordered_json Observation::toJson() const {
     doc["files"] = std::move(file_list);
     Json net = Json::array();
     for (const NetworkActivity& n : network) {
-        net.push_back(Json{{"pid", n.pid},
-                           {"op", n.op},
-                           {"domain", n.domain},
-                           {"type", n.type},
-                           {"protocol", n.protocol},
-                           {"raw", n.raw},
-                           {"address", printable(n.address)},
-                           {"port", n.port},
-                           {"result", n.result}});
+        Json item = withText(Json{{"pid", n.pid},
+                                  {"op", n.op},
+                                  {"domain", n.domain},
+                                  {"type", n.type},
+                                  {"protocol", n.protocol},
+                                  {"raw", n.raw}},
+                             "address", n.address);
+        item["port"] = n.port;
+        item["result"] = n.result;
+        net.push_back(std::move(item));
     }
     doc["network"] = std::move(net);
     Json send_list = Json::array();
     for (const SendDestination& s : sends) {
-        send_list.push_back(
-            Json{{"address", printable(s.address)}, {"port", s.port}, {"calls", s.calls}, {"bytes", s.bytes}});
+        Json item = withText(Json::object(), "address", s.address);
+        item["port"] = s.port;
+        item["calls"] = s.calls;
+        item["bytes"] = s.bytes;
+        send_list.push_back(std::move(item));
     }
     doc["sends"] = std::move(send_list);
     Json sig = Json::array();
@@ -96,13 +99,17 @@ nlohmann::ordered_json Observation::toJson() const {
     doc["signals"] = std::move(sig);
     Json persist = Json::array();
     for (const PersistenceAttempt& p : persistence) {
-        persist.push_back(
-            Json{{"pid", p.pid}, {"kind", p.kind}, {"path", printable(p.path)}, {"op", p.op}, {"result", p.result}});
+        Json item = withText(Json{{"pid", p.pid}, {"kind", p.kind}}, "path", p.path);
+        item["op"] = p.op;
+        item["result"] = p.result;
+        persist.push_back(std::move(item));
     }
     doc["persistence"] = std::move(persist);
     Json ren = Json::array();
     for (const RenameActivity& r : renames) {
-        ren.push_back(Json{{"pid", r.pid}, {"kind", r.kind}, {"from", printable(r.from)}, {"to", printable(r.to)}});
+        Json item = withText(Json{{"pid", r.pid}, {"kind", r.kind}}, "from", r.from);
+        setAttackerText(item, "to", r.to);
+        ren.push_back(std::move(item));
     }
     doc["renames"] = std::move(ren);
     doc["self_deleted"] = self_deleted;

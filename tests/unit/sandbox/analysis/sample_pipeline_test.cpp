@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/event_tap.h"
 #include "malware/sample_store.h"
 #include "sandbox/analysis/sample_pipeline.h"
 #include "support/temp_dir.h"
@@ -50,6 +51,7 @@ protected:
         options.triage.workers = 2;
         options.triage.capacity = capacity;
         auto created = SamplePipeline::create(*store_, options, [this](Event event) {
+            tapEvent(event); // checked against its schema after the tests
             std::lock_guard lock(mutex_);
             events_.push_back(std::move(event));
         });

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/event_tap.h"
 #include "sandbox/analysis/behaviour_report.h"
 #include "sandbox/analysis/signatures.h"
 
@@ -162,6 +163,7 @@ TEST(BehaviourReport, EventHasTheDocumentedFields) {
     report.scan = scanProfile(report.network);
     applySignatures(report);
     const Event event = makeSandboxReportEvent(report, "sensor-1", 5'000'000);
+    tapEvent(event); // checked against its schema after the tests
     const auto json = event.toJson();
     EXPECT_EQ(json["type"], "sandbox.report");
     for (const char* key : {"sha256", "arch", "verdict", "score", "signatures", "network", "processes", "files"}) {

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 
+#include "common/attacker_text.h"
 #include "sandbox/tracer/observation_recorder.h"
 #include "sandbox/tracer/qemu_strace_parser.h"
 
@@ -195,12 +196,19 @@ TEST(ObservationRecorder, PersistenceAndWatchdogPaths) {
     EXPECT_FALSE(ObservationRecorder::isWatchdog("/dev/null"));
 }
 
-TEST(Observation, JsonEscapesHostileBytes) {
+TEST(Observation, JsonKeepsHostileBytesByTheAttackerBytesRule) {
     ObservationRecorder recorder("ptrace");
     recorder.processStarted(1, 0, "root");
-    recorder.exec(1, std::string("/tmp/\xff\x01name", 12), {"a\"b"}, 0);
-    const std::string text = recorder.observation().toJson().dump();
-    EXPECT_NE(text.find("\\\\xff\\\\x01name"), std::string::npos) << text;
+    const std::string path("/tmp/\xff\x01name", 12);
+    recorder.exec(1, path, {"a\"b", std::string("\xc3\x28")}, 0);
+    const auto json = recorder.observation().toJson();
+    const std::string text = json.dump(); // throws if a string is not valid UTF-8
+    const auto& exec = json["processes"][0]["execs"].back();
+    EXPECT_EQ(exec["path"], "/tmp/\xEF\xBF\xBD\x01name") << text;
+    EXPECT_EQ(exec["path_b64"], base64Encode(path));
+    EXPECT_EQ(exec["argv"][0], "a\"b");
+    EXPECT_TRUE(exec["argv_b64"][0].is_null());
+    EXPECT_EQ(exec["argv_b64"][1], base64Encode("\xc3\x28"));
 }
 
 } // namespace
