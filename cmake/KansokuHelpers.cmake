@@ -25,6 +25,7 @@ function(kansoku_unit_test name)
     add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE kansoku_options ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
     target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests) # "support/..." helpers
-    # Tests read KANSOKU_SHARED from ctest's own environment (.ci/run exports it).
-    gtest_discover_tests(${name} PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
+    # Tests read KANSOKU_SHARED from ctest's own environment (.ci/run exports it). Every event they publish is
+    # copied to the event tap and checked against its schema afterwards (tests/events/CMakeLists.txt).
+    gtest_discover_tests(${name} PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60 ${KANSOKU_EVENT_TAP_PROPERTIES})
 endfunction()
