@@ -56,7 +56,7 @@ def main():
     expect("missing required field", [changed(attempt=None)], 1, "'attempt' is a required property")
     expect("missing v", [changed(v=None)], 1, "'v' is a required property")
     expect("wrong type", [changed(src_port="40000")], 1, "is not of type 'integer'")
-    expect("wrong enum value", [changed(protocol="gopher")], 1, "is not one of")
+    expect("wrong enum value", [changed(method="telepathy")], 1, "is not one of")
     expect("bad base64", [changed(username_b64="not base64!")], 1, "does not match")
     expect("unknown type", [changed(type="honeypot.teleport")], 1, "no schema for type 'honeypot.teleport'")
     expect("undeclared field", [changed(colour="red")], 1, "fields not in the schema (document them): colour")

@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include "honeypot/collect/honeypot_collector.h"
+#include "honeypot/session/honeypot_events.h"
 #include "malware/hashes.h"
 #include "support/temp_dir.h"
 
@@ -41,9 +42,7 @@ protected:
 
 TEST_F(HoneypotCollectorTest, EventsGetTheSensorName) {
     HoneypotCollector collector(sink_, "site-b", *store_, nullptr);
-    Event event;
-    event.type = "honeypot.login";
-    collector.emit(event);
+    collector.emit(makeLoginEvent(telnet(), "root", "xc3511", true, "", 1));
     ASSERT_EQ(sink_.events.size(), 1u);
     EXPECT_EQ(sink_.events[0].sensor, "site-b");
 }

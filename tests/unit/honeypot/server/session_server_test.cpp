@@ -221,7 +221,7 @@ TEST_F(SessionServerTest, EventHasEveryField) {
     for (const auto& [key, value] : event.fields.items()) {
         keys.push_back(key);
     }
-    EXPECT_EQ(keys, (std::vector<std::string>{"session", "protocol", "src", "src_port", "dst_port", "start", "end",
+    EXPECT_EQ(keys, (std::vector<std::string>{"session", "src", "src_port", "dst_port", "protocol", "start", "end",
                                               "duration_s", "bytes_in", "bytes_out", "close_reason"}));
     const auto& f = event.fields;
     std::string id = f["session"].get<std::string>();

@@ -146,18 +146,14 @@ TEST_F(TelnetServiceTest, BytesThatAreNotUtf8AreKeptExactlyInB64Fields) {
     {
         Client client(server_->localPort());
         client.readUntil("login: ");
-        client.send(username + "\r\n");
-        client.readUntil("Password: ");
-        client.send(password + "\r\n");
-        client.readUntil("login: ");
-        client.send("root\r\n");
-        client.readUntil("Password: ");
-        client.send("xc3511\r\n");
-        client.readUntil("# ");
-        client.send(command + "\r\n");
-        client.readUntil("# ");
-        client.send("exit\r\n");
-        client.readUntil("never");
+        // Each line, then the prompt that follows it: a failed login, a good one, the command.
+        const std::vector<std::pair<std::string, std::string>> steps{{username, "Password: "}, {password, "login: "},
+                                                                     {"root", "Password: "},   {"xc3511", "# "},
+                                                                     {command, "# "},          {"exit", "never"}};
+        for (const auto& [line, prompt] : steps) {
+            client.send(line + "\r\n");
+            client.readUntil(prompt);
+        }
     }
     stop();
     const auto logins = collector_.ofType("honeypot.login");

@@ -199,7 +199,7 @@ TEST(ObservationRecorder, PersistenceAndWatchdogPaths) {
 TEST(Observation, JsonKeepsHostileBytesByTheAttackerBytesRule) {
     ObservationRecorder recorder("ptrace");
     recorder.processStarted(1, 0, "root");
-    const std::string path("/tmp/\xff\x01name", 12);
+    const std::string path = "/tmp/\xff\x01name";
     recorder.exec(1, path, {"a\"b", std::string("\xc3\x28")}, 0);
     const auto json = recorder.observation().toJson();
     const std::string text = json.dump(); // throws if a string is not valid UTF-8
