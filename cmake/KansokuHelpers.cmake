@@ -27,5 +27,5 @@ function(kansoku_unit_test name)
     target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests) # "support/..." helpers
     # Tests read KANSOKU_SHARED from ctest's own environment (.ci/run exports it). Every event they publish is
     # copied to the event tap and checked against its schema afterwards (tests/events/CMakeLists.txt).
-    gtest_discover_tests(${name} PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60 ${KANSOKU_EVENT_TAP_PROPERTIES})
+    gtest_discover_tests(${name} PROPERTIES LABELS unit ${KANSOKU_EVENT_TAP_PROPERTIES} DISCOVERY_TIMEOUT 60)
 endfunction()
