@@ -58,10 +58,12 @@ Result<std::string> text(const Json& object, const char* key, size_t max, std::s
 Result<uint64_t> number(const Json& object, const char* key, uint64_t max, std::string_view what) {
     auto value = field(object, key, what);
     KANSOKU_TRY(value);
-    if (!(*value)->is_number_unsigned() || (*value)->get<uint64_t>() > max) {
+    const Json& v = **value;
+    const bool non_negative = v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0);
+    if (!non_negative || v.get<uint64_t>() > max) {
         return fail("{}: \"{}\" is not an integer from 0 to {}", what, key, max);
     }
-    return (*value)->get<uint64_t>();
+    return v.get<uint64_t>();
 }
 
 Result<const Json*> ofType(const Json& object, const char* key, Json::value_t type, std::string_view what) {
