@@ -135,10 +135,7 @@ def main() -> int:
     ic.exit_on_signals()
     if os.geteuid() != 0:
         ic.skip("the sandbox needs root (user, PID, mount and network namespaces)")
-    if os.environ.get("KANSOKU_OUTER_NETNS") != "1":
-        os.environ["KANSOKU_OUTER_NETNS"] = "1"
-        os.execvp("unshare", ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
-                              sys.executable, *sys.argv])
+    ic.reexec_in_outer_netns()
     bins = Path(binary).resolve().parent / "tests" / "samples" / "bin"
     if not (bins / "x86_64" / "c2_beacon").exists():
         ic.skip(f"test programs not built in {bins} (target kansoku_test_samples)")
