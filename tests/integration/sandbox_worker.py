@@ -66,7 +66,7 @@ def wait_for(predicate, timeout: float, step: float = 0.05):
 def run_checks(binary: str, bins: Path, work: Path, checks: ic.Checks) -> None:
     payload = (bins / "x86_64" / "c2_beacon").read_bytes()
     sha = hl.sha256_of(payload)
-    lab = hl.HoneypotLab(binary, work, {"sandbox": {"enabled": True, "timeout_s": 8, "workers": 1}}, command="run")
+    lab = hl.HoneypotLab(binary, work, {"sandbox": {"enabled": True, "timeout": "8s", "workers": 1}}, command="run")
     server = hl.SampleServer({"/bins/payload": payload})
     try:
         lab.start(timeout=60)
