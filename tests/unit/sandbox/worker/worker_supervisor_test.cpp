@@ -220,7 +220,9 @@ TEST(WorkerSupervisor, WorkerDyingAtStartBacksOffInsteadOfSpinning) {
     // Back-off 50, 100, 200, 400, 400 ... ms: about 7 starts in 1.5 s; a spinning restart would make thousands.
     EXPECT_GE(c.workers_started, 3u);
     EXPECT_LE(c.workers_started, 10u);
-    EXPECT_EQ(c.worker_crashes, c.workers_started);
+    // Every start died, except perhaps the last, which stop() may have found still starting.
+    EXPECT_GE(c.worker_crashes + 1, c.workers_started);
+    EXPECT_LE(c.worker_crashes, c.workers_started);
 }
 
 TEST(WorkerSupervisor, FullQueueAndStopDropWaitingJobs) {
