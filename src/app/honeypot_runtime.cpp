@@ -23,6 +23,7 @@
 #include "malware/sample_store.h"
 #include "rules/rule_files.h"
 #include "sandbox/analysis/sample_pipeline.h"
+#include "sandbox/worker/worker_supervisor.h"
 
 namespace kansoku::app {
 
@@ -141,11 +142,12 @@ Result<void> startPipeline(HoneypotRuntime::Impl& impl, const Config& config) {
         impl.notices.emplace_back("sandbox: disabled: running samples needs root (namespaces); static triage still "
                                   "runs; [sandbox] enabled = false silences this");
     } else if (config.sandbox.enabled) {
-        sandbox::AnalysisQueueOptions queue;
-        queue.workers = static_cast<size_t>(config.sandbox.workers);
-        queue.capacity = static_cast<size_t>(config.sandbox.queue_size);
-        queue.analysis.timeout = config.sandbox.timeout.as<std::chrono::milliseconds>();
-        options.sandbox = std::move(queue);
+        // Out of process: a worker that crashes or hangs is restarted; the honeypots never notice.
+        sandbox::worker::WorkerSupervisorOptions workers;
+        workers.workers = static_cast<size_t>(config.sandbox.workers);
+        workers.capacity = static_cast<size_t>(config.sandbox.queue_size);
+        workers.analysis.timeout = config.sandbox.timeout.as<std::chrono::milliseconds>();
+        options.sandbox = sandbox::worker::workerSandbox(std::move(workers));
     }
     auto pipeline = sandbox::SamplePipeline::create(*impl.store, std::move(options),
                                                     [&impl](Event event) { impl.sink->publish(event); });
@@ -329,8 +331,8 @@ void HoneypotRuntime::run() {
     Impl& impl = *impl_;
     impl.io.run();
     if (impl.pipeline) {
-        const auto* queue = impl.pipeline->sandboxQueue();
-        const auto running = queue != nullptr ? queue->counters().in_flight : 0;
+        const auto* runner = impl.pipeline->sandbox();
+        const auto running = runner != nullptr ? runner->counters().in_flight : 0;
         if (running > 0) {
             std::fprintf(stderr, "sandbox: waiting for %llu running analyses (each ends at its timeout)\n",
                          static_cast<unsigned long long>(running));
@@ -365,10 +367,14 @@ std::string HoneypotRuntime::summary() const {
         const auto p = impl.pipeline->counters();
         text += fmt::format("samples pipeline: {} triaged ({} not: pool full), {} resumed from the store; ", p.triaged,
                             p.not_triaged, p.resumed);
-        if (impl.pipeline->sandboxQueue() != nullptr) {
+        if (const auto* runner = impl.pipeline->sandbox(); runner != nullptr) {
+            const auto w = runner->counters();
             text += fmt::format("sandbox: {} analysed, {} failed, {} not analysed (queue full or stopped), {} dropped "
-                                "files stored ({} past the depth limit); ",
-                                p.analysed, p.sandbox_failed, p.not_analysed, p.drops_stored, p.drops_not_run);
+                                "files stored ({} past the depth limit); sandbox workers: {} started, {} restarts, "
+                                "worker_crashes {}, worker_hangs {}, worker_garbage {}, retries {}; ",
+                                p.analysed, p.sandbox_failed, p.not_analysed, p.drops_stored, p.drops_not_run,
+                                w.workers_started, w.restarts, w.worker_crashes, w.worker_hangs, w.worker_garbage,
+                                w.retries);
         }
         text += fmt::format("{} write errors, {} events lost\n", p.store_errors, p.sink_errors);
     }

@@ -3,7 +3,8 @@
 /// The honeypots of one process, built from [honeypot] and [sandbox] (ARCHITECTURE.md "The embedded
 /// default"): telnet, SSH and HTTP on the session server, the UDP reflectors, the safe downloader
 /// and the sample store, all on one io_context; every new sample goes through the sample pipeline
-/// (triage, and with [sandbox] enabled as root, the contained run). Part of the sensor runtime.
+/// (triage, and with [sandbox] enabled as root, the contained run in sandbox worker processes). Part of the sensor
+/// runtime.
 
 #include <atomic>
 #include <memory>

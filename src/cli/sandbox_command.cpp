@@ -16,6 +16,7 @@
 #include "malware/triage/triager.h"
 #include "sandbox/analysis/sandbox_analyzer.h"
 #include "sandbox/jail/private_network.h"
+#include "sandbox/worker/sandbox_worker.h"
 
 namespace kansoku::cli {
 namespace {
@@ -172,6 +173,20 @@ void addSandboxCommand(CLI::App& app) {
     analyze_cmd->add_flag("--report", analyze->report, "Print the full behaviour report instead of the event");
     analyze_cmd->add_option("--args", analyze->args, "Arguments for the sample (after --args)")->expected(0, -1);
     analyze_cmd->callback([analyze] { analyzeMain(*analyze); });
+
+    // Hidden: the sandbox worker process the runtime starts (src/sandbox/worker); not for people.
+    auto channel_fd = std::make_shared<int>(-1);
+    auto* worker_cmd = sandbox->add_subcommand("worker", "");
+    worker_cmd->group("");
+    worker_cmd->add_option("--channel-fd", *channel_fd, "The supervisor's end of the channel")
+        ->required()
+        ->check(CLI::Range(3, 1 << 20));
+    worker_cmd->callback([channel_fd] {
+        const int code = sandbox::worker::runSandboxWorker(*channel_fd);
+        if (code != 0) {
+            throw CLI::RuntimeError(code);
+        }
+    });
 }
 
 } // namespace kansoku::cli

@@ -106,8 +106,10 @@ class HoneypotLab:
     """One `kansoku honeypot` process with a configuration written for the test."""
 
     def __init__(self, binary: str, work: Path, overrides: dict = None, accepted=("root", "xc3511"),
-                 prefix=None) -> None:
+                 prefix=None, command: str = "honeypot") -> None:
         self.binary = binary
+        # "honeypot", or "run" (the whole system: it is ready once the darknet's demo capture is analysed).
+        self.command = command
         self.work = work
         self.prefix = list(prefix or [])  # e.g. ["ip", "netns", "exec", NS]
         self.var = work / "var"
@@ -129,12 +131,13 @@ class HoneypotLab:
     # --- process ----------------------------------------------------------------------------------------------
     def start(self, timeout: float = 30) -> None:
         with open(self.stderr_path, "w") as err, open(self.stdout_path, "w") as out:
-            self.process = subprocess.Popen(self.prefix + [self.binary, "honeypot", "--config", str(self.config)],
+            self.process = subprocess.Popen(self.prefix + [self.binary, self.command, "--config", str(self.config)],
                                             stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=self.work)
-        if not ic.wait_for_text(self.stderr_path, "honeypot: running", timeout, self.process):
+        ready = "honeypot: running" if self.command == "honeypot" else "kansoku is running"
+        if not ic.wait_for_text(self.stderr_path, ready, timeout, self.process):
             text = self.stderr_path.read_text(errors="replace")
             self.stop()
-            raise RuntimeError(f"kansoku honeypot did not start:\n{text}")
+            raise RuntimeError(f"kansoku {self.command} did not start:\n{text}")
         for line in self.stderr_path.read_text(errors="replace").splitlines():
             m = _LISTENING.match(line.strip())
             if m:

@@ -187,12 +187,7 @@ def main() -> int:
     ic.exit_on_signals()
     if os.geteuid() != 0:
         ic.skip("sandbox analysis needs root (user, PID, mount and network namespaces)")
-    if os.environ.get("KANSOKU_OUTER_NETNS") != "1":
-        # The safety net: the whole test (honeypot, loopback servers, every analysis) runs in a network
-        # namespace of its own with only loopback, so even a broken jail could not reach any network.
-        os.environ["KANSOKU_OUTER_NETNS"] = "1"
-        os.execvp("unshare", ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
-                              sys.executable, *sys.argv])
+    ic.reexec_in_outer_netns()
     bins = samples_dir(binary)
     if not (bins / "x86_64" / "c2_beacon").exists():
         ic.skip(f"test programs not built in {bins} (target kansoku_test_samples)")

@@ -24,6 +24,22 @@ std::string_view submitStatusName(SubmitStatus status) {
     return "unknown";
 }
 
+AnalysisOptions jobOptions(const AnalysisOptions& base, const AnalysisJob& job) {
+    AnalysisOptions run = base;
+    if (!job.filename.empty()) {
+        run.filename = job.filename;
+    }
+    run.argv0 = job.argv0;
+    run.args = job.args;
+    if (!job.workdir.empty()) {
+        run.workdir = job.workdir;
+    }
+    if (job.timeout) {
+        run.timeout = *job.timeout;
+    }
+    return run;
+}
+
 AnalysisQueue::AnalysisQueue(AnalysisQueueOptions options, ReportSink sink)
     : options_(std::move(options)), sink_(std::move(sink)), workers_(options_.capacity) {
     workers_.start(options_.workers == 0 ? 1 : options_.workers,
@@ -153,20 +169,9 @@ AnalysisOutcome AnalysisQueue::process(size_t index, Pending& pending, bool& dup
         }
     }
 
-    AnalysisOptions run = options_.analysis;
+    AnalysisOptions run = jobOptions(options_.analysis, pending.job);
     run.outside_uid = options_.outside_id_base + static_cast<uint32_t>(index);
     run.outside_gid = options_.outside_id_base + static_cast<uint32_t>(index);
-    if (!pending.job.filename.empty()) {
-        run.filename = pending.job.filename;
-    }
-    run.argv0 = pending.job.argv0;
-    run.args = pending.job.args;
-    if (!pending.job.workdir.empty()) {
-        run.workdir = pending.job.workdir;
-    }
-    if (pending.job.timeout) {
-        run.timeout = *pending.job.timeout;
-    }
     if (options_.output_dir.empty()) {
         run.stdout_path.clear();
         run.stderr_path.clear();

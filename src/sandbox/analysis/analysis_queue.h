@@ -47,6 +47,10 @@ struct AnalysisQueueOptions {
     std::string output_dir;
 };
 
+/// The run options of `job`: `base` with the job's file name, argv0, arguments, working directory and timeout
+/// (empty fields keep the base's).
+AnalysisOptions jobOptions(const AnalysisOptions& base, const AnalysisJob& job);
+
 /// What one job produced. Exactly one of `report` and `error` is set.
 struct AnalysisOutcome {
     AnalysisJob job;

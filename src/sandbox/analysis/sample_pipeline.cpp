@@ -85,10 +85,10 @@ Result<std::unique_ptr<SamplePipeline>> SamplePipeline::create(malware::SampleSt
                         fs::path(pattern).parent_path().string());
         }
         self->drops_dir_ = pattern;
-        AnalysisQueueOptions queue = *self->options_.sandbox;
-        queue.analysis.dropped_dir = self->drops_dir_.string();
-        self->sandbox_ = std::make_unique<AnalysisQueue>(
-            std::move(queue), [self](const AnalysisOutcome& outcome) { self->analysed(outcome); });
+        auto runner = self->options_.sandbox(self->drops_dir_.string(),
+                                             [self](SandboxResult&& result) { self->analysed(std::move(result)); });
+        KANSOKU_TRY(runner);
+        self->sandbox_ = std::move(*runner);
     }
     return pipeline;
 }
@@ -216,37 +216,42 @@ void SamplePipeline::toSandbox(const PipelineSample& sample) {
     }
 }
 
-void SamplePipeline::analysed(const AnalysisOutcome& outcome) {
+void SamplePipeline::analysed(SandboxResult&& result) {
     PipelineSample sample;
     {
         std::lock_guard lock(mutex_);
-        auto it = running_.find(outcome.sha256);
+        auto it = running_.find(result.sha256);
+        if (it == running_.end()) {
+            it = running_.find(result.job.sha256);
+        }
         if (it != running_.end()) {
             sample = std::move(it->second);
             running_.erase(it);
         } else {
-            sample.sha256 = outcome.sha256;
-            sample.path = outcome.job.path;
+            sample.sha256 = result.sha256;
+            sample.path = result.job.path;
         }
     }
-    if (!outcome.report) {
-        std::fprintf(stderr, "sandbox: %s: %s\n", outcome.job.path.c_str(), outcome.error.c_str());
+    if (!result.report) {
+        std::fprintf(stderr, "sandbox: %s: %s\n", result.job.path.c_str(), result.error.c_str());
         std::lock_guard lock(mutex_);
         ++counters_.sandbox_failed;
         return;
     }
-    const BehaviourReport& report = *outcome.report;
-    const auto written = store_.writeReport(sample.sha256, "sandbox", dump(report.toJson()));
+    SandboxReport& report = *result.report;
+    const auto written = store_.writeReport(sample.sha256, "sandbox", dump(report.document));
     {
         std::lock_guard lock(mutex_);
         ++(written ? counters_.analysed : counters_.store_errors);
     }
-    publish(makeSandboxReportEvent(report, options_.sensor, nowMicros()));
-    storeDropped(sample, report);
+    report.event.ts = nowMicros();
+    report.event.sensor = options_.sensor;
+    publish(std::move(report.event));
+    storeDropped(sample, report.dropped);
 }
 
-void SamplePipeline::storeDropped(const PipelineSample& parent, const BehaviourReport& report) {
-    for (const DroppedFile& file : report.dropped) {
+void SamplePipeline::storeDropped(const PipelineSample& parent, const std::vector<KeptDrop>& dropped) {
+    for (const KeptDrop& file : dropped) {
         if (file.kept_path.empty()) {
             continue;
         }
@@ -335,7 +340,7 @@ void SamplePipeline::resumeLoop() {
             }
             submit(std::move(sample)); // triage, then the sandbox
         } else {
-            if (!waitForRoom([this] { return sandbox_->counters().queued; }, options_.sandbox->capacity)) {
+            if (!waitForRoom([this] { return sandbox_->counters().queued; }, sandbox_->capacity())) {
                 return;
             }
             toSandbox(sample);

@@ -2,10 +2,10 @@
 
 /// What happens to every stored sample (issue 5 items 1, 5 and 6): static triage on a worker pool,
 /// its digests recorded and its `sample` event published, then (with the sandbox enabled) the
-/// contained run through the AnalysisQueue with the context the attacker gave it. Both documents
-/// are kept beside the sample (`<sha256>.triage.json`, `<sha256>.sandbox.json`); files the sample
-/// dropped go back into the store as new samples (source `sandbox_drop`, `parent`) and through the
-/// same path. At start, resume() picks up what the store holds without those documents.
+/// contained run through a SandboxRunner (the runtime's: worker processes) with the context the attacker gave it. Both
+/// documents are kept beside the sample (`<sha256>.triage.json`, `<sha256>.sandbox.json`); files the sample dropped go
+/// back into the store as new samples (source `sandbox_drop`, `parent`) and through the same path. At start, resume()
+/// picks up what the store holds without those documents.
 
 #include <atomic>
 #include <chrono>
@@ -24,7 +24,7 @@
 #include "common/result.h"
 #include "malware/sample_store.h"
 #include "malware/triage/triage_pool.h"
-#include "sandbox/analysis/analysis_queue.h"
+#include "sandbox/analysis/sandbox_runner.h"
 
 namespace kansoku::sandbox {
 
@@ -42,8 +42,8 @@ struct PipelineSample {
 struct SamplePipelineOptions {
     std::string sensor = "local";
     malware::triage::TriagePoolOptions triage;
-    /// nullopt: static triage only (no root, or [sandbox] enabled = false).
-    std::optional<AnalysisQueueOptions> sandbox;
+    /// Makes the runner of the contained runs; empty: static triage only (no root, or [sandbox] enabled = false).
+    SandboxRunnerFactory sandbox;
     /// Dropped files are always stored and triaged; those deeper than this are not run.
     unsigned max_drop_depth = 2;
 };
@@ -89,14 +89,15 @@ public:
     void stop();
 
     SamplePipelineCounters counters() const;
-    const AnalysisQueue* sandboxQueue() const { return sandbox_.get(); }
+    /// The sandbox's runner (nullptr without one), for its counters.
+    const SandboxRunner* sandbox() const { return sandbox_.get(); }
 
 private:
     SamplePipeline(malware::SampleStore& store, SamplePipelineOptions options, PipelineEventSink sink);
     void triaged(uint64_t tag, malware::triage::TriageReport&& report);
-    void analysed(const AnalysisOutcome& outcome);
+    void analysed(SandboxResult&& result);
     void toSandbox(const PipelineSample& sample);
-    void storeDropped(const PipelineSample& parent, const BehaviourReport& report);
+    void storeDropped(const PipelineSample& parent, const std::vector<KeptDrop>& dropped);
     void publish(Event event);
     void resumeLoop();
     /// The sample event from the store's record, with what triage found if it ran.
@@ -107,7 +108,7 @@ private:
     PipelineEventSink sink_;
     std::filesystem::path drops_dir_; ///< where the sandbox leaves dropped files until they are stored
     std::unique_ptr<malware::triage::TriagePool> triage_;
-    std::unique_ptr<AnalysisQueue> sandbox_;
+    std::unique_ptr<SandboxRunner> sandbox_;
 
     mutable std::mutex mutex_;
     uint64_t next_tag_ = 0;

@@ -89,7 +89,7 @@ TEST_F(SamplePipelineTest, NewSampleIsTriagedRecordedAndAnnounced) {
     ASSERT_TRUE(record && *record);
     EXPECT_EQ((*record)->tlsh, tlsh);
     EXPECT_EQ(p->counters().triaged, 1u);
-    EXPECT_EQ(p->sandboxQueue(), nullptr);
+    EXPECT_EQ(p->sandbox(), nullptr);
 }
 
 TEST_F(SamplePipelineTest, ResumeTriagesOnlyWhatLacksItsDocument) {
