@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <toml++/toml.h>
+
+#include "common/file_reader.h"
 
 namespace kansoku::honeypot::shell {
 namespace {
@@ -274,16 +274,11 @@ Result<Persona> Persona::parse(std::string_view toml_text, std::string_view orig
 }
 
 Result<Persona> Persona::load(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return fail("persona {}: cannot be read", path);
+    auto text = readFileBounded(path, kMaxPersonaFileBytes);
+    if (!text) {
+        return fail("persona {}", text.error().message);
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (text.str().size() > kMaxPersonaFileBytes) {
-        return fail("persona {}: larger than {} bytes", path, kMaxPersonaFileBytes);
-    }
-    return parse(text.str(), "persona " + path);
+    return parse(*text, "persona " + path);
 }
 
 uint16_t elfMachineFor(std::string_view machine) {

@@ -8,7 +8,6 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
-#include <sstream>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -28,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/file_reader.h"
 #include "malware/file_type.h"
 #include "sandbox/jail/emulator.h"
 #include "sandbox/jail/jail_network.h"
@@ -87,11 +87,10 @@ Result<void> writeText(const std::string& path, const std::string& text) {
     return {};
 }
 
-std::string readText(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+/// A cgroup control file's text, or "" when it cannot be read.
+std::string readCgroupFile(const std::string& path) {
+    constexpr uint64_t kMaxCgroupFileBytes = 64 * 1024;
+    return readFileBounded(path, kMaxCgroupFileBytes).value_or(std::string());
 }
 
 // ---- child side: runs after a raw clone, so only syscalls and pre-built data (no allocation, no locks) ----
@@ -378,7 +377,7 @@ std::string Jail::sampleJailPath() const {
 Result<void> Jail::setUpCgroup() {
     // cgroup v2 only, and only when memory and pids are delegated to the root's children.
     const std::string base = "/sys/fs/cgroup";
-    const std::string controllers = readText(base + "/cgroup.subtree_control");
+    const std::string controllers = readCgroupFile(base + "/cgroup.subtree_control");
     if (controllers.find("memory") == std::string::npos || controllers.find("pids") == std::string::npos ||
         access((base + "/cgroup.procs").c_str(), W_OK) != 0) {
         return fail("cgroup v2 memory/pids controllers not available");
@@ -803,7 +802,7 @@ Result<JailResult> Jail::wait(std::chrono::steady_clock::time_point deadline) {
         result_.cpu_limit_hit = true;
     }
     if (!cgroup_path_.empty()) {
-        const std::string events = readText(cgroup_path_ + "/memory.events");
+        const std::string events = readCgroupFile(cgroup_path_ + "/memory.events");
         const auto at = events.find("oom_kill ");
         result_.memory_limit_hit = at != std::string::npos && std::atol(events.c_str() + at + 9) > 0;
     }
