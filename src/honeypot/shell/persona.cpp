@@ -6,6 +6,7 @@
 
 #include <toml++/toml.h>
 
+#include "common/byte_reader.h"
 #include "common/file_reader.h"
 
 namespace kansoku::honeypot::shell {
@@ -105,8 +106,8 @@ Result<void> checkElf(const std::string& elf, const UnameInfo& uname, std::strin
         return fail("{}: busybox.elf_header has {} bytes, an ELF{} header needs {}", origin, elf.size(),
                     elf_class == 1 ? 32 : 64, header_size);
     }
-    const uint16_t machine =
-        data == 1 ? static_cast<uint16_t>(byte(18) | byte(19) << 8) : static_cast<uint16_t>(byte(18) << 8 | byte(19));
+    const auto* header = reinterpret_cast<const uint8_t*>(elf.data());
+    const uint16_t machine = data == 1 ? loadU16LE(header + 18) : loadU16BE(header + 18);
     const uint16_t expected = elfMachineFor(uname.machine);
     if (expected != 0 && machine != expected) {
         return fail("{}: busybox.elf_header e_machine {} does not match uname.machine '{}' (e_machine {})", origin,
