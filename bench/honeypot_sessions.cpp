@@ -24,7 +24,7 @@
 
 #include <boost/asio/signal_set.hpp> // after asio.h (which includes <utility> first)
 
-#include "honeypot/server/asio.h"
+#include "common/asio.h"
 #include "honeypot/server/session_server.h"
 #include "honeypot/session/collector.h"
 #include "honeypot/shell/persona.h"

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "fuzz_check.h"
+#include "malware/elf_machine.h"
 #include "malware/file_type.h"
 #include "malware/sample_event.h"
 
@@ -22,8 +23,8 @@ using kansoku::malware::FileKind;
 using kansoku::malware::FileType;
 
 bool knownArch(std::string_view arch) {
-    for (const std::string_view name :
-         {"x86", "x86-64", "ARM", "AArch64", "MIPS", "MIPSEL", "PowerPC", "SuperH", "SPARC", "unknown"}) {
+    for (const std::string_view name : {"x86", "x86-64", "ARM", "AArch64", "MIPS", "MIPSEL", "PowerPC", "PowerPC64",
+                                        "SuperH", "SPARC", "SPARC64", "m68k", "S390", "RISC-V", "ARC", "unknown"}) {
         if (arch == name) {
             return true;
         }

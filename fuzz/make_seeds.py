@@ -12,6 +12,10 @@ corpus/decoder/*.bin    one byte naming the capture::LinkType in its low 3 bits 
 corpus/pcap_file/*      whole small captures: pcap (both byte orders, micro/nanosecond, every link
                         type we decode and one we do not), pcapng (options, several interfaces,
                         odd blocks), truncated and otherwise broken files.
+corpus/ip_packet/*      raw IPv4/IPv6 packets as a sample writes them to the fake network's TUN device:
+                        TCP, UDP, ICMP, ICMPv6, extension chains, fragments, and broken lengths.
+corpus/dns_message/*    DNS queries a sample sends the fake resolver: A/AAAA/TXT, compression
+                        pointers (backwards, forwards, looping), odd label bytes, responses, cuts.
 corpus/fuzzy_hash/*     inputs for the ssdeep/TLSH differential target: random, text, uniform bytes,
                         TLSH's 50-byte minimum, and zeros with windows where ssdeep pieces end at
                         many block sizes at once (plus ELF seeds copied from corpus/elf).
@@ -551,6 +555,75 @@ def pcap_file_cases(demo_pcap, bulk_pcap, decoder_cases):
     return cases
 
 
+def dns_query(qid, name_wire, qtype=1, flags=0x0100, qdcount=1, tail=b""):
+    return struct.pack("!HHHHHH", qid, flags, qdcount, 0, 0, 0) + name_wire + struct.pack("!HH", qtype, 1) + tail
+
+
+def dns_name(*labels):
+    return b"".join(bytes([len(label)]) + label for label in labels) + b"\x00"
+
+
+def dns_message_cases():
+    """Seeds for the fake resolver's parser (sandbox/fakenet/dns_message.h)."""
+    c2 = dns_name(b"c2", b"example", b"com")
+    cases = {
+        "a_query": dns_query(0x1234, c2),
+        "aaaa_query": dns_query(0x1235, c2, qtype=28),
+        "txt_query": dns_query(0x1236, dns_name(b"cmd", b"example", b"net"), qtype=16),
+        "root_name": dns_query(1, b"\x00"),
+        "upper_and_odd_bytes": dns_query(2, dns_name(b"MiXeD", b"a.b", b"\x00\xff ", b"_srv-x")),
+        "edns_opt": dns_query(3, c2, tail=bytes([0, 0, 41, 0x10, 0, 0, 0, 0, 0, 0, 0])),
+        # A second question whose name points back at the first (RFC 1035 4.1.4).
+        "two_questions_pointer": dns_query(4, c2, qdcount=2) + b"\xc0\x0c" + struct.pack("!HH", 28, 1),
+        # The first name itself is a pointer into the header: backwards, so followed.
+        "pointer_into_header": struct.pack("!HHHHHH", 0x0300, 0x0100, 1, 0, 0, 0) + b"\xc0\x00"
+                               + struct.pack("!HH", 1, 1),
+        "pointer_forward": dns_query(5, b"\xc0\x20"),
+        "pointer_to_self": dns_query(6, b"\xc0\x0c"),
+        "label_type_01": dns_query(7, b"\x41abc\x00"),
+        "name_too_long": dns_query(8, dns_name(*([b"a" * 63] * 5))),
+        "response_not_query": dns_query(9, c2, flags=0x8180),
+        "no_question": dns_query(10, b"", qdcount=0)[:12],
+        "truncated_header": dns_query(11, c2)[:7],
+        "truncated_label": dns_query(12, c2)[:17],
+        "truncated_type": dns_query(13, c2)[:-3],
+    }
+    return cases
+
+
+def ip_packet_cases():
+    """Seeds for the fake network's IP parser (sandbox/fakenet/ip_packet.h): raw packets, no link header."""
+    sample = bytes([10, 0, 0, 2])
+    sample6 = bytes.fromhex("fd000000000000000000000000000002")
+    syn = tcp(40000, 80, SYN, options=b"\x02\x04\x05\xb4")
+    query = dns_query(0x4242, dns_name(b"c2", b"example", b"com"))
+    cases = {
+        "tcp_syn": ipv4(sample, DARK, TCP, syn),
+        "tcp_data": ipv4(sample, DARK, TCP, tcp(40000, 80, PSH | ACK, payload=b"GET / HTTP/1.0\r\n\r\n")),
+        "udp_dns": ipv4(sample, DARK, UDP, udp(5353, 53, query)),
+        "icmp_echo": ipv4(sample, DARK, ICMP, icmp(8, 0, b"ping")),
+        "ipv4_options": ipv4(sample, DARK, TCP, syn, ihl=7, options=b"\x01\x01\x01\x00"),
+        "ipv4_fragment": ipv4(sample, DARK, UDP, udp(1, 2, b"x" * 16), frag=0x2000),
+        "ipv4_padded": ipv4(sample, DARK, UDP, udp(1, 53, query)) + b"\x00" * 10,
+        "ipv4_ihl_4": ipv4(sample, DARK, TCP, syn, ihl=4),
+        "ipv4_total_short": ipv4(sample, DARK, TCP, syn, total_length=12),
+        "ipv4_total_long": ipv4(sample, DARK, TCP, syn, total_length=1500),
+        "ipv4_short_transport": ipv4(sample, DARK, TCP, b"\x01\x02\x03"),
+        "tcp6_syn": ipv6(sample6, ATTACKER6, TCP, syn),
+        "udp6_dns": ipv6(sample6, ATTACKER6, UDP, udp(5353, 53, query)),
+        "icmp6_echo": ipv6(sample6, ATTACKER6, ICMP6, icmp(128, 0, b"ping")),
+        "ipv6_ext_chain": ipv6(sample6, ATTACKER6, 0, ext(60) + ext(43) + ext(TCP) + syn),
+        "ipv6_fragment": ipv6(sample6, ATTACKER6, 44, frag_ext(UDP, offset=0, more=True) + udp(1, 2, b"y" * 8)),
+        "ipv6_too_many_ext": ipv6(sample6, ATTACKER6, 60, b"".join(ext(60) for _ in range(9)) + ext(TCP)),
+        "ipv6_ext_cut": ipv6(sample6, ATTACKER6, 0, ext(TCP, 4)[:12]),
+        "ipv6_payload_long": ipv6(sample6, ATTACKER6, TCP, syn, payload_length=4000),
+        "ipv6_truncated": ipv6(sample6, ATTACKER6, TCP, syn)[:30],
+        "bad_version": bytes([0x55]) + ipv4(sample, DARK, TCP, syn)[1:],
+        "empty": b"",
+    }
+    return cases
+
+
 def ssdeep_boundary(window):
     """ssdeep's rolling hash + 1 after the 7 bytes of `window` (ssdeep_hasher.h)."""
     h1 = h2 = h3 = 0
@@ -632,6 +705,8 @@ def main():
         with open(os.path.join(args.out, "elf", name), "rb") as f:
             fuzzy[name] = f.read()
     write_dir(os.path.join(args.out, "fuzzy_hash"), fuzzy)
+    write_dir(os.path.join(args.out, "ip_packet"), ip_packet_cases())
+    write_dir(os.path.join(args.out, "dns_message"), dns_message_cases())
     total = sum(len(v) for v in decoder.values()) + sum(len(v) for v in pcaps.values())
     print(f"wrote {len(decoder)} decoder seeds and {len(pcaps)} capture files ({total} bytes) under {args.out}")
 

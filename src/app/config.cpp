@@ -2,11 +2,10 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "common/config_printer.h"
 #include "common/config_reader.h"
+#include "common/file_reader.h"
 
 namespace kansoku::app {
 
@@ -33,13 +32,13 @@ Result<Config> Config::parse(std::string_view toml_text, std::string_view origin
 }
 
 Result<Config> Config::load(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) {
-        return fail("config {}: cannot be read", path);
+    // A configuration is a few KiB; the cap keeps a wrong path (a capture, /dev/zero) from being slurped.
+    constexpr uint64_t kMaxConfigBytes = 4 << 20;
+    auto text = readFileBounded(path, kMaxConfigBytes);
+    if (!text) {
+        return fail("config {}", text.error().message);
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse(text.str(), path);
+    return parse(*text, path);
 }
 
 std::string_view Config::embeddedDefaultText() {

@@ -3,9 +3,9 @@
 /// Link-layer decoders: each checks its own header, advances the cursor past it and yields the
 /// ethertype of what follows. One per link type; PacketDecoder picks one from a table.
 
-#include "capture/byte_reader.h"
 #include "capture/cursor.h"
 #include "capture/decode_anomaly.h"
+#include "common/byte_reader.h"
 
 namespace kansoku::capture::detail {
 
@@ -26,7 +26,7 @@ inline DecodeAnomaly skipVlanTags(Cursor& c, uint16_t& ethertype) {
         if (c.length < 4) {
             return DecodeAnomaly::TruncatedLink;
         }
-        ethertype = load16(c.data + 2);
+        ethertype = loadU16BE(c.data + 2);
         c.advance(4);
     }
     return DecodeAnomaly::None;
@@ -37,7 +37,7 @@ inline DecodeAnomaly decodeEthernet(Cursor& c, uint16_t& ethertype) {
     if (c.length < 14) {
         return DecodeAnomaly::TruncatedLink;
     }
-    ethertype = load16(c.data + 12);
+    ethertype = loadU16BE(c.data + 12);
     c.advance(14);
     return skipVlanTags(c, ethertype);
 }
@@ -47,7 +47,7 @@ inline DecodeAnomaly decodeLinuxSll(Cursor& c, uint16_t& ethertype) {
     if (c.length < 16) {
         return DecodeAnomaly::TruncatedLink;
     }
-    ethertype = load16(c.data + 14);
+    ethertype = loadU16BE(c.data + 14);
     c.advance(16);
     return skipVlanTags(c, ethertype);
 }
@@ -57,7 +57,7 @@ inline DecodeAnomaly decodeLinuxSll2(Cursor& c, uint16_t& ethertype) {
     if (c.length < 20) {
         return DecodeAnomaly::TruncatedLink;
     }
-    ethertype = load16(c.data);
+    ethertype = loadU16BE(c.data);
     c.advance(20);
     return skipVlanTags(c, ethertype);
 }
@@ -95,7 +95,7 @@ inline DecodeAnomaly decodeNull(Cursor& c, uint16_t& ethertype) {
     if (c.length < 4) {
         return DecodeAnomaly::TruncatedLink;
     }
-    const uint32_t be = load32(c.data);
+    const uint32_t be = loadU32BE(c.data);
     const uint32_t family = (be & 0xffff0000U) != 0 ? __builtin_bswap32(be) : be;
     c.advance(4);
     switch (family) {

@@ -5,10 +5,10 @@
 
 #include <algorithm>
 
-#include "capture/byte_reader.h"
 #include "capture/cursor.h"
 #include "capture/decode_anomaly.h"
 #include "capture/decoded_packet.h"
+#include "common/byte_reader.h"
 
 namespace kansoku::capture::detail {
 
@@ -31,20 +31,20 @@ inline DecodeAnomaly decodeIpv4(Cursor& c, DecodedPacket& p) {
     if (c.length < header_length) {
         return DecodeAnomaly::TruncatedIpv4;
     }
-    const uint32_t total_length = load16(h + 2);
+    const uint32_t total_length = loadU16BE(h + 2);
     if (total_length < header_length) {
         return DecodeAnomaly::BadIpv4TotalLength;
     }
     p.ip_version = 4;
-    p.ip_id = load16(h + 4);
+    p.ip_id = loadU16BE(h + 4);
     p.ttl = h[8];
     p.protocol = h[9];
-    p.src = IpAddress::fromV4(load32(h + 12));
-    p.dst = IpAddress::fromV4(load32(h + 16));
+    p.src = IpAddress::fromV4(loadU32BE(h + 12));
+    p.dst = IpAddress::fromV4(loadU32BE(h + 16));
     // Ethernet pads short frames and snaplen cuts long ones: trust neither past the total length.
     c.length = std::min(c.length, total_length);
     c.advance(header_length);
-    if ((load16(h + 6) & 0x1fffU) != 0) {
+    if ((loadU16BE(h + 6) & 0x1fffU) != 0) {
         p.fragment = true;
         return DecodeAnomaly::Fragment;
     }
@@ -71,7 +71,7 @@ inline DecodeAnomaly skipIpv6Extensions(Cursor& c, uint8_t& next_header, bool& f
             if (c.length < 8) {
                 return DecodeAnomaly::TruncatedIpv6Extension;
             }
-            if ((load16(c.data + 2) & 0xfff8U) != 0) {
+            if ((loadU16BE(c.data + 2) & 0xfff8U) != 0) {
                 fragment = true;
             }
             length = 8;
@@ -108,7 +108,7 @@ inline DecodeAnomaly decodeIpv6(Cursor& c, DecodedPacket& p) {
     if ((h[0] >> 4) != 6) {
         return DecodeAnomaly::BadIpVersion;
     }
-    const uint32_t payload_length = load16(h + 4);
+    const uint32_t payload_length = loadU16BE(h + 4);
     uint8_t next_header = h[6];
     p.ip_version = 6;
     p.ttl = h[7];

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "capture/pcap_source.h"
+#include "common/byte_reader.h"
 
 namespace kansoku::capture {
 namespace {
@@ -18,12 +19,6 @@ constexpr uint32_t kMagicNano = 0xa1b23c4d;
 constexpr size_t kFileHeader = 24;
 constexpr size_t kRecordHeader = 16;
 constexpr size_t kBufferSize = 4U << 20;
-
-uint32_t load32le(const uint8_t* p) {
-    uint32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-}
 
 } // namespace
 
@@ -51,7 +46,7 @@ Result<std::unique_ptr<PcapFileReader>> PcapFileReader::open(const std::string& 
     if (!*has_header) {
         return nullptr;
     }
-    const uint32_t magic = load32le(reader->buffer_.data());
+    const uint32_t magic = loadU32LE(reader->buffer_.data());
     const bool ours = magic == kMagicMicro || magic == kMagicNano || __builtin_bswap32(magic) == kMagicMicro ||
                       __builtin_bswap32(magic) == kMagicNano;
     if (!ours) {
@@ -94,18 +89,16 @@ Result<void> PcapFileReader::readHeader() {
         return fail("{}: truncated pcap file header ({} bytes)", name_, end_ - pos_);
     }
     const uint8_t* h = buffer_.data() + pos_;
-    const uint32_t magic = load32le(h);
+    const uint32_t magic = loadU32LE(h);
     swapped_ = magic != kMagicMicro && magic != kMagicNano;
     nanoseconds_ = (swapped_ ? __builtin_bswap32(magic) : magic) == kMagicNano;
     auto field = [&](size_t offset) {
-        const uint32_t v = load32le(h + offset);
+        const uint32_t v = loadU32LE(h + offset);
         return swapped_ ? __builtin_bswap32(v) : v;
     };
     // Major and minor version are two 16-bit fields in the file's byte order (not one 32-bit field).
-    uint16_t major = 0;
-    uint16_t minor = 0;
-    std::memcpy(&major, h + 4, 2);
-    std::memcpy(&minor, h + 6, 2);
+    uint16_t major = loadU16LE(h + 4);
+    uint16_t minor = loadU16LE(h + 6);
     if (swapped_) {
         major = __builtin_bswap16(major);
         minor = __builtin_bswap16(minor);
@@ -149,10 +142,10 @@ Result<DispatchStatus> PcapFileReader::dispatch(PacketHandler& handler, int max_
             }
         }
         const uint8_t* r = buffer_.data() + pos_;
-        uint32_t sec = load32le(r);
-        uint32_t frac = load32le(r + 4);
-        uint32_t captured = load32le(r + 8);
-        uint32_t wire = load32le(r + 12);
+        uint32_t sec = loadU32LE(r);
+        uint32_t frac = loadU32LE(r + 4);
+        uint32_t captured = loadU32LE(r + 8);
+        uint32_t wire = loadU32LE(r + 12);
         if (swapped_) {
             sec = __builtin_bswap32(sec);
             frac = __builtin_bswap32(frac);

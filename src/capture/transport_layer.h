@@ -3,11 +3,11 @@
 /// TCP (RFC 9293), UDP (RFC 768), ICMP (RFC 792) and ICMPv6 (RFC 4443) decoders, including the
 /// packet an ICMP error quotes: backscatter analysis takes the victim from that quote.
 
-#include "capture/byte_reader.h"
 #include "capture/cursor.h"
 #include "capture/decode_anomaly.h"
 #include "capture/decoded_packet.h"
 #include "capture/network_layer.h"
+#include "common/byte_reader.h"
 
 namespace kansoku::capture::detail {
 
@@ -31,7 +31,7 @@ inline void readTcpOptions(const uint8_t* o, uint32_t length, DecodedPacket& p) 
             return;
         }
         if (kind == 2 && option_length == 4) {
-            p.mss = load16(o + i + 2);
+            p.mss = loadU16BE(o + i + 2);
         }
         if (p.tcp_option_count < 255) {
             ++p.tcp_option_count;
@@ -52,12 +52,12 @@ inline DecodeAnomaly decodeTcp(const Cursor& c, DecodedPacket& p) {
     if (c.length < header_length) {
         return DecodeAnomaly::TruncatedTcp;
     }
-    p.src_port = load16(h);
-    p.dst_port = load16(h + 2);
-    p.seq = load32(h + 4);
-    p.ack = load32(h + 8);
+    p.src_port = loadU16BE(h);
+    p.dst_port = loadU16BE(h + 2);
+    p.seq = loadU32BE(h + 4);
+    p.ack = loadU32BE(h + 8);
     p.tcp_flags = h[13];
-    p.window = load16(h + 14);
+    p.window = loadU16BE(h + 14);
     p.tcp_options_length = static_cast<uint8_t>(header_length - 20);
     readTcpOptions(h + 20, header_length - 20, p);
     return DecodeAnomaly::None;
@@ -67,8 +67,8 @@ inline DecodeAnomaly decodeUdp(const Cursor& c, DecodedPacket& p) {
     if (c.length < 8) {
         return DecodeAnomaly::TruncatedUdp;
     }
-    p.src_port = load16(c.data);
-    p.dst_port = load16(c.data + 2);
+    p.src_port = loadU16BE(c.data);
+    p.dst_port = loadU16BE(c.data + 2);
     return DecodeAnomaly::None;
 }
 
@@ -78,8 +78,8 @@ inline void readQuotedPorts(const Cursor& c, QuotedPacket& q) {
         return;
     }
     if (q.protocol == ip_proto::kTcp || q.protocol == ip_proto::kUdp || q.protocol == 132 /* SCTP */) {
-        q.src_port = load16(c.data);
-        q.dst_port = load16(c.data + 2);
+        q.src_port = loadU16BE(c.data);
+        q.dst_port = loadU16BE(c.data + 2);
         q.has_ports = true;
     } else if (q.protocol == ip_proto::kIcmp || q.protocol == ip_proto::kIcmpv6) {
         q.src_port = c.data[0];

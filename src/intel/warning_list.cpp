@@ -2,10 +2,11 @@
 
 #include <array>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 
 #include <nlohmann/json.hpp>
+
+#include "common/file_reader.h"
 
 namespace kansoku::intel {
 namespace {
@@ -140,34 +141,12 @@ Result<WarningList> parseWarningList(std::string_view json_text, std::string fil
 }
 
 Result<WarningList> loadWarningList(const std::string& path) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    const fs::path file(path);
-    if (!fs::is_regular_file(file, ec)) {
-        return fail("warning list {}: {}", path, ec ? ec.message() : "not a regular file");
+    const std::filesystem::path file(path);
+    auto text = readFileBounded(file, kMaxWarningListBytes);
+    if (!text) {
+        return fail("warning list {}", text.error().message);
     }
-    const auto size = fs::file_size(file, ec);
-    if (ec) {
-        return fail("warning list {}: {}", path, ec.message());
-    }
-    if (size > kMaxWarningListBytes) {
-        return fail("warning list {}: {} bytes, over the {} byte limit", path, size, kMaxWarningListBytes);
-    }
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        return fail("warning list {}: cannot open", path);
-    }
-    // Read at most one byte past the limit, so a file that grows after the size check is still refused.
-    std::string text(static_cast<std::size_t>(size) + 1, '\0');
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    if (in.bad()) {
-        return fail("warning list {}: read error", path);
-    }
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    if (text.size() > size) {
-        return fail("warning list {}: file changed while being read", path);
-    }
-    return parseWarningList(text, file.parent_path().filename().string(), path);
+    return parseWarningList(*text, file.parent_path().filename().string(), path);
 }
 
 } // namespace kansoku::intel

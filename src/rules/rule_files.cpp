@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <system_error>
+
+#include "common/file_reader.h"
 
 namespace kansoku::rules {
 
@@ -24,21 +24,11 @@ bool directlyIn(std::string_view path, std::string_view subdir, std::string_view
 }
 
 Result<LoadedRuleFile> readFile(const std::filesystem::path& file, std::string path) {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(file, ec);
-    if (ec) {
-        return fail("rule file {}: {}", file.string(), ec.message());
+    auto text = readFileBounded(file, kMaxRuleFileBytes);
+    if (!text) {
+        return fail("rule file {}", text.error().message);
     }
-    if (size > kMaxRuleFileBytes) {
-        return fail("rule file {}: {} bytes is more than the {} allowed", file.string(), size, kMaxRuleFileBytes);
-    }
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in && !in.eof()) {
-        return fail("rule file {}: cannot be read", file.string());
-    }
-    return LoadedRuleFile{std::move(path), file.string(), text.str()};
+    return LoadedRuleFile{std::move(path), file.string(), std::move(*text)};
 }
 
 } // namespace

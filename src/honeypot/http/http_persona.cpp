@@ -2,15 +2,17 @@
 
 #include <algorithm>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "common/file_reader.h"
+
 namespace kansoku::honeypot::http {
 
 namespace {
+
+constexpr uint64_t kMaxHttpPersonaFileBytes = 4 << 20;
 
 std::string_view statusText(int status) {
     switch (status) {
@@ -142,13 +144,9 @@ Result<HttpPersona> HttpPersona::parse(std::string_view toml_text, std::string_v
 }
 
 Result<HttpPersona> HttpPersona::load(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return fail("{}: cannot read", path);
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse(text.str(), path);
+    auto text = readFileBounded(path, kMaxHttpPersonaFileBytes);
+    KANSOKU_TRY(text);
+    return parse(*text, path);
 }
 
 std::string HttpPersona::respond(const HttpRequestRecord& request, bool close, Timestamp now) const {

@@ -2,19 +2,20 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include <re2/re2.h>
 #include <toml++/toml.h>
 
+#include "common/file_reader.h"
 #include "honeypot/http/http_decode.h"
 
 namespace kansoku::honeypot::http {
 
 namespace {
+
+constexpr uint64_t kMaxHttpRuleFileBytes = 4 << 20;
 
 constexpr int64_t kRegexMaxMem = 1 << 20;
 
@@ -244,13 +245,9 @@ Result<HttpRuleSet> HttpRuleSet::parse(std::string_view toml_text, std::string_v
 }
 
 Result<HttpRuleSet> HttpRuleSet::loadFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return fail("{}: cannot read", path);
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse(text.str(), path);
+    auto text = readFileBounded(path, kMaxHttpRuleFileBytes);
+    KANSOKU_TRY(text);
+    return parse(*text, path);
 }
 
 Result<HttpRuleSet> HttpRuleSet::loadDirectory(const std::string& dir) {

@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "common/byte_reader.h"
 #include "honeypot/reflector/responder.h"
 #include "honeypot/reflector/wire.h"
 
@@ -26,7 +27,7 @@ enum Rcode : uint8_t { kNoError = 0, kFormErr = 1, kNotImp = 4 };
 /// Header-only reply (no question echoed): for FORMERR/NOTIMP.
 std::vector<uint8_t> headerOnly(std::span<const uint8_t> request, uint8_t rcode) {
     std::vector<uint8_t> out;
-    put16(out, read16(request, 0));
+    put16(out, loadU16BE(request.data()));
     const uint8_t opcode_rd = request[2] & 0x79; // opcode and RD copied
     put8(out, static_cast<uint8_t>(0x80 | opcode_rd));
     put8(out, static_cast<uint8_t>(0x80 | rcode)); // RA
@@ -69,7 +70,7 @@ Response respondDns(std::span<const uint8_t> request, const ReplyContext& ctx) {
     const uint8_t opcode = (request[2] >> 3) & 0x0F;
     if (opcode != 0) {
         response.reply = headerOnly(request, kNotImp);
-    } else if (read16(request, 4) != 1) {
+    } else if (loadU16BE(request.data() + 4) != 1) {
         response.reply = headerOnly(request, kFormErr);
         response.malformed = true;
     } else {
@@ -92,12 +93,12 @@ Response respondDns(std::span<const uint8_t> request, const ReplyContext& ctx) {
             response.reply = headerOnly(request, kFormErr);
             response.malformed = true;
         } else {
-            const uint16_t qtype = read16(request, at);
-            const uint16_t qclass = read16(request, at + 2);
+            const uint16_t qtype = loadU16BE(request.data() + at);
+            const uint16_t qclass = loadU16BE(request.data() + at + 2);
             const size_t question_end = at + 4;
             std::vector<uint8_t> out;
             out.reserve(question_end + 64);
-            put16(out, read16(request, 0));
+            put16(out, loadU16BE(request.data()));
             put8(out, static_cast<uint8_t>(0x80 | (request[2] & 0x01))); // QR, opcode 0, RD copied
             put8(out, 0x80);                                             // RA, NOERROR
             put16(out, 1);

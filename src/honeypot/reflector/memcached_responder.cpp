@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/byte_reader.h"
 #include "honeypot/reflector/responder.h"
 #include "honeypot/reflector/wire.h"
 
@@ -46,9 +47,9 @@ Response respondMemcached(std::span<const uint8_t> request, const ReplyContext& 
     if (request.size() < kFrameBytes) {
         return {std::nullopt, true};
     }
-    const uint16_t request_id = read16(request, 0);
-    const uint16_t sequence = read16(request, 2);
-    const uint16_t total = read16(request, 4);
+    const uint16_t request_id = loadU16BE(request.data());
+    const uint16_t sequence = loadU16BE(request.data() + 2);
+    const uint16_t total = loadU16BE(request.data() + 4);
     if (sequence != 0 || total != 1) {
         return {std::nullopt, true}; // multi-datagram requests are not supported by memcached either
     }

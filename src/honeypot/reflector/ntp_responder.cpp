@@ -6,6 +6,7 @@
 #include <array>
 #include <string_view>
 
+#include "common/byte_reader.h"
 #include "honeypot/reflector/responder.h"
 #include "honeypot/reflector/wire.h"
 
@@ -123,7 +124,7 @@ std::optional<std::vector<uint8_t>> controlReply(std::span<const uint8_t> reques
     const uint8_t opcode = request[1] & 0x1F;
     std::vector<uint8_t> data;
     uint16_t status = 0x0615; // leap none, sync ntp, 1 event, last event "clock sync"
-    uint16_t assoc = read16(request, 6);
+    uint16_t assoc = loadU16BE(request.data() + 6);
     if (opcode == 1) { // READSTAT
         if (assoc == 0) {
             put16(data, kAssocId);
@@ -139,7 +140,7 @@ std::optional<std::vector<uint8_t>> controlReply(std::span<const uint8_t> reques
     std::vector<uint8_t> out;
     put8(out, static_cast<uint8_t>(request[0] & 0x3F)); // LI 0, version as asked, mode 6
     put8(out, static_cast<uint8_t>(0x80 | opcode));     // response
-    put16(out, read16(request, 2));                     // sequence
+    put16(out, loadU16BE(request.data() + 2));          // sequence
     put16(out, status);
     put16(out, assoc);
     put16(out, 0); // offset

@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "common/asio.h"
 #include "common/event_sink.h"
 #include "common/result.h"
 #include "honeypot/reflector/reflector_tracker.h"
 #include "honeypot/reflector/responder.h"
-#include "honeypot/server/asio.h"
 
 namespace kansoku::honeypot::reflector {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-/// Big-endian reads and appends for the responders (internal).
+/// Big-endian appends for the responders (internal); reads use common/byte_reader.h.
 
 #include <cstddef>
 #include <cstdint>
@@ -9,14 +9,6 @@
 #include <vector>
 
 namespace kansoku::honeypot::reflector::detail {
-
-inline uint16_t read16(std::span<const uint8_t> b, size_t at) {
-    return static_cast<uint16_t>((b[at] << 8) | b[at + 1]);
-}
-
-inline uint32_t read32(std::span<const uint8_t> b, size_t at) {
-    return (uint32_t{b[at]} << 24) | (uint32_t{b[at + 1]} << 16) | (uint32_t{b[at + 2]} << 8) | uint32_t{b[at + 3]};
-}
 
 inline void put8(std::vector<uint8_t>& out, uint8_t v) {
     out.push_back(v);

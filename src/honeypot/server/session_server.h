@@ -16,9 +16,9 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "common/asio.h"
 #include "common/event_sink.h"
 #include "common/result.h"
-#include "honeypot/server/asio.h"
 
 namespace kansoku::honeypot::server {
 

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <toml++/toml.h>
+
+#include "common/byte_reader.h"
+#include "common/file_reader.h"
 
 namespace kansoku::honeypot::shell {
 namespace {
@@ -105,8 +106,8 @@ Result<void> checkElf(const std::string& elf, const UnameInfo& uname, std::strin
         return fail("{}: busybox.elf_header has {} bytes, an ELF{} header needs {}", origin, elf.size(),
                     elf_class == 1 ? 32 : 64, header_size);
     }
-    const uint16_t machine =
-        data == 1 ? static_cast<uint16_t>(byte(18) | byte(19) << 8) : static_cast<uint16_t>(byte(18) << 8 | byte(19));
+    const auto* header = reinterpret_cast<const uint8_t*>(elf.data());
+    const uint16_t machine = data == 1 ? loadU16LE(header + 18) : loadU16BE(header + 18);
     const uint16_t expected = elfMachineFor(uname.machine);
     if (expected != 0 && machine != expected) {
         return fail("{}: busybox.elf_header e_machine {} does not match uname.machine '{}' (e_machine {})", origin,
@@ -274,16 +275,11 @@ Result<Persona> Persona::parse(std::string_view toml_text, std::string_view orig
 }
 
 Result<Persona> Persona::load(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return fail("persona {}: cannot be read", path);
+    auto text = readFileBounded(path, kMaxPersonaFileBytes);
+    if (!text) {
+        return fail("persona {}", text.error().message);
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (text.str().size() > kMaxPersonaFileBytes) {
-        return fail("persona {}: larger than {} bytes", path, kMaxPersonaFileBytes);
-    }
-    return parse(text.str(), "persona " + path);
+    return parse(*text, "persona " + path);
 }
 
 uint16_t elfMachineFor(std::string_view machine) {

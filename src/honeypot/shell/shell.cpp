@@ -1,6 +1,8 @@
 #include "honeypot/shell/shell.h"
 
 #include <cassert>
+#include <optional>
+#include <vector>
 
 namespace kansoku::honeypot::shell {
 namespace {
@@ -193,15 +195,18 @@ int Shell::runPipeline(Run& run, const Pipeline& pipeline, int depth) {
     return status;
 }
 
-int Shell::runSimple(Run& run, const SimpleCommand& command, std::string_view input, std::string& out, int depth) {
-    if (run.stopped) {
-        return 1;
-    }
-    if (++run.commands > state_.limits.max_commands_per_run) {
-        run.result.limits.add(ShellLimit::Commands);
-        run.stopped = true;
-        return 1;
-    }
+/// Where a simple command's stdout and stderr go after its redirections, and the file it reads.
+struct Shell::Redirects {
+    enum class Sink { Default, Null, File };
+    struct Target {
+        Sink sink = Sink::Default;
+        std::string path;
+    };
+    Target targets[3];
+    std::optional<std::string> input_file;
+};
+
+std::vector<std::string> Shell::expandArguments(Run& run, const SimpleCommand& command) {
     const VariableLookup lookup = [this](std::string_view name) { return variable(name); };
     std::vector<std::string> argv;
     std::vector<std::string_view> assignments;
@@ -221,15 +226,15 @@ int Shell::runSimple(Run& run, const SimpleCommand& command, std::string_view in
             assign(run, raw);
         }
     }
+    return argv;
+}
 
-    // Redirections, in order, as ash opens them before running the command.
-    enum class Sink { Default, Null, File };
-    struct Target {
-        Sink sink = Sink::Default;
-        std::string path;
-    };
-    Target targets[3];
-    std::string input_file;
+bool Shell::openRedirections(Run& run, const SimpleCommand& command, Redirects& redirects) {
+    // In order, as ash opens them before running the command.
+    using Sink = Redirects::Sink;
+    using Target = Redirects::Target;
+    const VariableLookup lookup = [this](std::string_view name) { return variable(name); };
+    Target* targets = redirects.targets;
     const std::string& sh = state_.persona->shell_name;
     for (const Redirection& r : command.redirections) {
         const std::string target = expandWord(r.target, lookup);
@@ -246,16 +251,15 @@ int Shell::runSimple(Run& run, const SimpleCommand& command, std::string_view in
                  sh + ": can't " + (r.kind == Redirection::Kind::Input ? "open " : "create ") + target +
                      ": File name too long\n",
                  true);
-            return 1;
+            return false;
         }
         if (r.kind == Redirection::Kind::Input) {
             const auto data = state_.fs.read(*path);
             if (!data) {
                 emit(run, sh + ": can't open " + target + ": no such file\n", true);
-                return 1;
+                return false;
             }
-            input_file = std::string(*data);
-            input = input_file;
+            redirects.input_file = std::string(*data);
             continue;
         }
         if (r.fd < 1 || r.fd > 2) {
@@ -280,11 +284,54 @@ int Shell::runSimple(Run& run, const SimpleCommand& command, std::string_view in
             const std::string why =
                 status == FsStatus::NotFound ? "nonexistent directory" : std::string(fsStatusText(status));
             emit(run, sh + ": can't create " + target + ": " + why + "\n", true);
-            return 1;
+            return false;
         }
         targets[r.fd] = Target{Sink::File, *path};
     }
+    return true;
+}
 
+void Shell::deliverOutput(Run& run, CommandContext& ctx, const Redirects& redirects, std::string& out) {
+    if (ctx.out.size() > state_.limits.fs.max_file_bytes + 1) { // the cap of CommandContext::print
+        ctx.out.resize(state_.limits.fs.max_file_bytes + 1);
+        run.result.limits.add(ShellLimit::OutputBytes);
+    }
+    for (const int fd : {1, 2}) {
+        std::string& data = fd == 1 ? ctx.out : ctx.err;
+        const Redirects::Target& target = redirects.targets[fd];
+        if (target.sink == Redirects::Sink::Default) {
+            if (fd == 1) {
+                out += data;
+            } else {
+                emit(run, data, true);
+            }
+        } else if (target.sink == Redirects::Sink::File && !data.empty()) {
+            const FsStatus written = ctx.writeFile(target.path, data, true);
+            if (written != FsStatus::Ok) {
+                emit(run, state_.persona->shell_name + ": write error: " + std::string(fsStatusText(written)) + "\n",
+                     true);
+            }
+        }
+    }
+}
+
+int Shell::runSimple(Run& run, const SimpleCommand& command, std::string_view input, std::string& out, int depth) {
+    if (run.stopped) {
+        return 1;
+    }
+    if (++run.commands > state_.limits.max_commands_per_run) {
+        run.result.limits.add(ShellLimit::Commands);
+        run.stopped = true;
+        return 1;
+    }
+    std::vector<std::string> argv = expandArguments(run, command);
+    Redirects redirects;
+    if (!openRedirections(run, command, redirects)) {
+        return 1;
+    }
+    if (redirects.input_file) {
+        input = *redirects.input_file;
+    }
     CommandContext ctx{state_, run.result, run.written_paths, input, {}, {}, {}};
     ctx.run_script = [this, &run, depth](std::string_view script, CommandContext& c) {
         return runScript(run, script, c, depth + 1);
@@ -296,26 +343,7 @@ int Shell::runSimple(Run& run, const SimpleCommand& command, std::string_view in
         status = dispatch(run, ctx, argv, depth);
         run.result.commands[record].status = status;
     }
-    if (ctx.out.size() > state_.limits.fs.max_file_bytes + 1) { // the cap of CommandContext::print
-        ctx.out.resize(state_.limits.fs.max_file_bytes + 1);
-        run.result.limits.add(ShellLimit::OutputBytes);
-    }
-    for (const int fd : {1, 2}) {
-        std::string& data = fd == 1 ? ctx.out : ctx.err;
-        const Target& target = targets[fd];
-        if (target.sink == Sink::Default) {
-            if (fd == 1) {
-                out += data;
-            } else {
-                emit(run, data, true);
-            }
-        } else if (target.sink == Sink::File && !data.empty()) {
-            const FsStatus written = ctx.writeFile(target.path, data, true);
-            if (written != FsStatus::Ok) {
-                emit(run, sh + ": write error: " + std::string(fsStatusText(written)) + "\n", true);
-            }
-        }
-    }
+    deliverOutput(run, ctx, redirects, out);
     return status;
 }
 

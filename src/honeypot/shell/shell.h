@@ -41,7 +41,15 @@ private:
 
     int runLine(Run& run, std::string_view line, int depth);
     int runPipeline(Run& run, const Pipeline& pipeline, int depth);
+    struct Redirects; // a simple command's stdout/stderr targets and input file (shell.cpp)
+    /// Runs one simple command: expands its words, opens its redirections, dispatches, delivers output.
     int runSimple(Run& run, const SimpleCommand& command, std::string_view input, std::string& out, int depth);
+    /// The command's words after expansion; leading assignments alone (no command) are applied.
+    std::vector<std::string> expandArguments(Run& run, const SimpleCommand& command);
+    /// Opens the redirections in order; on a failure prints ash's message and returns false.
+    bool openRedirections(Run& run, const SimpleCommand& command, Redirects& redirects);
+    /// The command's stdout and stderr to the shell's output or the redirected files (output capped).
+    void deliverOutput(Run& run, CommandContext& ctx, const Redirects& redirects, std::string& out);
     int dispatch(Run& run, CommandContext& ctx, std::vector<std::string>& argv, int depth);
     int runApplet(Run& run, CommandContext& ctx, std::vector<std::string>& argv, int depth);
     int runBusybox(Run& run, CommandContext& ctx, std::vector<std::string>& argv, int depth);

@@ -4,6 +4,8 @@
 
 #include <openssl/evp.h>
 
+#include "common/byte_reader.h"
+
 namespace kansoku::honeypot::ssh {
 
 namespace {
@@ -11,54 +13,21 @@ namespace {
 constexpr uint8_t kMsgKexinit = 20;
 constexpr size_t kCookieBytes = 16;
 
-/// A bounds-checked reader over one packet's payload.
-class Reader {
-public:
-    explicit Reader(std::span<const uint8_t> bytes) : bytes_(bytes) {}
-
-    bool u8(uint8_t& value) {
-        if (pos_ + 1 > bytes_.size()) {
+/// An SSH string (uint32 length + bytes, RFC 4251 5) holding a name-list: printable ASCII without ';'.
+bool readNameList(ByteReader& reader, std::string& out) {
+    uint32_t length = 0;
+    std::span<const uint8_t> bytes;
+    if (!reader.readU32BE(length) || !reader.readBytes(length, bytes)) {
+        return false;
+    }
+    out.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    for (const char ch : out) {
+        if (ch <= ' ' || ch > '~' || ch == ';') {
             return false;
         }
-        value = bytes_[pos_++];
-        return true;
     }
-    bool u32(uint32_t& value) {
-        if (bytes_.size() - pos_ < 4) {
-            return false;
-        }
-        value = (uint32_t{bytes_[pos_]} << 24) | (uint32_t{bytes_[pos_ + 1]} << 16) |
-                (uint32_t{bytes_[pos_ + 2]} << 8) | uint32_t{bytes_[pos_ + 3]};
-        pos_ += 4;
-        return true;
-    }
-    bool skip(size_t n) {
-        if (bytes_.size() - pos_ < n) {
-            return false;
-        }
-        pos_ += n;
-        return true;
-    }
-    /// An SSH string (uint32 length + bytes) holding a name-list: printable ASCII without ';'.
-    bool nameList(std::string& out) {
-        uint32_t length = 0;
-        if (!u32(length) || bytes_.size() - pos_ < length) {
-            return false;
-        }
-        out.assign(reinterpret_cast<const char*>(bytes_.data() + pos_), length);
-        pos_ += length;
-        for (const char ch : out) {
-            if (ch <= ' ' || ch > '~' || ch == ';') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-private:
-    std::span<const uint8_t> bytes_;
-    size_t pos_ = 0;
-};
+    return true;
+}
 
 ClientHello invalid(ClientHello hello, std::string_view error) {
     hello.status = HelloStatus::Invalid;
@@ -132,7 +101,7 @@ ClientHello parseClientHello(std::span<const uint8_t> bytes) {
         hello.need_bytes = line_end + 1 + 5;
         return hello;
     }
-    uint32_t packet_length = (uint32_t{rest[0]} << 24) | (uint32_t{rest[1]} << 16) | (uint32_t{rest[2]} << 8) | rest[3];
+    uint32_t packet_length = loadU32BE(rest.data());
     uint8_t padding_length = rest[4];
     if (packet_length < 1 + 1 + kCookieBytes || packet_length > kMaxKexinitPacketBytes) {
         return invalid(std::move(hello), "bad packet length");
@@ -144,15 +113,16 @@ ClientHello parseClientHello(std::span<const uint8_t> bytes) {
         hello.need_bytes = line_end + 1 + 4 + packet_length;
         return hello;
     }
-    Reader reader(rest.subspan(5, packet_length - 1 - padding_length));
+    ByteReader reader(rest.subspan(5, packet_length - 1 - padding_length));
     uint8_t type = 0;
-    if (!reader.u8(type) || type != kMsgKexinit) {
+    if (!reader.readU8(type) || type != kMsgKexinit) {
         return invalid(std::move(hello), "first packet is not KEXINIT");
     }
     std::string ignored;
-    if (!reader.skip(kCookieBytes) || !reader.nameList(hello.kex) || !reader.nameList(hello.host_key) ||
-        !reader.nameList(hello.enc_c2s) || !reader.nameList(ignored) || !reader.nameList(hello.mac_c2s) ||
-        !reader.nameList(ignored) || !reader.nameList(hello.cmp_c2s)) {
+    if (!reader.skip(kCookieBytes) || !readNameList(reader, hello.kex) || !readNameList(reader, hello.host_key) ||
+        !readNameList(reader, hello.enc_c2s) || !readNameList(reader, ignored) ||
+        !readNameList(reader, hello.mac_c2s) || !readNameList(reader, ignored) ||
+        !readNameList(reader, hello.cmp_c2s)) {
         return invalid(std::move(hello), "malformed KEXINIT");
     }
     hello.hassh_algorithms = hello.kex + ';' + hello.enc_c2s + ';' + hello.mac_c2s + ';' + hello.cmp_c2s;

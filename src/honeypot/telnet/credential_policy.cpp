@@ -1,10 +1,8 @@
 #include "honeypot/telnet/credential_policy.h"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iterator>
+
+#include "common/file_reader.h"
 
 namespace kansoku::honeypot::telnet {
 
@@ -63,28 +61,11 @@ Result<std::vector<Credential>> parseCredentials(std::string_view text, std::str
 }
 
 Result<std::vector<Credential>> loadCredentials(const std::string& path) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
-        return fail("credentials {}: is a directory", path);
+    auto text = readFileBounded(path, kMaxCredentialsFile);
+    if (!text) {
+        return fail("credentials {}", text.error().message);
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return fail("credentials {}: cannot open: {}", path, std::strerror(errno));
-    }
-    in.seekg(0, std::ios::end);
-    const auto size = in.tellg();
-    if (size < 0) {
-        return fail("credentials {}: cannot read size", path);
-    }
-    if (static_cast<std::uintmax_t>(size) > kMaxCredentialsFile) {
-        return fail("credentials {}: {} bytes, larger than the 16 MiB limit", path, static_cast<long long>(size));
-    }
-    in.seekg(0, std::ios::beg);
-    std::string text(static_cast<size_t>(size), '\0');
-    if (!in.read(text.data(), size)) {
-        return fail("credentials {}: read failed", path);
-    }
-    return parseCredentials(text, path);
+    return parseCredentials(*text, path);
 }
 
 } // namespace kansoku::honeypot::telnet

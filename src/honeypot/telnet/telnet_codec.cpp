@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "common/byte_reader.h"
 #include "honeypot/telnet/telnet_protocol.h"
 
 namespace kansoku::honeypot::telnet {
@@ -307,8 +308,8 @@ void TelnetCodec::finishSubnegotiation(std::string& /*out*/) {
     switch (sb_option_) {
     case opt::kNaws: // RFC 1073: WIDTH[1] WIDTH[0] HEIGHT[1] HEIGHT[0]
         if (n == 4) {
-            window_width_ = static_cast<uint16_t>((p[0] << 8) | p[1]);
-            window_height_ = static_cast<uint16_t>((p[2] << 8) | p[3]);
+            window_width_ = loadU16BE(p);
+            window_height_ = loadU16BE(p + 2);
         } else {
             ++counters_.malformed_subnegotiations;
         }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/byte_reader.h"
 #include "sandbox/fakenet/ip_packet.h"
 
 namespace kansoku::sandbox::fakenet {
@@ -100,12 +101,13 @@ std::string_view dnsParseResultName(DnsParseResult result) {
 
 DnsParseResult parseDnsQuery(std::span<const uint8_t> m, DnsQuery& out) {
     out = DnsQuery{};
-    if (m.size() < 12) {
+    ByteReader header(m);
+    DnsQuery parsed;
+    if (!header.readU16BE(parsed.id) || !header.readU16BE(parsed.flags) || !header.readU16BE(parsed.question_count) ||
+        !header.skip(6)) { // ANCOUNT, NSCOUNT, ARCOUNT
         return DnsParseResult::Truncated;
     }
-    out.id = read16(m.data());
-    out.flags = read16(m.data() + 2);
-    out.question_count = read16(m.data() + 4);
+    out = parsed;
     if ((out.flags & 0x8000U) != 0) {
         return DnsParseResult::NotQuery;
     }
@@ -113,16 +115,19 @@ DnsParseResult parseDnsQuery(std::span<const uint8_t> m, DnsQuery& out) {
         return DnsParseResult::NoQuestion;
     }
     size_t end = 0;
-    const DnsParseResult name_result = readName(m, 12, out.qname, end);
+    const DnsParseResult name_result = readName(m, header.position(), out.qname, end);
     if (name_result != DnsParseResult::Ok) {
         return name_result;
     }
-    if (end + 4 > m.size()) {
+    ByteReader question(m);
+    uint16_t qtype = 0;
+    uint16_t qclass = 0;
+    if (!question.seek(end) || !question.readU16BE(qtype) || !question.readU16BE(qclass)) {
         return DnsParseResult::Truncated;
     }
-    out.qtype = read16(m.data() + end);
-    out.qclass = read16(m.data() + end + 2);
-    out.question_end = end + 4;
+    out.qtype = qtype;
+    out.qclass = qclass;
+    out.question_end = question.position();
     return DnsParseResult::Ok;
 }
 
@@ -131,22 +136,22 @@ std::vector<uint8_t> buildDnsResponse(std::span<const uint8_t> message, const Dn
     std::vector<uint8_t> out(message.begin(), message.begin() + static_cast<std::ptrdiff_t>(query.question_end));
     // QR=1, opcode and RD from the query, RA=1, AA=0, TC=0, Z/AD/CD=0, rcode.
     const auto flags = static_cast<uint16_t>(0x8000U | (query.flags & 0x7900U) | 0x0080U | (rcode & 0x0fU));
-    store16(out.data() + 2, flags);
-    store16(out.data() + 4, 1);
-    store16(out.data() + 6, answer ? 1 : 0);
-    store16(out.data() + 8, 0);
-    store16(out.data() + 10, 0);
+    storeU16BE(out.data() + 2, flags);
+    storeU16BE(out.data() + 4, 1);
+    storeU16BE(out.data() + 6, answer ? 1 : 0);
+    storeU16BE(out.data() + 8, 0);
+    storeU16BE(out.data() + 10, 0);
     if (answer) {
         const bool v4 = answer->isV4();
         const size_t rdlength = v4 ? 4 : 16;
         const size_t at = out.size();
         out.resize(at + 12 + rdlength);
         uint8_t* r = out.data() + at;
-        store16(r, 0xc00c); // pointer to the question's name
-        store16(r + 2, v4 ? dns_type::kA : dns_type::kAaaa);
-        store16(r + 4, 1); // IN
-        store32(r + 6, ttl);
-        store16(r + 10, static_cast<uint16_t>(rdlength));
+        storeU16BE(r, 0xc00c); // pointer to the question's name
+        storeU16BE(r + 2, v4 ? dns_type::kA : dns_type::kAaaa);
+        storeU16BE(r + 4, 1); // IN
+        storeU32BE(r + 6, ttl);
+        storeU16BE(r + 10, static_cast<uint16_t>(rdlength));
         const auto& bytes = answer->bytes();
         std::copy(bytes.end() - static_cast<std::ptrdiff_t>(rdlength), bytes.end(), r + 12);
     }

@@ -7,6 +7,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "common/byte_reader.h"
 #include "sandbox/fakenet/dns_message.h"
 
 namespace kansoku::sandbox::fakenet {
@@ -81,9 +82,9 @@ void FakeNet::handleUdp(const IpView& ip, Timestamp now, Replies& out) {
         ++k.malformed_transport;
         return;
     }
-    const uint16_t src_port = read16(udp.data());
-    const uint16_t dst_port = read16(udp.data() + 2);
-    const size_t udp_length = read16(udp.data() + 4);
+    const uint16_t src_port = loadU16BE(udp.data());
+    const uint16_t dst_port = loadU16BE(udp.data() + 2);
+    const size_t udp_length = loadU16BE(udp.data() + 4);
     if (udp_length < 8 || udp_length > udp.size()) {
         ++k.malformed_transport;
         return;
@@ -128,9 +129,9 @@ void FakeNet::handleUdp(const IpView& ip, Timestamp now, Replies& out) {
     }
     const std::vector<uint8_t> response = buildDnsResponse(message, query, rcode, answer, dns.ttl);
     std::vector<uint8_t> datagram(8 + response.size());
-    store16(datagram.data(), dst_port);
-    store16(datagram.data() + 2, src_port);
-    store16(datagram.data() + 4, static_cast<uint16_t>(datagram.size()));
+    storeU16BE(datagram.data(), dst_port);
+    storeU16BE(datagram.data() + 2, src_port);
+    storeU16BE(datagram.data() + 4, static_cast<uint16_t>(datagram.size()));
     std::copy(response.begin(), response.end(), datagram.begin() + 8);
     out.push_back(buildIpPacket(ip.dst, ip.src, ip_protocol::kUdp, datagram));
 }

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstring>
 
+#include "common/byte_reader.h"
+
 namespace kansoku::sandbox::fakenet {
 namespace {
 
@@ -25,18 +27,18 @@ IpParseResult parseIpv4(std::span<const uint8_t> packet, IpView& out) {
     if (packet.size() < header_length) {
         return IpParseResult::Truncated;
     }
-    const size_t total_length = read16(h + 2);
+    const size_t total_length = loadU16BE(h + 2);
     if (total_length < header_length || total_length > packet.size()) {
         return IpParseResult::BadTotalLength;
     }
     out.version = 4;
-    out.ip_id = read16(h + 4);
-    const uint16_t fragment_field = read16(h + 6);
+    out.ip_id = loadU16BE(h + 4);
+    const uint16_t fragment_field = loadU16BE(h + 6);
     out.fragment = (fragment_field & 0x3fffU) != 0; // MF set or a non-zero offset
     out.ttl = h[8];
     out.protocol = h[9];
-    out.src = IpAddress::fromV4(read32(h + 12));
-    out.dst = IpAddress::fromV4(read32(h + 16));
+    out.src = IpAddress::fromV4(loadU32BE(h + 12));
+    out.dst = IpAddress::fromV4(loadU32BE(h + 16));
     out.packet = packet.first(total_length);
     out.transport = out.packet.subspan(header_length);
     return IpParseResult::Ok;
@@ -47,7 +49,7 @@ IpParseResult parseIpv6(std::span<const uint8_t> packet, IpView& out) {
         return IpParseResult::Truncated;
     }
     const uint8_t* h = packet.data();
-    const size_t total_length = 40U + read16(h + 4);
+    const size_t total_length = 40U + loadU16BE(h + 4);
     if (total_length > packet.size()) {
         return IpParseResult::BadTotalLength;
     }
@@ -121,7 +123,7 @@ uint32_t checksumAdd(std::span<const uint8_t> data, uint32_t sum) {
     uint64_t acc = sum;
     size_t i = 0;
     for (; i + 1 < data.size(); i += 2) {
-        acc += static_cast<uint32_t>((data[i] << 8) | data[i + 1]);
+        acc += loadU16BE(data.data() + i);
     }
     if (i < data.size()) {
         acc += static_cast<uint32_t>(data[i] << 8);
@@ -151,7 +153,7 @@ uint32_t pseudoHeaderSum(const IpAddress& src, const IpAddress& dst, uint8_t pro
     sum = checksumAdd(src.bytes(), sum);
     sum = checksumAdd(dst.bytes(), sum);
     std::array<uint8_t, 8> tail{};
-    store32(tail.data(), length);
+    storeU32BE(tail.data(), length);
     tail[7] = protocol;
     return checksumAdd(tail, sum);
 }
@@ -164,17 +166,17 @@ std::vector<uint8_t> buildIpPacket(const IpAddress& src, const IpAddress& dst, u
     uint8_t* h = out.data();
     if (v4) {
         h[0] = 0x45;
-        store16(h + 2, static_cast<uint16_t>(out.size()));
-        store16(h + 4, ip_id);
-        store16(h + 6, 0x4000); // DF
+        storeU16BE(h + 2, static_cast<uint16_t>(out.size()));
+        storeU16BE(h + 4, ip_id);
+        storeU16BE(h + 6, 0x4000); // DF
         h[8] = ttl;
         h[9] = protocol;
         std::memcpy(h + 12, src.bytes().data() + 12, 4);
         std::memcpy(h + 16, dst.bytes().data() + 12, 4);
-        store16(h + 10, checksumFold(checksumAdd(std::span<const uint8_t>(h, 20))));
+        storeU16BE(h + 10, checksumFold(checksumAdd(std::span<const uint8_t>(h, 20))));
     } else {
         h[0] = 0x60;
-        store16(h + 4, static_cast<uint16_t>(transport.size()));
+        storeU16BE(h + 4, static_cast<uint16_t>(transport.size()));
         h[6] = protocol;
         h[7] = ttl;
         std::memcpy(h + 8, src.bytes().data(), 16);
@@ -197,13 +199,13 @@ std::vector<uint8_t> buildIpPacket(const IpAddress& src, const IpAddress& dst, u
     } else {
         return out;
     }
-    store16(t + checksum_at, 0);
+    storeU16BE(t + checksum_at, 0);
     const uint32_t start = pseudo ? pseudoHeaderSum(src, dst, protocol, length) : 0;
     uint16_t checksum = checksumFold(checksumAdd(std::span<const uint8_t>(t, length), start));
     if (protocol == ip_protocol::kUdp && checksum == 0) {
         checksum = 0xffff; // RFC 768: zero means "no checksum"
     }
-    store16(t + checksum_at, checksum);
+    storeU16BE(t + checksum_at, checksum);
     return out;
 }
 

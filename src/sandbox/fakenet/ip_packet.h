@@ -60,20 +60,4 @@ uint32_t pseudoHeaderSum(const IpAddress& src, const IpAddress& dst, uint8_t pro
 std::vector<uint8_t> buildIpPacket(const IpAddress& src, const IpAddress& dst, uint8_t protocol,
                                    std::span<const uint8_t> transport, uint8_t ttl = 64, uint16_t ip_id = 0);
 
-/// Big-endian helpers for writing headers.
-inline void store16(uint8_t* p, uint16_t v) {
-    p[0] = static_cast<uint8_t>(v >> 8);
-    p[1] = static_cast<uint8_t>(v);
-}
-inline void store32(uint8_t* p, uint32_t v) {
-    store16(p, static_cast<uint16_t>(v >> 16));
-    store16(p + 2, static_cast<uint16_t>(v));
-}
-inline uint16_t read16(const uint8_t* p) {
-    return static_cast<uint16_t>((p[0] << 8) | p[1]);
-}
-inline uint32_t read32(const uint8_t* p) {
-    return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
-}
-
 } // namespace kansoku::sandbox::fakenet

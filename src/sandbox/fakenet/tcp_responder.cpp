@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/byte_reader.h"
 #include "darknet/scanner_fingerprint.h"
 
 namespace kansoku::sandbox::fakenet {
@@ -33,17 +34,17 @@ void TcpResponder::send(const Key& key, uint32_t seq, uint32_t ack, uint8_t flag
     const size_t header_length = with_mss ? 24 : 20;
     std::vector<uint8_t> segment(header_length + payload.size(), 0);
     uint8_t* t = segment.data();
-    store16(t, key.dst_port); // we answer as the destination the sample chose
-    store16(t + 2, key.src_port);
-    store32(t + 4, seq);
-    store32(t + 8, ack);
+    storeU16BE(t, key.dst_port); // we answer as the destination the sample chose
+    storeU16BE(t + 2, key.src_port);
+    storeU32BE(t + 4, seq);
+    storeU32BE(t + 8, ack);
     t[12] = static_cast<uint8_t>((header_length / 4) << 4);
     t[13] = flags;
-    store16(t + 14, kWindow);
+    storeU16BE(t + 14, kWindow);
     if (with_mss) {
         t[20] = 2; // MSS (RFC 9293 3.2)
         t[21] = 4;
-        store16(t + 22, key.src.isV4() ? 1460 : 1440);
+        storeU16BE(t + 22, key.src.isV4() ? 1460 : 1440);
     }
     std::copy(payload.begin(), payload.end(), t + header_length);
     out.push_back(buildIpPacket(key.dst, key.src, ip_protocol::kTcp, segment));
@@ -92,10 +93,10 @@ void TcpResponder::handle(const IpView& ip, Timestamp now, Replies& out) {
         ++observation_.counters.malformed_transport;
         return;
     }
-    const Key key{ip.src, ip.dst, read16(tcp.data()), read16(tcp.data() + 2)};
+    const Key key{ip.src, ip.dst, loadU16BE(tcp.data()), loadU16BE(tcp.data() + 2)};
     const uint8_t flags = tcp[13];
-    const uint32_t seq = read32(tcp.data() + 4);
-    const uint32_t ack = read32(tcp.data() + 8);
+    const uint32_t seq = loadU32BE(tcp.data() + 4);
+    const uint32_t ack = loadU32BE(tcp.data() + 8);
     const auto payload = tcp.subspan(header_length);
 
     if ((flags & (kSyn | kAck | kRst)) == kSyn) {
@@ -125,8 +126,8 @@ void TcpResponder::onSyn(const Key& key, const IpView& ip, const uint8_t* tcp, s
     SynProbe probe;
     probe.ttl = ip.ttl;
     probe.ip_id = ip.ip_id;
-    probe.seq = read32(tcp + 4);
-    probe.window = read16(tcp + 14);
+    probe.seq = loadU32BE(tcp + 4);
+    probe.window = loadU16BE(tcp + 14);
     probe.options.assign(tcp + 20, tcp + header_length);
     capture::DecodedPacket decoded;
     if (decoder_.decode(ip.packet.data(), static_cast<uint32_t>(ip.packet.size()), decoded) ==

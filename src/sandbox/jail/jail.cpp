@@ -8,7 +8,6 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
-#include <sstream>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -28,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/file_reader.h"
 #include "malware/file_type.h"
 #include "sandbox/jail/emulator.h"
 #include "sandbox/jail/jail_network.h"
@@ -87,11 +87,10 @@ Result<void> writeText(const std::string& path, const std::string& text) {
     return {};
 }
 
-std::string readText(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+/// A cgroup control file's text, or "" when it cannot be read.
+std::string readCgroupFile(const std::string& path) {
+    constexpr uint64_t kMaxCgroupFileBytes = 64 * 1024;
+    return readFileBounded(path, kMaxCgroupFileBytes).value_or(std::string());
 }
 
 // ---- child side: runs after a raw clone, so only syscalls and pre-built data (no allocation, no locks) ----
@@ -378,7 +377,7 @@ std::string Jail::sampleJailPath() const {
 Result<void> Jail::setUpCgroup() {
     // cgroup v2 only, and only when memory and pids are delegated to the root's children.
     const std::string base = "/sys/fs/cgroup";
-    const std::string controllers = readText(base + "/cgroup.subtree_control");
+    const std::string controllers = readCgroupFile(base + "/cgroup.subtree_control");
     if (controllers.find("memory") == std::string::npos || controllers.find("pids") == std::string::npos ||
         access((base + "/cgroup.procs").c_str(), W_OK) != 0) {
         return fail("cgroup v2 memory/pids controllers not available");
@@ -394,8 +393,9 @@ Result<void> Jail::setUpCgroup() {
     return {};
 }
 
-Result<void> Jail::prepare(detail::ChildPlan& plan) {
-    const JailOptions& o = options_;
+namespace {
+
+Result<void> checkOptions(const JailOptions& o) {
     if (o.sample_path.empty()) {
         return fail("jail: no sample given");
     }
@@ -408,7 +408,11 @@ Result<void> Jail::prepare(detail::ChildPlan& plan) {
     if (std::find(o.writable_dirs.begin(), o.writable_dirs.end(), o.workdir) == o.writable_dirs.end()) {
         return fail("jail: workdir {} is not one of the writable directories", o.workdir);
     }
-    // Which CPU the sample is for.
+    return {};
+}
+
+/// How to run the sample: its CPU (given, or sniffed from its first bytes) and the emulator for it.
+Result<Emulation> chooseEmulation(const JailOptions& o) {
     std::string arch = o.arch;
     if (arch.empty()) {
         std::ifstream in(o.sample_path, std::ios::binary);
@@ -423,8 +427,107 @@ Result<void> Jail::prepare(detail::ChildPlan& plan) {
     if (!emulation) {
         return fail("jail: no way to run a sample for CPU '{}'", arch);
     }
-    process_.emulated = !emulation->native;
+    return *emulation;
+}
 
+/// The TUN device node, name and addresses of NetworkMode::FakeTun.
+Result<void> planFakeTun(const JailOptions& o, const fs::path& work_dir, detail::ChildPlan& plan) {
+    const fs::path node = work_dir / "tun";
+    if (mknod(node.c_str(), S_IFCHR | 0600, makedev(10, 200)) != 0) {
+        return fail("jail: mknod {} (10,200): {}", node.string(), std::strerror(errno));
+    }
+    chown(node.c_str(), o.outside_uid, o.outside_gid);
+    plan.tun_node = node.string();
+    if (o.tun_name.empty() || o.tun_name.size() >= IFNAMSIZ) {
+        return fail("jail: bad tun name '{}'", o.tun_name);
+    }
+    std::memcpy(plan.tun_name, o.tun_name.c_str(), o.tun_name.size() + 1);
+    in_addr address{};
+    in_addr gateway{};
+    if (inet_pton(AF_INET, o.tun_address.c_str(), &address) != 1 ||
+        inet_pton(AF_INET, o.tun_gateway.c_str(), &gateway) != 1 || o.tun_prefix_length < 1 ||
+        o.tun_prefix_length > 32) {
+        return fail("jail: bad tun address {}/{} via {}", o.tun_address, o.tun_prefix_length, o.tun_gateway);
+    }
+    plan.tun_address = address.s_addr;
+    plan.tun_gateway = gateway.s_addr;
+    plan.tun_netmask = htonl(o.tun_prefix_length == 32 ? 0xffffffffu : ~(0xffffffffu >> o.tun_prefix_length));
+    return {};
+}
+
+/// What to execve: the sample itself, or qemu-user-static with the sample as its guest.
+void planExec(const JailOptions& o, const Emulation& emulation, const std::string& qemu_host_path,
+              const std::string& sample_jail_path, detail::ChildPlan& plan) {
+    const std::string argv0 = o.argv0.empty() ? o.filename : o.argv0;
+    if (!emulation.native) {
+        plan.exec_path = jailQemuPath(qemu_host_path);
+        plan.argv_text = {fs::path(qemu_host_path).filename().string(), "-0", argv0};
+        if (emulation.supports_reserve) {
+            plan.argv_text.insert(plan.argv_text.end(), {"-R", std::to_string(o.limits.qemu_guest_reserve_bytes)});
+        }
+        if (!o.qemu_strace_path.empty()) {
+            plan.argv_text.insert(plan.argv_text.end(), {"-strace", "-D", o.qemu_strace_path});
+        }
+        plan.argv_text.push_back(sample_jail_path);
+    } else {
+        plan.exec_path = sample_jail_path;
+        plan.argv_text = {argv0};
+    }
+    plan.argv_text.insert(plan.argv_text.end(), o.args.begin(), o.args.end());
+    plan.env_text = o.env;
+    for (std::string& arg : plan.argv_text) {
+        plan.argv.push_back(arg.data());
+    }
+    plan.argv.push_back(nullptr);
+    for (std::string& var : plan.env_text) {
+        plan.envp.push_back(var.data());
+    }
+    plan.envp.push_back(nullptr);
+}
+
+/// The rlimits and the seccomp filter the sample runs under.
+Result<void> planConfinement(const JailLimits& l, const Emulation& emulation, detail::ChildPlan& plan) {
+    // qemu reserves the guest's address space up front (MAP_NORESERVE, no memory used): RLIMIT_AS must leave
+    // room for it on top of the sample's allowance.
+    uint64_t address_space = l.address_space_bytes;
+    if (!emulation.native) {
+        address_space += emulation.supports_reserve ? l.qemu_guest_reserve_bytes : (uint64_t{4} << 30);
+    }
+    plan.limits = {
+        {RLIMIT_CPU, {l.cpu_seconds, l.cpu_seconds + 1}},
+        {RLIMIT_AS, {address_space, address_space}},
+        {RLIMIT_NPROC, {l.processes, l.processes}},
+        {RLIMIT_FSIZE, {l.file_size_bytes, l.file_size_bytes}},
+        {RLIMIT_NOFILE, {l.open_files, l.open_files}},
+        {RLIMIT_CORE, {0, 0}},
+        {RLIMIT_MEMLOCK, {0, 0}},
+    };
+    auto seccomp = compileSeccompPolicy();
+    if (!seccomp) {
+        return fail(seccomp.error());
+    }
+    plan.seccomp = std::move(*seccomp);
+    return {};
+}
+
+/// stdin from /dev/null; stdout and stderr to the configured files or /dev/null.
+Result<void> openStdio(const JailOptions& o, detail::ChildPlan& plan) {
+    const std::string* outputs[3] = {nullptr, &o.stdout_path, &o.stderr_path};
+    for (int i = 0; i < 3; ++i) {
+        const bool to_file = outputs[i] != nullptr && !outputs[i]->empty();
+        plan.stdio[i] = to_file ? open(outputs[i]->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)
+                                : open("/dev/null", (i == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC);
+        if (plan.stdio[i] < 0) {
+            return fail("jail: cannot open {}: {}", to_file ? *outputs[i] : "/dev/null", std::strerror(errno));
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+Result<fs::path> Jail::makeWorkDirectory() {
+    const JailOptions& o = options_;
     // Work directory: root/ (the jail root), rw/ (writable directories), tun (device node).
     const char* tmp = std::getenv("TMPDIR");
     std::string parent = !o.work_parent.empty() ? o.work_parent : (tmp != nullptr && *tmp != '\0' ? tmp : "/tmp");
@@ -450,16 +553,15 @@ Result<void> Jail::prepare(detail::ChildPlan& plan) {
             rw_mounted_ = true;
         }
     }
-    std::string qemu_host_path;
-    if (process_.emulated) {
-        qemu_host_path = o.qemu_dir + "/" + std::string(emulation->qemu_binary);
-        if (access(qemu_host_path.c_str(), X_OK) != 0) {
-            return fail("jail: emulator {} not installed (Debian qemu-user-static)", qemu_host_path);
-        }
-    }
+    return root;
+}
+
+Result<void> Jail::populateRoot(const fs::path& root, const std::string& qemu_host_path, detail::ChildPlan& plan) {
+    const JailOptions& o = options_;
     std::unique_lock executable_write_lock(executableWriteMutex());
     KANSOKU_TRY(buildJailRoot(root, JailRootSpec{o.busybox_path, o.hostname, o.writable_dirs, qemu_host_path}));
 
+    std::error_code ec;
     for (size_t i = 0; i < o.writable_dirs.size(); ++i) {
         const fs::path host_dir = rw_dir_ / std::to_string(i);
         fs::create_directory(host_dir, ec);
@@ -485,114 +587,43 @@ Result<void> Jail::prepare(detail::ChildPlan& plan) {
     }
     plan.root = root.string();
     plan.proc_target = (root / "proc").string();
+    return {};
+}
+
+Result<void> Jail::prepare(detail::ChildPlan& plan) {
+    const JailOptions& o = options_;
+    KANSOKU_TRY(checkOptions(o));
+    const auto emulation = chooseEmulation(o);
+    KANSOKU_TRY(emulation);
+    process_.emulated = !emulation->native;
+    const auto root = makeWorkDirectory();
+    KANSOKU_TRY(root);
+    std::string qemu_host_path;
+    if (process_.emulated) {
+        qemu_host_path = o.qemu_dir + "/" + std::string(emulation->qemu_binary);
+        if (access(qemu_host_path.c_str(), X_OK) != 0) {
+            return fail("jail: emulator {} not installed (Debian qemu-user-static)", qemu_host_path);
+        }
+    }
+    KANSOKU_TRY(populateRoot(*root, qemu_host_path, plan));
     plan.hostname = o.hostname;
     plan.workdir = o.workdir;
     plan.trace = o.trace;
-
     if (o.network == NetworkMode::FakeTun) {
-        const fs::path node = work_dir_ / "tun";
-        if (mknod(node.c_str(), S_IFCHR | 0600, makedev(10, 200)) != 0) {
-            return fail("jail: mknod {} (10,200): {}", node.string(), std::strerror(errno));
-        }
-        chown(node.c_str(), o.outside_uid, o.outside_gid);
-        plan.tun_node = node.string();
-        if (o.tun_name.empty() || o.tun_name.size() >= IFNAMSIZ) {
-            return fail("jail: bad tun name '{}'", o.tun_name);
-        }
-        std::memcpy(plan.tun_name, o.tun_name.c_str(), o.tun_name.size() + 1);
-        in_addr address{};
-        in_addr gateway{};
-        if (inet_pton(AF_INET, o.tun_address.c_str(), &address) != 1 ||
-            inet_pton(AF_INET, o.tun_gateway.c_str(), &gateway) != 1 || o.tun_prefix_length < 1 ||
-            o.tun_prefix_length > 32) {
-            return fail("jail: bad tun address {}/{} via {}", o.tun_address, o.tun_prefix_length, o.tun_gateway);
-        }
-        plan.tun_address = address.s_addr;
-        plan.tun_gateway = gateway.s_addr;
-        plan.tun_netmask = htonl(o.tun_prefix_length == 32 ? 0xffffffffu : ~(0xffffffffu >> o.tun_prefix_length));
+        KANSOKU_TRY(planFakeTun(o, work_dir_, plan));
     }
-
-    // What to execve.
-    const std::string argv0 = o.argv0.empty() ? o.filename : o.argv0;
-    if (process_.emulated) {
-        plan.exec_path = jailQemuPath(qemu_host_path);
-        plan.argv_text = {fs::path(qemu_host_path).filename().string(), "-0", argv0};
-        if (emulation->supports_reserve) {
-            plan.argv_text.insert(plan.argv_text.end(), {"-R", std::to_string(o.limits.qemu_guest_reserve_bytes)});
-        }
-        if (!o.qemu_strace_path.empty()) {
-            plan.argv_text.insert(plan.argv_text.end(), {"-strace", "-D", o.qemu_strace_path});
-        }
-        plan.argv_text.push_back(sampleJailPath());
-    } else {
-        plan.exec_path = sampleJailPath();
-        plan.argv_text = {argv0};
-    }
-    plan.argv_text.insert(plan.argv_text.end(), o.args.begin(), o.args.end());
-    plan.env_text = o.env;
-    for (std::string& arg : plan.argv_text) {
-        plan.argv.push_back(arg.data());
-    }
-    plan.argv.push_back(nullptr);
-    for (std::string& var : plan.env_text) {
-        plan.envp.push_back(var.data());
-    }
-    plan.envp.push_back(nullptr);
-
-    const JailLimits& l = o.limits;
-    // qemu reserves the guest's address space up front (MAP_NORESERVE, no memory used): RLIMIT_AS must leave
-    // room for it on top of the sample's allowance.
-    uint64_t address_space = l.address_space_bytes;
-    if (process_.emulated) {
-        address_space += emulation->supports_reserve ? l.qemu_guest_reserve_bytes : (uint64_t{4} << 30);
-    }
-    plan.limits = {
-        {RLIMIT_CPU, {l.cpu_seconds, l.cpu_seconds + 1}},
-        {RLIMIT_AS, {address_space, address_space}},
-        {RLIMIT_NPROC, {l.processes, l.processes}},
-        {RLIMIT_FSIZE, {l.file_size_bytes, l.file_size_bytes}},
-        {RLIMIT_NOFILE, {l.open_files, l.open_files}},
-        {RLIMIT_CORE, {0, 0}},
-        {RLIMIT_MEMLOCK, {0, 0}},
-    };
-    auto seccomp = compileSeccompPolicy();
-    if (!seccomp) {
-        return fail(seccomp.error());
-    }
-    plan.seccomp = std::move(*seccomp);
-
-    const std::string* outputs[3] = {nullptr, &o.stdout_path, &o.stderr_path};
-    for (int i = 0; i < 3; ++i) {
-        const bool to_file = outputs[i] != nullptr && !outputs[i]->empty();
-        plan.stdio[i] = to_file ? open(outputs[i]->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)
-                                : open("/dev/null", (i == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC);
-        if (plan.stdio[i] < 0) {
-            return fail("jail: cannot open {}: {}", to_file ? *outputs[i] : "/dev/null", std::strerror(errno));
-        }
-    }
+    planExec(o, *emulation, qemu_host_path, sampleJailPath(), plan);
+    KANSOKU_TRY(planConfinement(o.limits, *emulation, plan));
+    KANSOKU_TRY(openStdio(o, plan));
     if (o.use_cgroup) {
         result_.cgroup_used = setUpCgroup().has_value();
     }
     return {};
 }
 
-Result<JailedProcess> Jail::start() {
-    if (started_) {
-        return fail("jail: already started");
-    }
-    detail::ChildPlan plan;
-    auto close_stdio = [&plan] {
-        for (int& fd : plan.stdio) {
-            closeFd(fd);
-        }
-    };
-    if (auto prepared = prepare(plan); !prepared) {
-        close_stdio();
-        return fail(prepared.error());
-    }
+Result<pid_t> Jail::cloneInit(detail::ChildPlan& plan) {
     int socks[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, socks) != 0) {
-        close_stdio();
         return fail("jail: socketpair: {}", std::strerror(errno));
     }
     control_fd_ = socks[0];
@@ -611,37 +642,24 @@ Result<JailedProcess> Jail::start() {
     }
     clone_lock.unlock();
     close(socks[1]);
-    close_stdio();
     if (pid < 0) {
         return fail("jail: clone: {}", std::strerror(errno));
     }
-    started_ = true;
-    process_.init_pid = pid;
-    process_.init_pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+    return pid;
+}
 
-    auto abort_start = [this](Error error) -> tl::unexpected<Error> {
-        killAll();
-        int status = 0;
-        waitpid(process_.init_pid, &status, __WALL);
-        reaped_ = true;
-        return fail(std::move(error));
-    };
+Result<void> Jail::mapIdentity(pid_t pid) {
     // Root inside = outside_uid/gid outside: one id, so nothing else of the host is reachable as "owner".
     const std::string proc = "/proc/" + std::to_string(pid);
-    auto mapped = writeText(proc + "/uid_map", fmt::format("0 {} 1\n", options_.outside_uid));
-    if (mapped) {
-        mapped = writeText(proc + "/gid_map", fmt::format("0 {} 1\n", options_.outside_gid));
+    KANSOKU_TRY(writeText(proc + "/uid_map", fmt::format("0 {} 1\n", options_.outside_uid)));
+    KANSOKU_TRY(writeText(proc + "/gid_map", fmt::format("0 {} 1\n", options_.outside_gid)));
+    if (!cgroup_path_.empty()) {
+        KANSOKU_TRY(writeText(cgroup_path_ + "/cgroup.procs", std::to_string(pid)));
     }
-    if (mapped && !cgroup_path_.empty()) {
-        mapped = writeText(cgroup_path_ + "/cgroup.procs", std::to_string(pid));
-    }
-    if (!mapped) {
-        return abort_start(mapped.error());
-    }
-    const char go = kMsgGo;
-    if (send(control_fd_, &go, 1, MSG_NOSIGNAL) != 1) {
-        return abort_start(Error{fmt::format("jail: control socket: {}", std::strerror(errno))});
-    }
+    return {};
+}
+
+Result<void> Jail::awaitSample() {
     // Read set-up messages until the sample reports in.
     const auto setup_deadline = std::chrono::steady_clock::now() + kSetupTimeout;
     for (;;) {
@@ -649,7 +667,7 @@ Result<JailedProcess> Jail::start() {
             std::chrono::duration_cast<std::chrono::milliseconds>(setup_deadline - std::chrono::steady_clock::now());
         pollfd pfd{control_fd_, POLLIN, 0};
         if (left.count() <= 0 || poll(&pfd, 1, static_cast<int>(left.count())) <= 0) {
-            return abort_start(Error{"jail: set-up timed out"});
+            return fail("jail: set-up timed out");
         }
         char buffer[512];
         iovec iov{buffer, sizeof(buffer)};
@@ -661,7 +679,7 @@ Result<JailedProcess> Jail::start() {
         msg.msg_controllen = sizeof(control);
         const ssize_t n = recvmsg(control_fd_, &msg, MSG_CMSG_CLOEXEC);
         if (n <= 0) {
-            return abort_start(Error{"jail: init exited during set-up"});
+            return fail("jail: init exited during set-up");
         }
         ucred creds{};
         bool have_creds = false;
@@ -680,15 +698,50 @@ Result<JailedProcess> Jail::start() {
             }
         }
         if (buffer[0] == kMsgError) {
-            return abort_start(Error{"jail: set-up failed in the jail: " + std::string(buffer + 1, size_t(n - 1))});
+            return fail("jail: set-up failed in the jail: {}", std::string(buffer + 1, size_t(n - 1)));
         }
         if (buffer[0] == kMsgSample) {
             if (!have_creds || creds.pid <= 0) {
-                return abort_start(Error{"jail: no pid from the sample"});
+                return fail("jail: no pid from the sample");
             }
             process_.sample_pid = creds.pid;
-            break;
+            return {};
         }
+    }
+}
+
+Result<JailedProcess> Jail::start() {
+    if (started_) {
+        return fail("jail: already started");
+    }
+    detail::ChildPlan plan;
+    auto close_stdio = [&plan] {
+        for (int& fd : plan.stdio) {
+            closeFd(fd);
+        }
+    };
+    auto prepared = prepare(plan);
+    Result<pid_t> pid = prepared ? cloneInit(plan) : Result<pid_t>(fail(prepared.error()));
+    close_stdio();
+    KANSOKU_TRY(pid);
+    started_ = true;
+    process_.init_pid = *pid;
+    process_.init_pidfd = static_cast<int>(syscall(SYS_pidfd_open, *pid, 0));
+
+    const char go = kMsgGo;
+    auto ready = mapIdentity(*pid);
+    if (ready && send(control_fd_, &go, 1, MSG_NOSIGNAL) != 1) {
+        ready = fail("jail: control socket: {}", std::strerror(errno));
+    }
+    if (ready) {
+        ready = awaitSample();
+    }
+    if (!ready) {
+        killAll();
+        int status = 0;
+        waitpid(process_.init_pid, &status, __WALL);
+        reaped_ = true;
+        return fail(ready.error());
     }
     deadline_ = start_time_ + options_.timeout;
     watchdog_ = std::thread([this] { watchdog(deadline_); });
@@ -803,7 +856,7 @@ Result<JailResult> Jail::wait(std::chrono::steady_clock::time_point deadline) {
         result_.cpu_limit_hit = true;
     }
     if (!cgroup_path_.empty()) {
-        const std::string events = readText(cgroup_path_ + "/memory.events");
+        const std::string events = readCgroupFile(cgroup_path_ + "/memory.events");
         const auto at = events.find("oom_kill ");
         result_.memory_limit_hit = at != std::string::npos && std::atol(events.c_str() + at + 9) > 0;
     }

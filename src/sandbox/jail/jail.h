@@ -82,7 +82,19 @@ public:
     const std::filesystem::path& workDir() const { return work_dir_; }
 
 private:
+    /// Builds everything the cloned child needs (work directory, root, exec plan, limits, stdio).
     Result<void> prepare(detail::ChildPlan& plan);
+    /// mkdtemp'd work directory with root/ and rw/ (a tmpfs when asked); returns root/.
+    Result<std::filesystem::path> makeWorkDirectory();
+    /// The jail root, the writable directories (with the sample copied in) and the device binds.
+    Result<void> populateRoot(const std::filesystem::path& root, const std::string& qemu_host_path,
+                              detail::ChildPlan& plan);
+    /// The control socket and the clone of the namespace's init; returns init's host pid.
+    Result<pid_t> cloneInit(detail::ChildPlan& plan);
+    /// uid/gid maps (and the cgroup) for the new init, before it is let go.
+    Result<void> mapIdentity(pid_t pid);
+    /// Reads init's set-up messages until the sample reports its pid (and the TUN fd comes).
+    Result<void> awaitSample();
     Result<void> setUpCgroup();
     void watchdog(std::chrono::steady_clock::time_point deadline);
     void stopWatchdog();

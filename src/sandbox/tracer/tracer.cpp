@@ -134,7 +134,17 @@ private:
     void handleEvent(pid_t pid, int event);
     void handleSyscall(pid_t pid);
     void onEntry(pid_t pid, Tracee& tracee);
+    /// Records what a finished syscall did: one handler per concern, each returning false for
+    /// syscalls that are not its own.
     void onExit(pid_t pid, Tracee& tracee, long result);
+    bool onFileExit(pid_t pid, const PendingCall& call, long result);
+    bool onNetworkExit(pid_t pid, const PendingCall& call, long result);
+    bool onProcessExit(pid_t pid, Tracee& tracee, long result);
+    /// Records one file activity; returns its index (for bytes written through its fd later).
+    std::size_t recordFile(pid_t pid, long result, std::string op, std::string path, std::uint64_t flags,
+                           std::uint32_t mode, std::string target = {});
+    /// An open/openat/openat2/creat that writes, creates or touches a watched path; tracks its fd.
+    void recordOpen(pid_t pid, const PendingCall& call, long result, std::uint64_t flags, std::uint32_t mode);
     void checkCmdline(pid_t pid, Tracee& tracee);
     void resume(pid_t pid, int signal);
     void killAll();
@@ -374,93 +384,92 @@ void TraceSession::onEntry(pid_t pid, Tracee& tracee) {
     }
 }
 
+std::size_t TraceSession::recordFile(pid_t pid, long result, std::string op, std::string path, std::uint64_t flags,
+                                     std::uint32_t mode, std::string target) {
+    FileActivity activity;
+    activity.pid = pid;
+    activity.op = std::move(op);
+    activity.path = std::move(path);
+    activity.target = std::move(target);
+    activity.flags = flags;
+    activity.mode = mode;
+    activity.result = result;
+    return recorder_.file(std::move(activity));
+}
+
+void TraceSession::recordOpen(pid_t pid, const PendingCall& call, long result, std::uint64_t flags,
+                              std::uint32_t mode) {
+    const bool writes = (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)) != 0;
+    const char* op = (flags & O_CREAT) != 0 ? "create" : writes ? "write" : "open";
+    const bool watched = writes || ObservationRecorder::isWatchdog(call.path) ||
+                         ObservationRecorder::persistenceKind(call.path).has_value();
+    if (!watched) {
+        return; // plain reads (libraries, /proc) are not file activity
+    }
+    const std::size_t index = recordFile(pid, result, op, call.path, flags, (flags & O_CREAT) != 0 ? mode : 0);
+    FdTable& table = fds(pid);
+    if (result >= 0 && table.size() < kMaxFdsPerProcess) {
+        FdInfo info;
+        info.path = call.path;
+        info.file_index = index;
+        table[static_cast<int>(result)] = std::move(info);
+    }
+}
+
 void TraceSession::onExit(pid_t pid, Tracee& tracee, long result) {
-    const PendingCall& call = tracee.call;
+    if (!onFileExit(pid, tracee.call, result) && !onNetworkExit(pid, tracee.call, result)) {
+        onProcessExit(pid, tracee, result);
+    }
+}
+
+bool TraceSession::onFileExit(pid_t pid, const PendingCall& call, long result) {
     const auto& a = call.args;
-    auto file = [&](std::string op, std::string path, std::uint64_t flags, std::uint32_t mode) {
-        FileActivity activity;
-        activity.pid = pid;
-        activity.op = std::move(op);
-        activity.path = std::move(path);
-        activity.flags = flags;
-        activity.mode = mode;
-        activity.result = result;
-        return recorder_.file(std::move(activity));
-    };
-    auto open_file = [&](std::uint64_t flags, std::uint32_t mode) {
-        const bool writes = (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)) != 0;
-        const char* op = (flags & O_CREAT) != 0 ? "create" : writes ? "write" : "open";
-        const bool watched = writes || ObservationRecorder::isWatchdog(call.path) ||
-                             ObservationRecorder::persistenceKind(call.path).has_value();
-        if (!watched) {
-            return; // plain reads (libraries, /proc) are not file activity
-        }
-        const std::size_t index = file(op, call.path, flags, (flags & O_CREAT) != 0 ? mode : 0);
-        FdTable& table = fds(pid);
-        if (result >= 0 && table.size() < kMaxFdsPerProcess) {
-            FdInfo info;
-            info.path = call.path;
-            info.file_index = index;
-            table[static_cast<int>(result)] = std::move(info);
-        }
-    };
     switch (call.nr) {
-    case SYS_execve:
-    case SYS_execveat:
-        recorder_.exec(pid, call.path, call.argv, result); // success is recorded at PTRACE_EVENT_EXEC
-        break;
     case SYS_open:
-        open_file(a[1], static_cast<std::uint32_t>(a[2]));
-        break;
+        recordOpen(pid, call, result, a[1], static_cast<std::uint32_t>(a[2]));
+        return true;
     case SYS_openat:
-        open_file(a[2], static_cast<std::uint32_t>(a[3]));
-        break;
+        recordOpen(pid, call, result, a[2], static_cast<std::uint32_t>(a[3]));
+        return true;
     case SYS_creat:
-        open_file(O_CREAT | O_WRONLY | O_TRUNC, static_cast<std::uint32_t>(a[1]));
-        break;
+        recordOpen(pid, call, result, O_CREAT | O_WRONLY | O_TRUNC, static_cast<std::uint32_t>(a[1]));
+        return true;
     case SYS_openat2: {
         struct {
             std::uint64_t flags;
             std::uint64_t mode;
         } how{};
         readMemory(pid, a[2], &how, sizeof(how));
-        open_file(how.flags, static_cast<std::uint32_t>(how.mode));
-        break;
+        recordOpen(pid, call, result, how.flags, static_cast<std::uint32_t>(how.mode));
+        return true;
     }
     case SYS_unlink:
-        file("unlink", call.path, 0, 0);
-        break;
+        recordFile(pid, result, "unlink", call.path, 0, 0);
+        return true;
     case SYS_rmdir:
-        file("rmdir", call.path, 0, 0);
-        break;
+        recordFile(pid, result, "rmdir", call.path, 0, 0);
+        return true;
     case SYS_unlinkat:
-        file((a[2] & AT_REMOVEDIR) != 0 ? "rmdir" : "unlink", call.path, a[2], 0);
-        break;
+        recordFile(pid, result, (a[2] & AT_REMOVEDIR) != 0 ? "rmdir" : "unlink", call.path, a[2], 0);
+        return true;
     case SYS_rename:
     case SYS_renameat:
-    case SYS_renameat2: {
-        FileActivity activity;
-        activity.pid = pid;
-        activity.op = "rename";
-        activity.path = call.path;
-        activity.target = call.path2;
-        activity.result = result;
-        recorder_.file(std::move(activity));
-        break;
-    }
+    case SYS_renameat2:
+        recordFile(pid, result, "rename", call.path, 0, 0, call.path2);
+        return true;
     case SYS_chmod:
     case SYS_fchmod:
-        file("chmod", call.path, 0, static_cast<std::uint32_t>(a[1]));
-        break;
+        recordFile(pid, result, "chmod", call.path, 0, static_cast<std::uint32_t>(a[1]));
+        return true;
     case SYS_fchmodat:
-        file("chmod", call.path, 0, static_cast<std::uint32_t>(a[2]));
-        break;
+        recordFile(pid, result, "chmod", call.path, 0, static_cast<std::uint32_t>(a[2]));
+        return true;
     case SYS_mkdir:
-        file("mkdir", call.path, 0, static_cast<std::uint32_t>(a[1]));
-        break;
+        recordFile(pid, result, "mkdir", call.path, 0, static_cast<std::uint32_t>(a[1]));
+        return true;
     case SYS_mkdirat:
-        file("mkdir", call.path, 0, static_cast<std::uint32_t>(a[2]));
-        break;
+        recordFile(pid, result, "mkdir", call.path, 0, static_cast<std::uint32_t>(a[2]));
+        return true;
     case SYS_write:
     case SYS_pwrite64:
     case SYS_writev:
@@ -471,20 +480,28 @@ void TraceSession::onExit(pid_t pid, Tracee& tracee, long result) {
                 recorder_.addBytesWritten(it->second.file_index, static_cast<std::uint64_t>(result));
             }
         }
-        break;
+        return true;
     case SYS_ioctl: {
         const FdTable& table = fds(pid);
         if (const auto it = table.find(static_cast<int>(a[0]));
             it != table.end() && ObservationRecorder::isWatchdog(it->second.path)) {
-            file("ioctl", it->second.path, a[1], 0);
+            recordFile(pid, result, "ioctl", it->second.path, a[1], 0);
         }
-        break;
+        return true;
     }
     case SYS_close:
         if (result == 0) {
             fds(pid).erase(static_cast<int>(a[0]));
         }
-        break;
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool TraceSession::onNetworkExit(pid_t pid, const PendingCall& call, long result) {
+    const auto& a = call.args;
+    switch (call.nr) {
     case SYS_socket: {
         NetworkActivity activity;
         activity.pid = pid;
@@ -504,7 +521,7 @@ void TraceSession::onExit(pid_t pid, Tracee& tracee, long result) {
             table[static_cast<int>(result)] = info;
         }
         recorder_.network(std::move(activity));
-        break;
+        return true;
     }
     case SYS_connect:
     case SYS_bind:
@@ -526,30 +543,43 @@ void TraceSession::onExit(pid_t pid, Tracee& tracee, long result) {
         }
         activity.result = result;
         recorder_.network(std::move(activity));
-        break;
+        return true;
     }
     case SYS_sendto:
     case SYS_sendmsg:
         if (call.addr && !call.addr->address.empty()) {
             recorder_.sent(call.addr->address, call.addr->port, call.nr == SYS_sendto ? a[2] : 0);
         }
-        break;
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool TraceSession::onProcessExit(pid_t pid, Tracee& tracee, long result) {
+    const PendingCall& call = tracee.call;
+    const auto& a = call.args;
+    switch (call.nr) {
+    case SYS_execve:
+    case SYS_execveat:
+        recorder_.exec(pid, call.path, call.argv, result); // success is recorded at PTRACE_EVENT_EXEC
+        return true;
     case SYS_kill:
         recorder_.signal(tracee.tgid, "kill", static_cast<int>(a[0]), static_cast<int>(a[1]), result);
-        break;
+        return true;
     case SYS_tkill:
         recorder_.signal(pid, "tkill", static_cast<int>(a[0]), static_cast<int>(a[1]), result);
-        break;
+        return true;
     case SYS_tgkill:
         recorder_.signal(tracee.tgid, "tgkill", static_cast<int>(a[0]), static_cast<int>(a[2]), result);
-        break;
+        return true;
     case SYS_prctl:
         if (a[0] == PR_SET_NAME && result == 0) {
             recorder_.renamed(pid, "prctl", call.old_name, call.path);
         }
-        break;
+        return true;
     default:
-        break;
+        return false;
     }
 }
 

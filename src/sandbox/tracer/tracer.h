@@ -4,13 +4,14 @@
 /// ptrace, decodes the syscalls that matter (process, file, network, signal, rename; see README.md)
 /// into an Observation, and stops at a deadline or on request, killing what is left.
 ///
-/// Protocol with the jail: the sample's child calls PTRACE_TRACEME and raise(SIGSTOP) right before
-/// execve. The thread that forked it (only that thread may be its tracer) calls `run(pid)` without
-/// having waited for that stop. The tracer then sets PTRACE_O_TRACESYSGOOD | TRACEFORK | TRACEVFORK |
-/// TRACECLONE | TRACEEXEC | TRACEEXIT | EXITKILL and resumes it with PTRACE_SYSCALL.
-///
-/// Note: the loop waits with waitpid(-1, __WALL), so it also reaps any other child of the calling
-/// process that exits meanwhile; run the tracer in a process (or thread) with no other children.
+/// Two ways to start (README.md "Tracer"): in attach mode (`TracerOptions::attach`, what the jail
+/// uses) the sample stops itself with SIGSTOP before execve and run() takes it with PTRACE_SEIZE,
+/// then waits only for the tracees it knows; otherwise the sample is a PTRACE_TRACEME child of the
+/// calling thread, stopped by raise(SIGSTOP) before execve, and the loop waits with
+/// waitpid(-1, __WALL), so it also reaps any other child of the calling process that exits meanwhile
+/// (run it in a process or thread with no other children). Either way the tracer sets
+/// PTRACE_O_TRACESYSGOOD | TRACEFORK | TRACEVFORK | TRACECLONE | TRACEEXEC | TRACEEXIT | EXITKILL and
+/// resumes with PTRACE_SYSCALL.
 
 #include <atomic>
 #include <chrono>

@@ -134,7 +134,7 @@ TEST(WarningList, RefusesMissingOddAndOversizedFiles) {
     ::close(fd);
     auto oversized = loadWarningList(big);
     ASSERT_FALSE(oversized);
-    EXPECT_NE(oversized.error().message.find("over the"), std::string::npos) << oversized.error().message;
+    EXPECT_NE(oversized.error().message.find("more than the"), std::string::npos) << oversized.error().message;
     EXPECT_NE(oversized.error().message.find("big.json"), std::string::npos) << oversized.error().message;
 
     const std::string garbage = dir.file("garbage.json");

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/read.hpp> // after honeypot/server/asio.h (its <utility> fix)
+#include <boost/asio/read.hpp> // after common/asio.h (its <utility> fix)
 
 #include "common/event_tap.h"
 #include "honeypot/http/http_event.h"

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "capture/packet_builder.h"
+#include "common/byte_reader.h"
 #include "packet_check.h"
 #include "sandbox/fakenet/fake_net.h"
 #include "sandbox/fakenet/ip_packet.h"
@@ -41,13 +42,13 @@ std::vector<uint8_t> udpPacket(const IpAddress& src, const IpAddress& dst, uint1
 std::vector<uint8_t> segment(const IpAddress& src, const IpAddress& dst, uint16_t sport, uint16_t dport, uint32_t seq,
                              uint32_t ack, uint8_t flags, std::string_view payload = {}) {
     std::vector<uint8_t> t(20 + payload.size(), 0);
-    store16(t.data(), sport);
-    store16(t.data() + 2, dport);
-    store32(t.data() + 4, seq);
-    store32(t.data() + 8, ack);
+    storeU16BE(t.data(), sport);
+    storeU16BE(t.data() + 2, dport);
+    storeU32BE(t.data() + 4, seq);
+    storeU32BE(t.data() + 8, ack);
     t[12] = 0x50;
     t[13] = flags;
-    store16(t.data() + 14, 64240);
+    storeU16BE(t.data() + 14, 64240);
     std::copy(payload.begin(), payload.end(), t.begin() + 20);
     return buildIpPacket(src, dst, ip_protocol::kTcp, t, 64, 1);
 }
