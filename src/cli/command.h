@@ -44,5 +44,6 @@ void addSandboxCommand(CLI::App& app);
 void addDarknetCommand(CLI::App& app);
 void addQueryCommand(CLI::App& app);
 void addSamplesCommand(CLI::App& app);
+void addIntelCommand(CLI::App& app);
 
 } // namespace kansoku::cli

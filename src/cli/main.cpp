@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     kansoku::cli::addQueryCommand(app);
     kansoku::cli::addSamplesCommand(app);
     kansoku::cli::addConfigCommand(app);
+    kansoku::cli::addIntelCommand(app);
 
     try {
         app.parse(argc, argv);
