@@ -16,6 +16,9 @@ corpus/ip_packet/*      raw IPv4/IPv6 packets as a sample writes them to the fak
                         TCP, UDP, ICMP, ICMPv6, extension chains, fragments, and broken lengths.
 corpus/dns_message/*    DNS queries a sample sends the fake resolver: A/AAAA/TXT, compression
                         pointers (backwards, forwards, looping), odd label bytes, responses, cuts.
+corpus/asn_csv/*        byte 0 = family (0 IPv4, 1 IPv6), then an ip-location-db ASN CSV: rows in the
+                        published layout (quoted names, "" escapes, CRLF), overlapping and nested
+                        ranges, and one broken row of each kind the loader refuses.
 corpus/fuzzy_hash/*     inputs for the ssdeep/TLSH differential target: random, text, uniform bytes,
                         TLSH's 50-byte minimum, and zeros with windows where ssdeep pieces end at
                         many block sizes at once (plus ELF seeds copied from corpus/elf).
@@ -653,6 +656,34 @@ def fuzzy_hash_cases(rng):
     return cases
 
 
+def asn_csv_cases():
+    """Small CSVs in the layout of @ip-location-db/asn (first,last,asn,name; RFC 4180 quoting)."""
+    v4 = (b'1.0.0.0,1.0.0.255,13335,"Cloudflare, Inc."\n'
+          b"1.0.4.0,1.0.7.255,38803,Gtelecom Pty Ltd\n"
+          b'2.26.200.0,2.26.215.255,201907,"LLC ""SPUTNIK"""\n'
+          b"8.8.8.0,8.8.8.255,15169,Google LLC\r\n"
+          b"45.70.144.0,45.70.147.255,267568,R. C. F. \xc2\xad TELECOM LTDA\n")
+    v6 = (b"2001::,2001::ffff:ffff:ffff:ffff:ffff:ffff,6939,Hurricane Electric LLC\n"
+          b"2001:4860::,2001:4860:ffff:ffff:ffff:ffff:ffff:ffff,15169,Google LLC\n"
+          b"2c0f:fff0::,2c0f:fff0:ffff:ffff:ffff:ffff:ffff:ffff,37125,Layer3 Limited\n")
+    cases = {
+        "v4-published-layout": b"\x00" + v4,
+        "v6-published-layout": b"\x01" + v6,
+        "v4-overlap": b"\x00214.95.0.0,215.0.255.255,749,DoD\n215.0.0.0,215.1.3.255,721,DoD NIC\n",
+        "v4-nested": b"\x000.0.0.0,255.255.255.255,1,A\n10.0.0.0,10.255.255.255,2,B\n10.1.0.0,10.1.0.255,3,C\n"
+                     b"10.1.0.128,10.2.0.0,4,D\n",
+        "v4-same-start": b"\x001.2.3.0,1.2.3.255,1,A\n1.2.3.0,1.2.3.15,2,B\n",
+        "v6-whole-space": b"\x01::,ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff,1,All\n",
+        "v4-truncated": b"\x00" + v4[:-9],
+        "v4-unsorted": b"\x001.0.1.0,1.0.1.1,1,A\n1.0.0.0,1.0.0.1,2,B\n",
+        "v4-bad-utf8": b"\x001.0.0.0,1.0.0.1,1,bad \xc3\x28\n",
+        "v4-wrong-family": b"\x002001::,2001::1,1,A\n",
+        "v4-bad-asn": b"\x001.0.0.0,1.0.0.1,4294967296,A\n",
+        "v4-end-before-start": b"\x001.0.0.9,1.0.0.1,1,A\n",
+    }
+    return cases
+
+
 def find_kansoku(explicit):
     if explicit:
         return explicit
@@ -707,6 +738,7 @@ def main():
     write_dir(os.path.join(args.out, "fuzzy_hash"), fuzzy)
     write_dir(os.path.join(args.out, "ip_packet"), ip_packet_cases())
     write_dir(os.path.join(args.out, "dns_message"), dns_message_cases())
+    write_dir(os.path.join(args.out, "asn_csv"), asn_csv_cases())
     total = sum(len(v) for v in decoder.values()) + sum(len(v) for v in pcaps.values())
     print(f"wrote {len(decoder)} decoder seeds and {len(pcaps)} capture files ({total} bytes) under {args.out}")
 
