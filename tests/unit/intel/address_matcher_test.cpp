@@ -5,17 +5,12 @@
 #include <gtest/gtest.h>
 
 #include "intel/address_matcher.h"
+#include "test_address.h"
 
 namespace kansoku::intel {
 namespace {
 
 using Tags = std::vector<AddressMatcher::Tag>;
-
-IpAddress ip(std::string_view text) {
-    const auto address = IpAddress::parse(text);
-    EXPECT_TRUE(address) << text;
-    return address.value_or(IpAddress{});
-}
 
 Prefix prefix(std::string_view text) {
     const auto p = Prefix::parse(text);

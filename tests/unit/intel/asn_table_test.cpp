@@ -5,6 +5,7 @@
 
 #include "intel/asn_table.h"
 #include "temp_dir.h"
+#include "test_address.h"
 
 namespace kansoku::intel {
 namespace {
@@ -20,12 +21,6 @@ constexpr const char* kV4 = "1.0.0.0,1.0.0.255,13335,\"Cloudflare, Inc.\"\n"
                             "215.0.0.0,215.1.3.255,721,DoD Network Information Center\n";
 constexpr const char* kV6 = "2001:4860::,2001:4860:ffff:ffff:ffff:ffff:ffff:ffff,15169,Google LLC\n"
                             "2c0f:fff0::,2c0f:fff0:ffff:ffff:ffff:ffff:ffff:ffff,37125,Layer3 Limited\n";
-
-IpAddress ip(std::string_view text) {
-    const auto address = IpAddress::parse(text);
-    EXPECT_TRUE(address) << text;
-    return address.value_or(IpAddress{});
-}
 
 AsnTable parseOk(std::string_view v4, std::string_view v6 = "") {
     auto table = AsnTable::parse(v4, v6, "v4.csv", "v6.csv");

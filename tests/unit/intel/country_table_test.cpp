@@ -6,15 +6,10 @@
 #include "intel/country_table.h"
 #include "support/mmdb_writer.h"
 #include "temp_dir.h"
+#include "test_address.h"
 
 namespace kansoku::intel {
 namespace {
-
-IpAddress ip(std::string_view text) {
-    const auto address = IpAddress::parse(text);
-    EXPECT_TRUE(address) << text;
-    return address.value_or(IpAddress{});
-}
 
 /// The fixture: a few networks of each family with ip-location-db's record layout
 /// ({"country_code": "US"}).

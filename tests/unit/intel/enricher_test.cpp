@@ -1,5 +1,6 @@
 #include <atomic>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -9,15 +10,10 @@
 #include "intel/enricher.h"
 #include "support/mmdb_writer.h"
 #include "temp_dir.h"
+#include "test_address.h"
 
 namespace kansoku::intel {
 namespace {
-
-IpAddress ip(std::string_view text) {
-    const auto address = IpAddress::parse(text);
-    EXPECT_TRUE(address) << text;
-    return address.value_or(IpAddress{});
-}
 
 /// Writes a complete data set; `asn` is the AS that 8.8.8.0/24 and 2001:4860::/32 belong to, so a
 /// reload can be told from the data it replaced.
@@ -71,13 +67,26 @@ TEST(Enricher, OpenFailsOnMissingData) {
         << enricher.error().message;
 }
 
-TEST(Enricher, ReloadSwapsOnlyOnSuccess) {
-    testing::TempDir dir;
-    DataFiles files(dir);
-    files.write(15169, "Google LLC", "US");
-    auto opened = Enricher::open(files.options);
-    ASSERT_TRUE(opened) << opened.error().message;
-    Enricher& enricher = **opened;
+/// An enricher over files the test rewrites.
+class ReloadTest : public ::testing::Test {
+protected:
+    /// Writes the first data set and opens an enricher on it.
+    Enricher& open(uint32_t asn, const std::string& name, const std::string& country) {
+        files_.write(asn, name, country);
+        auto opened = Enricher::open(files_.options);
+        EXPECT_TRUE(opened) << opened.error().message;
+        enricher_ = opened ? std::move(*opened) : std::make_unique<Enricher>(files_.options);
+        return *enricher_;
+    }
+
+    testing::TempDir dir_;
+    DataFiles files_{dir_};
+    std::unique_ptr<Enricher> enricher_;
+};
+
+TEST_F(ReloadTest, SwapsOnlyOnSuccess) {
+    Enricher& enricher = open(15169, "Google LLC", "US");
+    DataFiles& files = files_;
     const auto first = enricher.snapshot();
 
     // A newer copy is picked up.
@@ -110,13 +119,9 @@ TEST(Enricher, ReloadSwapsOnlyOnSuccess) {
     EXPECT_EQ(enricher.lookup(ip("8.8.8.8")).country, "JP");
 }
 
-TEST(Enricher, ReadersNeverSeeAPartialSwap) {
-    testing::TempDir dir;
-    DataFiles files(dir);
-    files.write(1, "One", "US");
-    auto opened = Enricher::open(files.options);
-    ASSERT_TRUE(opened) << opened.error().message;
-    Enricher& enricher = **opened;
+TEST_F(ReloadTest, ReadersNeverSeeAPartialSwap) {
+    Enricher& enricher = open(1, "One", "US");
+    DataFiles& files = files_;
 
     // Each data set pairs AS n with name "AS n" and a country fixed by n's parity; readers check
     // that every answer comes from one consistent set while reloads run.

@@ -12,17 +12,12 @@
 
 #include "intel/warning_lists.h"
 #include "temp_dir.h"
+#include "test_address.h"
 
 namespace kansoku::intel {
 namespace {
 
 namespace fs = std::filesystem;
-
-IpAddress ip(std::string_view text) {
-    const auto address = IpAddress::parse(text);
-    EXPECT_TRUE(address) << text;
-    return address.value_or(IpAddress{});
-}
 
 WarningList list(std::string file_id, std::string type, std::vector<std::string> entries) {
     WarningList l;
