@@ -95,12 +95,16 @@ RangeIndex<Key> RangeIndex<Key>::Builder::build() {
     }
     index.buckets_[kBuckets] = static_cast<uint32_t>(index.starts_.size() - 1);
     if constexpr (sizeof(Key) > 4) {
+        index.high_.reserve(index.starts_.size());
+        for (const Key start : index.starts_) {
+            index.high_.push_back(static_cast<uint64_t>(start >> 64));
+        }
         while (true) {
-            const std::vector<Key>& below = index.fences_.empty() ? index.starts_ : index.fences_.back();
+            const std::vector<uint64_t>& below = index.fences_.empty() ? index.high_ : index.fences_.back();
             if (below.size() <= kFanout) {
                 break;
             }
-            std::vector<Key> level;
+            std::vector<uint64_t> level;
             level.reserve(below.size() / kFanout + 1);
             for (std::size_t i = 0; i < below.size(); i += kFanout) {
                 level.push_back(below[i]);

@@ -153,6 +153,47 @@ TEST(RangeIndex, Ipv6WithManyEntriesAcrossFences) {
     EXPECT_EQ(index.find(~Uint128{0}), kNone);
 }
 
+// IPv6 ranges that share /64s, so the tree over the high halves is not enough on its own, against
+// the same model.
+TEST(RangeIndex, Ipv6RangesInsideOneSlash64MatchTheModel) {
+    std::mt19937_64 rng(64);
+    const Uint128 base = Uint128{0x20010db8} << 96;
+    for (int round = 0; round < 100; ++round) {
+        std::vector<std::tuple<Uint128, Uint128, uint32_t>> ranges;
+        const int n = 10 + static_cast<int>(rng() % 60);
+        for (int i = 0; i < n; ++i) {
+            const Uint128 first = base + (Uint128{rng() % 8} << 64) + rng() % 4096;
+            const Uint128 length = rng() % 3 == 0 ? (Uint128{rng() % 3} << 64) + rng() : rng() % 512;
+            ranges.emplace_back(first, first + length, static_cast<uint32_t>(i % 7));
+        }
+        std::stable_sort(ranges.begin(), ranges.end(),
+                         [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+        Ipv6RangeIndex::Builder builder;
+        for (const auto& [first, last, value] : ranges) {
+            builder.add(first, last, value);
+        }
+        const auto index = builder.build();
+        auto model = [&ranges](Uint128 address) {
+            uint32_t value = kNone;
+            for (const auto& [first, last, v] : ranges) {
+                if (first <= address && address <= last) {
+                    value = v;
+                }
+            }
+            return value;
+        };
+        for (int probe = 0; probe < 300; ++probe) {
+            const Uint128 address = base + (Uint128{rng() % 10} << 64) + rng() % 8192;
+            ASSERT_EQ(index.find(address), model(address)) << "round " << round;
+        }
+        for (const auto& [first, last, value] : ranges) {
+            for (const Uint128 address : {first - 1, first, last, last + 1}) {
+                ASSERT_EQ(index.find(address), model(address)) << "round " << round;
+            }
+        }
+    }
+}
+
 TEST(RangeIndex, AddressKeyIsBigEndian) {
     EXPECT_EQ(addressKey(*IpAddress::parse("::1")), Uint128{1});
     EXPECT_EQ(addressKey(*IpAddress::parse("8000::")), Uint128{1} << 127);
