@@ -139,7 +139,7 @@ private:
     /// <= the address's; only when that start shares the address's /64 and begins after it does
     /// the low half matter, and then a plain search over the full keys decides.
     std::size_t findInTree(Key address) const {
-        const auto high = static_cast<uint64_t>(address >> 64);
+        const auto high = static_cast<uint64_t>(address >> (sizeof(Key) > 8 ? 64 : 0)); // 64: IPv6, its only user
         std::size_t block = 0;
         for (auto level = fences_.rbegin(); level != fences_.rend(); ++level) {
             const std::size_t first = block * kFanout;
