@@ -127,7 +127,7 @@ void addIntelCommand(CLI::App& app) {
 
     auto* update = intel->add_subcommand(
         "update-db", "Read the enrichment data again and check it (after scripts/setup installed a newer copy); "
-                     "prints what it holds. A running kansoku reloads it in place.");
+                     "prints what it holds");
     addDataOptions(*update, *args);
     update->callback([args] { updateDbMain(*args); });
 }

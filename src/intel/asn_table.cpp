@@ -38,9 +38,6 @@ public:
             }
             ++rows;
         }
-        if (rows == 0 && !text.empty()) {
-            return fail("asn csv {}: no rows", origin);
-        }
         table_.rows_ += rows;
         return {};
     }

@@ -40,7 +40,7 @@ public:
     static Result<AsnTable> parse(std::string_view v4_csv, std::string_view v6_csv, std::string_view v4_origin,
                                   std::string_view v6_origin);
     /// Reads and parses the two files. A missing, unreadable or oversized file, a malformed or
-    /// unsorted row, or a file with no row at all is a one-line error naming the file.
+    /// unsorted row, or an empty file is a one-line error naming the file.
     static Result<AsnTable> load(const std::string& v4_path, const std::string& v6_path);
 
     /// The AS whose range covers `address`; asn 0 when none does.
