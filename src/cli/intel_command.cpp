@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/config_option.h"
 #include "common/ip_address.h"
 #include "intel/enrichment_data.h"
 #include "intel/enrichment_options.h"
@@ -24,23 +26,39 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 struct IntelArgs {
-    intel::EnrichmentOptions data;
+    ConfigOption config;
+    intel::EnrichmentOptions data{"", "", ""}; ///< the flags given; each overrides its [intel] key
     std::vector<std::string> addresses;
     bool json = false;
 };
 
 void addDataOptions(CLI::App& command, IntelArgs& args) {
-    command.add_option("--asn-v4", args.data.asn_v4_csv, "IPv4 -> AS CSV (@ip-location-db/asn)")->capture_default_str();
-    command.add_option("--asn-v6", args.data.asn_v6_csv, "IPv6 -> AS CSV (@ip-location-db/asn)")->capture_default_str();
-    command
-        .add_option("--country-mmdb", args.data.country_mmdb,
-                    "IP -> country MaxMind DB (@ip-location-db/geo-whois-asn-country-mmdb)")
-        ->capture_default_str();
+    args.config.add(command);
+    command.add_option("--asn-v4", args.data.asn_v4_csv, "IPv4 -> AS CSV (default: [intel] asn_v4_csv)");
+    command.add_option("--asn-v6", args.data.asn_v6_csv, "IPv6 -> AS CSV (default: [intel] asn_v6_csv)");
+    command.add_option("--country-mmdb", args.data.country_mmdb,
+                       "IP -> country MaxMind DB (default: [intel] country_mmdb)");
     command.add_flag("--json", args.json, "JSON output, one object per line");
 }
 
+/// The files to read: [intel] of the configuration, each overridden by its flag.
+intel::EnrichmentOptions dataFiles(const IntelArgs& args) {
+    intel::EnrichmentOptions files = args.config.load().intel.enrichment;
+    const std::pair<const std::string*, std::string*> overrides[] = {
+        {&args.data.asn_v4_csv, &files.asn_v4_csv},
+        {&args.data.asn_v6_csv, &files.asn_v6_csv},
+        {&args.data.country_mmdb, &files.country_mmdb},
+    };
+    for (const auto& [flag, configured] : overrides) {
+        if (!flag->empty()) {
+            *configured = *flag;
+        }
+    }
+    return files;
+}
+
 intel::EnrichmentData loadData(const IntelArgs& args) {
-    auto data = intel::EnrichmentData::load(args.data);
+    auto data = intel::EnrichmentData::load(dataFiles(args));
     if (!data) {
         throw CommandError(data.error().message + " (install it with scripts/setup, or see --help)");
     }
@@ -83,10 +101,11 @@ void updateDbMain(const IntelArgs& args) {
     const intel::EnrichmentData data = loadData(args);
     const intel::AsnTable& asn = data.asn();
     const intel::CountryTable& country = data.country();
+    const intel::EnrichmentOptions& files = data.options();
     if (args.json) {
-        const Json summary = {{"asn_v4_csv", args.data.asn_v4_csv},
-                              {"asn_v6_csv", args.data.asn_v6_csv},
-                              {"country_mmdb", args.data.country_mmdb},
+        const Json summary = {{"asn_v4_csv", files.asn_v4_csv},
+                              {"asn_v6_csv", files.asn_v6_csv},
+                              {"country_mmdb", files.country_mmdb},
                               {"asn_rows", asn.rowCount()},
                               {"asn_v4_ranges", asn.v4().rangeCount()},
                               {"asn_v6_ranges", asn.v6().rangeCount()},
@@ -101,11 +120,11 @@ void updateDbMain(const IntelArgs& args) {
         std::puts(summary.dump().c_str());
         return;
     }
-    std::printf("asn:     %s\n         %s\n", args.data.asn_v4_csv.c_str(), args.data.asn_v6_csv.c_str());
+    std::printf("asn:     %s\n         %s\n", files.asn_v4_csv.c_str(), files.asn_v6_csv.c_str());
     std::printf("         %zu rows -> %zu IPv4 + %zu IPv6 ranges, %zu autonomous systems, %zu overlapping rows "
                 "resolved\n",
                 asn.rowCount(), asn.v4().rangeCount(), asn.v6().rangeCount(), asn.asCount(), asn.overlapCount());
-    std::printf("country: %s\n", args.data.country_mmdb.c_str());
+    std::printf("country: %s\n", files.country_mmdb.c_str());
     std::printf("         %zu tree nodes -> %zu IPv4 + %zu IPv6 ranges, %zu countries\n", country.nodeCount(),
                 country.v4RangeCount(), country.v6RangeCount(), country.countryCount());
     std::printf("ok: loaded and checked in %lld ms, %.1f MiB in memory\n",

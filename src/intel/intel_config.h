@@ -1,11 +1,13 @@
 #pragma once
 
-/// [intel]: what correlation and labelling read (MISP warning lists today).
+/// [intel]: what correlation, labelling and enrichment read (MISP warning lists, the
+/// ip-location-db files).
 
 #include <string>
 #include <vector>
 
 #include "common/config_visitor.h"
+#include "intel/enrichment_options.h"
 
 namespace kansoku::intel {
 
@@ -14,6 +16,8 @@ struct IntelConfig {
     std::string warning_lists;
     /// Which lists name benign scanners (globs over list folder names).
     std::vector<std::string> benign_lists = {"*-nt-scanning", "censys-scanning", "shodan-scanning"};
+    /// IP -> AS and country data (docs/enrichment.md); defaults: where scripts/setup installs it.
+    EnrichmentOptions enrichment;
 };
 
 void visitConfig(ConfigVisitor& v, IntelConfig& c);
