@@ -92,43 +92,56 @@ TEST(RangeIndex, LaterRangeWinsWhereRangesOverlap) {
     EXPECT_EQ(rangesOf(index), (std::vector<std::tuple<uint32_t, uint32_t, uint32_t>>{{10, 15, 2}, {16, 20, 1}}));
 }
 
-// Any sorted list of ranges, compared with a plain model: the last added range covering an address wins.
+template <typename Key>
+using Ranges = std::vector<std::tuple<Key, Key, uint32_t>>;
+
+/// Builds an index from `ranges` (sorted here by first address, stable) and compares it with a
+/// plain model, the last added range covering an address wins, at every probe and at each range's
+/// edges and the addresses just outside them.
+template <typename Key>
+void expectMatchesModel(Ranges<Key> ranges, const std::vector<Key>& probes) {
+    std::stable_sort(ranges.begin(), ranges.end(),
+                     [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+    typename RangeIndex<Key>::Builder builder;
+    for (const auto& [first, last, value] : ranges) {
+        builder.add(first, last, value);
+    }
+    const auto index = builder.build();
+    auto model = [&ranges](Key address) {
+        uint32_t value = kNone;
+        for (const auto& [first, last, v] : ranges) {
+            if (first <= address && address <= last) {
+                value = v;
+            }
+        }
+        return value;
+    };
+    std::vector<Key> addresses = probes;
+    for (const auto& [first, last, value] : ranges) {
+        addresses.insert(addresses.end(), {first - 1, first, last, last + 1});
+    }
+    for (const Key address : addresses) {
+        ASSERT_EQ(index.find(address), model(address)) << "address " << static_cast<uint64_t>(address);
+    }
+}
+
 TEST(RangeIndex, MatchesAModelOnRandomRanges) {
     std::mt19937 rng(11);
     for (int round = 0; round < 200; ++round) {
         // Addresses from a narrow window, spread over several /16 buckets so bucket edges are crossed.
-        std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> ranges;
+        Ranges<uint32_t> ranges;
         const int n = 1 + static_cast<int>(rng() % 40);
         for (int i = 0; i < n; ++i) {
             const uint32_t first = 0x0a000000 + rng() % 0x40000;
             const uint32_t length = rng() % 4 == 0 ? rng() % 0x30000 : rng() % 64;
             ranges.emplace_back(first, first + length, static_cast<uint32_t>(i % 5));
         }
-        std::stable_sort(ranges.begin(), ranges.end(),
-                         [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
-        Ipv4RangeIndex::Builder builder;
-        for (const auto& [first, last, value] : ranges) {
-            builder.add(first, last, value);
-        }
-        const auto index = builder.build();
-        auto model = [&ranges](uint32_t address) {
-            uint32_t value = kNone;
-            for (const auto& [first, last, v] : ranges) {
-                if (first <= address && address <= last) {
-                    value = v;
-                }
-            }
-            return value;
-        };
+        std::vector<uint32_t> probes;
         for (int probe = 0; probe < 300; ++probe) {
-            const uint32_t address = 0x09fff000 + rng() % 0x80000;
-            ASSERT_EQ(index.find(address), model(address)) << "round " << round << " address " << address;
+            probes.push_back(0x09fff000 + rng() % 0x80000);
         }
-        for (const auto& [first, last, value] : ranges) {
-            for (const uint32_t address : {first - 1, first, last, last + 1}) {
-                ASSERT_EQ(index.find(address), model(address)) << "round " << round << " address " << address;
-            }
-        }
+        SCOPED_TRACE(round);
+        expectMatchesModel(ranges, probes);
     }
 }
 
@@ -153,44 +166,24 @@ TEST(RangeIndex, Ipv6WithManyEntriesAcrossFences) {
     EXPECT_EQ(index.find(~Uint128{0}), kNone);
 }
 
-// IPv6 ranges that share /64s, so the tree over the high halves is not enough on its own, against
-// the same model.
+// IPv6 ranges that share /64s, so the tree over the high halves is not enough on its own.
 TEST(RangeIndex, Ipv6RangesInsideOneSlash64MatchTheModel) {
     std::mt19937_64 rng(64);
     const Uint128 base = Uint128{0x20010db8} << 96;
     for (int round = 0; round < 100; ++round) {
-        std::vector<std::tuple<Uint128, Uint128, uint32_t>> ranges;
+        Ranges<Uint128> ranges;
         const int n = 10 + static_cast<int>(rng() % 60);
         for (int i = 0; i < n; ++i) {
             const Uint128 first = base + (Uint128{rng() % 8} << 64) + rng() % 4096;
             const Uint128 length = rng() % 3 == 0 ? (Uint128{rng() % 3} << 64) + rng() : rng() % 512;
             ranges.emplace_back(first, first + length, static_cast<uint32_t>(i % 7));
         }
-        std::stable_sort(ranges.begin(), ranges.end(),
-                         [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
-        Ipv6RangeIndex::Builder builder;
-        for (const auto& [first, last, value] : ranges) {
-            builder.add(first, last, value);
-        }
-        const auto index = builder.build();
-        auto model = [&ranges](Uint128 address) {
-            uint32_t value = kNone;
-            for (const auto& [first, last, v] : ranges) {
-                if (first <= address && address <= last) {
-                    value = v;
-                }
-            }
-            return value;
-        };
+        std::vector<Uint128> probes;
         for (int probe = 0; probe < 300; ++probe) {
-            const Uint128 address = base + (Uint128{rng() % 10} << 64) + rng() % 8192;
-            ASSERT_EQ(index.find(address), model(address)) << "round " << round;
+            probes.push_back(base + (Uint128{rng() % 10} << 64) + rng() % 8192);
         }
-        for (const auto& [first, last, value] : ranges) {
-            for (const Uint128 address : {first - 1, first, last, last + 1}) {
-                ASSERT_EQ(index.find(address), model(address)) << "round " << round;
-            }
-        }
+        SCOPED_TRACE(round);
+        expectMatchesModel(ranges, probes);
     }
 }
 
