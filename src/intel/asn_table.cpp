@@ -4,7 +4,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "intel/bounded_file.h"
+#include "common/file_reader.h"
 
 namespace kansoku::intel {
 
@@ -86,13 +86,13 @@ Result<AsnTable> AsnTable::parse(std::string_view v4_csv, std::string_view v6_cs
 }
 
 Result<AsnTable> AsnTable::load(const std::string& v4_path, const std::string& v6_path) {
-    auto v4 = readBoundedFile(v4_path, kMaxAsnCsvBytes, "asn csv");
+    auto v4 = readFileBounded(v4_path, kMaxAsnCsvBytes);
     if (!v4) {
-        return fail(std::move(v4).error());
+        return fail("asn csv {}", v4.error().message);
     }
-    auto v6 = readBoundedFile(v6_path, kMaxAsnCsvBytes, "asn csv");
+    auto v6 = readFileBounded(v6_path, kMaxAsnCsvBytes);
     if (!v6) {
-        return fail(std::move(v6).error());
+        return fail("asn csv {}", v6.error().message);
     }
     if (v4->empty() || v6->empty()) {
         return fail("asn csv {}: empty file", v4->empty() ? v4_path : v6_path);
