@@ -114,47 +114,11 @@ public:
     }
 
     void duration(std::string_view key, Duration& value, Duration min, Duration max, std::string_view) override {
-        const toml::node* node = find(key);
-        if (node == nullptr) {
-            return;
-        }
-        if (!node->is_string()) {
-            report("{} must be a duration with a unit, e.g. \"30s\", \"10m\", \"1h\"", dotted(key));
-            return;
-        }
-        auto parsed = Duration::parse(*node->value<std::string>());
-        if (!parsed) {
-            report("{}: {}", dotted(key), parsed.error().message);
-            return;
-        }
-        if (*parsed < min || *parsed > max) {
-            report("{} = \"{}\" is out of range {}..{}", dotted(key), parsed->toString(), min.toString(),
-                   max.toString());
-            return;
-        }
-        value = *parsed;
+        quantity(key, value, min, max, "a duration with a unit, e.g. \"30s\", \"10m\", \"1h\"");
     }
 
     void size(std::string_view key, ByteSize& value, ByteSize min, ByteSize max, std::string_view) override {
-        const toml::node* node = find(key);
-        if (node == nullptr) {
-            return;
-        }
-        if (!node->is_string()) {
-            report("{} must be a size with a unit, e.g. \"64MiB\", \"256KiB\"", dotted(key));
-            return;
-        }
-        auto parsed = ByteSize::parse(*node->value<std::string>());
-        if (!parsed) {
-            report("{}: {}", dotted(key), parsed.error().message);
-            return;
-        }
-        if (*parsed < min || *parsed > max) {
-            report("{} = \"{}\" is out of range {}..{}", dotted(key), parsed->toString(), min.toString(),
-                   max.toString());
-            return;
-        }
-        value = *parsed;
+        quantity(key, value, min, max, "a size with a unit, e.g. \"64MiB\", \"256KiB\"");
     }
 
     void renamed(std::string_view old_key, std::string_view hint) override {
@@ -189,6 +153,30 @@ private:
             return nullptr;
         }
         return table_->get(key);
+    }
+
+    /// A Duration or ByteSize: a string of one number and a unit, within [min, max].
+    template <typename Quantity>
+    void quantity(std::string_view key, Quantity& value, Quantity min, Quantity max, std::string_view expected) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return;
+        }
+        if (!node->is_string()) {
+            report("{} must be {}", dotted(key), expected);
+            return;
+        }
+        auto parsed = Quantity::parse(*node->value<std::string>());
+        if (!parsed) {
+            report("{}: {}", dotted(key), parsed.error().message);
+            return;
+        }
+        if (*parsed < min || *parsed > max) {
+            report("{} = \"{}\" is out of range {}..{}", dotted(key), parsed->toString(), min.toString(),
+                   max.toString());
+            return;
+        }
+        value = *parsed;
     }
 
     std::string dotted(std::string_view key) const {
