@@ -1,6 +1,7 @@
 #include "web/api_routes.h"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 namespace kansoku::web {
@@ -28,7 +29,8 @@ public:
         text_ += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
     }
     void sample(std::string_view name, std::string_view labels, double value) {
-        text_ += labels.empty() ? fmt::format("{} {}\n", name, value) : fmt::format("{}{{{}}} {}\n", name, labels, value);
+        text_ +=
+            labels.empty() ? fmt::format("{} {}\n", name, value) : fmt::format("{}{{{}}} {}\n", name, labels, value);
     }
     void single(std::string_view name, std::string_view type, std::string_view help, double value) {
         family(name, type, help);
@@ -46,8 +48,8 @@ std::string prometheusText(const ProcessStatus& s, const ServerMetrics& m) {
     const auto load = [](const std::atomic<uint64_t>& v) { return static_cast<double>(v.load()); };
     Exposition e;
     e.family("kansoku_build_info", "gauge", "The running version.");
-    e.sample("kansoku_build_info", fmt::format("version=\"{}\",sensor=\"{}\"", labelValue(s.version), labelValue(s.sensor)),
-             1);
+    e.sample("kansoku_build_info",
+             fmt::format("version=\"{}\",sensor=\"{}\"", labelValue(s.version), labelValue(s.sensor)), 1);
     e.single("kansoku_uptime_seconds", "gauge", "Seconds since the process started.", s.uptime_seconds);
     e.single("kansoku_events_published_total", "counter", "Events accepted by the event bus.",
              static_cast<double>(s.events_published));

@@ -25,8 +25,8 @@ struct Request {
     std::string path;   ///< target without the query
     std::string query;  ///< after '?', not decoded
     std::string body;
-    std::string authorization; ///< the Authorization header, if any
-    std::string client;        ///< the peer's address
+    std::string authorization;                              ///< the Authorization header, if any
+    std::string client;                                     ///< the peer's address
     std::map<std::string, std::string, std::less<>> params; ///< "{name}" segments of the route's pattern
     Caller caller = Caller::Anonymous;
     std::string tenant; ///< the tenant's name when caller is Tenant

@@ -9,11 +9,12 @@
 #include <thread>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <fmt/format.h>
 
 #include "honeypot/server/asio.h"
 #include "web/access_log.h"
@@ -110,8 +111,7 @@ Result<void> HttpServer::Impl::open() {
         }
         tls_.emplace(asio::ssl::context::tls_server);
         tls_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                          asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                          asio::ssl::context::no_tlsv1_1);
+                          asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
         beast::error_code ec;
         tls_->use_certificate_chain_file(config_.tls_cert, ec);
         if (ec) {
@@ -119,8 +119,8 @@ Result<void> HttpServer::Impl::open() {
         }
         tls_->use_private_key_file(config_.tls_key, asio::ssl::context::pem, ec);
         if (ec) {
-            return fail("web tls_key {}: not the PEM private key of tls_cert {} ({})", config_.tls_key, config_.tls_cert,
-                        ec.message());
+            return fail("web tls_key {}: not the PEM private key of tls_cert {} ({})", config_.tls_key,
+                        config_.tls_cert, ec.message());
         }
         if (SSL_CTX_check_private_key(tls_->native_handle()) != 1) {
             return fail("web tls_key {} does not match tls_cert {}", config_.tls_key, config_.tls_cert);
@@ -252,7 +252,8 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream, Connection& connec
         connection.idle = true;
         if (buffer.size() == 0) { // the idle wait ends at a request's first byte
             lowest(stream).expires_after(idle_timeout);
-            const size_t n = co_await stream.async_read_some(buffer.prepare(kFirstRead), asio::redirect_error(kAwait, ec));
+            const size_t n =
+                co_await stream.async_read_some(buffer.prepare(kFirstRead), asio::redirect_error(kAwait, ec));
             if (ec) {
                 if (ec == beast::error::timeout) {
                     metrics_.idle_timeouts.fetch_add(1, std::memory_order_relaxed);
@@ -279,8 +280,8 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream, Connection& connec
             response = errorResponse(431, "request header fields too large");
         } else if (ec == http::error::body_limit) {
             response = errorResponse(413, "request body too large");
-        } else if (ec && ec.category() == http::make_error_code(http::error::header_limit).category() && ec != http::error::end_of_stream &&
-                   ec != http::error::partial_message) {
+        } else if (ec && ec.category() == http::make_error_code(http::error::header_limit).category() &&
+                   ec != http::error::end_of_stream && ec != http::error::partial_message) {
             response = errorResponse(400, fmt::format("malformed request: {}", ec.message()));
         } else if (ec) {
             co_return; // the client closed or the connection broke

@@ -20,8 +20,7 @@ std::vector<std::string_view> segments(std::string_view path) {
     return parts;
 }
 
-bool matches(std::string_view pattern, std::string_view path,
-             std::map<std::string, std::string, std::less<>>& params) {
+bool matches(std::string_view pattern, std::string_view path, std::map<std::string, std::string, std::less<>>& params) {
     const auto want = segments(pattern);
     const auto have = segments(path);
     if (want.size() != have.size()) {

@@ -17,8 +17,8 @@ namespace kansoku::web {
 using Handler = std::function<Response(const Request&)>;
 
 struct Route {
-    std::string method;  ///< "GET", "POST", ...
-    std::string pattern; ///< "/api/v1/hosts/{ip}"
+    std::string method;                ///< "GET", "POST", ...
+    std::string pattern;               ///< "/api/v1/hosts/{ip}"
     Caller access = Caller::Anonymous; ///< the least caller allowed (the authentication hook)
     Handler handler;
 };

@@ -14,9 +14,9 @@ namespace kansoku::web {
 struct WebConfig {
     bool enabled = true;
     std::string address = "127.0.0.1";
-    int64_t port = 8470; ///< 0: any free port (tests)
-    std::string tls_cert; ///< PEM certificate chain; with tls_key, the server speaks only HTTPS
-    std::string tls_key;  ///< PEM private key
+    int64_t port = 8470;                       ///< 0: any free port (tests)
+    std::string tls_cert;                      ///< PEM certificate chain; with tls_key, the server speaks only HTTPS
+    std::string tls_key;                       ///< PEM private key
     std::string access_log = "var/access.log"; ///< one line per request; empty: off
     int64_t max_connections = 512;
     int64_t max_connections_per_client = 64;

@@ -1,13 +1,13 @@
 #include "http_client.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <algorithm>
-#include <cctype>
 
 namespace kansoku::web::test {
 
@@ -71,14 +71,16 @@ std::optional<RawResponse> RawClient::read(bool head, std::chrono::milliseconds 
     while (line_end != std::string::npos) {
         const size_t start = line_end + 2;
         line_end = head_text.find("\r\n", start);
-        const std::string line = head_text.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
+        const std::string line =
+            head_text.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
         const size_t colon = line.find(':');
         std::string name = line.substr(0, colon);
         std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
         response.headers[name] = line.substr(line.find_first_not_of(' ', colon + 1));
     }
     if (!head) {
-        const size_t length = std::stoul(response.header("content-length").empty() ? "0" : response.header("content-length"));
+        const size_t length =
+            std::stoul(response.header("content-length").empty() ? "0" : response.header("content-length"));
         while (buffer_.size() < length) {
             if (!fill(timeout)) {
                 return std::nullopt;
@@ -94,7 +96,8 @@ bool RawClient::closedWithin(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
         pollfd p{fd_, POLLIN, 0};
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (::poll(&p, 1, static_cast<int>(std::max<int64_t>(left.count(), 1))) <= 0) {
             continue;
         }

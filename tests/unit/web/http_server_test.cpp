@@ -1,10 +1,10 @@
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <future>
 #include <regex>
 #include <sstream>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
@@ -107,7 +107,9 @@ TEST_F(ServerTest, OversizeHeaderIs431AndBodyIs413) {
     config.max_header = ByteSize::fromKiB(2);
     config.max_body = ByteSize::fromBytes(100);
     Router router;
-    router.add({"POST", "/echo", Caller::Anonymous, [](const Request& r) { return jsonResponse(200, {{"got", r.body}}); }});
+    router.add({"POST", "/echo", Caller::Anonymous, [](const Request& r) {
+                    return jsonResponse(200, {{"got", r.body}});
+                }});
     start(std::move(router));
     auto r = fetch(port(), "GET", "/metrics", "X-Big: " + std::string(4096, 'a') + "\r\n");
     ASSERT_TRUE(r);
@@ -223,7 +225,7 @@ TEST_F(ServerTest, GracefulShutdownFinishesARequestInFlight) {
     ASSERT_TRUE(busy.send("GET /api/v1/status HTTP/1.1\r\n"));
     std::this_thread::sleep_for(100ms);
     auto stopping = std::async(std::launch::async, [this] { server->stop(); });
-    EXPECT_TRUE(idle.closedWithin(2s)); // an idle connection is closed at once
+    EXPECT_TRUE(idle.closedWithin(2s));                               // an idle connection is closed at once
     EXPECT_EQ(stopping.wait_for(200ms), std::future_status::timeout); // waits for the request in flight
     ASSERT_TRUE(busy.send("Host: x\r\n\r\n"));
     auto r = busy.read();
@@ -257,9 +259,11 @@ TEST_F(ServerTest, AccessLogHasOneLinePerRequest) {
     std::string second;
     std::getline(in, first);
     std::getline(in, second);
-    EXPECT_TRUE(std::regex_match(first, std::regex(R"(\d{4}-\d\d-\d\dT\S+Z 127\.0\.0\.1 GET /api/v1/status\?x=1 200 \d+ \d+\.\dms)")))
+    EXPECT_TRUE(std::regex_match(
+        first, std::regex(R"(\d{4}-\d\d-\d\dT\S+Z 127\.0\.0\.1 GET /api/v1/status\?x=1 200 \d+ \d+\.\dms)")))
         << first;
-    EXPECT_TRUE(std::regex_match(second, std::regex(R"(\S+ 127\.0\.0\.1 GET /nothing%2520here 404 \d+ \S+)"))) << second;
+    EXPECT_TRUE(std::regex_match(second, std::regex(R"(\S+ 127\.0\.0\.1 GET /nothing%2520here 404 \d+ \S+)")))
+        << second;
 }
 
 TEST_F(ServerTest, RoutesDeclareWhoMayCall) {

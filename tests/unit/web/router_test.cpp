@@ -1,7 +1,7 @@
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <regex>
+
+#include <gtest/gtest.h>
 
 #include "web/authenticator.h"
 #include "web/http_date.h"
@@ -64,7 +64,8 @@ TEST(Authenticator, AdminKeyOverBearer) {
     r.authorization = "bearer s3cret-key";
     auth.authenticate(r);
     EXPECT_EQ(r.caller, Caller::Admin);
-    for (const char* bad : {"Bearer s3cret-kez", "Bearer s3cret-key2", "Bearer s3cret", "Basic s3cret-key", "Bearer "}) {
+    for (const char* bad :
+         {"Bearer s3cret-kez", "Bearer s3cret-key2", "Bearer s3cret", "Basic s3cret-key", "Bearer "}) {
         r.authorization = bad;
         auth.authenticate(r);
         EXPECT_EQ(r.caller, Caller::Anonymous) << bad;

@@ -3,10 +3,10 @@
 // Starts the real server on 127.0.0.1, port 0, with the status and metrics routes and a fixed
 // status provider; each test adjusts the config first.
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <memory>
+
+#include <gtest/gtest.h>
 
 #include "web/api_routes.h"
 #include "web/http_server.h"

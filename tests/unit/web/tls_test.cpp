@@ -1,7 +1,7 @@
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
