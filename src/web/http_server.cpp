@@ -16,7 +16,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include "honeypot/server/asio.h"
+#include "common/asio.h"
 #include "web/access_log.h"
 #include "web/http_date.h"
 

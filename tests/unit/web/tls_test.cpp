@@ -9,7 +9,7 @@
 #include <boost/beast/ssl.hpp>
 #include <nlohmann/json.hpp>
 
-#include "honeypot/server/asio.h"
+#include "common/asio.h"
 #include "http_client.h"
 #include "server_fixture.h"
 
