@@ -1,5 +1,6 @@
 #include "app/center_runtime.h"
 
+#include <chrono>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -20,6 +21,31 @@ Result<void> makeParentDirectory(const std::string& path) {
     return {};
 }
 
+/// GET /api/v1/status and /metrics: this process and its event bus.
+class BusStatus : public web::StatusProvider {
+public:
+    BusStatus(const transport::EventBus& bus, std::string sensor) : bus_(bus), sensor_(std::move(sensor)) {}
+
+    web::ProcessStatus status() const override {
+        const auto counters = bus_.counters();
+        web::ProcessStatus s{KANSOKU_VERSION,
+                             sensor_,
+                             std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count(),
+                             counters.published,
+                             counters.dropped,
+                             {}};
+        for (const auto& c : counters.consumers) {
+            s.consumers.push_back({c.name, c.delivered, c.errors + c.flush_errors});
+        }
+        return s;
+    }
+
+private:
+    const transport::EventBus& bus_;
+    std::string sensor_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
 } // namespace
 
 Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& config, transport::EventBus& bus,
@@ -37,12 +63,32 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
         {options.jsonl_stdout, storage.events_jsonl, storage.database, store::StoreSink::Batched{storage.batch_size}});
     KANSOKU_TRY(outputs);
     center->outputs_ = std::move(*outputs);
+    // Before subscribing: the bus must not keep consumers of a center that failed to start.
+    if (options.web && config.web.enabled) {
+        center->status_ = std::make_unique<BusStatus>(bus, config.sensor_name);
+        auto web = web::WebService::start(config.web, *center->status_);
+        KANSOKU_TRY(web);
+        center->web_ = std::move(*web);
+    }
     for (auto& [name, sink] : center->outputs_->consumers()) {
         bus.subscribe(name, *sink);
     }
     center->database_ = storage.database;
     center->events_file_ = storage.events_jsonl;
     return center;
+}
+
+std::vector<std::string> CenterRuntime::notices() const {
+    if (!web_) {
+        return {};
+    }
+    return {fmt::format("web: serving {}", web_->url())};
+}
+
+void CenterRuntime::stop() {
+    if (web_) {
+        web_->stop();
+    }
 }
 
 std::string CenterRuntime::destinations() const {

@@ -23,6 +23,7 @@ void Config::visit(ConfigVisitor& v) {
     v.section("honeypot", "honeypots", [this](ConfigVisitor& s) { honeypot::visitConfig(s, honeypot); });
     v.section("sandbox", "triage and the contained run of collected samples",
               [this](ConfigVisitor& s) { sandbox::visitConfig(s, sandbox); });
+    v.section("web", "the HTTP server: JSON API and metrics", [this](ConfigVisitor& s) { web::visitConfig(s, web); });
 }
 
 Result<Config> Config::parse(std::string_view toml_text, std::string_view origin) {

@@ -1,7 +1,7 @@
 #pragma once
 
 /// The whole configuration of a kansoku process: one section per component, each declared by its
-/// component (store, darknet, intel, honeypot, sandbox); this file only lists them. Read from
+/// component (store, darknet, intel, honeypot, sandbox, web); this file only lists them. Read from
 /// TOML (config/local.toml is the embedded default and documents every key); unknown keys are
 /// errors, so a typo never silently falls back to a default.
 
@@ -16,6 +16,7 @@
 #include "intel/intel_config.h"
 #include "sandbox/analysis/sandbox_config.h"
 #include "store/storage_config.h"
+#include "web/web_config.h"
 
 namespace kansoku::app {
 
@@ -26,6 +27,7 @@ struct Config {
     intel::IntelConfig intel;
     honeypot::HoneypotConfig honeypot;
     sandbox::SandboxConfig sandbox;
+    web::WebConfig web;
 
     /// Walks every section (reading, printing and comparing use this one list).
     void visit(ConfigVisitor& v);

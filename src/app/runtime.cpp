@@ -40,11 +40,22 @@ Result<void> Runtime::stop() {
         return stop_result_;
     }
     stopped_ = true;
+    if (center_) {
+        center_->stop();
+    }
     if (sensor_) {
         sensor_->stop();
     }
     stop_result_ = bus_->stop();
     return stop_result_;
+}
+
+std::vector<std::string> Runtime::notices() const {
+    auto lines = center_->notices();
+    for (auto& line : sensor_->notices()) {
+        lines.push_back(std::move(line));
+    }
+    return lines;
 }
 
 std::string Runtime::summary() const {

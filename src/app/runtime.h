@@ -34,14 +34,15 @@ public:
     /// Blocks until `stop` becomes true, or, with `until_darknet_done`, also when the darknet has
     /// read its whole capture file (checked every 100 ms).
     void wait(const std::atomic<bool>& stop, bool until_darknet_done);
-    /// Stops the sensor (records closed, sessions ended), then delivers and flushes every event on
-    /// the bus. Returns the first consumer's error (e.g. the store could not commit). Idempotent.
+    /// Stops the web server (requests in flight finish) and the sensor (records closed, sessions
+    /// ended), then delivers and flushes every event on the bus. Returns the first consumer's error (e.g. the store
+    /// could not commit). Idempotent.
     Result<void> stop();
 
     SensorRuntime& sensor() { return *sensor_; }
     transport::EventBus& bus() { return *bus_; }
     std::vector<std::string> listening() const { return sensor_->listening(); }
-    std::vector<std::string> notices() const { return sensor_->notices(); }
+    std::vector<std::string> notices() const;
     /// Where events went and what was dropped or failed on the way, one line per part.
     std::string summary() const;
 

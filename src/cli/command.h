@@ -45,5 +45,6 @@ void addDarknetCommand(CLI::App& app);
 void addQueryCommand(CLI::App& app);
 void addSamplesCommand(CLI::App& app);
 void addIntelCommand(CLI::App& app);
+void addServeCommand(CLI::App& app);
 
 } // namespace kansoku::cli

@@ -23,6 +23,7 @@ void honeypotMain(const HoneypotArgs& args) {
     config.honeypot.enabled = true; // `kansoku honeypot` always runs them
     app::RuntimeOptions options;
     options.sensor.darknet = false;
+    options.center.web = false; // a sensor site: the center's web server runs elsewhere
     options.center.jsonl_stdout = args.jsonl;
     const auto& stop = installStopSignals();
     auto runtime = orThrow(app::Runtime::start(config, options));

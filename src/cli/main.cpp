@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
 
     // Every subcommand, from one explicit list.
     kansoku::cli::addRunCommand(app);
+    kansoku::cli::addServeCommand(app);
     kansoku::cli::addDarknetCommand(app);
     kansoku::cli::addHoneypotCommand(app);
     kansoku::cli::addSandboxCommand(app);

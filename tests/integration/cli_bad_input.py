@@ -169,7 +169,7 @@ def config_checks(kansoku: str, tmp: Path, checks: ic.Checks) -> None:
     """`kansoku config check` on bad files: one line naming the key, exit 1; `config show` round-trips."""
     cases = [
         ("unknown key", "[darknet.scan]\nidle_timout = \"5m\"\n", r"unknown key darknet\.scan\.idle_timout \(line 2\)"),
-        ("unknown table", "[web]\nport = 8470\n", r"unknown key web"),
+        ("unknown table", "[wbe]\nport = 8470\n", r"unknown key wbe"),
         ("wrong type", "[honeypot.telnet]\nport = \"2323\"\n", r"honeypot\.telnet\.port must be an integer"),
         ("out of range", "[darknet]\nsnaplen = 10\n", r"darknet\.snaplen = 10 is out of range 64\.\.262144"),
         ("duration with a bad unit", "[sandbox]\ntimeout = \"30 secs\"\n", r"sandbox\.timeout: .*unknown unit"),

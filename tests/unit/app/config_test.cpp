@@ -159,7 +159,7 @@ TEST(Config, MissingKeysKeepDefaults) {
 
 TEST(Config, UnknownKeysAreErrorsNamingTheKeyAndLine) {
     expectError("nmae = 1\n", "unknown key nmae (line 1)");
-    expectError("[web]\nport = 8470\n", "unknown key web (line 1)");
+    expectError("[wbe]\nport = 8470\n", "unknown key wbe (line 1)");
     expectError("[sensor]\nname = \"x\"\nnam = \"y\"\n", "unknown key sensor.nam (line 3)");
     expectError("[storage]\ndatabse = \"x\"\n", "unknown key storage.databse (line 2)");
     expectError("[darknet]\nprefix = [\"203.0.113.0/24\"]\n", "unknown key darknet.prefix (line 2)");

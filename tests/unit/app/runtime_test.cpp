@@ -35,6 +35,8 @@ Config testConfig(const TempDir& dir) {
     r.dns_port = r.ntp_port = r.ssdp_port = r.chargen_port = r.memcached_port = 0;
     config.sandbox.enabled = false;
     config.sandbox.resume = false;
+    config.web.port = 0;
+    config.web.access_log = dir.file("var/access.log");
     return config;
 }
 

@@ -1,0 +1,48 @@
+#pragma once
+
+/// What a route handler sees and returns: the parsed request with its path parameters and the
+/// caller's identity, and a response built from a status, a content type and a body.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace kansoku::web {
+
+/// Who is calling (Authenticator). Routes declare the least they accept (Route::access).
+enum class Caller : uint8_t {
+    Anonymous, ///< no or unknown credentials
+    Tenant,    ///< an ISP's key (issue 11 item 4): sees only its own address space
+    Admin,     ///< the admin key: sees everything
+};
+
+struct Request {
+    std::string method; ///< "GET", "HEAD", ... (HEAD is routed as GET)
+    std::string target; ///< as sent: path and query
+    std::string path;   ///< target without the query
+    std::string query;  ///< after '?', not decoded
+    std::string body;
+    std::string authorization;                              ///< the Authorization header, if any
+    std::string client;                                     ///< the peer's address
+    std::map<std::string, std::string, std::less<>> params; ///< "{name}" segments of the route's pattern
+    Caller caller = Caller::Anonymous;
+    std::string tenant; ///< the tenant's name when caller is Tenant
+};
+
+struct Response {
+    unsigned status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    std::string allow;            ///< the Allow header (405)
+    std::string www_authenticate; ///< the WWW-Authenticate header (401)
+};
+
+/// A JSON body (serialised with a trailing newline) and its Content-Type.
+Response jsonResponse(unsigned status, const nlohmann::json& body);
+/// {"error": {"status": 404, "message": "..."}}
+Response errorResponse(unsigned status, std::string_view message);
+
+} // namespace kansoku::web

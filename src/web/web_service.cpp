@@ -1,0 +1,18 @@
+#include "web/web_service.h"
+
+#include "web/api_routes.h"
+
+namespace kansoku::web {
+
+Result<std::unique_ptr<WebService>> WebService::start(const WebConfig& config, const StatusProvider& status) {
+    std::unique_ptr<WebService> service(new WebService());
+    service->authenticator_ = std::make_unique<AdminKeyAuthenticator>(config.admin_key);
+    Router router;
+    addApiRoutes(router, status, service->metrics_);
+    auto server = HttpServer::start(config, std::move(router), *service->authenticator_, service->metrics_);
+    KANSOKU_TRY(server);
+    service->server_ = std::move(*server);
+    return service;
+}
+
+} // namespace kansoku::web
