@@ -10,9 +10,6 @@ Result<std::unique_ptr<SensorRuntime>> SensorRuntime::create(const Config& confi
         auto honeypots = HoneypotRuntime::start(config, bus.publisher(transport::Overflow::Drop));
         KANSOKU_TRY(honeypots);
         sensor->honeypots_ = std::move(*honeypots);
-        if (auto* cowrie = sensor->honeypots_->cowrieLog()) {
-            bus.subscribe("cowrie_log", *cowrie);
-        }
     }
     if (options.darknet) {
         // Darknet events are aggregates (a few per source); waiting for room loses nothing, and a
@@ -20,6 +17,10 @@ Result<std::unique_ptr<SensorRuntime>> SensorRuntime::create(const Config& confi
         auto darknet = DarknetRuntime::open(config, bus.publisher(transport::Overflow::Block));
         KANSOKU_TRY(darknet);
         sensor->darknet_ = std::move(*darknet);
+    }
+    // Last, once nothing can fail: the bus must not keep a consumer of a sensor that failed to start.
+    if (sensor->honeypots_ != nullptr && sensor->honeypots_->cowrieLog() != nullptr) {
+        bus.subscribe("cowrie_log", *sensor->honeypots_->cowrieLog());
     }
     return sensor;
 }

@@ -150,6 +150,18 @@ TEST(Runtime, StartFailsWithOneLineNamingThePortInUse) {
     EXPECT_EQ(second.error().message.find('\n'), std::string::npos);
 }
 
+TEST(Runtime, ABadCaptureInterfaceAfterTheHoneypotsStartedFailsCleanly) {
+    TempDir dir;
+    Config config = testConfig(dir);
+    config.darknet.interface = "ks-no-such-if0";
+    auto runtime = Runtime::start(config, {});
+    ASSERT_FALSE(runtime);
+    EXPECT_NE(runtime.error().message.find("ks-no-such-if0"), std::string::npos) << runtime.error().message;
+    // The honeypots (and their Cowrie log, a consumer) were built and torn down again; the events
+    // file and store were opened and closed without events.
+    EXPECT_TRUE(countByType(config.storage.events_jsonl).empty());
+}
+
 TEST(Runtime, BadDataDirectoryFailsBeforeAnythingRuns) {
     TempDir dir;
     Config config = testConfig(dir);
