@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <mutex>
 
 #include <fmt/format.h>
 #include <unistd.h>

@@ -64,8 +64,8 @@ struct AnalysisOutcome {
     bool ok() const { return report.has_value(); }
 };
 
-/// Called from the worker threads, possibly several at once: it must be thread-safe (e.g. wrap an EventSink in
-/// LockedSink). An exception it throws is caught and counted (`sink_errors`), never propagated.
+/// Called from the worker threads, possibly several at once: it must be thread-safe (e.g. publish to the event
+/// bus). An exception it throws is caught and counted (`sink_errors`), never propagated.
 using ReportSink = std::function<void(const AnalysisOutcome&)>;
 
 enum class SubmitStatus : uint8_t {
