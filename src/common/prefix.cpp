@@ -50,6 +50,17 @@ bool Prefix::contains(const IpAddress& address) const {
     return maskAddress(address, length_) == network_;
 }
 
+IpAddress Prefix::last() const {
+    auto bytes = network_.bytes();
+    for (int i = 0; i < 16; ++i) {
+        const int bits = length_ - i * 8;
+        if (bits < 8) {
+            bytes[i] |= bits <= 0 ? 0xff : static_cast<uint8_t>(0xff >> bits);
+        }
+    }
+    return IpAddress::fromV6(bytes.data());
+}
+
 double Prefix::size() const {
     return std::ldexp(1.0, 128 - length_);
 }

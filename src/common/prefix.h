@@ -26,6 +26,8 @@ public:
     /// Length in the address's own family (0..32 for IPv4, 0..128 for IPv6).
     int length() const { return isV4() ? length_ - 96 : length_; }
     const IpAddress& network() const { return network_; }
+    /// The highest address in the prefix (network with every host bit set).
+    IpAddress last() const;
     /// Number of addresses covered, as a double (IPv6 prefixes can exceed 2^64).
     double size() const;
     std::string toString() const;

@@ -2,31 +2,18 @@
 
 #include <filesystem>
 #include <system_error>
-#include <variant>
 
 #include <sqlite3.h>
 
 #include "store/event_row.h"
 #include "store/migration.h"
+#include "store/sqlite_statement.h"
 
 namespace kansoku::store {
 namespace {
 
 /// How long a statement waits for another connection's lock before failing with "database is locked".
 constexpr int kBusyTimeoutMs = 5000;
-
-std::string_view columnText(sqlite3_stmt* statement, int column) {
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
-    if (text == nullptr) {
-        return {};
-    }
-    return {text, static_cast<size_t>(sqlite3_column_bytes(statement, column))};
-}
-
-/// Binds without copying: `text` must outlive the statement's next step.
-int bindText(sqlite3_stmt* statement, int index, std::string_view text) {
-    return sqlite3_bind_text64(statement, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
-}
 
 bool bindRow(sqlite3_stmt* statement, const EventRow& row) {
     const int subject = row.subject ? bindText(statement, 4, *row.subject) : sqlite3_bind_null(statement, 4);
@@ -35,58 +22,30 @@ bool bindRow(sqlite3_stmt* statement, const EventRow& row) {
            bindText(statement, 5, row.body) == SQLITE_OK;
 }
 
-/// A SELECT over `events` with its WHERE clauses and their parameters kept in step.
-class EventSelect {
-public:
-    explicit EventSelect(const EventQuery& query) {
-        if (!query.type.empty()) {
-            where("type = ?", query.type);
-        }
-        if (query.since) {
-            where("ts >= ?", *query.since);
-        }
-        if (query.until) {
-            where("ts < ?", *query.until);
-        }
-        if (query.sensor) {
-            where("sensor = ?", *query.sensor);
-        }
-        if (query.subject) {
-            where("subject = ?", *query.subject);
-        }
-        sql_ += " ORDER BY ts, id";
-        if (query.limit > 0) {
-            sql_ += " LIMIT ?";
-            params_.emplace_back(query.limit);
-        }
+/// A SELECT over `events` from an EventQuery.
+SqlFilter eventSelect(const EventQuery& query) {
+    SqlFilter select("SELECT id, type, ts, sensor, body FROM events");
+    if (!query.type.empty()) {
+        select.where("type = ?", {query.type});
     }
-
-    const std::string& sql() const { return sql_; }
-
-    bool bind(sqlite3_stmt* statement) const {
-        int index = 0;
-        for (const auto& param : params_) {
-            ++index;
-            const int rc = std::holds_alternative<int64_t>(param)
-                               ? sqlite3_bind_int64(statement, index, std::get<int64_t>(param))
-                               : bindText(statement, index, std::get<std::string>(param));
-            if (rc != SQLITE_OK) {
-                return false;
-            }
-        }
-        return true;
+    if (query.since) {
+        select.where("ts >= ?", {*query.since});
     }
-
-private:
-    void where(std::string_view clause, std::variant<std::string, int64_t> param) {
-        sql_ += params_.empty() ? " WHERE " : " AND ";
-        sql_ += clause;
-        params_.push_back(std::move(param));
+    if (query.until) {
+        select.where("ts < ?", {*query.until});
     }
-
-    std::string sql_ = "SELECT id, type, ts, sensor, body FROM events";
-    std::vector<std::variant<std::string, int64_t>> params_;
-};
+    if (query.sensor) {
+        select.where("sensor = ?", {*query.sensor});
+    }
+    if (query.subject) {
+        select.where("subject = ?", {*query.subject});
+    }
+    select.append(" ORDER BY ts, id");
+    if (query.limit > 0) {
+        select.append(" LIMIT ?", {query.limit});
+    }
+    return select;
+}
 
 } // namespace
 
@@ -209,7 +168,7 @@ void SqliteStore::rollback() {
 }
 
 Result<std::vector<Event>> SqliteStore::query(const EventQuery& query) {
-    const EventSelect select(query);
+    const SqlFilter select = eventSelect(query);
     auto statement = prepare(select.sql());
     if (!statement) {
         return fail(statement.error());

@@ -7,7 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "store/intel_store.h"
 #include "store/store.h"
+#include "store/tenant_store.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -15,13 +17,14 @@ struct sqlite3_stmt;
 namespace kansoku::store {
 
 struct Migration;
+class SqlFilter;
 
 enum class OpenMode {
     ReadWriteCreate, ///< create the file if missing and bring its schema up to date
     ReadOnly,        ///< the file must exist with this binary's schema version
 };
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public IntelStore, public TenantStore {
 public:
     /// Opens (and for ReadWriteCreate creates and migrates) the database at `path`. Every failure
     /// is one line naming the path: a missing or unwritable directory, a file that is not an SQLite
@@ -38,6 +41,25 @@ public:
     void rollback() override;
     Result<std::vector<Event>> query(const EventQuery& query) override;
     Result<int> schemaVersion() override;
+
+    // IntelStore (sqlite_store_intel.cpp)
+    Result<void> upsertInfectedHost(const InfectedHostRecord& record, Timestamp now) override;
+    Result<std::optional<InfectedHostRecord>> infectedHost(const IpAddress& ip) override;
+    Result<std::vector<InfectedHostRecord>> infectedHosts(const HostQuery& query) override;
+    Result<void> upsertC2(const C2Record& record) override;
+    Result<std::vector<C2Record>> c2Records(std::optional<Timestamp> seen_since) override;
+    Result<void> recordFeedback(const FeedbackRecord& feedback) override;
+    Result<std::vector<FeedbackRecord>> feedback(std::optional<std::string> isp) override;
+    Result<void> setNoticeToken(const IpAddress& ip, std::string_view token, Timestamp expires) override;
+    Result<std::optional<InfectedHostRecord>> hostByNoticeToken(std::string_view token, Timestamp now) override;
+
+    // TenantStore (sqlite_store_isps.cpp)
+    Result<void> addIsp(const IspRecord& isp) override;
+    Result<std::vector<IspRecord>> isps() override;
+    Result<std::optional<IspRecord>> isp(std::string_view name) override;
+    Result<std::optional<IspRecord>> ispByKeyHash(std::string_view key_hash) override;
+    Result<bool> removeIsp(std::string_view name) override;
+    Result<bool> setIspKeyHash(std::string_view name, std::string_view key_hash, Timestamp when) override;
 
     const std::string& path() const { return path_; }
 
@@ -60,6 +82,14 @@ private:
     Result<void> migrate();
     Result<void> applyMigration(const Migration& migration);
     Result<void> applyMigrationInTransaction(const Migration& migration);
+
+    // Reading hosts and ISPs (sqlite_store_intel.cpp, sqlite_store_isps.cpp).
+    Result<std::vector<InfectedHostRecord>> selectHosts(const SqlFilter& select);
+    Result<std::vector<IspRecord>> selectIsps(std::string_view where, std::string_view param);
+    Result<void> insertIsp(const IspRecord& isp);
+    Result<void> loadNetworks(IspRecord& isp);
+    /// Runs a statement that changes rows; the number of rows it changed.
+    Result<int> change(sqlite3_stmt* statement, std::string_view context);
 
     Result<void> exec(const char* sql, std::string_view context);
     Result<Statement> prepare(std::string_view sql);
