@@ -66,7 +66,7 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
     // Before subscribing: the bus must not keep consumers of a center that failed to start.
     if (options.web && config.web.enabled) {
         center->status_ = std::make_unique<BusStatus>(bus, config.sensor_name);
-        auto web = web::WebService::start(config.web, *center->status_);
+        auto web = web::WebService::start(config.web, *center->status_, storage.database);
         KANSOKU_TRY(web);
         center->web_ = std::move(*web);
     }

@@ -46,5 +46,7 @@ void addQueryCommand(CLI::App& app);
 void addSamplesCommand(CLI::App& app);
 void addIntelCommand(CLI::App& app);
 void addServeCommand(CLI::App& app);
+void addReportCommand(CLI::App& app);
+void addExportCommand(CLI::App& app);
 
 } // namespace kansoku::cli

@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
     kansoku::cli::addSamplesCommand(app);
     kansoku::cli::addConfigCommand(app);
     kansoku::cli::addIntelCommand(app);
+    kansoku::cli::addReportCommand(app);
+    kansoku::cli::addExportCommand(app);
 
     try {
         app.parse(argc, argv);

@@ -4,8 +4,14 @@
 
 namespace kansoku::web {
 
-Result<std::unique_ptr<WebService>> WebService::start(const WebConfig& config, const StatusProvider& status) {
+Result<std::unique_ptr<WebService>> WebService::start(const WebConfig& config, const StatusProvider& status,
+                                                      const std::string& database) {
     std::unique_ptr<WebService> service(new WebService());
+    if (!database.empty()) {
+        auto store = store::SqliteStore::open(database, store::OpenMode::ReadWriteCreate);
+        KANSOKU_TRY(store);
+        service->store_ = std::move(*store);
+    }
     service->authenticator_ = std::make_unique<AdminKeyAuthenticator>(config.admin_key);
     Router router;
     addApiRoutes(router, status, service->metrics_);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "common/result.h"
+#include "store/sqlite_store.h"
 #include "web/authenticator.h"
 #include "web/http_server.h"
 #include "web/server_metrics.h"
@@ -17,8 +18,11 @@ namespace kansoku::web {
 class WebService {
 public:
     /// Starts serving [web] (a port in use or a bad TLS file is a one-line error). `status` must
-    /// outlive the service.
-    static Result<std::unique_ptr<WebService>> start(const WebConfig& config, const StatusProvider& status);
+    /// outlive the service. With a `database` path, the service opens its own connection to it
+    /// (handlers run on the server's one thread, so one connection serves them all) and serves the
+    /// routes that read the store (ISP API, notices, blocklists); without, only status and metrics.
+    static Result<std::unique_ptr<WebService>> start(const WebConfig& config, const StatusProvider& status,
+                                                     const std::string& database = {});
     /// Graceful shutdown (HttpServer::stop).
     void stop() { server_->stop(); }
     std::string url() const { return server_->url(); }
@@ -28,6 +32,7 @@ public:
 private:
     WebService() = default;
     ServerMetrics metrics_;
+    std::unique_ptr<store::SqliteStore> store_; ///< the handlers' connection (null without a database)
     std::unique_ptr<Authenticator> authenticator_;
     std::unique_ptr<HttpServer> server_; // last: stopped before the rest is destroyed
 };

@@ -1,0 +1,15 @@
+// `kansoku export ...`: kansoku's knowledge in formats other tools read (blocklists; STIX bundles).
+// Each format is a subcommand in its own file, registered below.
+
+#include <CLI/CLI.hpp>
+
+#include "cli/command.h"
+
+namespace kansoku::cli {
+
+void addExportCommand(CLI::App& app) {
+    auto* exporter = app.add_subcommand("export", "Write kansoku's indicators for other tools (blocklists)");
+    exporter->require_subcommand(1);
+}
+
+} // namespace kansoku::cli
