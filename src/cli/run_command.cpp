@@ -26,8 +26,11 @@ void runMain(const RunArgs& args) {
     auto* darknet = runtime->sensor().darknet();
     const bool keeps_running =
         !args.once && (runtime->sensor().honeypots() != nullptr || darknet == nullptr || !darknet->live());
-    // A capture file is analysed at once; the summary follows when it is done.
-    runtime->wait(stop, true);
+    // A capture file is analysed at once; the summary follows when it is done. A live capture never
+    // is done: the system is running as soon as it started.
+    if (darknet == nullptr || !darknet->live()) {
+        runtime->wait(stop, true);
+    }
     if (darknet != nullptr && darknet->finished()) {
         printDarknetDone(*darknet);
     }
