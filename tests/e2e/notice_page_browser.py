@@ -13,18 +13,16 @@ says the link is invalid. Everything runs in a network namespace of its own with
 Usage: notice_page_browser.py PATH/TO/kansoku PATH/TO/kansoku_seed_intel ARTIFACTS_DIR
 """
 
-import json
 import os
 import shutil
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+import center_lab  # noqa: E402
 import integ_common as ic  # noqa: E402
 
 HOST_A = "198.51.100.7"
@@ -47,19 +45,6 @@ def chromium(binary, work, args, timeout=60):
                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
                    "--disable-default-apps", "--disable-extensions", "--disable-dev-shm-usage",
                    f"--user-data-dir={profile}", *args], timeout=timeout)
-
-
-def wait_for_server(url, timeout=15.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return True
-        except urllib.error.HTTPError:
-            return True
-        except OSError:
-            time.sleep(0.1)
-    return False
 
 
 def main() -> int:
@@ -87,27 +72,14 @@ def main() -> int:
 
 
 def run_checks(kansoku, seed_tool, browser, artifacts, work, checks):
-    db = work / "kansoku.db"
-    config = work / "kansoku.toml"
-    config.write_text(f"""[sensor]
-name = "e2e-notice"
-[storage]
-data_dir = "{work / 'var'}"
-database = "{db}"
-events_jsonl = "{work / 'var' / 'events.jsonl'}"
-[web]
-port = {PORT}
-access_log = "{work / 'access.log'}"
-notice_ttl = "14d"
-""")
+    config = center_lab.write_config(work, "e2e-notice", PORT, 'notice_ttl = "14d"\n')
     seed = {"hosts": [
         {"ip": HOST_A, "family": FAMILY_A, "first_seen": "2026-11-30T00:53:20Z", "last_seen": "2026-12-01T12:53:20Z",
          "evidence": ["honeypot.login", "honeypot.download"]},
         {"ip": HOST_B, "family": FAMILY_B, "first_seen": "2026-11-01T00:00:00Z", "last_seen": "2026-11-02T00:00:00Z",
          "evidence": ["darknet.scan"]},
     ]}
-    (work / "seed.json").write_text(json.dumps(seed))
-    seeded = ic.run([seed_tool, str(db), str(work / "seed.json")], timeout=30)
+    seeded = center_lab.seed(seed_tool, work, seed)
     checks.check(seeded.returncode == 0, "the database holds two infected hosts", seeded.stderr)
 
     issued = ic.run([kansoku, "notice", "issue", HOST_A, "--config", str(config)], timeout=30)
@@ -122,10 +94,8 @@ notice_ttl = "14d"
     checks.check(stranger.returncode == 1 and "not an infected host" in stranger.stderr,
                  "an address that is no infected host gets no link", stranger.stderr)
 
-    server = subprocess.Popen([kansoku, "serve", "--config", str(config)], stdout=subprocess.DEVNULL,
-                              stderr=(work / "serve.log").open("w"), cwd=work)
-    if not checks.check(wait_for_server(f"http://127.0.0.1:{PORT}/api/v1/status"), "kansoku serve is up",
-                        (work / "serve.log").read_text()):
+    server, up = center_lab.start_serve(kansoku, config, work, PORT)
+    if not checks.check(up, "kansoku serve is up", (work / "serve.log").read_text()):
         return server
 
     artifacts.mkdir(parents=True, exist_ok=True)

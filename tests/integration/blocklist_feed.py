@@ -15,11 +15,9 @@ Usage: blocklist_feed.py PATH/TO/kansoku PATH/TO/kansoku_seed_intel
 
 import csv
 import io
-import json
 import os
 import shutil
 import socket
-import subprocess
 import sys
 import time
 import urllib.error
@@ -28,6 +26,7 @@ from datetime import datetime, timedelta, timezone
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import center_lab  # noqa: E402
 import integ_common as ic  # noqa: E402
 
 ADMIN_KEY = "integ-admin-key-0123456789"
@@ -54,8 +53,6 @@ def get(url: str, key: str = None):
             return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.headers, e.read().decode()
-    except OSError:  # not listening yet
-        return 0, {}, ""
 
 
 def main() -> int:
@@ -81,18 +78,7 @@ def main() -> int:
 
 def run_checks(kansoku, seed_tool, work, checks):
     port = free_port()
-    db = work / "kansoku.db"
-    config = work / "kansoku.toml"
-    config.write_text(f"""[sensor]
-name = "integ-blocklist"
-[storage]
-data_dir = "{work / 'var'}"
-database = "{db}"
-events_jsonl = "{work / 'var' / 'events.jsonl'}"
-[web]
-port = {port}
-access_log = "{work / 'access.log'}"
-admin_key = "{ADMIN_KEY}"
+    config = center_lab.write_config(work, "integ-blocklist", port, f"""admin_key = "{ADMIN_KEY}"
 [web.blocklist]
 rpz_zone = "rpz.kansoku.test"
 host_ttl = "7d"
@@ -122,8 +108,7 @@ host_ttl = "7d"
         "isps": [{"name": "isp-a", "prefixes": ["192.0.2.0/24"]}],
         "feedback": [{"isp": "isp-a", "ip": "192.0.2.9", "state": "remediated", "ts": iso(day / 4)}],
     }
-    (work / "seed.json").write_text(json.dumps(seed))
-    seeded = ic.run([seed_tool, str(db), str(work / "seed.json")], timeout=30)
+    seeded = center_lab.seed(seed_tool, work, seed)
     checks.check(seeded.returncode == 0, "seeded C2 endpoints, hosts and feedback", seeded.stderr)
     expected = sorted(["198.51.100.7", "203.0.113.66", "2001:db8:c2::66", "cnc.example.test"])
 
@@ -190,12 +175,10 @@ host_ttl = "7d"
     checks.check(bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1 and "txt, csv or rpz" in bad.stderr,
                  "a bad --format is one line and exit 1", bad.stderr)
 
-    server = subprocess.Popen([kansoku, "serve", "--config", str(config)], stdout=subprocess.DEVNULL,
-                              stderr=(work / "serve.log").open("w"), cwd=work)
+    server, up = center_lab.start_serve(kansoku, config, work, port)
+    if not checks.check(up, "kansoku serve is up", (work / "serve.log").read_text()):
+        return server
     url = f"http://127.0.0.1:{port}/api/v1/blocklist"
-    deadline = time.time() + 15
-    while time.time() < deadline and get(f"http://127.0.0.1:{port}/api/v1/status")[0] != 200:
-        time.sleep(0.1)
     for extension in ("txt", "csv", "rpz"):
         status, _, body = get(f"{url}.{extension}")
         checks.check(status == 401 and "cnc.example.test" not in body, f"{extension}: 401 without a key")

@@ -1,9 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "http_client.h"
-#include "server_fixture.h"
-#include "store/sqlite_store.h"
-#include "support/temp_dir.h"
+#include "store_server_fixture.h"
 #include "web/blocklist_routes.h"
 
 namespace kansoku::web::test {
@@ -11,13 +9,10 @@ namespace {
 
 constexpr Timestamp kNow = 1'796'000'000'000'000;
 
-class BlocklistRoutesTest : public ServerTest {
+class BlocklistRoutesTest : public StoreServerTest {
 protected:
     void SetUp() override {
-        ServerTest::SetUp();
-        auto opened = store::SqliteStore::open(db_dir_.file("k.db"), store::OpenMode::ReadWriteCreate);
-        ASSERT_TRUE(opened) << opened.error().message;
-        store_ = std::move(*opened);
+        StoreServerTest::SetUp();
         for (const char* address : {"198.51.100.7", "192.0.2.44"}) {
             store::InfectedHostRecord host;
             host.ip = *IpAddress::parse(address);
@@ -45,8 +40,6 @@ protected:
         EXPECT_EQ(match.route->access, Caller::Tenant);
         return match.route->handler(request);
     }
-    kansoku::testing::TempDir db_dir_;
-    std::unique_ptr<store::SqliteStore> store_;
     Router router_;
 };
 

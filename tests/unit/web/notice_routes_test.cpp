@@ -1,10 +1,8 @@
 #include <gtest/gtest.h>
 
 #include "http_client.h"
-#include "server_fixture.h"
 #include "share/notice/notice_token.h"
-#include "store/sqlite_store.h"
-#include "support/temp_dir.h"
+#include "store_server_fixture.h"
 #include "web/notice_routes.h"
 
 namespace kansoku::web::test {
@@ -12,13 +10,10 @@ namespace {
 
 constexpr Timestamp kDay = 86'400'000'000;
 
-class NoticeRoutesTest : public ServerTest {
+class NoticeRoutesTest : public StoreServerTest {
 protected:
     void SetUp() override {
-        ServerTest::SetUp();
-        auto opened = store::SqliteStore::open(db_dir_.file("k.db"), store::OpenMode::ReadWriteCreate);
-        ASSERT_TRUE(opened) << opened.error().message;
-        store_ = std::move(*opened);
+        StoreServerTest::SetUp();
         addHost("198.51.100.7", "mirai", {"honeypot.login"});
         addHost("192.0.2.44", "gafgyt-other-family", {"darknet.scan"});
         Router router;
@@ -47,8 +42,6 @@ protected:
         return response ? *response : RawResponse{};
     }
 
-    kansoku::testing::TempDir db_dir_;
-    std::unique_ptr<store::SqliteStore> store_;
     Timestamp now_ = 1'796'000'000'000'000;
 };
 
