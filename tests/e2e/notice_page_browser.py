@@ -94,6 +94,15 @@ def run_checks(kansoku, seed_tool, browser, artifacts, work, checks):
     checks.check(stranger.returncode == 1 and "not an infected host" in stranger.stderr,
                  "an address that is no infected host gets no link", stranger.stderr)
 
+    shown = ic.run([kansoku, "notice", "show", url.rsplit("/", 1)[-1], "--config", str(config)], timeout=30)
+    checks.check(shown.returncode == 0 and HOST_A in shown.stdout, "`kansoku notice show TOKEN` names the host",
+                 shown.stdout + shown.stderr)
+    for args, what in ((["show", "A" * 32], "an unknown token"), (["issue", "not-an-ip"], "a bad address"),
+                       (["issue", HOST_A, "--ttl", "soon"], "a bad --ttl")):
+        bad = ic.run([kansoku, "notice", *args, "--config", str(config)], timeout=30)
+        checks.check(bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1,
+                     f"kansoku notice {args[0]} with {what}: one line, exit 1", bad.stderr)
+
     server, up = center_lab.start_serve(kansoku, config, work, PORT)
     if not checks.check(up, "kansoku serve is up", (work / "serve.log").read_text()):
         return server
@@ -120,7 +129,7 @@ def run_checks(kansoku, seed_tool, browser, artifacts, work, checks):
         shot = artifacts / f"notice-{lang}.png"
         if shot.exists():
             shot.unlink()
-        taken = chromium(browser, work, [f"--screenshot={shot}", "--window-size=1000,2200", "--hide-scrollbars",
+        taken = chromium(browser, work, [f"--screenshot={shot}", "--window-size=1000,1800", "--hide-scrollbars",
                                          page_url])
         size = shot.stat().st_size if shot.exists() else 0
         with shot.open("rb") if shot.exists() else open(os.devnull, "rb") as f:
