@@ -48,5 +48,7 @@ void addIntelCommand(CLI::App& app);
 void addServeCommand(CLI::App& app);
 void addReportCommand(CLI::App& app);
 void addExportCommand(CLI::App& app);
+void addExportBlocklistCommand(CLI::App& exporter); ///< under `export`
+void addNoticeCommand(CLI::App& app);
 
 } // namespace kansoku::cli

@@ -10,6 +10,7 @@ namespace kansoku::cli {
 void addExportCommand(CLI::App& app) {
     auto* exporter = app.add_subcommand("export", "Write kansoku's indicators for other tools (blocklists)");
     exporter->require_subcommand(1);
+    addExportBlocklistCommand(*exporter);
 }
 
 } // namespace kansoku::cli

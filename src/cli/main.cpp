@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     kansoku::cli::addIntelCommand(app);
     kansoku::cli::addReportCommand(app);
     kansoku::cli::addExportCommand(app);
+    kansoku::cli::addNoticeCommand(app);
 
     try {
         app.parse(argc, argv);

@@ -7,6 +7,8 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -26,6 +28,7 @@ struct Request {
     std::string query;  ///< after '?', not decoded
     std::string body;
     std::string authorization;                              ///< the Authorization header, if any
+    std::string accept_language;                            ///< the Accept-Language header, if any
     std::string client;                                     ///< the peer's address
     std::map<std::string, std::string, std::less<>> params; ///< "{name}" segments of the route's pattern
     Caller caller = Caller::Anonymous;
@@ -36,8 +39,9 @@ struct Response {
     unsigned status = 200;
     std::string content_type = "application/json";
     std::string body;
-    std::string allow;            ///< the Allow header (405)
-    std::string www_authenticate; ///< the WWW-Authenticate header (401)
+    std::string allow;                                        ///< the Allow header (405)
+    std::string www_authenticate;                             ///< the WWW-Authenticate header (401)
+    std::vector<std::pair<std::string, std::string>> headers; ///< further header fields, sent as given
 };
 
 /// A JSON body (serialised with a trailing newline) and its Content-Type.

@@ -301,6 +301,9 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream, Connection& connec
         if (!response.www_authenticate.empty()) {
             message.set(http::field::www_authenticate, response.www_authenticate);
         }
+        for (const auto& [name, value] : response.headers) {
+            message.set(name, value);
+        }
         message.keep_alive(keep_alive);
         const uint64_t length = response.body.size();
         if (!is_head) {
@@ -345,6 +348,7 @@ Response HttpServer::Impl::handle(const http::request<http::string_body>& messag
     request.query = question == std::string::npos ? std::string() : request.target.substr(question + 1);
     request.body = message.body();
     request.authorization = std::string(message[http::field::authorization]);
+    request.accept_language = std::string(message[http::field::accept_language]);
     request.client = client;
     authenticator_.authenticate(request);
 

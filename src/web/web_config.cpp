@@ -25,6 +25,13 @@ void visitConfig(ConfigVisitor& v, WebConfig& c) {
                "at stop, requests in flight may finish within this");
     v.text("admin_key", c.admin_key,
            "Authorization: Bearer <this> is the admin (admin-only routes); empty: nobody; keep the file private");
+    v.duration("notice_ttl", c.notice_ttl, Duration::fromHours(1), Duration::fromDays(365),
+               "a subscriber notice link (/notice/<token>) works this long after it is issued");
+    v.text(
+        "notice_url", c.notice_url,
+        "base URL subscribers reach this server at (e.g. https://notice.example.net); empty: http(s)://address:port");
+    v.section("blocklist", "blocking feeds: GET /api/v1/blocklist.{txt,csv,rpz} and kansoku export blocklist",
+              [&c](ConfigVisitor& s) { share::blocklist::visitConfig(s, c.blocklist); });
     v.check(c.tls_cert.empty() == c.tls_key.empty(), "web.tls_cert and web.tls_key must be set together");
 }
 

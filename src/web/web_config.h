@@ -8,6 +8,7 @@
 #include "common/byte_size.h"
 #include "common/config_visitor.h"
 #include "common/duration.h"
+#include "share/blocklist/blocklist_config.h"
 
 namespace kansoku::web {
 
@@ -27,6 +28,9 @@ struct WebConfig {
     int64_t max_requests_per_connection = 1000;           ///< keep-alive: then the connection is closed
     Duration shutdown_timeout = Duration::fromSeconds(5); ///< in-flight requests may finish within this
     std::string admin_key; ///< `Authorization: Bearer KEY` with this key is the admin; empty: no admin
+    Duration notice_ttl = Duration::fromDays(30); ///< a subscriber notice link works this long (docs/notices.md)
+    std::string notice_url; ///< base URL subscribers open notice links at; empty: this server's own URL
+    share::blocklist::BlocklistConfig blocklist; ///< [web.blocklist] (docs/blocklists.md)
 
     bool tls() const { return !tls_cert.empty(); }
 };

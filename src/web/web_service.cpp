@@ -1,6 +1,8 @@
 #include "web/web_service.h"
 
 #include "web/api_routes.h"
+#include "web/blocklist_routes.h"
+#include "web/notice_routes.h"
 
 namespace kansoku::web {
 
@@ -15,6 +17,10 @@ Result<std::unique_ptr<WebService>> WebService::start(const WebConfig& config, c
     service->authenticator_ = std::make_unique<AdminKeyAuthenticator>(config.admin_key);
     Router router;
     addApiRoutes(router, status, service->metrics_);
+    if (service->store_) {
+        addNoticeRoutes(router, *service->store_, *service->store_);
+        addBlocklistRoutes(router, *service->store_, *service->store_, config.blocklist);
+    }
     auto server = HttpServer::start(config, std::move(router), *service->authenticator_, service->metrics_);
     KANSOKU_TRY(server);
     service->server_ = std::move(*server);
