@@ -70,8 +70,14 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
         KANSOKU_TRY(web);
         center->web_ = std::move(*web);
     }
+    auto correlation = CorrelationRuntime::create(config, bus);
+    KANSOKU_TRY(correlation);
+    center->correlation_ = std::move(*correlation);
     for (auto& [name, sink] : center->outputs_->consumers()) {
         bus.subscribe(name, *sink);
+    }
+    if (center->correlation_) {
+        bus.subscribe("correlation", center->correlation_->consumer());
     }
     center->database_ = storage.database;
     center->events_file_ = storage.events_jsonl;
@@ -79,10 +85,14 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
 }
 
 std::vector<std::string> CenterRuntime::notices() const {
-    if (!web_) {
-        return {};
+    std::vector<std::string> lines;
+    if (web_) {
+        lines.push_back(fmt::format("web: serving {}", web_->url()));
     }
-    return {fmt::format("web: serving {}", web_->url())};
+    if (correlation_) {
+        lines.insert(lines.end(), correlation_->notices().begin(), correlation_->notices().end());
+    }
+    return lines;
 }
 
 void CenterRuntime::stop() {
