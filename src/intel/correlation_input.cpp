@@ -125,6 +125,29 @@ std::string PortList::toString() const {
     return fmt::format("{}", fmt::join(ports.begin(), ports.begin() + count, ","));
 }
 
+std::span<const std::string_view> inputFields(std::string_view type) {
+    using Keys = std::span<const std::string_view>;
+    static constexpr std::string_view kScan[] = {"src",       "proto",      "spoofed",   "benign",
+                                                 "dst_ports", "first_seen", "last_seen", "tool"};
+    static constexpr std::string_view kAttack[] = {"victim", "evidence"};
+    static constexpr std::string_view kLogin[] = {"session", "src", "protocol", "success"};
+    static constexpr std::string_view kCommand[] = {"session", "src", "protocol", "commands", "executed"};
+    static constexpr std::string_view kDownload[] = {"session", "src", "protocol", "sha256", "outcome"};
+    static constexpr std::string_view kSample[] = {"sha256", "yara", "sources"};
+    static constexpr std::string_view kSandbox[] = {"sha256", "network"};
+    static constexpr std::pair<std::string_view, Keys> kTypes[] = {
+        {"darknet.scan", kScan},        {"ddos.attack", kAttack},         {"honeypot.login", kLogin},
+        {"honeypot.command", kCommand}, {"honeypot.download", kDownload}, {"sample", kSample},
+        {"sandbox.report", kSandbox},
+    };
+    for (const auto& [name, keys] : kTypes) {
+        if (name == type) {
+            return keys;
+        }
+    }
+    return {};
+}
+
 bool isSha256(std::string_view text) {
     return text.size() == 64 && std::all_of(text.begin(), text.end(),
                                             [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -98,6 +99,10 @@ std::optional<HoneypotInput> decodeCommand(const EventFields& fields);
 std::optional<HoneypotInput> decodeDownload(const EventFields& fields);
 std::optional<SampleInput> decodeSample(const EventFields& fields);
 std::optional<SandboxInput> decodeSandboxReport(const EventFields& fields);
+
+/// The top-level fields the decoder of `type` reads (empty for a type the correlator does not read),
+/// so a stored body can be parsed for these alone (event_body.h).
+std::span<const std::string_view> inputFields(std::string_view type);
 
 /// A SHA-256 as 64 lowercase hex digits.
 bool isSha256(std::string_view text);

@@ -184,17 +184,17 @@ struct Correlator::Impl {
             dirty_hosts.push_back(ip);
         }
     }
-    void evidence(HostEvidence& h, std::string_view type, Timestamp ts, std::string_view sensor, std::string ref) {
+    void evidence(HostEvidence& h, std::string_view type, Timestamp ts, std::string_view sensor, std::string_view ref) {
         const uint32_t before = h.dropped();
-        h.addEvidence({std::string(type), ts, std::string(sensor), std::move(ref)},
-                      static_cast<size_t>(config.max_evidence));
+        h.addEvidence(type, ts, sensor, ref, static_cast<size_t>(config.max_evidence));
         counters.evidence_dropped += h.dropped() - before;
     }
 
     /// The sample's family reaches a host that downloaded it.
     void applySampleFamily(const IpAddress& ip, HostEvidence& h, const std::string& sha, const Sample& sample) {
-        h.addRule(InfectionRule::SampleFamily,
-                  fmt::format("downloaded sample {} is {} ({})", shortSha(sha), sample.family, sample.family_why));
+        h.addRule(InfectionRule::SampleFamily, [&] {
+            return fmt::format("downloaded sample {} is {} ({})", shortSha(sha), sample.family, sample.family_why);
+        });
         h.offerFamily(sample.family, FamilySource::Sample);
         std::erase(h.pending_samples, sha);
         changed(ip, h);
@@ -264,10 +264,11 @@ struct Correlator::Impl {
         return (uint32_t{proto} << 24) | (uint32_t{tool} << 16) | port;
     }
     void profileMatched(const IpAddress& ip, HostEvidence& h, const Profile& p, const HostEvidence::ScanSignature& s) {
-        h.addRule(
-            InfectionRule::ScanProfile,
-            fmt::format("darknet scan ({} ports {}, tool {}) matches the scan profile of sandboxed sample {} ({})",
-                        name(s.proto), s.ports.toString(), toolName(s), shortSha(p.sha256), p.family));
+        h.addRule(InfectionRule::ScanProfile, [&] {
+            return fmt::format(
+                "darknet scan ({} ports {}, tool {}) matches the scan profile of sandboxed sample {} ({})",
+                name(s.proto), s.ports.toString(), toolName(s), shortSha(p.sha256), p.family);
+        });
         h.offerFamily(p.family, FamilySource::Sample);
         evidence(h, "sandbox.report", p.ts, p.sensor, p.sha256);
         changed(ip, h);
@@ -286,7 +287,8 @@ struct Correlator::Impl {
             HostEvidence& h = host(ip);
             h.seen(s.first_seen, s.last_seen);
             h.scan = s.signature;
-            evidence(h, "darknet.scan", s.ts, name(s.sensor), scanRef(s.signature));
+            std::array<char, 48> ref;
+            evidence(h, "darknet.scan", s.ts, name(s.sensor), scanRef(s.signature, ref));
             profileMatched(ip, h, p, s.signature);
         }
         std::vector<IpAddress> upgraded;
@@ -300,8 +302,11 @@ struct Correlator::Impl {
             profileMatched(ip, h, p, h.scan);
         }
     }
-    std::string scanRef(const HostEvidence::ScanSignature& s) const {
-        return fmt::format("{}/{}", name(s.proto), s.ports.empty() ? 0 : s.ports.top());
+    /// "tcp/23", in `buffer`.
+    std::string_view scanRef(const HostEvidence::ScanSignature& s, std::array<char, 48>& buffer) const {
+        const auto end =
+            fmt::format_to_n(buffer.data(), buffer.size(), "{}/{}", name(s.proto), s.ports.empty() ? 0 : s.ports.top());
+        return {buffer.data(), end.out};
     }
 
     // ---- C2 ----
@@ -363,6 +368,9 @@ struct Correlator::Impl {
                 changed(in.src, *h);
                 return;
             }
+            if (profiles_complete) {
+                return; // no later report can explain it
+            }
             ScanSource& kept = scan_sources.findOrCreate(in.src);
             if (kept.first_seen == 0 || in.first_seen < kept.first_seen) {
                 kept.first_seen = in.first_seen;
@@ -377,11 +385,13 @@ struct Correlator::Impl {
         HostEvidence& h = host(in.src);
         h.seen(in.first_seen, in.last_seen);
         h.scan = s;
-        evidence(h, "darknet.scan", ts, sensor, scanRef(s));
+        std::array<char, 48> ref;
+        evidence(h, "darknet.scan", ts, sensor, scanRef(s, ref));
         if (bot) {
-            h.addRule(InfectionRule::BotFingerprint,
-                      fmt::format("darknet probes carry the {} fingerprint ({} ports {})", in.tool, in.proto,
-                                  in.ports.toString()));
+            h.addRule(InfectionRule::BotFingerprint, [&] {
+                return fmt::format("darknet probes carry the {} fingerprint ({} ports {})", in.tool, in.proto,
+                                   in.ports.toString());
+            });
             h.offerFamily(in.tool, FamilySource::Fingerprint);
         }
         if (profile != nullptr) {
@@ -443,8 +453,9 @@ struct Correlator::Impl {
             return;
         }
         const std::string what = loader != in.commands.end() ? loader->substr(0, 32) : "a dropped file";
-        h->addRule(InfectionRule::HoneypotLoader,
-                   fmt::format("logged in to the {} honeypot and ran {} (session {})", s->protocol, what, in.session));
+        h->addRule(InfectionRule::HoneypotLoader, [&] {
+            return fmt::format("logged in to the {} honeypot and ran {} (session {})", s->protocol, what, in.session);
+        });
         evidence(*h, "honeypot.command", ts, sensor, in.session);
         changed(in.src, *h);
     }
@@ -459,14 +470,16 @@ struct Correlator::Impl {
             return;
         }
         if (in.sha256.empty()) {
-            h->addRule(InfectionRule::HoneypotLoader,
-                       fmt::format("logged in to the {} honeypot and tried to download a payload (session {}, {})",
-                                   s->protocol, in.session, in.outcome.empty() ? "not stored" : in.outcome));
+            h->addRule(InfectionRule::HoneypotLoader, [&] {
+                return fmt::format("logged in to the {} honeypot and tried to download a payload (session {}, {})",
+                                   s->protocol, in.session, in.outcome.empty() ? "not stored" : in.outcome);
+            });
             evidence(*h, "honeypot.download", ts, sensor, in.session);
         } else {
-            h->addRule(InfectionRule::HoneypotDownload,
-                       fmt::format("logged in to the {} honeypot and downloaded sample {} (session {})", s->protocol,
-                                   shortSha(in.sha256), in.session));
+            h->addRule(InfectionRule::HoneypotDownload, [&] {
+                return fmt::format("logged in to the {} honeypot and downloaded sample {} (session {})", s->protocol,
+                                   shortSha(in.sha256), in.session);
+            });
             evidence(*h, "honeypot.download", ts, sensor, in.sha256);
             linkSample(in.src, *h, in.sha256);
         }
@@ -577,6 +590,7 @@ struct Correlator::Impl {
     std::unordered_map<uint32_t, std::vector<int>> profile_index;
     std::vector<IpAddress> dirty_hosts;
     std::vector<C2Key> dirty_c2;
+    bool profiles_complete = false;
     CorrelatorCounters counters;
 };
 
@@ -654,6 +668,10 @@ void Correlator::observe(std::string_view type, Timestamp ts, std::string_view s
         ++m.counters.events;
         ++m.counters.malformed;
     }
+}
+
+void Correlator::profilesComplete() {
+    impl_->profiles_complete = true;
 }
 
 CorrelationUpdates Correlator::takeUpdates() {

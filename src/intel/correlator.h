@@ -74,6 +74,11 @@ public:
     void observe(const Event& event) { observe(event.type, event.ts, event.sensor, event.fields); }
     void observe(std::string_view type, Timestamp ts, std::string_view sensor, const EventFields& fields);
 
+    /// Says that every sample and sandbox report has been observed (stored correlation reads them
+    /// first): scan profiles are complete, so scan sources without a verdict need not be kept for
+    /// later matches (saves a hash insert per scan and max_scan_sources of memory).
+    void profilesComplete();
+
     /// Whether observe() reads events of `type`.
     static bool reads(std::string_view type);
     /// The types it reads, those whose order matters last (sample and sandbox.report first).

@@ -19,14 +19,10 @@ int ruleConfidence(InfectionRule rule) {
     return 0;
 }
 
-bool HostEvidence::addRule(InfectionRule rule, std::string reason) {
-    if (has(rule)) {
-        return false;
-    }
+void HostEvidence::addReason(InfectionRule rule, std::string reason) {
     rules_ |= bit(rule);
     const auto at = std::find_if(reasons_.begin(), reasons_.end(), [&](const auto& r) { return r.first > rule; });
     reasons_.emplace(at, rule, std::move(reason));
-    return true;
 }
 
 bool HostEvidence::offerFamily(std::string_view family, FamilySource source) {
@@ -39,10 +35,11 @@ bool HostEvidence::offerFamily(std::string_view family, FamilySource source) {
     return changed;
 }
 
-void HostEvidence::addEvidence(store::EvidenceRef ref, size_t max) {
+void HostEvidence::addEvidence(std::string_view type, Timestamp ts, std::string_view sensor, std::string_view ref,
+                               size_t max) {
     for (store::EvidenceRef& held : evidence_) {
-        if (held.type == ref.type && held.ref == ref.ref) {
-            held.ts = std::max(held.ts, ref.ts);
+        if (held.type == type && held.ref == ref) {
+            held.ts = std::max(held.ts, ts);
             return;
         }
     }
@@ -50,7 +47,7 @@ void HostEvidence::addEvidence(store::EvidenceRef ref, size_t max) {
         ++dropped_;
         return;
     }
-    evidence_.push_back(std::move(ref));
+    evidence_.push_back({std::string(type), ts, std::string(sensor), std::string(ref)});
 }
 
 void HostEvidence::seen(Timestamp first, Timestamp last) {

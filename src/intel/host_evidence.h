@@ -35,14 +35,22 @@ enum class FamilySource : uint8_t { None, Fingerprint, Sample };
 
 class HostEvidence {
 public:
-    /// Records that `rule` fired; the first reason given for a rule is kept. True if it is new.
-    bool addRule(InfectionRule rule, std::string reason);
+    /// Records that `rule` fired with the reason `make_reason()` returns (called only the first
+    /// time: the first reason is kept). True if the rule is new.
+    template <typename MakeReason>
+    bool addRule(InfectionRule rule, MakeReason&& make_reason) {
+        if (has(rule)) {
+            return false;
+        }
+        addReason(rule, make_reason());
+        return true;
+    }
     bool has(InfectionRule rule) const { return (rules_ & bit(rule)) != 0; }
     /// Takes `family` if `source` ranks above the current family's source. True if it changed.
     bool offerFamily(std::string_view family, FamilySource source);
     /// Adds a reference unless one of the same type and ref is there (its ts is then moved to the
     /// later one); when `max` are held the reference is counted in dropped() instead.
-    void addEvidence(store::EvidenceRef ref, size_t max);
+    void addEvidence(std::string_view type, Timestamp ts, std::string_view sensor, std::string_view ref, size_t max);
     /// Widens first/last seen to cover [first, last].
     void seen(Timestamp first, Timestamp last);
 
@@ -74,6 +82,7 @@ public:
     std::vector<std::string> pending_samples;
 
 private:
+    void addReason(InfectionRule rule, std::string reason);
     static uint8_t bit(InfectionRule rule) { return static_cast<uint8_t>(1U << static_cast<unsigned>(rule)); }
 
     uint8_t rules_ = 0;

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "intel/event_body.h"
+
 namespace kansoku::intel {
 namespace {
 
@@ -72,8 +74,9 @@ public:
 
 private:
     void observe(const store::EventRowView& row) {
-        // A body that is not JSON is counted by the correlator as malformed (a discarded value).
-        fields_ = EventFields::parse(row.body, nullptr, false);
+        // Only the fields the correlator reads are parsed; a body that is not JSON is counted by the
+        // correlator as malformed (a discarded value).
+        fields_ = parseBodyFields(row.body, inputFields(row.type));
         correlator_.observe(row.type, row.ts, row.sensor, fields_);
         if ((++events_ & 0xffff) == 0 && options_.progress) {
             options_.progress(events_, total_);
@@ -108,6 +111,9 @@ Result<StoredCorrelationSummary> correlateStored(store::SqliteStore& store, Corr
     }
     Reader reader(correlator, options, total);
     for (const auto& group : readingOrder()) {
+        if (group.front() == "ddos.attack") {
+            correlator.profilesComplete(); // samples and sandbox reports are read
+        }
         KANSOKU_TRY(reader.readGroup(store, group));
     }
     if (options.progress) {

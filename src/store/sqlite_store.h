@@ -104,7 +104,8 @@ private:
 
     std::string path_;
     Database db_;
-    Statement insert_; ///< prepared once; destroyed before db_
+    Statement insert_;      ///< prepared once; destroyed before db_
+    Statement upsert_host_; ///< prepared on first use (correlation upserts hosts by the hundred thousand)
 };
 
 } // namespace kansoku::store
