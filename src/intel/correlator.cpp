@@ -400,7 +400,7 @@ struct Correlator::Impl {
         changed(in.src, h);
     }
 
-    void onAttack(const AttackInput& in) {
+    void onAttack(Timestamp /*ts*/, std::string_view /*sensor*/, const AttackInput& in) {
         if (in.reflector) {
             exclude(in.victim, kVictim);
         }
@@ -486,7 +486,7 @@ struct Correlator::Impl {
         changed(in.src, *h);
     }
 
-    void onSample(const SampleInput& in) {
+    void onSample(Timestamp /*ts*/, std::string_view /*sensor*/, const SampleInput& in) {
         Sample& sample = samples.findOrCreate(in.sha256);
         std::string rule;
         std::string family = yaraFamily(in.yara, &rule);
@@ -545,6 +545,38 @@ struct Correlator::Impl {
                 rescan(profiles.back());
             }
         }
+    }
+
+    // ---- routing: event type -> decoder and handler ----
+    using Route = bool (*)(Impl&, Timestamp, std::string_view, const EventFields&);
+
+    /// Decodes with `decode` and hands the input to `handle`; false when the event is malformed.
+    template <auto decode, auto handle>
+    static bool route(Impl& m, Timestamp ts, std::string_view sensor, const EventFields& fields) {
+        const auto in = decode(fields);
+        if (!in) {
+            return false;
+        }
+        (m.*handle)(ts, sensor, *in);
+        return true;
+    }
+
+    static Route routeOf(std::string_view type) {
+        static const std::pair<std::string_view, Route> routes[] = {
+            {"darknet.scan", route<decodeScan, &Impl::onScan>},
+            {"honeypot.login", route<decodeLogin, &Impl::onLogin>},
+            {"honeypot.command", route<decodeCommand, &Impl::onCommand>},
+            {"honeypot.download", route<decodeDownload, &Impl::onDownload>},
+            {"sample", route<decodeSample, &Impl::onSample>},
+            {"sandbox.report", route<decodeSandboxReport, &Impl::onSandboxReport>},
+            {"ddos.attack", route<decodeAttack, &Impl::onAttack>},
+        };
+        for (const auto& [name, r] : routes) {
+            if (name == type) {
+                return r;
+            }
+        }
+        return nullptr;
     }
 
     static bool isLoopbackOrUnspecified(const IpAddress& a) {
@@ -607,65 +639,23 @@ const std::vector<std::string>& Correlator::inputTypes() {
 }
 
 bool Correlator::reads(std::string_view type) {
-    const auto& types = inputTypes();
-    return std::find(types.begin(), types.end(), type) != types.end();
+    return Impl::routeOf(type) != nullptr;
 }
 
 void Correlator::observe(std::string_view type, Timestamp ts, std::string_view sensor, const EventFields& fields) {
+    const Impl::Route route = Impl::routeOf(type);
+    if (route == nullptr) {
+        return;
+    }
     Impl& m = *impl_;
+    ++m.counters.events;
     // Hostile input: a decoder says nullopt for anything it cannot use, and nothing below throws on
     // input; a third-party exception (allocation) stops here so one event never stops the caller.
     try {
-        bool ok = true;
-        if (type == "darknet.scan") {
-            const auto in = decodeScan(fields);
-            ok = in.has_value();
-            if (ok) {
-                m.onScan(ts, sensor, *in);
-            }
-        } else if (type == "honeypot.login") {
-            const auto in = decodeLogin(fields);
-            ok = in.has_value();
-            if (ok) {
-                m.onLogin(ts, sensor, *in);
-            }
-        } else if (type == "honeypot.command") {
-            const auto in = decodeCommand(fields);
-            ok = in.has_value();
-            if (ok) {
-                m.onCommand(ts, sensor, *in);
-            }
-        } else if (type == "honeypot.download") {
-            const auto in = decodeDownload(fields);
-            ok = in.has_value();
-            if (ok) {
-                m.onDownload(ts, sensor, *in);
-            }
-        } else if (type == "sample") {
-            const auto in = decodeSample(fields);
-            ok = in.has_value();
-            if (ok) {
-                m.onSample(*in);
-            }
-        } else if (type == "sandbox.report") {
-            const auto in = decodeSandboxReport(fields);
-            ok = in.has_value();
-            if (ok) {
-                m.onSandboxReport(ts, sensor, *in);
-            }
-        } else if (type == "ddos.attack") {
-            const auto in = decodeAttack(fields);
-            ok = in.has_value();
-            if (ok) {
-                m.onAttack(*in);
-            }
-        } else {
-            return;
+        if (!route(m, ts, sensor, fields)) {
+            ++m.counters.malformed;
         }
-        ++m.counters.events;
-        m.counters.malformed += ok ? 0 : 1;
     } catch (const std::exception&) {
-        ++m.counters.events;
         ++m.counters.malformed;
     }
 }

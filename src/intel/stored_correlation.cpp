@@ -16,6 +16,13 @@ double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+store::EventQuery typeQuery(const std::string& type, std::optional<Timestamp> since) {
+    store::EventQuery query;
+    query.type = type;
+    query.since = since;
+    return query;
+}
+
 /// Reading groups: each group's types are merged in (ts, id) order; groups run one after another.
 const std::vector<std::vector<std::string>>& readingOrder() {
     static const std::vector<std::vector<std::string>> groups = {
@@ -38,10 +45,7 @@ public:
         std::vector<std::unique_ptr<store::EventCursor>> cursors;
         std::vector<bool> live;
         for (const std::string& type : types) {
-            store::EventQuery query;
-            query.type = type;
-            query.since = options_.since;
-            auto cursor = store.cursor(query);
+            auto cursor = store.cursor(typeQuery(type, options_.since));
             KANSOKU_TRY(cursor);
             auto first = (*cursor)->next();
             KANSOKU_TRY(first);
@@ -100,10 +104,7 @@ Result<StoredCorrelationSummary> correlateStored(store::SqliteStore& store, Corr
     if (options.progress) {
         for (const auto& group : readingOrder()) {
             for (const std::string& type : group) {
-                store::EventQuery query;
-                query.type = type;
-                query.since = options.since;
-                auto n = store.countEvents(query);
+                auto n = store.countEvents(typeQuery(type, options.since));
                 KANSOKU_TRY(n);
                 total += *n;
             }
