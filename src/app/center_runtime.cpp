@@ -64,15 +64,15 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
     KANSOKU_TRY(outputs);
     center->outputs_ = std::move(*outputs);
     // Before subscribing: the bus must not keep consumers of a center that failed to start.
+    auto correlation = CorrelationRuntime::create(config, bus);
+    KANSOKU_TRY(correlation);
+    center->correlation_ = std::move(*correlation);
     if (options.web && config.web.enabled) {
         center->status_ = std::make_unique<BusStatus>(bus, config.sensor_name);
         auto web = web::WebService::start(config.web, *center->status_, storage.database);
         KANSOKU_TRY(web);
         center->web_ = std::move(*web);
     }
-    auto correlation = CorrelationRuntime::create(config, bus);
-    KANSOKU_TRY(correlation);
-    center->correlation_ = std::move(*correlation);
     for (auto& [name, sink] : center->outputs_->consumers()) {
         bus.subscribe(name, *sink);
     }
