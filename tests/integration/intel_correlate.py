@@ -19,13 +19,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import integ_common as ic  # noqa: E402
 
 
-def one_line_error(result, what: str, checks: ic.Checks, needle: str) -> None:
-    lines = result.stderr.strip().splitlines()
-    checks.check(result.returncode != 0 and len(lines) == 1 and needle in result.stderr,
-                 f"{what}: non-zero exit, one line naming the problem",
-                 f"exit {result.returncode}, stderr:\n{result.stderr}")
-
-
 def main() -> int:
     binary = ic.kansoku_binary()
     checks = ic.Checks()
@@ -83,13 +76,13 @@ def main() -> int:
         checks.check(future.returncode == 0 and json.loads(future.stdout or "{}").get("events") == 0,
                      "--since in the future reads no event", future.stdout + future.stderr)
 
-        one_line_error(ic.run([binary, "intel", "correlate", "--db", str(db), "--since", "yesterday"]),
+        ic.one_line_error(ic.run([binary, "intel", "correlate", "--db", str(db), "--since", "yesterday"]),
                        "--since yesterday", checks, "--since")
-        one_line_error(ic.run([binary, "intel", "correlate", "--db", str(work / "missing.db")]),
+        ic.one_line_error(ic.run([binary, "intel", "correlate", "--db", str(work / "missing.db")]),
                        "a missing database", checks, "missing.db")
         not_db = work / "not.db"
         not_db.write_text("not a database\n" * 100)
-        one_line_error(ic.run([binary, "intel", "correlate", "--db", str(not_db)]), "a file that is not a database",
+        ic.one_line_error(ic.run([binary, "intel", "correlate", "--db", str(not_db)]), "a file that is not a database",
                        checks, "not.db")
     finally:
         ic.remove_temp_dir(work)
