@@ -64,6 +64,9 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
     KANSOKU_TRY(outputs);
     center->outputs_ = std::move(*outputs);
     // Before subscribing: the bus must not keep consumers of a center that failed to start.
+    auto correlation = CorrelationRuntime::create(config, bus);
+    KANSOKU_TRY(correlation);
+    center->correlation_ = std::move(*correlation);
     if (options.web && config.web.enabled) {
         center->status_ = std::make_unique<BusStatus>(bus, config.sensor_name);
         auto web = web::WebService::start(config.web, *center->status_, storage.database);
@@ -73,16 +76,23 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
     for (auto& [name, sink] : center->outputs_->consumers()) {
         bus.subscribe(name, *sink);
     }
+    if (center->correlation_) {
+        bus.subscribe("correlation", center->correlation_->consumer());
+    }
     center->database_ = storage.database;
     center->events_file_ = storage.events_jsonl;
     return center;
 }
 
 std::vector<std::string> CenterRuntime::notices() const {
-    if (!web_) {
-        return {};
+    std::vector<std::string> lines;
+    if (web_) {
+        lines.push_back(fmt::format("web: serving {}", web_->url()));
     }
-    return {fmt::format("web: serving {}", web_->url())};
+    if (correlation_) {
+        lines.insert(lines.end(), correlation_->notices().begin(), correlation_->notices().end());
+    }
+    return lines;
 }
 
 void CenterRuntime::stop() {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/config.h"
+#include "app/correlation_runtime.h"
 #include "app/event_outputs.h"
 #include "transport/event_bus.h"
 #include "web/status_provider.h"
@@ -39,6 +40,7 @@ public:
 private:
     CenterRuntime() = default;
     std::unique_ptr<EventOutputs> outputs_;
+    std::unique_ptr<CorrelationRuntime> correlation_;
     std::unique_ptr<web::StatusProvider> status_;
     std::unique_ptr<web::WebService> web_; // after status_: stopped before it is destroyed
     std::string database_;

@@ -1,6 +1,7 @@
 // `kansoku intel`: knowledge about addresses from outside the sensors (issue 11). For now the
 // enrichment data: `lookup IP...` prints each address's AS number, AS name and country;
-// `update-db` reads the installed data (docs/enrichment.md) and checks it.
+// `update-db` reads the installed data (docs/enrichment.md) and checks it; `correlate` (intel_correlate.cpp)
+// finds infected hosts in the stored events.
 
 #include <algorithm>
 #include <cstdio>
@@ -16,6 +17,7 @@
 
 #include "cli/command.h"
 #include "cli/config_option.h"
+#include "cli/intel_correlate.h"
 #include "common/ip_address.h"
 #include "intel/enrichment_data.h"
 #include "intel/enrichment_options.h"
@@ -135,7 +137,9 @@ void updateDbMain(const IntelArgs& args) {
 } // namespace
 
 void addIntelCommand(CLI::App& app) {
-    auto* intel = app.add_subcommand("intel", "Knowledge about addresses: AS number, AS name and country of an IP");
+    auto* intel = app.add_subcommand(
+        "intel",
+        "Knowledge about addresses: AS number, AS name and country of an IP; infected hosts from the stored events");
     intel->require_subcommand(1);
     auto args = std::make_shared<IntelArgs>();
 
@@ -149,6 +153,8 @@ void addIntelCommand(CLI::App& app) {
                      "prints what it holds");
     addDataOptions(*update, *args);
     update->callback([args] { updateDbMain(*args); });
+
+    addIntelCorrelateCommand(*intel);
 }
 
 } // namespace kansoku::cli

@@ -13,6 +13,7 @@
 #include "cli/command.h"
 #include "cli/config_option.h"
 #include "cli/query_table.h"
+#include "cli/time_option.h"
 #include "store/sqlite_store.h"
 
 namespace kansoku::cli {
@@ -51,16 +52,6 @@ const QueryKindName& kindNamed(std::string_view name) {
         }
     }
     throw CommandError(fmt::format("query: unknown kind '{}'", name)); // CLI11's IsMember checks first
-}
-
-/// --since / --until: RFC 3339 or a duration back from now ("24h", "7d").
-Timestamp parseTimeOption(std::string_view option, const std::string& text, Timestamp now) {
-    const auto ts = parseSince(text, now);
-    if (!ts) {
-        throw CommandError(
-            fmt::format("{} '{}': expected an RFC 3339 time or a duration such as 90s, 15m, 24h, 7d", option, text));
-    }
-    return *ts;
 }
 
 store::EventQuery buildQuery(const QueryOptions& options, const QueryKindName& kind) {

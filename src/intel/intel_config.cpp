@@ -13,6 +13,8 @@ void visitConfig(ConfigVisitor& v, IntelConfig& c) {
            "IPv6 ranges -> AS number and name (asn-ipv6.csv of @ip-location-db/asn)");
     v.text("country_mmdb", c.enrichment.country_mmdb,
            "IP -> country, a MaxMind DB (geo-whois-asn-country.mmdb of @ip-location-db/geo-whois-asn-country-mmdb)");
+    v.section("correlation", "infected hosts and C2 endpoints from events",
+              [&c](ConfigVisitor& s) { visitConfig(s, c.correlation); });
 }
 
 } // namespace kansoku::intel

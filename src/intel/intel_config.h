@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/config_visitor.h"
+#include "intel/correlation_config.h"
 #include "intel/enrichment_options.h"
 
 namespace kansoku::intel {
@@ -18,6 +19,8 @@ struct IntelConfig {
     std::vector<std::string> benign_lists = {"*-nt-scanning", "censys-scanning", "shodan-scanning"};
     /// IP -> AS and country data (docs/enrichment.md); defaults: where scripts/setup installs it.
     EnrichmentOptions enrichment;
+    /// [intel.correlation]: infected hosts and C2 from events (docs/correlation.md).
+    CorrelationConfig correlation;
 };
 
 void visitConfig(ConfigVisitor& v, IntelConfig& c);

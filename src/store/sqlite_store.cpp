@@ -1,5 +1,6 @@
 #include "store/sqlite_store.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
@@ -167,28 +168,94 @@ void SqliteStore::rollback() {
     }
 }
 
-Result<std::vector<Event>> SqliteStore::query(const EventQuery& query) {
-    const SqlFilter select = eventSelect(query);
+namespace {
+
+class SqliteEventCursor final : public EventCursor {
+public:
+    /// `select` stays with the cursor: its parameters are bound without copies.
+    SqliteEventCursor(sqlite3* db, sqlite3_stmt* statement, SqlFilter select, std::string path)
+        : db_(db), statement_(statement), select_(std::move(select)), path_(std::move(path)) {}
+    ~SqliteEventCursor() override { sqlite3_finalize(statement_); }
+    SqliteEventCursor(const SqliteEventCursor&) = delete;
+    SqliteEventCursor& operator=(const SqliteEventCursor&) = delete;
+
+    Result<bool> next() override {
+        const int rc = sqlite3_step(statement_);
+        if (rc == SQLITE_DONE) {
+            return false;
+        }
+        if (rc != SQLITE_ROW) {
+            return fail("database {}: query: {}", path_, sqlite3_errmsg(db_));
+        }
+        row_ = {sqlite3_column_int64(statement_, 0), columnText(statement_, 1), sqlite3_column_int64(statement_, 2),
+                columnText(statement_, 3), columnText(statement_, 4)};
+        return true;
+    }
+    const EventRowView& row() const override { return row_; }
+    bool bind() { return select_.bind(statement_); }
+
+private:
+    sqlite3* db_;
+    sqlite3_stmt* statement_;
+    SqlFilter select_;
+    std::string path_;
+    EventRowView row_;
+};
+
+} // namespace
+
+Result<std::unique_ptr<EventCursor>> SqliteStore::cursor(const EventQuery& query) {
+    SqlFilter select = eventSelect(query);
     auto statement = prepare(select.sql());
     if (!statement) {
         return fail(statement.error());
     }
-    sqlite3_stmt* s = statement->get();
-    if (!select.bind(s)) {
+    auto cursor = std::make_unique<SqliteEventCursor>(db_.get(), statement->release(), std::move(select), path_);
+    if (!cursor->bind()) {
         return fail(error("query"));
+    }
+    return cursor;
+}
+
+Result<uint64_t> SqliteStore::countEvents(const EventQuery& query) {
+    EventQuery unordered = query;
+    unordered.limit = 0;
+    SqlFilter select = eventSelect(unordered);
+    // The same filters, counted: "SELECT COUNT(*) FROM events WHERE ..." without the ORDER BY.
+    std::string sql = select.sql();
+    sql.replace(0, sql.find(" FROM "), "SELECT COUNT(*)");
+    sql.erase(sql.rfind(" ORDER BY "));
+    auto statement = prepare(sql);
+    if (!statement) {
+        return fail(statement.error());
+    }
+    if (!select.bind(statement->get()) || sqlite3_step(statement->get()) != SQLITE_ROW) {
+        return fail(error("count"));
+    }
+    const int64_t n = sqlite3_column_int64(statement->get(), 0);
+    return query.limit > 0 ? std::min<uint64_t>(n, query.limit) : static_cast<uint64_t>(n);
+}
+
+Result<std::vector<Event>> SqliteStore::query(const EventQuery& query) {
+    auto rows = cursor(query);
+    if (!rows) {
+        return fail(rows.error());
     }
     std::vector<Event> events;
-    int rc = SQLITE_OK;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        auto event = eventFromRow(std::string(columnText(s, 1)), sqlite3_column_int64(s, 2),
-                                  std::string(columnText(s, 3)), columnText(s, 4));
+    while (true) {
+        auto more = (*rows)->next();
+        if (!more) {
+            return fail(more.error());
+        }
+        if (!*more) {
+            break;
+        }
+        const EventRowView& row = (*rows)->row();
+        auto event = eventFromRow(std::string(row.type), row.ts, std::string(row.sensor), row.body);
         if (!event) {
-            return fail("database {}: event {}: {}", path_, sqlite3_column_int64(s, 0), event.error().message);
+            return fail("database {}: event {}: {}", path_, row.id, event.error().message);
         }
         events.push_back(std::move(*event));
-    }
-    if (rc != SQLITE_DONE) {
-        return fail(error("query"));
     }
     return events;
 }

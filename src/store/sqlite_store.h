@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "store/event_cursor.h"
 #include "store/intel_store.h"
 #include "store/store.h"
 #include "store/tenant_store.h"
@@ -40,6 +41,10 @@ public:
     Result<void> commit() override;
     void rollback() override;
     Result<std::vector<Event>> query(const EventQuery& query) override;
+    /// The rows query() would return, one at a time and unparsed; the cursor must not outlive the store.
+    Result<std::unique_ptr<EventCursor>> cursor(const EventQuery& query);
+    /// How many rows query() would return (the index answers for a type and time range).
+    Result<uint64_t> countEvents(const EventQuery& query);
     Result<int> schemaVersion() override;
 
     // IntelStore (sqlite_store_intel.cpp)
@@ -99,7 +104,8 @@ private:
 
     std::string path_;
     Database db_;
-    Statement insert_; ///< prepared once; destroyed before db_
+    Statement insert_;      ///< prepared once; destroyed before db_
+    Statement upsert_host_; ///< prepared on first use (correlation upserts hosts by the hundred thousand)
 };
 
 } // namespace kansoku::store

@@ -96,6 +96,21 @@ void whereInScope(SqlFilter& select, const AddressScope& scope) {
     select.where(clause.empty() ? "0" : clause + ")", std::move(params));
 }
 
+// Every SET expression reads the row as it was before the update (SQL's rule), so the re-infection
+// test sees the old state.
+constexpr const char* kUpsertHostSql =
+    "INSERT INTO infected_hosts (ip, addr, asn, as_name, country, family, confidence, reasons, evidence, "
+    "first_seen, last_seen, updated, state, state_changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?) "
+    "ON CONFLICT (ip) DO UPDATE SET asn = excluded.asn, as_name = excluded.as_name, country = excluded.country, "
+    "family = excluded.family, confidence = excluded.confidence, reasons = excluded.reasons, "
+    "evidence = excluded.evidence, first_seen = MIN(first_seen, excluded.first_seen), "
+    "last_seen = MAX(last_seen, excluded.last_seen), updated = excluded.updated, "
+    "state = CASE WHEN state = 'remediated' AND excluded.last_seen > state_changed THEN 'reinfected' "
+    "ELSE state END, "
+    "reinfections = reinfections + (state = 'remediated' AND excluded.last_seen > state_changed), "
+    "state_changed = CASE WHEN state = 'remediated' AND excluded.last_seen > state_changed "
+    "THEN excluded.last_seen ELSE state_changed END";
+
 } // namespace
 
 std::string_view hostStateName(HostState state) {
@@ -117,24 +132,16 @@ Result<int> SqliteStore::change(sqlite3_stmt* statement, std::string_view contex
 }
 
 Result<void> SqliteStore::upsertInfectedHost(const InfectedHostRecord& record, Timestamp now) {
-    // Every SET expression reads the row as it was before the update (SQL's rule), so the
-    // re-infection test sees the old state.
-    auto statement = prepare(
-        "INSERT INTO infected_hosts (ip, addr, asn, as_name, country, family, confidence, reasons, evidence, "
-        "first_seen, last_seen, updated, state, state_changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?) "
-        "ON CONFLICT (ip) DO UPDATE SET asn = excluded.asn, as_name = excluded.as_name, country = excluded.country, "
-        "family = excluded.family, confidence = excluded.confidence, reasons = excluded.reasons, "
-        "evidence = excluded.evidence, first_seen = MIN(first_seen, excluded.first_seen), "
-        "last_seen = MAX(last_seen, excluded.last_seen), updated = excluded.updated, "
-        "state = CASE WHEN state = 'remediated' AND excluded.last_seen > state_changed THEN 'reinfected' "
-        "ELSE state END, "
-        "reinfections = reinfections + (state = 'remediated' AND excluded.last_seen > state_changed), "
-        "state_changed = CASE WHEN state = 'remediated' AND excluded.last_seen > state_changed "
-        "THEN excluded.last_seen ELSE state_changed END");
-    if (!statement) {
-        return fail(statement.error());
+    if (!upsert_host_) {
+        auto statement = prepare(kUpsertHostSql);
+        if (!statement) {
+            return fail(statement.error());
+        }
+        upsert_host_ = std::move(*statement);
     }
-    sqlite3_stmt* s = statement->get();
+    sqlite3_stmt* s = upsert_host_.get();
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s); // asn stays NULL when unknown
     const std::string ip = record.ip.toString();
     const std::string addr = addressBlob(record.ip);
     const std::string reasons = reasonsJson(record.reasons);
@@ -154,7 +161,9 @@ Result<void> SqliteStore::upsertInfectedHost(const InfectedHostRecord& record, T
     sqlite3_bind_int64(s, 11, record.last_seen);
     sqlite3_bind_int64(s, 12, now);
     sqlite3_bind_int64(s, 13, now);
-    return stepDone(s, "infected host");
+    auto done = stepDone(s, "infected host");
+    sqlite3_reset(s); // the bound strings are about to go
+    return done;
 }
 
 Result<std::vector<InfectedHostRecord>> SqliteStore::selectHosts(const SqlFilter& select) {

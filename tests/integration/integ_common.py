@@ -203,6 +203,14 @@ class NamespaceCommands:
             self.ip("-n", namespace, "link", "set", "lo", "up")
 
 
+def one_line_error(result, what: str, checks: "Checks", needle: str) -> None:
+    """A command refused bad input: non-zero exit and one line on stderr that contains `needle`."""
+    lines = result.stderr.strip().splitlines()
+    checks.check(result.returncode != 0 and len(lines) == 1 and needle in result.stderr,
+                 f"{what}: non-zero exit, one line naming the problem",
+                 f"exit {result.returncode}, stderr:\n{result.stderr}")
+
+
 def keep_files(work: Path, destination: Path, what: str) -> None:
     """Copies the files of a run's work directory to `destination` (a test's --keep)."""
     destination.mkdir(parents=True, exist_ok=True)

@@ -31,13 +31,6 @@ EXPECTED = {
 }
 
 
-def one_line_error(result, what: str, checks: ic.Checks, needle: str) -> None:
-    lines = result.stderr.strip().splitlines()
-    checks.check(result.returncode != 0 and len(lines) == 1 and needle in result.stderr,
-                 f"{what}: non-zero exit, one line naming the problem",
-                 f"exit {result.returncode}, stderr:\n{result.stderr}")
-
-
 def main() -> int:
     binary = ic.kansoku_binary()
     checks = ic.Checks()
@@ -91,17 +84,17 @@ def main() -> int:
                      "update-db (text) reports the load", text_update.stdout + text_update.stderr)
 
         # Bad input.
-        one_line_error(ic.run([binary, "intel", "lookup", "8.8.8.8", "not-an-ip"]), "a bad address", checks,
+        ic.one_line_error(ic.run([binary, "intel", "lookup", "8.8.8.8", "not-an-ip"]), "a bad address", checks,
                        "'not-an-ip' is not an IPv4 or IPv6 address")
-        one_line_error(ic.run([binary, "intel", "lookup", "8.8.8.8", "--asn-v4", work / "missing.csv"]),
+        ic.one_line_error(ic.run([binary, "intel", "lookup", "8.8.8.8", "--asn-v4", work / "missing.csv"]),
                        "a missing ASN file", checks, "missing.csv")
         truncated = work / "asn-ipv4.csv"
         truncated.write_bytes(ASN_V4.read_bytes()[:1_000_003])
-        one_line_error(ic.run([binary, "intel", "update-db", "--asn-v4", truncated]), "a truncated ASN file",
+        ic.one_line_error(ic.run([binary, "intel", "update-db", "--asn-v4", truncated]), "a truncated ASN file",
                        checks, "truncated")
         corrupt = work / "country.mmdb"
         corrupt.write_bytes(COUNTRY.read_bytes()[: COUNTRY.stat().st_size // 2])
-        one_line_error(ic.run([binary, "intel", "lookup", "1.1.1.1", "--country-mmdb", corrupt]),
+        ic.one_line_error(ic.run([binary, "intel", "lookup", "1.1.1.1", "--country-mmdb", corrupt]),
                        "a truncated country database", checks, "country mmdb")
         usage = ic.run([binary, "intel", "lookup"])
         checks.check(usage.returncode != 0 and len(usage.stderr.strip().splitlines()) == 1,

@@ -1,0 +1,37 @@
+#include "app/correlation_runtime.h"
+
+#include "app/benign_scanners.h"
+
+namespace kansoku::app {
+
+Result<std::unique_ptr<CorrelationRuntime>> CorrelationRuntime::create(const Config& config, transport::EventBus& bus) {
+    const intel::CorrelationConfig& options = config.intel.correlation;
+    if (!options.enabled) {
+        return nullptr;
+    }
+    std::unique_ptr<CorrelationRuntime> runtime(new CorrelationRuntime());
+    if (!config.storage.database.empty()) {
+        auto database = store::SqliteStore::open(config.storage.database, store::OpenMode::ReadWriteCreate);
+        KANSOKU_TRY(database);
+        runtime->database_ = std::move(*database);
+    }
+    auto enricher = intel::Enricher::open(config.intel.enrichment);
+    if (enricher) {
+        runtime->enricher_ = std::move(*enricher);
+    } else {
+        runtime->notices_.push_back("correlation: infected hosts without AS and country (" + enricher.error().message +
+                                    ")");
+    }
+    auto benign = loadBenignScanners(config.intel, "");
+    KANSOKU_TRY(benign);
+    runtime->benign_ = std::move(*benign);
+    auto correlator = std::make_unique<intel::Correlator>(options, runtime->enricher_.get(), runtime->benign_.get());
+    runtime->consumer_ = std::make_unique<intel::CorrelationConsumer>(
+        std::move(correlator), runtime->database_.get(), bus.publisher(transport::Overflow::Drop), config.sensor_name);
+    runtime->notices_.push_back(
+        "correlation: infected hosts and C2 as intel.* events" +
+        (config.storage.database.empty() ? std::string() : " and rows in " + config.storage.database));
+    return runtime;
+}
+
+} // namespace kansoku::app

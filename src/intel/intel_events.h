@@ -1,0 +1,18 @@
+#pragma once
+
+/// The events correlation publishes (docs/events.md `intel.infected_host`, `intel.c2`), each
+/// built in this one place from the store's record.
+
+#include <string>
+
+#include "common/event.h"
+#include "store/infected_host_record.h"
+
+namespace kansoku::intel {
+
+/// `intel.infected_host`; ts = the host's last_seen.
+Event infectedHostEvent(const store::InfectedHostRecord& host, const std::string& sensor);
+/// `intel.c2`; ts = the endpoint's last_seen.
+Event c2Event(const store::C2Record& c2, const std::string& sensor);
+
+} // namespace kansoku::intel
