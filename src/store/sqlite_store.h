@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "store/intel_store.h"
 #include "store/store.h"
@@ -63,6 +64,11 @@ public:
 
     const std::string& path() const { return path_; }
 
+    /// Changes whenever the database may have changed since the last call: another connection
+    /// (this process or another) committed (`PRAGMA data_version`), or this connection changed rows
+    /// (sqlite3_total_changes). Cheap; for caches of what was read.
+    Result<std::pair<int64_t, int64_t>> changeStamp();
+
 private:
     struct DatabaseCloser {
         void operator()(sqlite3* db) const;
@@ -99,7 +105,8 @@ private:
 
     std::string path_;
     Database db_;
-    Statement insert_; ///< prepared once; destroyed before db_
+    Statement insert_;       ///< prepared once; destroyed before db_
+    Statement data_version_; ///< changeStamp()'s, prepared on first use
 };
 
 } // namespace kansoku::store

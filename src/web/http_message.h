@@ -5,12 +5,15 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
+
+#include "common/address_scope.h"
 
 namespace kansoku::web {
 
@@ -32,7 +35,8 @@ struct Request {
     std::string client;                                     ///< the peer's address
     std::map<std::string, std::string, std::less<>> params; ///< "{name}" segments of the route's pattern
     Caller caller = Caller::Anonymous;
-    std::string tenant; ///< the tenant's name when caller is Tenant
+    std::string tenant;                        ///< the tenant's name when caller is Tenant
+    std::shared_ptr<const AddressScope> scope; ///< the tenant's address space when caller is Tenant
 };
 
 struct Response {
