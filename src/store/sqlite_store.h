@@ -90,7 +90,7 @@ private:
     Result<void> applyMigrationInTransaction(const Migration& migration);
 
     // Reading hosts and ISPs (sqlite_store_intel.cpp, sqlite_store_isps.cpp).
-    Result<std::vector<InfectedHostRecord>> selectHosts(const SqlFilter& select);
+    Result<std::vector<InfectedHostRecord>> selectHosts(const SqlFilter& select, bool evidence = true);
     Result<std::vector<IspRecord>> selectIsps(std::string_view where, std::string_view param);
     Result<void> insertIsp(const IspRecord& isp);
     Result<void> loadNetworks(IspRecord& isp);

@@ -43,8 +43,9 @@ struct Response {
     unsigned status = 200;
     std::string content_type = "application/json";
     std::string body;
-    std::string allow;                                        ///< the Allow header (405)
-    std::string www_authenticate;                             ///< the WWW-Authenticate header (401)
+    std::shared_ptr<const std::string> shared_body; ///< when set, sent instead of body (not copied: a cached page)
+    std::string allow;                              ///< the Allow header (405)
+    std::string www_authenticate;                   ///< the WWW-Authenticate header (401)
     std::vector<std::pair<std::string, std::string>> headers; ///< further header fields, sent as given
 };
 

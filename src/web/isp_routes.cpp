@@ -163,21 +163,22 @@ Response IspApi::hosts(const Request& request) {
         return storeFailed();
     }
     Response response;
-    if (auto cached = pages_.find(cache_key, *stamp, now)) {
-        response.body = *cached;
+    response.shared_body = pages_.find(cache_key, *stamp, now);
+    if (response.shared_body) {
         return response;
     }
     auto body = renderHosts(std::move(query), limit, now);
     if (!body) {
         return storeFailed();
     }
-    pages_.put(cache_key, *stamp, now, std::make_shared<const std::string>(*body));
-    response.body = std::move(*body);
+    response.shared_body = std::make_shared<const std::string>(std::move(*body));
+    pages_.put(cache_key, *stamp, now, response.shared_body);
     return response;
 }
 
 Result<std::string> IspApi::renderHosts(store::HostQuery query, int64_t limit, Timestamp now) {
     query.limit = limit + 1; // one more tells whether there is a next page
+    query.evidence = false;  // a list does not show it
     auto hosts = store_.infectedHosts(query);
     KANSOKU_TRY(hosts);
     const bool more = static_cast<int64_t>(hosts->size()) > limit;

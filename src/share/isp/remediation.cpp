@@ -127,6 +127,7 @@ Result<std::vector<IspRemediation>> computeRemediation(store::IntelStore& store,
     for (const auto& isp : isps) {
         store::HostQuery query;
         query.scope = isp.scope;
+        query.evidence = false;
         auto hosts = store.infectedHosts(query);
         KANSOKU_TRY(hosts);
         report.push_back(remediationOf(isp.name, *hosts));
