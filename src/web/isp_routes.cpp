@@ -1,7 +1,9 @@
 #include "web/isp_routes.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <limits>
 #include <memory>
 #include <variant>
 
@@ -27,7 +29,9 @@ constexpr size_t kShown = 64; // of a bad value, in an error message
 // Host pages kept rendered (ResponseCache): enough for every page of a few busy tenants.
 constexpr size_t kCachedPages = 512;
 constexpr size_t kCachedBytes = size_t{128} << 20;
-constexpr Duration kCacheTtl = Duration::fromSeconds(1);
+constexpr Duration kCacheMaxAge = Duration::fromMinutes(1);
+/// How long a page asked with a relative since= (24h) stays: its window moves with the clock.
+constexpr Timestamp kRelativeSinceStale = kMicrosPerSecond;
 
 /// The `next` cursor: the last address of a page as 32 hex digits (its 16-byte form).
 std::string cursorOf(const IpAddress& ip) {
@@ -69,7 +73,7 @@ Response noSuchHost(const Request& request, std::string_view ip) {
 
 class IspApi {
 public:
-    explicit IspApi(store::SqliteStore& store) : store_(store), pages_(kCachedPages, kCachedBytes, kCacheTtl) {}
+    explicit IspApi(store::SqliteStore& store) : store_(store), pages_(kCachedPages, kCachedBytes, kCacheMaxAge) {}
 
     Response hosts(const Request& request);
     Response host(const Request& request);
@@ -84,8 +88,9 @@ private:
     /// The host `ip` if it exists and the caller may see it; else the response to send.
     std::variant<store::InfectedHostRecord, Response> visibleHost(const Request& request);
 
-    /// The page of hosts for `query`, rendered.
-    Result<std::string> renderHosts(store::HostQuery query, int64_t limit, Timestamp now);
+    /// The page of hosts for `query`, rendered; `stale` becomes the first time after `now` at which
+    /// it would read differently without a change to the store (a notice link expiring).
+    Result<std::string> renderHosts(store::HostQuery query, int64_t limit, Timestamp now, Timestamp& stale);
 
     store::SqliteStore& store_;
     ResponseCache pages_; ///< rendered host pages, by caller and parameters
@@ -167,16 +172,20 @@ Response IspApi::hosts(const Request& request) {
     if (response.shared_body) {
         return response;
     }
-    auto body = renderHosts(std::move(query), limit, now);
+    Timestamp stale = std::numeric_limits<Timestamp>::max();
+    if (const auto since = params->find("since"); since != params->end() && !parseRfc3339(since->second)) {
+        stale = now + kRelativeSinceStale;
+    }
+    auto body = renderHosts(std::move(query), limit, now, stale);
     if (!body) {
         return storeFailed();
     }
     response.shared_body = std::make_shared<const std::string>(std::move(*body));
-    pages_.put(cache_key, *stamp, now, response.shared_body);
+    pages_.put(cache_key, *stamp, now, stale, response.shared_body);
     return response;
 }
 
-Result<std::string> IspApi::renderHosts(store::HostQuery query, int64_t limit, Timestamp now) {
+Result<std::string> IspApi::renderHosts(store::HostQuery query, int64_t limit, Timestamp now, Timestamp& stale) {
     query.limit = limit + 1; // one more tells whether there is a next page
     query.evidence = false;  // a list does not show it
     auto hosts = store_.infectedHosts(query);
@@ -192,7 +201,11 @@ Result<std::string> IspApi::renderHosts(store::HostQuery query, int64_t limit, T
         if (i > 0) {
             body += ',';
         }
-        appendHostJson(body, (*hosts)[i], now, false);
+        const auto& host = (*hosts)[i];
+        appendHostJson(body, host, now, false);
+        if (host.notice_expires && *host.notice_expires > now) {
+            stale = std::min(stale, *host.notice_expires);
+        }
     }
     body += fmt::format("],\"count\":{},\"next\":", hosts->size());
     body += more ? "\"" + cursorOf(hosts->back().ip) + "\"" : std::string("null");

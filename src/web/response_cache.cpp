@@ -1,5 +1,7 @@
 #include "web/response_cache.h"
 
+#include <algorithm>
+
 namespace kansoku::web {
 
 void ResponseCache::erase(std::unordered_map<std::string, Entry>::iterator it) {
@@ -14,7 +16,7 @@ std::shared_ptr<const std::string> ResponseCache::find(const std::string& key, c
         ++misses_;
         return nullptr;
     }
-    if (it->second.stamp != stamp || now - it->second.built >= ttl_.micros() || now < it->second.built) {
+    if (it->second.stamp != stamp || now >= it->second.expires || now < it->second.built) {
         erase(it);
         ++misses_;
         return nullptr;
@@ -24,7 +26,7 @@ std::shared_ptr<const std::string> ResponseCache::find(const std::string& key, c
     return it->second.body;
 }
 
-void ResponseCache::put(const std::string& key, const Stamp& stamp, Timestamp now,
+void ResponseCache::put(const std::string& key, const Stamp& stamp, Timestamp now, Timestamp expires,
                         std::shared_ptr<const std::string> body) {
     if (body->size() > max_bytes_ || max_entries_ == 0) {
         return;
@@ -37,7 +39,8 @@ void ResponseCache::put(const std::string& key, const Stamp& stamp, Timestamp no
     }
     uses_.push_front(key);
     bytes_ += body->size();
-    entries_.emplace(key, Entry{stamp, now, std::move(body), uses_.begin()});
+    entries_.emplace(key,
+                     Entry{stamp, now, std::min(expires, now + max_age_.micros()), std::move(body), uses_.begin()});
 }
 
 } // namespace kansoku::web

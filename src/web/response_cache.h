@@ -3,9 +3,10 @@
 /// Rendered response bodies kept for re-use while the data under them has not changed: the ISP
 /// API answers a page of 1,000 hosts many times between two changes of the store, and building it
 /// costs milliseconds on the server's one thread (issue 11 "Speed"). An entry is valid while the
-/// store's change stamp (SqliteStore::changeStamp) is the one it was built under and it is younger
-/// than the time-to-live (answers that depend on "now", such as since=24h or a notice's expiry,
-/// move at most that far). Bounded in entries and bytes; used from one thread.
+/// store's change stamp (SqliteStore::changeStamp) is the one it was built under, until the expiry
+/// its maker gave (an answer that depends on "now", such as since=24h or a notice link that
+/// expires, says when it goes stale) and never longer than `max_age`. Bounded in entries and
+/// bytes; used from one thread.
 
 #include <cstdint>
 #include <list>
@@ -23,13 +24,15 @@ class ResponseCache {
 public:
     using Stamp = std::pair<int64_t, int64_t>;
 
-    ResponseCache(size_t max_entries, size_t max_bytes, Duration ttl)
-        : max_entries_(max_entries), max_bytes_(max_bytes), ttl_(ttl) {}
+    ResponseCache(size_t max_entries, size_t max_bytes, Duration max_age)
+        : max_entries_(max_entries), max_bytes_(max_bytes), max_age_(max_age) {}
 
-    /// The body kept for `key` if it was built under `stamp` less than the TTL before `now`.
+    /// The body kept for `key` if it was built under `stamp` and has not expired at `now`.
     std::shared_ptr<const std::string> find(const std::string& key, const Stamp& stamp, Timestamp now);
-    /// Keeps `body` for `key` (the least recently used entries make room).
-    void put(const std::string& key, const Stamp& stamp, Timestamp now, std::shared_ptr<const std::string> body);
+    /// Keeps `body`, built at `now` under `stamp`, for `key` until `expires` at the latest (the least
+    /// recently used entries make room).
+    void put(const std::string& key, const Stamp& stamp, Timestamp now, Timestamp expires,
+             std::shared_ptr<const std::string> body);
 
     size_t size() const { return entries_.size(); }
     uint64_t hits() const { return hits_; }
@@ -39,6 +42,7 @@ private:
     struct Entry {
         Stamp stamp;
         Timestamp built = 0;
+        Timestamp expires = 0;
         std::shared_ptr<const std::string> body;
         std::list<std::string>::iterator use; ///< its place in uses_
     };
@@ -46,7 +50,7 @@ private:
 
     size_t max_entries_;
     size_t max_bytes_;
-    Duration ttl_;
+    Duration max_age_;
     size_t bytes_ = 0;
     uint64_t hits_ = 0;
     uint64_t misses_ = 0;

@@ -252,6 +252,16 @@ TEST_F(IspApiTest, ChangesByAnotherConnectionShowAtTheNextRequest) {
     EXPECT_EQ(json::parse(get("/api/v1/isp/hosts?limit=2", key_a_).body).at("hosts").at(1).at("state"), "notified");
 }
 
+TEST_F(IspApiTest, ShowsTheNoticeLinkOnlyWhileItIsValid) {
+    const auto ip = *IpAddress::parse("198.51.100.20");
+    ASSERT_TRUE(store_->setNoticeToken(ip, "tok-123", nowMicros() + kHour));
+    auto hosts = json::parse(get("/api/v1/isp/hosts?limit=2", key_a_).body).at("hosts");
+    EXPECT_EQ(hosts.at(1).at("notice"), "/notice/tok-123");
+    ASSERT_TRUE(store_->setNoticeToken(ip, "tok-123", nowMicros() - 1));
+    hosts = json::parse(get("/api/v1/isp/hosts?limit=2", key_a_).body).at("hosts");
+    EXPECT_TRUE(hosts.at(1).at("notice").is_null());
+}
+
 TEST_F(IspApiTest, RotatedAndRemovedKeysStopWorking) {
     EXPECT_EQ(get("/api/v1/isp/hosts", key_a_).status, 200u); // now cached by the server
     EXPECT_EQ(get("/api/v1/isp/hosts", key_b_).status, 200u);
