@@ -35,29 +35,32 @@ void key(std::string& out, std::string_view name, bool first = false) {
 
 void appendJsonString(std::string& out, std::string_view text) {
     static constexpr char kHex[] = "0123456789abcdef";
+    const size_t mark = out.size();
     out += '"';
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
+    size_t run = 0; // start of the bytes not yet appended, which need no escape
+    for (size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
         if (byte >= 0x80) {
             // Rare (AS names): let nlohmann validate the UTF-8 and replace what is not.
-            out.pop_back();
+            out.resize(mark);
             out += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             return;
         }
-    }
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
+        if (byte >= 0x20 && byte != '"' && byte != '\\') {
+            continue;
+        }
+        out.append(text.data() + run, i - run);
+        run = i + 1;
+        if (byte == '"' || byte == '\\') {
             out += '\\';
-            out += c;
-        } else if (byte < 0x20) {
+            out += static_cast<char>(byte);
+        } else {
             out += "\\u00";
             out += kHex[byte >> 4];
             out += kHex[byte & 0x0f];
-        } else {
-            out += c;
         }
     }
+    out.append(text.data() + run, text.size() - run);
     out += '"';
 }
 
