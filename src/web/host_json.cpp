@@ -1,5 +1,7 @@
 #include "web/host_json.h"
 
+#include <iterator>
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -7,29 +9,55 @@
 namespace kansoku::web {
 namespace {
 
-void appendTime(std::string& out, Timestamp ts) {
-    out += '"';
-    out += formatRfc3339(ts);
-    out += '"';
-}
-
-void appendOptionalTime(std::string& out, const std::optional<Timestamp>& ts) {
-    if (ts) {
-        appendTime(out, *ts);
-    } else {
-        out += "null";
+/// Writes one JSON object's members in order.
+class ObjectWriter {
+public:
+    explicit ObjectWriter(std::string& out) : out_(out) { out_ += '{'; }
+    void string(std::string_view name, std::string_view value) {
+        key(name);
+        appendJsonString(out_, value);
     }
-}
-
-/// `"name":` preceded by a comma unless it opens the object.
-void key(std::string& out, std::string_view name, bool first = false) {
-    if (!first) {
-        out += ',';
+    void number(std::string_view name, int64_t value) {
+        key(name);
+        fmt::format_to(std::back_inserter(out_), "{}", value);
     }
-    out += '"';
-    out += name;
-    out += "\":";
-}
+    void time(std::string_view name, Timestamp ts) {
+        key(name);
+        out_ += '"';
+        out_ += formatRfc3339(ts);
+        out_ += '"';
+    }
+    void optionalTime(std::string_view name, const std::optional<Timestamp>& ts) {
+        if (ts) {
+            time(name, *ts);
+        } else {
+            null(name);
+        }
+    }
+    void null(std::string_view name) {
+        key(name);
+        out_ += "null";
+    }
+    /// Starts a member whose value the caller writes to the returned string.
+    std::string& member(std::string_view name) {
+        key(name);
+        return out_;
+    }
+    void close() { out_ += '}'; }
+
+private:
+    void key(std::string_view name) {
+        if (!first_) {
+            out_ += ',';
+        }
+        first_ = false;
+        out_ += '"';
+        out_ += name;
+        out_ += "\":";
+    }
+    std::string& out_;
+    bool first_ = true;
+};
 
 } // namespace
 
@@ -65,67 +93,51 @@ void appendJsonString(std::string& out, std::string_view text) {
 }
 
 void appendHostJson(std::string& out, const store::InfectedHostRecord& host, Timestamp now, bool evidence) {
-    out += '{';
-    key(out, "ip", true);
-    appendJsonString(out, host.ip.toString());
-    key(out, "asn");
-    out += host.asn ? fmt::format("{}", *host.asn) : "null";
-    key(out, "as_name");
-    appendJsonString(out, host.as_name);
-    key(out, "country");
-    appendJsonString(out, host.country);
-    key(out, "family");
-    appendJsonString(out, host.family);
-    key(out, "confidence");
-    out += fmt::format("{}", host.confidence);
-    key(out, "reasons");
-    out += '[';
-    for (size_t i = 0; i < host.reasons.size(); ++i) {
-        if (i > 0) {
-            out += ',';
-        }
-        appendJsonString(out, host.reasons[i]);
-    }
-    out += ']';
-    key(out, "first_seen");
-    appendTime(out, host.first_seen);
-    key(out, "last_seen");
-    appendTime(out, host.last_seen);
-    key(out, "state");
-    appendJsonString(out, store::hostStateName(host.state));
-    key(out, "state_changed");
-    appendTime(out, host.state_changed);
-    key(out, "notified_at");
-    appendOptionalTime(out, host.notified_at);
-    key(out, "remediated_at");
-    appendOptionalTime(out, host.remediated_at);
-    key(out, "reinfections");
-    out += fmt::format("{}", host.reinfections);
-    key(out, "notice");
-    if (!host.notice_token.empty() && host.notice_expires && *host.notice_expires > now) {
-        appendJsonString(out, "/notice/" + host.notice_token);
+    ObjectWriter o(out);
+    o.string("ip", host.ip.toString());
+    if (host.asn) {
+        o.number("asn", *host.asn);
     } else {
-        out += "null";
+        o.null("asn");
+    }
+    o.string("as_name", host.as_name);
+    o.string("country", host.country);
+    o.string("family", host.family);
+    o.number("confidence", host.confidence);
+    auto& reasons = o.member("reasons");
+    reasons += '[';
+    for (size_t i = 0; i < host.reasons.size(); ++i) {
+        reasons += i > 0 ? "," : "";
+        appendJsonString(reasons, host.reasons[i]);
+    }
+    reasons += ']';
+    o.time("first_seen", host.first_seen);
+    o.time("last_seen", host.last_seen);
+    o.string("state", store::hostStateName(host.state));
+    o.time("state_changed", host.state_changed);
+    o.optionalTime("notified_at", host.notified_at);
+    o.optionalTime("remediated_at", host.remediated_at);
+    o.number("reinfections", host.reinfections);
+    if (!host.notice_token.empty() && host.notice_expires && *host.notice_expires > now) {
+        o.string("notice", "/notice/" + host.notice_token);
+    } else {
+        o.null("notice");
     }
     if (evidence) {
-        key(out, "evidence");
-        out += '[';
+        auto& list = o.member("evidence");
+        list += '[';
         for (size_t i = 0; i < host.evidence.size(); ++i) {
-            const auto& e = host.evidence[i];
-            out += i > 0 ? ",{" : "{";
-            key(out, "type", true);
-            appendJsonString(out, e.type);
-            key(out, "ts");
-            appendTime(out, e.ts);
-            key(out, "sensor");
-            appendJsonString(out, e.sensor);
-            key(out, "ref");
-            appendJsonString(out, e.ref);
-            out += '}';
+            list += i > 0 ? "," : "";
+            ObjectWriter e(list);
+            e.string("type", host.evidence[i].type);
+            e.time("ts", host.evidence[i].ts);
+            e.string("sensor", host.evidence[i].sensor);
+            e.string("ref", host.evidence[i].ref);
+            e.close();
         }
-        out += ']';
+        list += ']';
     }
-    out += '}';
+    o.close();
 }
 
 } // namespace kansoku::web
