@@ -60,6 +60,16 @@ std::optional<IpAddress> parseCursor(std::string_view text) {
     return IpAddress::fromV6(bytes.data());
 }
 
+/// What is asked, by whom, with which parameters: the key of its answer in the cache.
+std::string cacheKey(std::string_view what, const Request& request, const QueryParams& params) {
+    std::string key(what);
+    key += request.caller == Caller::Tenant ? "\nt:" + request.tenant : std::string("\na:");
+    for (const auto& [name, value] : params) {
+        key += fmt::format("\n{}={}", name, value);
+    }
+    return key;
+}
+
 Response storeFailed() {
     return errorResponse(500, "the store failed; see the server's log");
 }
@@ -93,7 +103,7 @@ private:
     Result<std::string> renderHosts(store::HostQuery query, int64_t limit, Timestamp now, Timestamp& stale);
 
     store::SqliteStore& store_;
-    ResponseCache pages_; ///< rendered host pages, by caller and parameters
+    ResponseCache pages_; ///< rendered host pages and remediation figures, by caller and parameters
 };
 
 std::optional<AddressScope> IspApi::space(const Request& request, const QueryParams& params,
@@ -159,10 +169,7 @@ Response IspApi::hosts(const Request& request) {
         query.family = it->second;
     }
     // The same question from the same caller gets the same page until the store changes.
-    std::string cache_key = request.caller == Caller::Tenant ? "t:" + request.tenant : std::string("a:");
-    for (const auto& [name, value] : *params) {
-        cache_key += fmt::format("\n{}={}", name, value);
-    }
+    const std::string cache_key = cacheKey("hosts", request, *params);
     const auto stamp = store_.changeStamp();
     if (!stamp) {
         return storeFailed();
@@ -309,11 +316,25 @@ Response IspApi::remediation(const Request& request) {
         }
         isps = std::move(*all);
     }
+    // Reading every host of an ISP takes long on the server's thread: the answer is kept until the store changes.
+    const auto stamp = store_.changeStamp();
+    if (!stamp) {
+        return storeFailed();
+    }
+    const std::string cache_key = cacheKey("remediation", request, *params);
+    const Timestamp now = nowMicros();
+    Response response;
+    response.shared_body = pages_.find(cache_key, *stamp, now);
+    if (response.shared_body) {
+        return response;
+    }
     auto report = share::isp::computeRemediation(store_, isps);
     if (!report) {
         return storeFailed();
     }
-    return jsonResponse(200, share::isp::remediationJson(*report));
+    response.shared_body = std::make_shared<const std::string>(share::isp::remediationJson(*report).dump() + "\n");
+    pages_.put(cache_key, *stamp, now, std::numeric_limits<Timestamp>::max(), response.shared_body);
+    return response;
 }
 
 } // namespace

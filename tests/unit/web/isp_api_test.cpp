@@ -217,7 +217,11 @@ TEST_F(IspApiTest, FeedbackMovesTheStateOnlyInsideTheTenantsSpace) {
 }
 
 TEST_F(IspApiTest, RemediationFiguresFollowFeedbackAndReinfection) {
+    const auto before = json::parse(get("/api/v1/isp/remediation", key_a_).body);
+    EXPECT_EQ(before.at("isps").at(0).at("total").at("notified"), 0);
     ASSERT_EQ(post(kFeedback, key_a_, R"({"state": "notified"})").status, 200u);
+    const auto after = json::parse(get("/api/v1/isp/remediation", key_a_).body); // not the answer kept from before
+    EXPECT_EQ(after.at("isps").at(0).at("total").at("notified"), 1);
     ASSERT_EQ(post(kFeedback, key_a_, R"({"state": "remediated"})").status, 200u);
     ASSERT_EQ(post("/api/v1/isp/hosts/198.51.100.30/feedback", key_a_, R"({"state": "disputed"})").status, 200u);
     // Seen again after it was cleaned: re-infected (IntelStore::upsertInfectedHost).
