@@ -5,22 +5,20 @@ database as correlation writes them, `kansoku serve`, and then with curl: each k
 another ISP's host is the same 404 as none, feedback moves a host's state, `kansoku report remediation` shows the
 time to clean, a rotated or removed key stops working.
 
-Usage: isp_api.py PATH/TO/kansoku
+Usage: isp_api.py PATH/TO/kansoku PATH/TO/kansoku_seed_intel
 """
 
-import ipaddress
 import json
 import os
 import socket
-import sqlite3
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import center_lab  # noqa: E402
 import integ_common as ic  # noqa: E402
-
-HOUR = 3600 * 1_000_000
 
 
 def free_port() -> int:
@@ -29,26 +27,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def add_host(db: str, ip: str, seen_us: int) -> None:
-    """One infected_hosts row as IntelStore::upsertInfectedHost writes it (migration 0002)."""
-    address = ipaddress.ip_address(ip)
-    addr = (address.ipv4_mapped or address).packed if address.version == 6 else \
-        ipaddress.IPv6Address("::ffff:" + ip).packed
-    with sqlite3.connect(db) as c:
-        c.execute("INSERT INTO infected_hosts (ip, addr, asn, family, confidence, reasons, evidence, first_seen, "
-                  "last_seen, updated, state, state_changed) VALUES (?, ?, NULL, 'mirai', 90, ?, '[]', ?, ?, ?, "
-                  "'new', ?)", (ip, addr, json.dumps(["darknet probes carry the mirai fingerprint"]), seen_us,
-                                seen_us, seen_us, seen_us))
-
-
 def main() -> int:
     kansoku = ic.kansoku_binary()
+    if len(sys.argv) < 3:
+        ic.skip("usage: isp_api.py KANSOKU SEED_TOOL")
+    seed_tool = sys.argv[2]
     ic.exit_on_signals()
     checks = ic.Checks()
     work = ic.make_temp_dir("ks-isp-")
     serve = None
     try:
-        serve = run_checks(kansoku, work, checks)
+        serve = run_checks(kansoku, seed_tool, work, checks)
     finally:
         if serve is not None:
             ic.stop_process(serve)
@@ -56,22 +45,10 @@ def main() -> int:
     return checks.exit_code()
 
 
-def run_checks(kansoku, work, checks):
+def run_checks(kansoku, seed_tool, work, checks):
     port = free_port()
-    db = str(work / "var" / "kansoku.db")
-    config = work / "isp.toml"
-    config.write_text(f"""[sensor]
-name = "integ-isp"
-[storage]
-data_dir = "{work / 'var'}"
-database = "{db}"
-events_jsonl = "{work / 'var' / 'events.jsonl'}"
-[web]
-port = {port}
-access_log = "{work / 'var' / 'access.log'}"
-admin_key = "integ-admin-key"
-""")
-    (work / "var").mkdir()
+    config = center_lab.write_config(work, "integ-isp", port, 'admin_key = "integ-admin-key"\n')
+    db = str(work / "kansoku.db")
 
     def isp(*args):
         return ic.run([kansoku, "isp", *args, "--config", str(config)], timeout=30)
@@ -100,18 +77,16 @@ admin_key = "integ-admin-key"
                  "no key is stored or listed, only its hash")
     checks.check(ic.run([kansoku, "isp", "add", "--help"]).returncode == 0, "isp add --help")
 
-    now = int(time.time() * 1_000_000)
-    add_host(db, "198.51.100.10", now - 2 * HOUR)   # isp-a
-    add_host(db, "198.51.100.200", now - 2 * HOUR)  # isp-b
-    add_host(db, "192.0.2.5", now - 2 * HOUR)       # nobody's
-
-    log = work / "serve.log"
-    serve = ic.subprocess.Popen([kansoku, "serve", "--config", str(config)], stdout=ic.subprocess.DEVNULL,
-                                stderr=log.open("w"), cwd=work)
-    url = f"http://127.0.0.1:{port}"
-    if not checks.check(ic.wait_for_text(log, f"web: serving {url}/", 20, serve), "kansoku serve listens",
-                        log.read_text()):
+    two_hours_ago = (datetime.now(timezone.utc) - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    hosts = [{"ip": ip, "family": "mirai", "first_seen": two_hours_ago, "last_seen": two_hours_ago,
+              "evidence": ["darknet.scan"]} for ip in ("198.51.100.10", "198.51.100.200", "192.0.2.5")]
+    r = center_lab.seed(seed_tool, work, {"hosts": hosts})  # isp-a's, isp-b's, nobody's
+    if not checks.check(r.returncode == 0, "infected hosts written through the store", r.stdout + r.stderr):
+        return None
+    serve, ready = center_lab.start_serve(kansoku, config, work, port)
+    if not checks.check(ready, "kansoku serve listens", (work / "serve.log").read_text()):
         return serve
+    url = f"http://127.0.0.1:{port}"
 
     def call(path, key=None, body=None):
         args = ["curl", "-sS", "--max-time", "5", "-o", "-", "-w", "\n%{http_code}"]
