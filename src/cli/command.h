@@ -50,5 +50,8 @@ void addReportCommand(CLI::App& app);
 void addExportCommand(CLI::App& app);
 void addExportBlocklistCommand(CLI::App& exporter); ///< under `export`
 void addNoticeCommand(CLI::App& app);
+void addIspCommand(CLI::App& app);
+/// `report remediation` (remediation_command.cpp), registered by addReportCommand.
+void addRemediationReport(CLI::App& report);
 
 } // namespace kansoku::cli

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     kansoku::cli::addReportCommand(app);
     kansoku::cli::addExportCommand(app);
     kansoku::cli::addNoticeCommand(app);
+    kansoku::cli::addIspCommand(app);
 
     try {
         app.parse(argc, argv);

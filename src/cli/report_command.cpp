@@ -10,6 +10,7 @@ namespace kansoku::cli {
 void addReportCommand(CLI::App& app) {
     auto* report = app.add_subcommand("report", "Reports for ISPs: infected hosts in their space, remediation");
     report->require_subcommand(1);
+    addRemediationReport(*report);
 }
 
 } // namespace kansoku::cli

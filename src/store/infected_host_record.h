@@ -63,7 +63,8 @@ struct HostQuery {
     std::optional<Timestamp> seen_since;
     std::optional<IpAddress> after;
     std::optional<std::string> family;
-    int64_t limit = 0; ///< 0: no limit
+    int64_t limit = 0;    ///< 0: no limit
+    bool evidence = true; ///< false: InfectedHostRecord::evidence left empty (lists that do not show it read faster)
 };
 
 /// A command-and-control endpoint from sandbox reports.

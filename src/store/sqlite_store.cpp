@@ -260,6 +260,22 @@ Result<std::vector<Event>> SqliteStore::query(const EventQuery& query) {
     return events;
 }
 
+Result<std::pair<int64_t, int64_t>> SqliteStore::changeStamp() {
+    if (!data_version_) {
+        auto statement = prepare("PRAGMA data_version");
+        KANSOKU_TRY(statement);
+        data_version_ = std::move(*statement);
+    }
+    sqlite3_stmt* s = data_version_.get();
+    sqlite3_reset(s);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        return fail(error("data version"));
+    }
+    const int64_t others = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return std::pair<int64_t, int64_t>{others, sqlite3_total_changes64(db_.get())};
+}
+
 Result<int> SqliteStore::schemaVersion() {
     auto exists = prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
     if (!exists) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "store/event_cursor.h"
 #include "store/intel_store.h"
@@ -68,6 +69,11 @@ public:
 
     const std::string& path() const { return path_; }
 
+    /// Changes whenever the database may have changed since the last call: another connection
+    /// (this process or another) committed (`PRAGMA data_version`), or this connection changed rows
+    /// (sqlite3_total_changes). Cheap; for caches of what was read.
+    Result<std::pair<int64_t, int64_t>> changeStamp();
+
 private:
     struct DatabaseCloser {
         void operator()(sqlite3* db) const;
@@ -89,7 +95,7 @@ private:
     Result<void> applyMigrationInTransaction(const Migration& migration);
 
     // Reading hosts and ISPs (sqlite_store_intel.cpp, sqlite_store_isps.cpp).
-    Result<std::vector<InfectedHostRecord>> selectHosts(const SqlFilter& select);
+    Result<std::vector<InfectedHostRecord>> selectHosts(const SqlFilter& select, bool evidence = true);
     Result<std::vector<IspRecord>> selectIsps(std::string_view where, std::string_view param);
     Result<void> insertIsp(const IspRecord& isp);
     Result<void> loadNetworks(IspRecord& isp);
@@ -104,8 +110,9 @@ private:
 
     std::string path_;
     Database db_;
-    Statement insert_;      ///< prepared once; destroyed before db_
-    Statement upsert_host_; ///< prepared on first use (correlation upserts hosts by the hundred thousand)
+    Statement insert_;       ///< prepared once; destroyed before db_
+    Statement upsert_host_;  ///< prepared on first use (correlation upserts hosts by the hundred thousand)
+    Statement data_version_; ///< changeStamp()'s, prepared on first use
 };
 
 } // namespace kansoku::store

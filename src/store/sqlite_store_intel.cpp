@@ -38,7 +38,7 @@ std::optional<int64_t> columnOptionalInt(sqlite3_stmt* s, int column) {
     return sqlite3_column_int64(s, column);
 }
 
-InfectedHostRecord hostFromRow(sqlite3_stmt* s) {
+InfectedHostRecord hostFromRow(sqlite3_stmt* s, bool with_evidence) {
     InfectedHostRecord host;
     host.ip = IpAddress::parse(columnText(s, 0)).value_or(IpAddress{});
     if (const auto asn = columnOptionalInt(s, 1)) {
@@ -54,7 +54,7 @@ InfectedHostRecord hostFromRow(sqlite3_stmt* s) {
             host.reasons.push_back(r.is_string() ? r.get<std::string>() : r.dump());
         }
     }
-    const auto evidence = nlohmann::json::parse(columnText(s, 7), nullptr, false);
+    const auto evidence = with_evidence ? nlohmann::json::parse(columnText(s, 7), nullptr, false) : nlohmann::json();
     if (evidence.is_array()) {
         for (const auto& e : evidence) {
             host.evidence.push_back(
@@ -166,7 +166,7 @@ Result<void> SqliteStore::upsertInfectedHost(const InfectedHostRecord& record, T
     return done;
 }
 
-Result<std::vector<InfectedHostRecord>> SqliteStore::selectHosts(const SqlFilter& select) {
+Result<std::vector<InfectedHostRecord>> SqliteStore::selectHosts(const SqlFilter& select, bool evidence) {
     auto statement = prepare(select.sql());
     if (!statement) {
         return fail(statement.error());
@@ -178,7 +178,7 @@ Result<std::vector<InfectedHostRecord>> SqliteStore::selectHosts(const SqlFilter
     std::vector<InfectedHostRecord> hosts;
     int rc = SQLITE_OK;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        hosts.push_back(hostFromRow(s));
+        hosts.push_back(hostFromRow(s, evidence));
     }
     if (rc != SQLITE_DONE) {
         return fail(error("infected hosts"));
@@ -215,7 +215,7 @@ Result<std::vector<InfectedHostRecord>> SqliteStore::infectedHosts(const HostQue
     if (query.limit > 0) {
         select.append(" LIMIT ?", {query.limit});
     }
-    return selectHosts(select);
+    return selectHosts(select, query.evidence);
 }
 
 Result<void> SqliteStore::upsertC2(const C2Record& record) {

@@ -5,12 +5,15 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
+
+#include "common/address_scope.h"
 
 namespace kansoku::web {
 
@@ -32,15 +35,17 @@ struct Request {
     std::string client;                                     ///< the peer's address
     std::map<std::string, std::string, std::less<>> params; ///< "{name}" segments of the route's pattern
     Caller caller = Caller::Anonymous;
-    std::string tenant; ///< the tenant's name when caller is Tenant
+    std::string tenant;                        ///< the tenant's name when caller is Tenant
+    std::shared_ptr<const AddressScope> scope; ///< the tenant's address space when caller is Tenant
 };
 
 struct Response {
     unsigned status = 200;
     std::string content_type = "application/json";
     std::string body;
-    std::string allow;                                        ///< the Allow header (405)
-    std::string www_authenticate;                             ///< the WWW-Authenticate header (401)
+    std::shared_ptr<const std::string> shared_body; ///< when set, sent instead of body (not copied: a cached page)
+    std::string allow;                              ///< the Allow header (405)
+    std::string www_authenticate;                   ///< the WWW-Authenticate header (401)
     std::vector<std::pair<std::string, std::string>> headers; ///< further header fields, sent as given
 };
 

@@ -291,7 +291,9 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream, Connection& connec
             keep_alive = parser.get().keep_alive() && served < config_.max_requests_per_connection && !draining_;
         }
 
-        http::response<http::string_body> message{static_cast<http::status>(response.status), 11};
+        // The body is sent from where it lies: the handler's string or a rendering it shares with a cache.
+        const std::string& payload = response.shared_body ? *response.shared_body : response.body;
+        http::response<http::span_body<const char>> message{static_cast<http::status>(response.status), 11};
         message.set(http::field::server, "kansoku");
         message.set(http::field::date, httpDate(std::chrono::system_clock::now()));
         message.set(http::field::content_type, response.content_type);
@@ -305,9 +307,9 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream, Connection& connec
             message.set(name, value);
         }
         message.keep_alive(keep_alive);
-        const uint64_t length = response.body.size();
+        const uint64_t length = payload.size();
         if (!is_head) {
-            message.body() = std::move(response.body);
+            message.body() = beast::span<const char>(payload.data(), payload.size());
         }
         message.content_length(length); // HEAD: the length GET would send (RFC 9110 section 9.3.2)
         co_await http::async_write(stream, message, asio::redirect_error(kAwait, ec));

@@ -2,7 +2,9 @@
 
 #include "web/api_routes.h"
 #include "web/blocklist_routes.h"
+#include "web/isp_routes.h"
 #include "web/notice_routes.h"
+#include "web/tenant_authenticator.h"
 
 namespace kansoku::web {
 
@@ -14,12 +16,13 @@ Result<std::unique_ptr<WebService>> WebService::start(const WebConfig& config, c
         KANSOKU_TRY(store);
         service->store_ = std::move(*store);
     }
-    service->authenticator_ = std::make_unique<AdminKeyAuthenticator>(config.admin_key);
+    service->authenticator_ = std::make_unique<TenantAuthenticator>(config.admin_key, service->store_.get());
     Router router;
     addApiRoutes(router, status, service->metrics_);
     if (service->store_) {
         addNoticeRoutes(router, *service->store_, *service->store_);
         addBlocklistRoutes(router, *service->store_, *service->store_, config.blocklist);
+        addIspRoutes(router, *service->store_);
     }
     auto server = HttpServer::start(config, std::move(router), *service->authenticator_, service->metrics_);
     KANSOKU_TRY(server);
