@@ -4,6 +4,7 @@
 // pass live in share/isp/isp_registry; this file only parses and prints.
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,15 @@ struct IspArgs {
 
 std::unique_ptr<store::SqliteStore> openStore(const IspArgs& args, store::OpenMode mode) {
     const std::string path = args.db.empty() ? args.config.load().storage.database : args.db;
+    if (mode == store::OpenMode::ReadWriteCreate) {
+        // Registering the ISPs is often the first thing done on a new center, before `kansoku run`
+        // made the data directory.
+        const auto parent = std::filesystem::path(path).parent_path();
+        std::error_code ec;
+        if (!parent.empty() && !std::filesystem::create_directories(parent, ec) && ec) {
+            throw CommandError(fmt::format("cannot create directory {}: {}", parent.string(), ec.message()));
+        }
+    }
     return orThrow(store::SqliteStore::open(path, mode));
 }
 
