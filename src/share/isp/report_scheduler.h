@@ -1,0 +1,64 @@
+#pragma once
+
+/// The daily ISP reports of `kansoku run` ([notify] schedule): on its own thread, with its own store
+/// connection, each ISP's report is built, stored and (with [notify] smtp_url) mailed when due. The
+/// period of a report starts where the ISP's last stored report ended, so a restart neither loses
+/// nor repeats a period; a run that was missed (the process was down) covers all the time since.
+/// Mail retries wait on the scheduler's own clock, so stop() ends them at once; an attempt in
+/// flight ends within [notify] timeout.
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "common/result.h"
+#include "share/isp/notify_config.h"
+#include "share/isp/report_builder.h"
+
+namespace kansoku::store {
+class SqliteStore;
+}
+
+namespace kansoku::share::isp {
+
+struct ScheduledReport {
+    Timestamp due = 0;   ///< when the report should be built
+    Timestamp since = 0; ///< where its period starts
+};
+
+/// The ISP's next report: it starts at the end of its last report (`last_until`), or when the ISP
+/// was created; it is due `report_interval` later, or at the first [notify] report_time after its
+/// start.
+ScheduledReport nextReport(const NotifyConfig& config, std::optional<Timestamp> last_until, Timestamp isp_created);
+
+class ReportScheduler {
+public:
+    /// Opens its own connection to `database` (a bad path fails here) and starts the thread.
+    static Result<std::unique_ptr<ReportScheduler>> start(const NotifyConfig& config, const std::string& database);
+    ~ReportScheduler();
+    ReportScheduler(const ReportScheduler&) = delete;
+    ReportScheduler& operator=(const ReportScheduler&) = delete;
+
+    /// Stops the thread (waits for an SMTP attempt in flight, at most [notify] timeout). Idempotent.
+    void stop();
+
+private:
+    ReportScheduler(NotifyConfig config, std::unique_ptr<store::SqliteStore> store);
+    void loop();
+    /// Builds the reports due at `now`; the time of the next due report (nullopt: no ISP).
+    std::optional<Timestamp> runDue(Timestamp now);
+    /// Waits `d` or until stop(); false when stopping.
+    bool wait(Duration d);
+
+    NotifyConfig config_;
+    std::unique_ptr<store::SqliteStore> store_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+} // namespace kansoku::share::isp
