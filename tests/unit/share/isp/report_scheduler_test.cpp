@@ -1,0 +1,44 @@
+#include <gtest/gtest.h>
+
+#include "host_fixture.h"
+#include "share/isp/report_scheduler.h"
+
+namespace kansoku::share::isp {
+namespace {
+
+using testing::kHour;
+using testing::kT0; // 2024-05-01T12:00:00Z
+
+TEST(NextReport, IsDueAnIntervalAfterTheLastReportEnded) {
+    NotifyConfig c;
+    c.report_interval = Duration::fromHours(24);
+    const auto first = nextReport(c, std::nullopt, kT0);
+    EXPECT_EQ(first.since, kT0);
+    EXPECT_EQ(first.due, kT0 + 24 * kHour);
+    const auto next = nextReport(c, kT0 + 30 * kHour, kT0);
+    EXPECT_EQ(next.since, kT0 + 30 * kHour); // the period starts where the stored one ended
+    EXPECT_EQ(next.due, kT0 + 54 * kHour);
+}
+
+TEST(NextReport, IsDueAtTheReportTimeAfterTheLastReportEnded) {
+    NotifyConfig c;
+    c.report_time = "06:00";
+    const auto before = nextReport(c, kT0, 0); // ended at 12:00: due tomorrow 06:00
+    EXPECT_EQ(before.due, kT0 + 18 * kHour);
+    EXPECT_EQ(before.since, kT0);
+    const auto same_day = nextReport(c, kT0 - 8 * kHour, 0); // ended 04:00: due 06:00 that day
+    EXPECT_EQ(same_day.due, kT0 - 6 * kHour);
+    const auto exact = nextReport(c, kT0 - 6 * kHour, 0); // ended exactly at 06:00: the next day's
+    EXPECT_EQ(exact.due, kT0 + 18 * kHour);
+}
+
+TEST(NextReport, ParsesReportTimes) {
+    EXPECT_EQ(parseReportTime("00:00"), 0);
+    EXPECT_EQ(parseReportTime("23:59"), 23 * 60 + 59);
+    EXPECT_EQ(parseReportTime("24:00"), -1);
+    EXPECT_EQ(parseReportTime("6:00"), -1);
+    EXPECT_EQ(parseReportTime("06-00"), -1);
+}
+
+} // namespace
+} // namespace kansoku::share::isp
