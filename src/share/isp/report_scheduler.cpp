@@ -18,14 +18,17 @@ constexpr Duration kRecheck = Duration::fromSeconds(60);
 } // namespace
 
 ScheduledReport nextReport(const NotifyConfig& config, std::optional<Timestamp> last_until, Timestamp isp_created) {
-    const Timestamp start = last_until.value_or(isp_created);
+    const Timestamp interval = config.report_interval.micros();
+    // An ISP's first report is due when it is added and covers the interval before.
+    const Timestamp start = last_until.value_or(isp_created - interval);
     const int minute_of_day = parseReportTime(config.report_time);
     if (minute_of_day < 0) {
-        return {start + config.report_interval.micros(), start};
+        return {last_until ? start + interval : isp_created, start};
     }
-    const Timestamp day = start - ((start % kMicrosPerDay) + kMicrosPerDay) % kMicrosPerDay;
+    const Timestamp after = last_until.value_or(isp_created);
+    const Timestamp day = after - ((after % kMicrosPerDay) + kMicrosPerDay) % kMicrosPerDay;
     Timestamp due = day + minute_of_day * kMicrosPerMinute;
-    if (due <= start) {
+    if (due <= after) {
         due += kMicrosPerDay;
     }
     return {due, start};

@@ -29,9 +29,10 @@ struct ScheduledReport {
     Timestamp since = 0; ///< where its period starts
 };
 
-/// The ISP's next report: it starts at the end of its last report (`last_until`), or when the ISP
-/// was created; it is due `report_interval` later, or at the first [notify] report_time after its
-/// start.
+/// The ISP's next report. It starts at the end of its last report (`last_until`); it is due
+/// `report_interval` later, or at the first [notify] report_time after that. An ISP without a report
+/// has its first one due when it was added (or at the first report_time after), covering the
+/// `report_interval` before.
 ScheduledReport nextReport(const NotifyConfig& config, std::optional<Timestamp> last_until, Timestamp isp_created);
 
 class ReportScheduler {

@@ -12,9 +12,9 @@ using testing::kT0; // 2024-05-01T12:00:00Z
 TEST(NextReport, IsDueAnIntervalAfterTheLastReportEnded) {
     NotifyConfig c;
     c.report_interval = Duration::fromHours(24);
-    const auto first = nextReport(c, std::nullopt, kT0);
-    EXPECT_EQ(first.since, kT0);
-    EXPECT_EQ(first.due, kT0 + 24 * kHour);
+    const auto first = nextReport(c, std::nullopt, kT0); // a new ISP: due now, over the day before
+    EXPECT_EQ(first.since, kT0 - 24 * kHour);
+    EXPECT_EQ(first.due, kT0);
     const auto next = nextReport(c, kT0 + 30 * kHour, kT0);
     EXPECT_EQ(next.since, kT0 + 30 * kHour); // the period starts where the stored one ended
     EXPECT_EQ(next.due, kT0 + 54 * kHour);
@@ -30,6 +30,9 @@ TEST(NextReport, IsDueAtTheReportTimeAfterTheLastReportEnded) {
     EXPECT_EQ(same_day.due, kT0 - 6 * kHour);
     const auto exact = nextReport(c, kT0 - 6 * kHour, 0); // ended exactly at 06:00: the next day's
     EXPECT_EQ(exact.due, kT0 + 18 * kHour);
+    const auto first = nextReport(c, std::nullopt, kT0); // a new ISP: the next 06:00, over the day before
+    EXPECT_EQ(first.due, kT0 + 18 * kHour);
+    EXPECT_EQ(first.since, kT0 - 24 * kHour);
 }
 
 TEST(NextReport, ParsesReportTimes) {

@@ -1,0 +1,324 @@
+"""ISP reports mailed to a real SMTP server on loopback (issue 11 item 5; docs/reports.md).
+
+A database with two ISPs (disjoint prefixes) and infected hosts inside, between and outside them
+(rows written with sqlite3 into kansoku's own schema until correlation and `kansoku isp` land), then:
+  - `kansoku report isp isp-a --format csv --format xarf --send` to Debian's aiosmtpd: one mail
+    arrives for isp-a's abuse address with the CSV and one X-ARF JSON per host attached; the CSV
+    parses and holds exactly isp-a's hosts, one row each; the files are in --out; a 'sent' delivery;
+  - a server that refuses (550): retried, each attempt recorded as failed, exit 1 within bounds;
+  - a server that accepts and never answers: each attempt ends at [notify] timeout, exit 1 within
+    (retries + 1) * timeout + backoffs + slack;
+  - a suppressed address: no mail, a 'suppressed' delivery, exit 0;
+  - `kansoku serve` with the schedule: an ISP whose report is due gets it mailed; a restart does not
+    repeat it; GET /api/v1/isp/reports (admin key) lists the reports, /{id} downloads the CSV.
+Needs python3-aiosmtpd for /usr/bin/python3 and curl; otherwise exits 77 (skipped).
+"""
+
+import csv
+import email
+import email.policy
+import io
+import ipaddress
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import integ_common as ic  # noqa: E402
+
+SINK = Path(__file__).resolve().parent / "smtp_sink.py"
+SYSTEM_PYTHON = "/usr/bin/python3"
+ADMIN_KEY = "integ-admin-key-0123456789"
+HOUR = 3_600_000_000
+
+# ISP A: 192.0.2.0/25 and AS64500; ISP B: 192.0.2.128/25.
+HOSTS = [  # ip, asn, family, hours ago last seen
+    ("192.0.2.10", None, "mirai", 1),
+    ("192.0.2.11", None, "=HYPERLINK(\"http://evil.example\")", 2),
+    ("198.51.100.7", 64500, "gafgyt", 3),   # isp-a's by its AS
+    ("192.0.2.20", None, "mirai", 72),      # isp-a's, seen before the period
+    ("192.0.2.200", None, "mirai", 1),      # isp-b's
+    ("203.0.113.9", 64999, "mirai", 1),     # nobody's
+]
+A_HOSTS = {"192.0.2.10", "192.0.2.11", "198.51.100.7"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def addr_blob(ip: str) -> bytes:
+    a = ipaddress.ip_address(ip)
+    return (b"\0" * 10 + b"\xff\xff" + a.packed) if a.version == 4 else a.packed
+
+
+def write_config(work: Path, name: str, notify: str, web_port: int = 0) -> Path:
+    path = work / f"{name}.toml"
+    path.write_text(f"""[storage]
+data_dir = "{work / 'var'}"
+database = "{work / 'var' / 'kansoku.db'}"
+events_jsonl = ""
+[web]
+port = {web_port}
+access_log = ""
+admin_key = "{ADMIN_KEY}"
+[notify]
+from = "reports@cert.example"
+reporter_org = "Integration CERT"
+reporter_domain = "cert.example"
+{notify}
+""")
+    return path
+
+
+def seed_database(kansoku: str, work: Path, config: Path, created_a: int) -> Path:
+    # kansoku creates the database with its schema (the command itself fails: no such ISP yet).
+    (work / "var").mkdir(exist_ok=True)
+    ic.run([kansoku, "report", "isp", "nobody", "--config", config, "--out", work / "out"], timeout=30)
+    db = work / "var" / "kansoku.db"
+    now = int(time.time() * 1_000_000)
+    con = sqlite3.connect(db)
+    with con:
+        for name, prefix, asn, created in (("isp-a", "192.0.2.0/25", 64500, created_a),
+                                           ("isp-b", "192.0.2.128/25", None, now)):
+            con.execute("INSERT INTO isps (name, key_hash, abuse, lang, created, key_rotated) VALUES (?, ?, ?, ?, ?, ?)",
+                        (name, name + "-hash", f"abuse@{name}.example", "ja" if name == "isp-a" else "en", created,
+                         created))
+            net = ipaddress.ip_network(prefix)
+            con.execute("INSERT INTO isp_networks (isp, prefix, lo, hi) VALUES (?, ?, ?, ?)",
+                        (name, prefix, addr_blob(str(net.network_address)), addr_blob(str(net.broadcast_address))))
+            if asn:
+                con.execute("INSERT INTO isp_networks (isp, asn) VALUES (?, ?)", (name, asn))
+        for ip, asn, family, hours in HOSTS:
+            seen = now - hours * HOUR
+            evidence = [{"type": "darknet.scan", "ts": seen, "sensor": "integ", "ref": "tcp/23"},
+                        {"type": "honeypot.login", "ts": seen, "sensor": "integ", "ref": "s1"}]
+            con.execute(
+                "INSERT INTO infected_hosts (ip, addr, asn, country, family, confidence, reasons, evidence, "
+                "first_seen, last_seen, updated, state_changed) VALUES (?, ?, ?, 'JP', ?, 90, ?, ?, ?, ?, ?, ?)",
+                (ip, addr_blob(ip), asn, family, json.dumps(["logged in and ran a loader"]), json.dumps(evidence),
+                 seen - HOUR, seen, now, now))
+    con.close()
+    return db
+
+
+class Sink:
+    def __init__(self, mode: str, work: Path):
+        self.port = free_port()
+        self.dir = work / f"mail-{mode}"
+        self.dir.mkdir()
+        self.process = subprocess.Popen([SYSTEM_PYTHON, str(SINK), mode, str(self.port), str(self.dir)],
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.ready = self.process.stdout.readline().strip() == "ready"
+
+    def mails(self):
+        return sorted(self.dir.glob("*.eml"), key=lambda p: int(p.stem))
+
+    def stop(self):
+        ic.stop_process(self.process)
+
+
+def deliveries(db: Path, isp: str):
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT r.id, r.format, d.attempt, d.outcome, d.detail FROM deliveries d "
+                       "JOIN reports r ON r.id = d.report WHERE r.isp = ? ORDER BY r.id, d.attempt", (isp,)).fetchall()
+    con.close()
+    return rows
+
+
+def clear_reports(db: Path):
+    con = sqlite3.connect(db)
+    with con:
+        con.execute("DELETE FROM deliveries")
+        con.execute("DELETE FROM reports")
+    con.close()
+
+
+def attachments(message):
+    return [(part.get_filename(), part.get_content_type(), part.get_payload(decode=True))
+            for part in message.iter_attachments()]
+
+
+def check_sent(kansoku, work, checks, sink) -> Path:
+    config = write_config(work, "accept", f'smtp_url = "smtp://127.0.0.1:{sink.port}"\ntimeout = "5s"\n')
+    db = seed_database(kansoku, work, config, int(time.time() * 1_000_000))
+    out = work / "out"
+    r = ic.run([kansoku, "report", "isp", "isp-a", "--since", "24h", "--format", "csv", "--format", "xarf",
+                "--out", out, "--send", "--config", config], timeout=60)
+    checks.check(r.returncode == 0 and "mail: sent to abuse@isp-a.example after 1 attempt(s)" in r.stdout,
+                 "report isp --send: exit 0, mail sent", r.stdout + r.stderr)
+    mails = sink.mails()
+    if not checks.check(len(mails) == 1, "one grouped mail arrives at the SMTP server", str(mails)):
+        return db
+    envelope = (sink.dir / "1.rcpt").read_text().split("\n")
+    checks.check(envelope[0] == "abuse@isp-a.example" and envelope[1] == "reports@cert.example",
+                 "envelope: to isp-a's abuse address, from [notify] from", str(envelope))
+    message = email.message_from_bytes(mails[0].read_bytes(), policy=email.policy.default)
+    checks.check("感染ホスト" in str(message["subject"]), "subject in the ISP's language (ja)", str(message["subject"]))
+    body = message.get_body(("plain",))
+    checks.check(body is not None and "貴社ネットワーク" in body.get_content(), "Japanese text body")
+    files = attachments(message)
+    csvs = [f for f in files if f[1] == "text/csv"]
+    xarfs = [f for f in files if f[1] == "application/json"]
+    if not checks.check(len(csvs) == 1, "the CSV is attached", str([(f[0], f[1]) for f in files])):
+        return db
+    rows = list(csv.DictReader(io.StringIO(csvs[0][2].decode("utf-8"), newline="")))
+    ips = [row["ip"] for row in rows]
+    checks.check(sorted(ips) == sorted(A_HOSTS), "the CSV parses and holds exactly isp-a's hosts seen in 24h, once each",
+                 str(ips))
+    checks.check(list(rows[0].keys())[:6] == ["timestamp", "ip", "port", "asn", "geo", "protocol"]
+                 and all(r["port"] == "23" and r["protocol"] == "tcp" for r in rows), "Shadowserver-style columns",
+                 str(rows[:1]))
+    hostile = [r for r in rows if r["ip"] == "192.0.2.11"]
+    checks.check(bool(hostile) and hostile[0]["family"].startswith("'="), "a formula in a family is quoted away",
+                 str(hostile))
+    docs = [json.loads(f[2]) for f in xarfs]
+    checks.check(len(docs) == len(A_HOSTS) and {d["source_identifier"] for d in docs} == A_HOSTS
+                 and all(d["xarf_version"] == "4.0.0" and d["category"] == "connection" and d["type"] == "infected_host"
+                         for d in docs), "one X-ARF v4 infected_host report per host attached", str(docs[:1]))
+    written = sorted(p.name for p in out.iterdir())
+    checks.check(len([n for n in written if n.endswith(".csv")]) == 1 and
+                 len([n for n in written if n.endswith(".xarf.json")]) == len(A_HOSTS),
+                 "report files written to --out", str(written))
+    d = deliveries(db, "isp-a")
+    checks.check([row[3] for row in d] == ["sent", "sent"], "a 'sent' delivery recorded for the CSV and X-ARF reports",
+                 str(d))
+    clear_reports(db)
+    return db
+
+
+def check_failures(kansoku, work, checks, db) -> None:
+    refuse = Sink("refuse", work)
+    hang = Sink("hang", work)
+    try:
+        if not checks.check(refuse.ready and hang.ready, "refusing and hanging servers started"):
+            return
+        config = write_config(work, "refuse", f'smtp_url = "smtp://127.0.0.1:{refuse.port}"\ntimeout = "5s"\n'
+                                              'retries = 2\nbackoff = "1s"\n')
+        start = time.monotonic()
+        r = ic.run([kansoku, "report", "isp", "isp-a", "--send", "--config", config, "--out", work / "out"],
+                   timeout=60)
+        elapsed = time.monotonic() - start
+        checks.check(r.returncode == 1 and "failed after 3 attempt(s)" in r.stderr and "550" in r.stderr,
+                     "refusing server (550): exit 1 after 3 attempts, the answer reported", r.stdout + r.stderr)
+        d = deliveries(db, "isp-a")
+        checks.check([row[3] for row in d] == ["failed"] * 3 and [row[2] for row in d] == [1, 2, 3],
+                     "each refused attempt recorded as failed", str(d))
+        checks.check(2.5 <= elapsed <= 15, f"retried with backoff 1s + 2s ({elapsed:.1f}s)")
+        clear_reports(db)
+
+        config = write_config(work, "hang", f'smtp_url = "smtp://127.0.0.1:{hang.port}"\ntimeout = "2s"\n'
+                                            'retries = 1\nbackoff = "1s"\n')
+        start = time.monotonic()
+        r = ic.run([kansoku, "report", "isp", "isp-a", "--send", "--config", config, "--out", work / "out"],
+                   timeout=60)
+        elapsed = time.monotonic() - start
+        checks.check(r.returncode == 1 and "failed after 2 attempt(s)" in r.stderr,
+                     "hanging server: exit 1 after 2 attempts", r.stdout + r.stderr)
+        checks.check(4.5 <= elapsed <= 2 * 2 + 1 + 4, f"each attempt ends at the 2s timeout ({elapsed:.1f}s)")
+        d = deliveries(db, "isp-a")
+        checks.check([row[3] for row in d] == ["failed", "failed"], "hung attempts recorded as failed", str(d))
+        clear_reports(db)
+
+        config = write_config(work, "suppress", f'smtp_url = "smtp://127.0.0.1:{refuse.port}"\n'
+                                                'suppress = ["Abuse@ISP-A.example"]\n')
+        r = ic.run([kansoku, "report", "isp", "isp-a", "--send", "--config", config, "--out", work / "out"],
+                   timeout=30)
+        checks.check(r.returncode == 0 and "suppress" in r.stdout, "suppressed address: no mail, exit 0",
+                     r.stdout + r.stderr)
+        checks.check([row[3] for row in deliveries(db, "isp-a")] == ["suppressed"], "a 'suppressed' delivery recorded")
+        clear_reports(db)
+    finally:
+        refuse.stop()
+        hang.stop()
+
+
+def curl(*args):
+    return ic.run(["curl", "-sS", "--max-time", "5", "-D", "-", *args], timeout=20)
+
+
+def check_schedule_and_api(kansoku, work, checks, sink, db) -> None:
+    # isp-a was added two minutes ago: its first report is due, over the day before; isp-b's is not yet.
+    con = sqlite3.connect(db)
+    with con:
+        con.execute("UPDATE isps SET created = ? WHERE name = 'isp-a'", (int((time.time() - 120) * 1_000_000),))
+        con.execute("UPDATE isps SET created = ? WHERE name = 'isp-b'", (int((time.time() + 3600) * 1_000_000),))
+    con.close()
+    before = len(sink.mails())
+    port = free_port()
+    config = write_config(work, "schedule", f'smtp_url = "smtp://127.0.0.1:{sink.port}"\ntimeout = "5s"\n'
+                                            'report_interval = "24h"\nformats = ["csv"]\n', web_port=port)
+    log = work / "serve.log"
+    serve = subprocess.Popen([kansoku, "serve", "--config", config], stdout=subprocess.DEVNULL, stderr=log.open("w"),
+                             cwd=work)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(sink.mails()) == before:
+            time.sleep(0.2)
+        checks.check(len(sink.mails()) == before + 1, "kansoku serve mails the due report on schedule",
+                     log.read_text())
+        con = sqlite3.connect(db)
+        reports = con.execute("SELECT id, isp, since, until, hosts FROM reports ORDER BY id").fetchall()
+        con.close()
+        checks.check(len(reports) == 1 and reports[0][1] == "isp-a" and reports[0][4] == len(A_HOSTS),
+                     "one scheduled report stored for isp-a, none for isp-b (not due)", str(reports))
+
+        base = f"http://127.0.0.1:{port}/api/v1/isp/reports"
+        r = curl(base)
+        checks.check(" 401 " in r.stdout.splitlines()[0] if r.stdout else False, "GET reports without a key: 401",
+                     r.stdout)
+        r = curl("-H", f"Authorization: Bearer {ADMIN_KEY}", base)
+        head, _, body = r.stdout.replace("\r\n", "\n").partition("\n\n")
+        listed = json.loads(body).get("reports", []) if body.strip().startswith("{") else []
+        checks.check(len(listed) == 1 and (listed[0]["delivery"] or {}).get("outcome") == "sent",
+                     "GET /api/v1/isp/reports (admin) lists it with its delivery", r.stdout)
+        if reports:
+            r = curl("-H", f"Authorization: Bearer {ADMIN_KEY}", f"{base}/{reports[0][0]}")
+            head, _, body = r.stdout.replace("\r\n", "\n").partition("\n\n")
+            checks.check("content-type: text/csv" in head.lower() and body.startswith("timestamp,ip,port"),
+                         "GET /api/v1/isp/reports/{id} downloads the CSV", r.stdout[:400])
+        r = curl("-H", f"Authorization: Bearer {ADMIN_KEY}", f"{base}/999999")
+        checks.check(" 404 " in r.stdout.splitlines()[0] if r.stdout else False, "a missing report: 404")
+    finally:
+        ic.stop_process(serve)
+    # A restart within the interval neither loses nor repeats the period.
+    serve = subprocess.Popen([kansoku, "serve", "--config", config], stdout=subprocess.DEVNULL,
+                             stderr=(work / "serve2.log").open("w"), cwd=work)
+    time.sleep(3)
+    ic.stop_process(serve)
+    con = sqlite3.connect(db)
+    count = con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+    con.close()
+    checks.check(count == 1 and len(sink.mails()) == before + 1, "a restart does not repeat the report",
+                 f"{count} reports")
+
+
+def main() -> int:
+    kansoku = ic.kansoku_binary()
+    ic.exit_on_signals()
+    if subprocess.run([SYSTEM_PYTHON, "-c", "import aiosmtpd"], capture_output=True).returncode != 0:
+        ic.skip("python3-aiosmtpd is not installed for /usr/bin/python3 (scripts/setup installs it)")
+    checks = ic.Checks()
+    work = ic.make_temp_dir("ks-report-mail-")
+    sink = Sink("accept", work)
+    try:
+        if checks.check(sink.ready, "SMTP server (aiosmtpd) started on loopback"):
+            db = check_sent(kansoku, work, checks, sink)
+            check_failures(kansoku, work, checks, db)
+            check_schedule_and_api(kansoku, work, checks, sink, db)
+    finally:
+        sink.stop()
+        ic.remove_temp_dir(work)
+    return checks.exit_code()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
