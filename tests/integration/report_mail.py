@@ -21,6 +21,7 @@ import io
 import ipaddress
 import json
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -114,7 +115,7 @@ class Sink:
     def __init__(self, mode: str, work: Path):
         self.port = free_port()
         self.dir = work / f"mail-{mode}"
-        self.dir.mkdir()
+        self.dir.mkdir(exist_ok=True)
         self.process = subprocess.Popen([SYSTEM_PYTHON, str(SINK), mode, str(self.port), str(self.dir)],
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.ready = self.process.stdout.readline().strip() == "ready"
@@ -301,6 +302,45 @@ def check_schedule_and_api(kansoku, work, checks, sink, db) -> None:
                  f"{count} reports")
 
 
+def check_schedule_never_blocks(kansoku, work, checks, db) -> None:
+    """A scheduled mail to a server that hangs: the web server answers meanwhile, and a stop ends it."""
+    clear_reports(db)
+    hang = Sink("hang", work)
+    port = free_port()
+    config = write_config(work, "schedule-hang", f'smtp_url = "smtp://127.0.0.1:{hang.port}"\ntimeout = "60s"\n'
+                                                 'retries = 3\nformats = ["csv"]\n', web_port=port)
+    serve = subprocess.Popen([kansoku, "serve", "--config", config], stdout=subprocess.DEVNULL,
+                             stderr=(work / "serve-hang.log").open("w"), cwd=work)
+    try:
+        deadline = time.monotonic() + 15
+        stored = 0
+        while time.monotonic() < deadline and stored == 0:
+            time.sleep(0.2)
+            con = sqlite3.connect(db)
+            stored = con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+            con.close()
+        checks.check(stored == 1, "scheduled report built while its mail hangs")
+        time.sleep(1)
+        start = time.monotonic()
+        r = curl(f"http://127.0.0.1:{port}/api/v1/status")
+        took = time.monotonic() - start
+        checks.check(r.returncode == 0 and " 200 " in r.stdout.splitlines()[0] and took < 2,
+                     f"the web server answers while the SMTP server hangs ({took:.2f}s)", r.stdout[:200])
+        start = time.monotonic()
+        serve.send_signal(signal.SIGTERM)
+        try:
+            serve.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            pass
+        took = time.monotonic() - start
+        checks.check(serve.poll() is not None and took < 5, f"a stop cuts the hung attempt short ({took:.1f}s)")
+        d = deliveries(db, "isp-a")
+        checks.check([row[3] for row in d] == ["failed"], "the cut attempt is recorded as failed", str(d))
+    finally:
+        ic.stop_process(serve)
+        hang.stop()
+
+
 def main() -> int:
     kansoku = ic.kansoku_binary()
     ic.exit_on_signals()
@@ -314,6 +354,7 @@ def main() -> int:
             db = check_sent(kansoku, work, checks, sink)
             check_failures(kansoku, work, checks, db)
             check_schedule_and_api(kansoku, work, checks, sink, db)
+            check_schedule_never_blocks(kansoku, work, checks, db)
     finally:
         sink.stop()
         ic.remove_temp_dir(work)

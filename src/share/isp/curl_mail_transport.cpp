@@ -23,6 +23,12 @@ size_t readUpload(char* buffer, size_t size, size_t count, void* user) {
     return n;
 }
 
+/// CURLOPT_XFERINFOFUNCTION: a non-zero return aborts the transfer.
+int checkCancelled(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    const auto* cancelled = static_cast<const CurlMailTransport::Cancelled*>(user);
+    return (*cancelled && (*cancelled)()) ? 1 : 0;
+}
+
 struct CurlCleanup {
     void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
 };
@@ -37,7 +43,8 @@ std::string angle(const std::string& address) {
 
 } // namespace
 
-CurlMailTransport::CurlMailTransport(NotifyConfig config) : config_(std::move(config)) {
+CurlMailTransport::CurlMailTransport(NotifyConfig config, Cancelled cancelled)
+    : config_(std::move(config)), cancelled_(std::move(cancelled)) {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
@@ -75,6 +82,9 @@ Result<std::string> CurlMailTransport::send(const std::string& from, const std::
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config_.timeout.millis()));
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); // no SIGALRM for timeouts: we run on our own thread
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, checkCancelled);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &cancelled_);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     const CURLcode rc = curl_easy_perform(c);
     long response = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response);

@@ -5,6 +5,7 @@
 /// is set. Each attempt is bounded by [notify] timeout, so a server that accepts and never answers
 /// costs at most that.
 
+#include <functional>
 #include <string>
 
 #include "share/isp/mail_transport.h"
@@ -14,12 +15,16 @@ namespace kansoku::share::isp {
 
 class CurlMailTransport : public MailTransport {
 public:
-    /// Initialises libcurl once per process (thread-safe since libcurl 7.84).
-    explicit CurlMailTransport(NotifyConfig config);
+    /// Polled during an attempt; true ends it at once (shutdown).
+    using Cancelled = std::function<bool()>;
+
+    /// Initialises libcurl once per process.
+    explicit CurlMailTransport(NotifyConfig config, Cancelled cancelled = {});
     Result<std::string> send(const std::string& from, const std::string& to, std::string_view message) override;
 
 private:
     NotifyConfig config_;
+    Cancelled cancelled_;
 };
 
 } // namespace kansoku::share::isp

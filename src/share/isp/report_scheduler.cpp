@@ -61,6 +61,11 @@ void ReportScheduler::stop() {
     }
 }
 
+bool ReportScheduler::stopping() {
+    std::lock_guard lock(mutex_);
+    return stopping_;
+}
+
 bool ReportScheduler::wait(Duration d) {
     std::unique_lock lock(mutex_);
     return !wake_.wait_for(lock, d.as<std::chrono::microseconds>(), [this] { return stopping_; });
@@ -86,7 +91,7 @@ std::optional<Timestamp> ReportScheduler::runDue(Timestamp now) {
         spdlog::warn("isp reports: {}", isps.error().message);
         return std::nullopt;
     }
-    CurlMailTransport transport(config_);
+    CurlMailTransport transport(config_, [this] { return stopping(); });
     ReportMailer mailer(
         transport, *store_, config_, [this](Duration d) { return wait(d); }, nowMicros);
     IspReporter reporter(*store_, *store_, config_);
@@ -114,12 +119,7 @@ std::optional<Timestamp> ReportScheduler::runDue(Timestamp now) {
                 spdlog::info("isp reports: {}: {} host(s), stored", isp.name, hosts);
             }
             next = nextReport(config_, now, isp.created);
-            bool stopping = false;
-            {
-                std::lock_guard lock(mutex_);
-                stopping = stopping_;
-            }
-            if (stopping) {
+            if (stopping()) {
                 return std::nullopt;
             }
         }

@@ -4,8 +4,8 @@
 /// connection, each ISP's report is built, stored and (with [notify] smtp_url) mailed when due. The
 /// period of a report starts where the ISP's last stored report ended, so a restart neither loses
 /// nor repeats a period; a run that was missed (the process was down) covers all the time since.
-/// Mail retries wait on the scheduler's own clock, so stop() ends them at once; an attempt in
-/// flight ends within [notify] timeout.
+/// Mail retries wait on the scheduler's own clock and an SMTP attempt in flight polls it, so stop()
+/// ends both at once (within about a second).
 
 #include <condition_variable>
 #include <memory>
@@ -43,7 +43,7 @@ public:
     ReportScheduler(const ReportScheduler&) = delete;
     ReportScheduler& operator=(const ReportScheduler&) = delete;
 
-    /// Stops the thread (waits for an SMTP attempt in flight, at most [notify] timeout). Idempotent.
+    /// Stops the thread, cutting short a retry wait or an SMTP attempt in flight. Idempotent.
     void stop();
 
 private:
@@ -51,6 +51,7 @@ private:
     void loop();
     /// Builds the reports due at `now`; the time of the next due report (nullopt: no ISP).
     std::optional<Timestamp> runDue(Timestamp now);
+    bool stopping();
     /// Waits `d` or until stop(); false when stopping.
     bool wait(Duration d);
 
