@@ -44,7 +44,8 @@ private:
     std::unique_ptr<CorrelationRuntime> correlation_;
     std::unique_ptr<web::StatusProvider> status_;
     std::unique_ptr<web::WebService> web_; // after status_: stopped before it is destroyed
-    std::unique_ptr<share::isp::ReportScheduler> reports_; ///< [notify] schedule: ISP reports when due
+    // [notify] schedule: ISP reports when due.
+    std::unique_ptr<share::isp::ReportScheduler> reports_;
     std::string database_;
     std::string events_file_;
 };

@@ -71,7 +71,8 @@ void reportIspMain(const ReportIspArgs& args) {
 
     share::isp::CurlMailTransport transport(config.notify);
     share::isp::ReportMailer mailer(
-        transport, *store, config.notify, [](Duration d) {
+        transport, *store, config.notify,
+        [](Duration d) {
             std::this_thread::sleep_for(d.as<std::chrono::microseconds>());
             return true;
         },
@@ -84,10 +85,9 @@ void reportIspMain(const ReportIspArgs& args) {
         for (const auto& file : report.files) {
             writeFile(std::filesystem::path(args.out) / file.filename, file.content);
         }
-        const std::string where =
-            report.files.size() == 1
-                ? (std::filesystem::path(args.out) / report.files.front().filename).string()
-                : fmt::format("{} file(s) in {}", report.files.size(), args.out);
+        const std::string where = report.files.size() == 1
+                                      ? (std::filesystem::path(args.out) / report.files.front().filename).string()
+                                      : fmt::format("{} file(s) in {}", report.files.size(), args.out);
         std::printf("report %lld (%s): %s, %lld host(s) seen %s to %s UTC -> %s\n",
                     static_cast<long long>(report.record.id), report.record.format.c_str(), isp->name.c_str(),
                     static_cast<long long>(report.record.hosts), share::isp::shadowserverTime(period.since).c_str(),

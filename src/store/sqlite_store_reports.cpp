@@ -151,8 +151,7 @@ Result<std::vector<DeliveryRecord>> SqliteStore::deliveries(int64_t report) {
     int rc = SQLITE_OK;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         found.push_back({sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1), sqlite3_column_int64(s, 2),
-                         std::string(columnText(s, 3)), std::string(columnText(s, 4)),
-                         std::string(columnText(s, 5))});
+                         std::string(columnText(s, 3)), std::string(columnText(s, 4)), std::string(columnText(s, 5))});
     }
     if (rc != SQLITE_DONE) {
         return fail(error("deliveries"));

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "common/time.h"

@@ -22,8 +22,8 @@ std::string optionalNumber(const std::optional<T>& value) {
 
 const std::vector<std::string_view>& csvColumns() {
     static const std::vector<std::string_view> columns = {
-        "timestamp", "ip",    "port",  "asn",        "geo",       "protocol",   "family", "tag",
-        "infection", "evidence_type", "count", "first_seen", "last_seen", "confidence", "state"};
+        "timestamp",     "ip",    "port",       "asn",       "geo",        "protocol", "family", "tag", "infection",
+        "evidence_type", "count", "first_seen", "last_seen", "confidence", "state"};
     return columns;
 }
 

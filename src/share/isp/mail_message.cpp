@@ -72,8 +72,8 @@ std::string mailDate(Timestamp ts) {
     const auto seconds = static_cast<std::time_t>(ts / kMicrosPerSecond);
     std::tm tm{};
     gmtime_r(&seconds, &tm);
-    return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} +0000", kDays[tm.tm_wday], tm.tm_mday,
-                       kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} +0000", kDays[tm.tm_wday], tm.tm_mday, kMonths[tm.tm_mon],
+                       tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 std::string composeMail(const MailMessage& message) {

@@ -56,8 +56,8 @@ MailMessage reportMail(const store::IspRecord& isp, const NotifyConfig& config, 
     mail.date = now;
     mail.subject = ja ? fmt::format("[kansoku] 感染ホスト報告 {}: {} 件 ({} UTC まで)", isp.name, hosts,
                                     shadowserverTime(period.until))
-                      : fmt::format("[kansoku] Infected hosts report for {}: {} host(s) until {} UTC", isp.name,
-                                    hosts, shadowserverTime(period.until));
+                      : fmt::format("[kansoku] Infected hosts report for {}: {} host(s) until {} UTC", isp.name, hosts,
+                                    shadowserverTime(period.until));
     mail.text = ja ? japaneseText(isp, period, hosts) : englishText(isp, period, hosts);
     for (const auto& report : reports) {
         for (const auto& file : report.files) {

@@ -34,8 +34,8 @@ ReportMailer::ReportMailer(MailTransport& transport, store::ReportStore& store, 
     : transport_(transport), store_(store), config_(std::move(config)), wait_(std::move(wait)),
       clock_(std::move(clock)) {}
 
-void ReportMailer::record(const std::vector<int64_t>& reports, const std::string& recipient,
-                          std::string_view outcome, const std::string& detail) {
+void ReportMailer::record(const std::vector<int64_t>& reports, const std::string& recipient, std::string_view outcome,
+                          const std::string& detail) {
     for (const int64_t report : reports) {
         auto added = store_.addDelivery({report, 0, clock_(), recipient, std::string(outcome), detail});
         if (!added) {

@@ -95,17 +95,12 @@ std::string randomUuidV4() {
 Json xarfReport(const store::InfectedHostRecord& host, const ReportRow& row, const XarfReporter& reporter,
                 const std::string& report_id) {
     const Json contact = {{"org", reporter.org}, {"contact", reporter.contact}, {"domain", reporter.domain}};
-    Json report = {{"xarf_version", "4.0.0"},
-                   {"report_id", report_id},
-                   {"timestamp", xarfTime(host.last_seen)},
-                   {"reporter", contact},
-                   {"sender", contact},
-                   {"source_identifier", row.ip},
-                   {"category", "connection"},
-                   {"type", "infected_host"}};
+    Json report = {{"xarf_version", "4.0.0"},  {"report_id", report_id}, {"timestamp", xarfTime(host.last_seen)},
+                   {"reporter", contact},      {"sender", contact},      {"source_identifier", row.ip},
+                   {"category", "connection"}, {"type", "infected_host"}};
     // The honeypots talked to the host; darknet-only evidence is passive traffic analysis.
-    report["evidence_source"] = row.evidence_type.find("honeypot") != std::string::npos ? "honeypot"
-                                                                                          : "traffic_analysis";
+    report["evidence_source"] =
+        row.evidence_type.find("honeypot") != std::string::npos ? "honeypot" : "traffic_analysis";
     report["protocol"] = row.protocol.empty() ? "tcp" : row.protocol; // required; the honeypots speak TCP
     if (row.port) {
         report["destination_port"] = *row.port;

@@ -70,14 +70,25 @@ TEST(CsvReport, WritesTheHeaderAndOneRowPerHost) {
     ASSERT_TRUE(text.ends_with("\r\n"));
     const auto parsed = parseCsv(text);
     ASSERT_EQ(parsed.size(), 3u);
-    const std::vector<std::string> header = {"timestamp", "ip",       "port",      "asn",        "geo",
-                                             "protocol",  "family",   "tag",       "infection",  "evidence_type",
+    const std::vector<std::string> header = {"timestamp", "ip",         "port",      "asn",        "geo",
+                                             "protocol",  "family",     "tag",       "infection",  "evidence_type",
                                              "count",     "first_seen", "last_seen", "confidence", "state"};
     EXPECT_EQ(parsed[0], header);
-    const std::vector<std::string> first = {"2024-05-01 12:00:00", "192.0.2.1", "23",  "64500",
-                                            "JP",                  "tcp",       "mirai", "darknet-scan;honeypot-login",
-                                            "mirai",               "darknet;honeypot", "4", "2024-05-01 11:00:00",
-                                            "2024-05-01 12:00:00", "80",        "new"};
+    const std::vector<std::string> first = {"2024-05-01 12:00:00",
+                                            "192.0.2.1",
+                                            "23",
+                                            "64500",
+                                            "JP",
+                                            "tcp",
+                                            "mirai",
+                                            "darknet-scan;honeypot-login",
+                                            "mirai",
+                                            "darknet;honeypot",
+                                            "4",
+                                            "2024-05-01 11:00:00",
+                                            "2024-05-01 12:00:00",
+                                            "80",
+                                            "new"};
     EXPECT_EQ(parsed[1], first);
     EXPECT_EQ(parsed[2][6], "'=cmd|' /C calc'!A0"); // the family cannot become a formula
 }

@@ -48,8 +48,8 @@ void expectValidXarf(const Json& r) {
     EXPECT_EQ(r["category"], "connection");
     EXPECT_EQ(r["type"], "infected_host");
     EXPECT_TRUE(r["protocol"] == "tcp" || r["protocol"] == "udp");
-    const std::set<std::string> bot_types = {"search_engine", "ai_agent",     "monitoring", "seo_analyzer",
-                                             "link_checker",  "feed_reader",  "social_media", "advertising",
+    const std::set<std::string> bot_types = {"search_engine", "ai_agent",    "monitoring",   "seo_analyzer",
+                                             "link_checker",  "feed_reader", "social_media", "advertising",
                                              "malicious",     "unknown"};
     EXPECT_TRUE(bot_types.contains(r["bot_type"].get<std::string>()));
     if (r.contains("destination_port")) {
