@@ -196,47 +196,43 @@ def check_sent(kansoku, work, checks, sink) -> Path:
     return db
 
 
+def send_failing(kansoku, work, db, name: str, port: int, notify: str):
+    """`report isp isp-a --send` that cannot deliver: (result, seconds, deliveries); the reports are
+    removed afterwards."""
+    config = write_config(work, name, f'smtp_url = "smtp://127.0.0.1:{port}"\n{notify}')
+    start = time.monotonic()
+    r = ic.run([kansoku, "report", "isp", "isp-a", "--send", "--config", config, "--out", work / "out"], timeout=60)
+    elapsed = time.monotonic() - start
+    d = deliveries(db, "isp-a")
+    clear_reports(db)
+    return r, elapsed, d
+
+
 def check_failures(kansoku, work, checks, db) -> None:
     refuse = Sink("refuse", work)
     hang = Sink("hang", work)
     try:
         if not checks.check(refuse.ready and hang.ready, "refusing and hanging servers started"):
             return
-        config = write_config(work, "refuse", f'smtp_url = "smtp://127.0.0.1:{refuse.port}"\ntimeout = "5s"\n'
-                                              'retries = 2\nbackoff = "1s"\n')
-        start = time.monotonic()
-        r = ic.run([kansoku, "report", "isp", "isp-a", "--send", "--config", config, "--out", work / "out"],
-                   timeout=60)
-        elapsed = time.monotonic() - start
+        r, elapsed, d = send_failing(kansoku, work, db, "refuse", refuse.port,
+                                     'timeout = "5s"\nretries = 2\nbackoff = "1s"\n')
         checks.check(r.returncode == 1 and "failed after 3 attempt(s)" in r.stderr and "550" in r.stderr,
                      "refusing server (550): exit 1 after 3 attempts, the answer reported", r.stdout + r.stderr)
-        d = deliveries(db, "isp-a")
         checks.check([row[3] for row in d] == ["failed"] * 3 and [row[2] for row in d] == [1, 2, 3],
                      "each refused attempt recorded as failed", str(d))
         checks.check(2.5 <= elapsed <= 15, f"retried with backoff 1s + 2s ({elapsed:.1f}s)")
-        clear_reports(db)
 
-        config = write_config(work, "hang", f'smtp_url = "smtp://127.0.0.1:{hang.port}"\ntimeout = "2s"\n'
-                                            'retries = 1\nbackoff = "1s"\n')
-        start = time.monotonic()
-        r = ic.run([kansoku, "report", "isp", "isp-a", "--send", "--config", config, "--out", work / "out"],
-                   timeout=60)
-        elapsed = time.monotonic() - start
+        r, elapsed, d = send_failing(kansoku, work, db, "hang", hang.port,
+                                     'timeout = "2s"\nretries = 1\nbackoff = "1s"\n')
         checks.check(r.returncode == 1 and "failed after 2 attempt(s)" in r.stderr,
                      "hanging server: exit 1 after 2 attempts", r.stdout + r.stderr)
         checks.check(4.5 <= elapsed <= 2 * 2 + 1 + 4, f"each attempt ends at the 2s timeout ({elapsed:.1f}s)")
-        d = deliveries(db, "isp-a")
         checks.check([row[3] for row in d] == ["failed", "failed"], "hung attempts recorded as failed", str(d))
-        clear_reports(db)
 
-        config = write_config(work, "suppress", f'smtp_url = "smtp://127.0.0.1:{refuse.port}"\n'
-                                                'suppress = ["Abuse@ISP-A.example"]\n')
-        r = ic.run([kansoku, "report", "isp", "isp-a", "--send", "--config", config, "--out", work / "out"],
-                   timeout=30)
+        r, _, d = send_failing(kansoku, work, db, "suppress", refuse.port, 'suppress = ["Abuse@ISP-A.example"]\n')
         checks.check(r.returncode == 0 and "suppress" in r.stdout, "suppressed address: no mail, exit 0",
                      r.stdout + r.stderr)
-        checks.check([row[3] for row in deliveries(db, "isp-a")] == ["suppressed"], "a 'suppressed' delivery recorded")
-        clear_reports(db)
+        checks.check([row[3] for row in d] == ["suppressed"], "a 'suppressed' delivery recorded", str(d))
     finally:
         refuse.stop()
         hang.stop()

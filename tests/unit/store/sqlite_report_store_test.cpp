@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "store/sqlite_store.h"
-#include "temp_dir.h"
+#include "support/temp_store.h"
 
 namespace kansoku::store {
 namespace {
@@ -27,9 +27,8 @@ ReportRecord report(std::string isp, Timestamp since, Timestamp until, std::stri
 class ReportStoreTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        auto opened = SqliteStore::open((dir_.path() / "k.db").string(), OpenMode::ReadWriteCreate);
-        ASSERT_TRUE(opened) << opened.error().message;
-        store_ = std::move(*opened);
+        store_ = kansoku::testing::openTempStore(dir_);
+        ASSERT_NE(store_, nullptr);
     }
     TempDir dir_;
     std::unique_ptr<SqliteStore> store_;

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/sqlite_store.h"
-#include "support/temp_dir.h"
+#include "support/temp_store.h"
 #include "web/report_routes.h"
 
 namespace kansoku::web {
@@ -12,9 +12,8 @@ namespace {
 class ReportRoutesTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        auto opened = store::SqliteStore::open((dir_.path() / "k.db").string(), store::OpenMode::ReadWriteCreate);
-        ASSERT_TRUE(opened) << opened.error().message;
-        store_ = std::move(*opened);
+        store_ = kansoku::testing::openTempStore(dir_);
+        ASSERT_NE(store_, nullptr);
         a_ = add("isp-a", "csv", "timestamp,ip\r\n2024-05-01 12:00:00,192.0.2.1\r\n");
         b_ = add("isp-b", "xarf", "[{\"source_identifier\": \"192.0.2.200\"}]\n");
         store_->addDelivery({a_, 0, 1, "abuse@isp-a.example", "failed", "timeout"});

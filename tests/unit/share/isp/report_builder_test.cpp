@@ -3,7 +3,7 @@
 #include "host_fixture.h"
 #include "share/isp/isp_reporter.h"
 #include "store/sqlite_store.h"
-#include "support/temp_dir.h"
+#include "support/temp_store.h"
 
 namespace kansoku::share::isp {
 namespace {
@@ -27,9 +27,8 @@ store::IspRecord isp(std::string name, std::vector<std::string> prefixes, std::v
 class ReportBuilderTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        auto opened = store::SqliteStore::open((dir_.path() / "k.db").string(), store::OpenMode::ReadWriteCreate);
-        ASSERT_TRUE(opened) << opened.error().message;
-        store_ = std::move(*opened);
+        store_ = kansoku::testing::openTempStore(dir_);
+        ASSERT_NE(store_, nullptr);
         // ISP A: 192.0.2.0/25 and AS64500; ISP B: 192.0.2.128/25.
         for (const auto& [ip, seen, asn] : std::vector<std::tuple<std::string, Timestamp, std::optional<uint32_t>>>{
                  {"192.0.2.1", kT0, std::nullopt},

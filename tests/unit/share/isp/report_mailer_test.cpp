@@ -5,7 +5,7 @@
 #include "host_fixture.h"
 #include "share/isp/report_mailer.h"
 #include "store/sqlite_store.h"
-#include "support/temp_dir.h"
+#include "support/temp_store.h"
 
 namespace kansoku::share::isp {
 namespace {
@@ -42,9 +42,8 @@ NotifyConfig config() {
 class ReportMailerTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        auto opened = store::SqliteStore::open((dir_.path() / "k.db").string(), store::OpenMode::ReadWriteCreate);
-        ASSERT_TRUE(opened) << opened.error().message;
-        store_ = std::move(*opened);
+        store_ = kansoku::testing::openTempStore(dir_);
+        ASSERT_NE(store_, nullptr);
         store::ReportRecord r;
         r.isp = "isp-a";
         r.format = "csv";
