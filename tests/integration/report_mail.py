@@ -11,7 +11,9 @@ A database with two ISPs (disjoint prefixes) and infected hosts inside, between 
   - a suppressed address: no mail, a 'suppressed' delivery, exit 0;
   - `kansoku serve` with the schedule: an ISP whose report is due gets it mailed; a restart does not
     repeat it; GET /api/v1/isp/reports (admin key) lists the reports, /{id} downloads the CSV.
-Needs python3-aiosmtpd for /usr/bin/python3 and curl; otherwise exits 77 (skipped).
+  - STARTTLS: offered by the server, the mail goes over TLS with the certificate verified against
+    [notify] ca_file; an unknown CA is refused; require_tls refuses a server without STARTTLS.
+Needs python3-aiosmtpd for /usr/bin/python3, curl and openssl; otherwise exits 77 (skipped).
 """
 
 import csv
@@ -21,6 +23,7 @@ import io
 import ipaddress
 import json
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -112,10 +115,12 @@ def seed_database(kansoku: str, work: Path, config: Path, created_a: int) -> Pat
 
 
 class Sink:
-    def __init__(self, mode: str, work: Path):
+    def __init__(self, mode: str, work: Path, prepare=None):
         self.port = free_port()
         self.dir = work / f"mail-{mode}"
         self.dir.mkdir(exist_ok=True)
+        if prepare:
+            prepare(self.dir)
         self.process = subprocess.Popen([SYSTEM_PYTHON, str(SINK), mode, str(self.port), str(self.dir)],
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.ready = self.process.stdout.readline().strip() == "ready"
@@ -194,6 +199,41 @@ def check_sent(kansoku, work, checks, sink) -> Path:
                  str(d))
     clear_reports(db)
     return db
+
+
+def make_certificate(directory: Path) -> None:
+    ic.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", directory / "key.pem",
+            "-out", directory / "cert.pem"], timeout=60)
+
+
+def check_starttls(kansoku, work, checks, db, plain: Sink) -> None:
+    """STARTTLS with a server that offers (and requires) it; the certificate is verified; require_tls
+    refuses a server that does not offer it."""
+    tls = Sink("starttls", work, make_certificate)
+    try:
+        if not checks.check(tls.ready, "SMTP server with STARTTLS started (self-signed certificate)"):
+            return
+        cert = tls.dir / "cert.pem"
+        config = write_config(work, "starttls", f'smtp_url = "smtp://127.0.0.1:{tls.port}"\nca_file = "{cert}"\n'
+                                                'require_tls = true\ntimeout = "5s"\n')
+        r = ic.run([kansoku, "report", "isp", "isp-a", "--send", "--config", config, "--out", work / "out"],
+                   timeout=60)
+        mails = tls.mails()
+        transport = (tls.dir / "1.rcpt").read_text().split("\n")[2] if mails else ""
+        checks.check(r.returncode == 0 and len(mails) == 1 and transport == "tls",
+                     "STARTTLS offered: the mail goes over TLS", r.stdout + r.stderr + transport)
+        clear_reports(db)
+        r, _, d = send_failing(kansoku, work, db, "starttls-unknown-ca", tls.port, 'timeout = "5s"\nretries = 0\n')
+        checks.check(r.returncode == 1 and len(tls.mails()) == 1 and [row[3] for row in d] == ["failed"],
+                     "a certificate from an unknown CA is refused", r.stderr)
+    finally:
+        tls.stop()
+    before = len(plain.mails())
+    r, _, d = send_failing(kansoku, work, db, "require-tls", plain.port,
+                           'require_tls = true\ntimeout = "5s"\nretries = 0\n')
+    checks.check(r.returncode == 1 and len(plain.mails()) == before,
+                 "require_tls: a server without STARTTLS gets nothing", r.stderr)
 
 
 def send_failing(kansoku, work, db, name: str, port: int, notify: str):
@@ -340,6 +380,8 @@ def check_schedule_never_blocks(kansoku, work, checks, db) -> None:
 def main() -> int:
     kansoku = ic.kansoku_binary()
     ic.exit_on_signals()
+    if shutil.which("curl") is None or shutil.which("openssl") is None:
+        ic.skip("curl and openssl are needed")
     if subprocess.run([SYSTEM_PYTHON, "-c", "import aiosmtpd"], capture_output=True).returncode != 0:
         ic.skip("python3-aiosmtpd is not installed for /usr/bin/python3 (scripts/setup installs it)")
     checks = ic.Checks()
@@ -349,6 +391,7 @@ def main() -> int:
         if checks.check(sink.ready, "SMTP server (aiosmtpd) started on loopback"):
             db = check_sent(kansoku, work, checks, sink)
             check_failures(kansoku, work, checks, db)
+            check_starttls(kansoku, work, checks, db, sink)
             check_schedule_and_api(kansoku, work, checks, sink, db)
             check_schedule_never_blocks(kansoku, work, checks, db)
     finally:

@@ -1,13 +1,16 @@
 """A local SMTP server for the report mail test, run with Debian's /usr/bin/python3 (python3-aiosmtpd).
 
 usage: smtp_sink.py MODE PORT DIR
-  accept  aiosmtpd accepts every mail and writes each one to DIR/<n>.eml
+  accept  aiosmtpd accepts every mail and writes each one to DIR/<n>.eml (with DIR/<n>.rcpt: the
+          recipients, the sender and "tls" or "plain")
+  starttls  the same, offering STARTTLS with DIR/cert.pem and DIR/key.pem, and requiring it
   refuse  aiosmtpd answers 550 to every recipient (a server that refuses)
   hang    a plain socket server that accepts connections and never says a word
 Prints "ready" on stdout once listening on 127.0.0.1:PORT; runs until terminated.
 """
 
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -46,11 +49,18 @@ def serve_smtp(mode: str, port: int, out: Path) -> None:
                 name = out / f"{self.count}.eml"
             tmp = name.with_suffix(".tmp")
             tmp.write_bytes(envelope.original_content or envelope.content)
-            (out / f"{self.count}.rcpt").write_text("\n".join(envelope.rcpt_tos) + "\n" + envelope.mail_from + "\n")
+            transport = "tls" if session.ssl else "plain"
+            (out / f"{self.count}.rcpt").write_text("\n".join(envelope.rcpt_tos) + "\n" + envelope.mail_from + "\n"
+                                                    + transport + "\n")
             tmp.rename(name)
             return "250 Message accepted for delivery"
 
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    tls = {}
+    if mode == "starttls":
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(out / "cert.pem", out / "key.pem")
+        tls = {"tls_context": context, "require_starttls": True}
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port, **tls)
     controller.start()
     print("ready", flush=True)
     try:

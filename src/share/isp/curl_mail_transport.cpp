@@ -73,6 +73,10 @@ Result<std::string> CurlMailTransport::send(const std::string& from, const std::
     const bool implicit_tls = config_.smtp_url.starts_with("smtps://");
     curl_easy_setopt(c, CURLOPT_USE_SSL,
                      static_cast<long>(implicit_tls || config_.require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+    // The server's certificate is always verified (libcurl's default); a private CA can be given.
+    if (!config_.ca_file.empty()) {
+        curl_easy_setopt(c, CURLOPT_CAINFO, config_.ca_file.c_str());
+    }
     if (!config_.username.empty()) {
         curl_easy_setopt(c, CURLOPT_USERNAME, config_.username.c_str());
         curl_easy_setopt(c, CURLOPT_PASSWORD, config_.password.c_str());

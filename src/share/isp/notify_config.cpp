@@ -29,6 +29,8 @@ void visitConfig(ConfigVisitor& v, NotifyConfig& c) {
     v.text("username", c.username, "SMTP AUTH user; empty: no authentication");
     v.text("password", c.password, "SMTP AUTH password; keep the file private");
     v.boolean("require_tls", c.require_tls, "smtp://: refuse to send when the server does not offer STARTTLS");
+    v.text("ca_file", c.ca_file,
+           "PEM CA certificates the server's TLS certificate is checked against; empty: the system's");
     v.duration("timeout", c.timeout, Duration::fromSeconds(1), Duration::fromHours(1),
                "one delivery attempt, from connecting to the server's last answer");
     v.integer("retries", c.retries, 0, 100, "attempts after the first when the server refuses, fails or hangs");

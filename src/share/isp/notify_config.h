@@ -16,7 +16,8 @@ struct NotifyConfig {
     std::string from = "kansoku@localhost"; ///< envelope and header sender; also X-ARF's reporter contact
     std::string username;                   ///< SMTP AUTH; empty: none
     std::string password;
-    bool require_tls = false;                     ///< smtp://: refuse a server that does not offer STARTTLS
+    bool require_tls = false; ///< smtp://: refuse a server that does not offer STARTTLS
+    std::string ca_file;      ///< PEM CA certificates to verify the server with; empty: the system's
     Duration timeout = Duration::fromSeconds(30); ///< one attempt: connect to the server's last answer
     int64_t retries = 3;                          ///< attempts after the first
     Duration backoff = Duration::fromSeconds(30); ///< wait before the first retry; doubled for each next
