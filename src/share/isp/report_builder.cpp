@@ -29,6 +29,14 @@ std::string safeName(std::string_view text) {
     return out.empty() || out.front() == '.' ? "_" + out : out;
 }
 
+constexpr std::string_view kXarfSuffix = ".xarf.json";
+
+/// The file of one host's X-ARF document.
+MailAttachment xarfFile(std::string_view base, const nlohmann::ordered_json& report) {
+    return {fmt::format("{}-{}{}", base, safeName(report.value("source_identifier", "")), kXarfSuffix),
+            "application/json", report.dump(2) + "\n"};
+}
+
 store::ReportRecord recordFor(const store::IspRecord& isp, const ReportPeriod& period, Timestamp created,
                               std::string format, std::string name, std::string body, size_t hosts) {
     store::ReportRecord record;
@@ -77,9 +85,7 @@ BuiltReport buildCsvReport(const store::IspRecord& isp, const ReportPeriod& peri
         rows.push_back(reportRow(host));
     }
     const std::string name = reportBaseName(isp, period) + ".csv";
-    BuiltReport built{recordFor(isp, period, created, "csv", name, csvReport(rows), rows.size()), {}};
-    built.files.push_back({name, reportContentType("csv"), built.record.body});
-    return built;
+    return rebuiltReport(recordFor(isp, period, created, "csv", name, csvReport(rows), rows.size()));
 }
 
 BuiltReport buildXarfReport(const store::IspRecord& isp, const ReportPeriod& period,
@@ -90,12 +96,30 @@ BuiltReport buildXarfReport(const store::IspRecord& isp, const ReportPeriod& per
     std::vector<MailAttachment> files;
     for (const auto& host : hosts) {
         const auto report = xarfReport(host, reportRow(host), reporter, randomUuidV4());
-        files.push_back({fmt::format("{}-{}.xarf.json", base, safeName(host.ip.toString())), "application/json",
-                         report.dump(2) + "\n"});
+        files.push_back(xarfFile(base, report));
         all.push_back(report);
     }
-    BuiltReport built{recordFor(isp, period, created, "xarf", base + ".xarf.json", all.dump(2) + "\n", hosts.size()),
-                      std::move(files)};
+    BuiltReport built{
+        recordFor(isp, period, created, "xarf", base + std::string(kXarfSuffix), all.dump(2) + "\n", hosts.size()),
+        std::move(files)};
+    return built;
+}
+
+BuiltReport rebuiltReport(store::ReportRecord record) {
+    BuiltReport built{std::move(record), {}};
+    const auto& r = built.record;
+    if (r.format == "csv") {
+        built.files.push_back({r.name, reportContentType("csv"), r.body});
+        return built;
+    }
+    const std::string_view base = std::string_view(r.name).substr(
+        0, r.name.ends_with(kXarfSuffix) ? r.name.size() - kXarfSuffix.size() : r.name.size());
+    const auto all = nlohmann::ordered_json::parse(r.body, nullptr, false);
+    if (all.is_array()) {
+        for (const auto& report : all) {
+            built.files.push_back(xarfFile(base, report));
+        }
+    }
     return built;
 }
 

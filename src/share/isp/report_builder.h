@@ -42,6 +42,9 @@ BuiltReport buildXarfReport(const store::IspRecord& isp, const ReportPeriod& per
                             const std::vector<store::InfectedHostRecord>& hosts, const XarfReporter& reporter,
                             Timestamp created);
 
+/// A stored report (with its body) as its files again: the CSV, or one file per X-ARF document.
+BuiltReport rebuiltReport(store::ReportRecord record);
+
 /// The Content-Type of a stored report's body ("text/csv; charset=utf-8", "application/json").
 std::string reportContentType(std::string_view format);
 

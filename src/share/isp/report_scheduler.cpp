@@ -6,6 +6,7 @@
 
 #include "share/isp/curl_mail_transport.h"
 #include "share/isp/isp_reporter.h"
+#include "share/isp/report_mail.h"
 #include "store/sqlite_store.h"
 
 namespace kansoku::share::isp {
@@ -14,6 +15,15 @@ namespace {
 constexpr Timestamp kMicrosPerDay = 24 * 60 * kMicrosPerMinute;
 /// New ISPs and changed state are noticed at least this often.
 constexpr Duration kRecheck = Duration::fromSeconds(60);
+
+void logDelivery(const store::IspRecord& isp, int64_t hosts, const std::optional<DeliveryOutcome>& delivery) {
+    if (!delivery) {
+        spdlog::info("isp reports: {}: {} host(s), stored", isp.name, hosts);
+        return;
+    }
+    spdlog::info("isp reports: {}: {} host(s), mail to {} {}: {}", isp.name, hosts, isp.abuse,
+                 delivery->sent ? "sent" : (delivery->suppressed ? "suppressed" : "failed"), delivery->detail);
+}
 
 } // namespace
 
@@ -32,6 +42,19 @@ ScheduledReport nextReport(const NotifyConfig& config, std::optional<Timestamp> 
         due += kMicrosPerDay;
     }
     return {due, start};
+}
+
+bool shouldResend(const NotifyConfig& config, const std::vector<store::DeliveryRecord>& deliveries, Timestamp until,
+                  Timestamp now) {
+    if (deliveries.empty() || now - until >= config.report_interval.micros()) {
+        return false;
+    }
+    for (const auto& d : deliveries) {
+        if (d.outcome != store::kDeliveryFailed) {
+            return false;
+        }
+    }
+    return now - deliveries.back().ts >= config.max_backoff.micros();
 }
 
 ReportScheduler::ReportScheduler(NotifyConfig config, std::unique_ptr<store::SqliteStore> store)
@@ -94,9 +117,13 @@ std::optional<Timestamp> ReportScheduler::runDue(Timestamp now) {
     CurlMailTransport transport(config_, [this] { return stopping(); });
     ReportMailer mailer(
         transport, *store_, config_, [this](Duration d) { return wait(d); }, nowMicros);
+    ReportMailer* mail = config_.smtp_url.empty() ? nullptr : &mailer;
     IspReporter reporter(*store_, *store_, config_);
     std::optional<Timestamp> earliest;
     for (const auto& isp : *isps) {
+        if (stopping()) {
+            return std::nullopt;
+        }
         auto last = store_->lastReportUntil(isp.name);
         if (!last) {
             spdlog::warn("isp reports: {}: {}", isp.name, last.error().message);
@@ -104,28 +131,49 @@ std::optional<Timestamp> ReportScheduler::runDue(Timestamp now) {
         }
         auto next = nextReport(config_, *last, isp.created);
         if (next.due <= now) {
-            const ReportPeriod period{next.since, now};
-            auto run = reporter.run(isp, period, config_.formats, config_.smtp_url.empty() ? nullptr : &mailer, now);
+            auto run = reporter.run(isp, {next.since, now}, config_.formats, mail, now);
             if (!run) {
                 spdlog::warn("isp reports: {}: {}", isp.name, run.error().message);
                 continue;
             }
-            const int64_t hosts = run->reports.empty() ? 0 : run->reports.front().record.hosts;
-            if (run->delivery) {
-                spdlog::info("isp reports: {}: {} host(s), mail to {} {}: {}", isp.name, hosts, isp.abuse,
-                             run->delivery->sent ? "sent" : (run->delivery->suppressed ? "suppressed" : "failed"),
-                             run->delivery->detail);
-            } else {
-                spdlog::info("isp reports: {}: {} host(s), stored", isp.name, hosts);
-            }
+            logDelivery(isp, run->reports.empty() ? 0 : run->reports.front().record.hosts, run->delivery);
             next = nextReport(config_, now, isp.created);
-            if (stopping()) {
-                return std::nullopt;
-            }
+        } else if (mail != nullptr && *last) {
+            resendFailed(isp, **last, now, *mail);
         }
         earliest = earliest ? std::min(*earliest, next.due) : next.due;
     }
     return earliest;
+}
+
+void ReportScheduler::resendFailed(const store::IspRecord& isp, Timestamp until, Timestamp now, ReportMailer& mailer) {
+    // The reports of the ISP's latest period (one per format), newest first.
+    auto latest = store_->reports({isp.name, static_cast<int64_t>(config_.formats.size())});
+    if (!latest) {
+        spdlog::warn("isp reports: {}: {}", isp.name, latest.error().message);
+        return;
+    }
+    std::vector<BuiltReport> reports;
+    std::vector<int64_t> ids;
+    for (const auto& listed : *latest) {
+        if (listed.until != until || listed.hosts == 0) {
+            continue;
+        }
+        auto deliveries = store_->deliveries(listed.id);
+        auto full = store_->report(listed.id);
+        if (!deliveries || !full || !full->has_value() || !shouldResend(config_, *deliveries, until, now)) {
+            return;
+        }
+        ids.push_back(listed.id);
+        reports.push_back(rebuiltReport(std::move(**full)));
+    }
+    if (reports.empty()) {
+        return;
+    }
+    std::reverse(reports.begin(), reports.end()); // in the order they were built (CSV first)
+    const ReportPeriod period{reports.front().record.since, until};
+    const auto delivery = mailer.deliver(ids, reportMail(isp, config_, period, reports, now));
+    logDelivery(isp, reports.front().record.hosts, delivery);
 }
 
 } // namespace kansoku::share::isp

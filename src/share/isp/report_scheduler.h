@@ -5,7 +5,8 @@
 /// period of a report starts where the ISP's last stored report ended, so a restart neither loses
 /// nor repeats a period; a run that was missed (the process was down) covers all the time since.
 /// Mail retries wait on the scheduler's own clock and an SMTP attempt in flight polls it, so stop()
-/// ends both at once (within about a second).
+/// ends both at once (within about a second). A report whose mail failed every attempt is mailed
+/// again (shouldResend) until it is sent or the next report is due.
 
 #include <condition_variable>
 #include <memory>
@@ -13,10 +14,14 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/result.h"
 #include "share/isp/notify_config.h"
 #include "share/isp/report_builder.h"
+#include "share/isp/report_mailer.h"
+#include "store/isp_record.h"
+#include "store/report_record.h"
 
 namespace kansoku::store {
 class SqliteStore;
@@ -35,6 +40,12 @@ struct ScheduledReport {
 /// `report_interval` before.
 ScheduledReport nextReport(const NotifyConfig& config, std::optional<Timestamp> last_until, Timestamp isp_created);
 
+/// Whether a scheduled report whose mailing failed is mailed again now: none of its `deliveries` was
+/// sent or suppressed (and there was at least one), the last attempt is `max_backoff` old, and its
+/// period ended less than `report_interval` ago (after that the next report carries on).
+bool shouldResend(const NotifyConfig& config, const std::vector<store::DeliveryRecord>& deliveries, Timestamp until,
+                  Timestamp now);
+
 class ReportScheduler {
 public:
     /// Opens its own connection to `database` (a bad path fails here) and starts the thread.
@@ -51,6 +62,8 @@ private:
     void loop();
     /// Builds the reports due at `now`; the time of the next due report (nullopt: no ISP).
     std::optional<Timestamp> runDue(Timestamp now);
+    /// Mails the ISP's latest reports again when shouldResend says so.
+    void resendFailed(const store::IspRecord& isp, Timestamp until, Timestamp now, ReportMailer& mailer);
     bool stopping();
     /// Waits `d` or until stop(); false when stopping.
     bool wait(Duration d);

@@ -94,6 +94,17 @@ TEST_F(ReportBuilderTest, StoresOneReportPerFormatAndTheCsvHoldsOneRowPerHost) {
     EXPECT_EQ((*stored)->since, day_.since);
     EXPECT_EQ(store_->lastReportUntil("isp-a")->value_or(0), day_.until);
     EXPECT_FALSE(reporter.run(a_, day_, {"pdf"}, nullptr, kT0));
+
+    // A stored report gives back the same files (a failed mailing is sent again from the store).
+    for (const auto& built : run->reports) {
+        const auto again = rebuiltReport(**store_->report(built.record.id));
+        ASSERT_EQ(again.files.size(), built.files.size());
+        for (size_t i = 0; i < built.files.size(); ++i) {
+            EXPECT_EQ(again.files[i].filename, built.files[i].filename);
+            EXPECT_EQ(again.files[i].content_type, built.files[i].content_type);
+            EXPECT_EQ(again.files[i].content, built.files[i].content);
+        }
+    }
 }
 
 } // namespace

@@ -45,3 +45,27 @@ TEST(NextReport, ParsesReportTimes) {
 
 } // namespace
 } // namespace kansoku::share::isp
+
+namespace kansoku::share::isp {
+namespace {
+
+store::DeliveryRecord delivery(std::string_view outcome, Timestamp ts) {
+    return {1, 0, ts, "abuse@isp-a.example", std::string(outcome), ""};
+}
+
+TEST(ShouldResend, OnlyAFailedMailingAfterTheBackoffWithinThePeriod) {
+    NotifyConfig c;
+    c.max_backoff = Duration::fromMinutes(30);
+    c.report_interval = Duration::fromHours(24);
+    const Timestamp until = kT0;
+    const std::vector<store::DeliveryRecord> failed = {delivery("failed", kT0), delivery("failed", kT0 + 1)};
+    EXPECT_TRUE(shouldResend(c, failed, until, kT0 + kHour));
+    EXPECT_FALSE(shouldResend(c, failed, until, kT0 + 10 * kMicrosPerMinute)); // too soon after the last attempt
+    EXPECT_FALSE(shouldResend(c, failed, until, kT0 + 24 * kHour));            // the next report carries on
+    EXPECT_FALSE(shouldResend(c, {}, until, kT0 + kHour));                     // never mailed (no --send)
+    EXPECT_FALSE(shouldResend(c, {delivery("failed", kT0), delivery("sent", kT0 + 1)}, until, kT0 + kHour));
+    EXPECT_FALSE(shouldResend(c, {delivery("suppressed", kT0)}, until, kT0 + kHour));
+}
+
+} // namespace
+} // namespace kansoku::share::isp
