@@ -121,6 +121,9 @@ Response downloadReport(store::ReportStore& reports, const Request& request) {
     Response response;
     response.status = 200;
     response.content_type = share::isp::reportContentType((*found)->format);
+    // The name is ours ([a-z0-9._-], report_builder), so it needs no quoting beyond the quotes.
+    response.headers.emplace_back("Content-Disposition", fmt::format("attachment; filename=\"{}\"", (*found)->name));
+    response.headers.emplace_back("Cache-Control", "no-store");
     response.body = std::move((*found)->body);
     return response;
 }

@@ -1,7 +1,8 @@
 """ISP reports mailed to a real SMTP server on loopback (issue 11 item 5; docs/reports.md).
 
 A database with two ISPs (disjoint prefixes) and infected hosts inside, between and outside them
-(rows written with sqlite3 into kansoku's own schema until correlation and `kansoku isp` land), then:
+(seeded through the store's interfaces by tests/e2e/seed_intel.cpp until correlation and
+`kansoku isp` land), then:
   - `kansoku report isp isp-a --format csv --format xarf --send` to Debian's aiosmtpd: one mail
     arrives for isp-a's abuse address with the CSV and one X-ARF JSON per host attached; the CSV
     parses and holds exactly isp-a's hosts, one row each; the files are in --out; a 'sent' delivery;
@@ -17,10 +18,10 @@ Needs python3-aiosmtpd for /usr/bin/python3, curl and openssl; otherwise exits 7
 """
 
 import csv
+import datetime
 import email
 import email.policy
 import io
-import ipaddress
 import json
 import os
 import shutil
@@ -39,7 +40,6 @@ import integ_common as ic  # noqa: E402
 SINK = Path(__file__).resolve().parent / "smtp_sink.py"
 SYSTEM_PYTHON = "/usr/bin/python3"
 ADMIN_KEY = "integ-admin-key-0123456789"
-HOUR = 3_600_000_000
 
 # ISP A: 192.0.2.0/25 and AS64500; ISP B: 192.0.2.128/25.
 HOSTS = [  # ip, asn, family, hours ago last seen
@@ -57,11 +57,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def addr_blob(ip: str) -> bytes:
-    a = ipaddress.ip_address(ip)
-    return (b"\0" * 10 + b"\xff\xff" + a.packed) if a.version == 4 else a.packed
 
 
 def write_config(work: Path, name: str, notify: str, web_port: int = 0) -> Path:
@@ -83,34 +78,29 @@ reporter_domain = "cert.example"
     return path
 
 
-def seed_database(kansoku: str, work: Path, config: Path, created_a: int) -> Path:
-    # kansoku creates the database with its schema (the command itself fails: no such ISP yet).
+def rfc3339(seconds: float) -> str:
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def seed_database(seed_tool: str, work: Path) -> Path:
+    """Two ISPs and the hosts, through the store's own interfaces (tests/e2e/seed_intel.cpp). isp-a was
+    added two minutes ago (its first scheduled report is due), isp-b is added in an hour (not due)."""
     (work / "var").mkdir(exist_ok=True)
-    ic.run([kansoku, "report", "isp", "nobody", "--config", config, "--out", work / "out"], timeout=30)
     db = work / "var" / "kansoku.db"
-    now = int(time.time() * 1_000_000)
-    con = sqlite3.connect(db)
-    with con:
-        for name, prefix, asn, created in (("isp-a", "192.0.2.0/25", 64500, created_a),
-                                           ("isp-b", "192.0.2.128/25", None, now)):
-            con.execute("INSERT INTO isps (name, key_hash, abuse, lang, created, key_rotated) VALUES (?, ?, ?, ?, ?, ?)",
-                        (name, name + "-hash", f"abuse@{name}.example", "ja" if name == "isp-a" else "en", created,
-                         created))
-            net = ipaddress.ip_network(prefix)
-            con.execute("INSERT INTO isp_networks (isp, prefix, lo, hi) VALUES (?, ?, ?, ?)",
-                        (name, prefix, addr_blob(str(net.network_address)), addr_blob(str(net.broadcast_address))))
-            if asn:
-                con.execute("INSERT INTO isp_networks (isp, asn) VALUES (?, ?)", (name, asn))
-        for ip, asn, family, hours in HOSTS:
-            seen = now - hours * HOUR
-            evidence = [{"type": "darknet.scan", "ts": seen, "sensor": "integ", "ref": "tcp/23"},
-                        {"type": "honeypot.login", "ts": seen, "sensor": "integ", "ref": "s1"}]
-            con.execute(
-                "INSERT INTO infected_hosts (ip, addr, asn, country, family, confidence, reasons, evidence, "
-                "first_seen, last_seen, updated, state_changed) VALUES (?, ?, ?, 'JP', ?, 90, ?, ?, ?, ?, ?, ?)",
-                (ip, addr_blob(ip), asn, family, json.dumps(["logged in and ran a loader"]), json.dumps(evidence),
-                 seen - HOUR, seen, now, now))
-    con.close()
+    now = time.time()
+    seed = {
+        "isps": [{"name": "isp-a", "lang": "ja", "prefixes": ["192.0.2.0/25"], "asns": [64500],
+                  "created": rfc3339(now - 120)},
+                 {"name": "isp-b", "lang": "en", "prefixes": ["192.0.2.128/25"], "created": rfc3339(now + 3600)}],
+        "hosts": [{"ip": ip, "family": family, "country": "JP", "first_seen": rfc3339(now - hours * 3600 - 3600),
+                   "last_seen": rfc3339(now - hours * 3600), "evidence": ["darknet.scan", "honeypot.login"],
+                   "refs": ["tcp/23", "s1"], **({"asn": asn} if asn else {})}
+                  for ip, asn, family, hours in HOSTS],
+    }
+    (work / "seed.json").write_text(json.dumps(seed))
+    r = ic.run([seed_tool, db, work / "seed.json"], timeout=30)
+    if r.returncode != 0:
+        raise RuntimeError(f"seeding failed: {r.stderr}")
     return db
 
 
@@ -155,7 +145,7 @@ def attachments(message):
 
 def check_sent(kansoku, work, checks, sink) -> Path:
     config = write_config(work, "accept", f'smtp_url = "smtp://127.0.0.1:{sink.port}"\ntimeout = "5s"\n')
-    db = seed_database(kansoku, work, config, int(time.time() * 1_000_000))
+    db = work / "var" / "kansoku.db"
     out = work / "out"
     r = ic.run([kansoku, "report", "isp", "isp-a", "--since", "24h", "--format", "csv", "--format", "xarf",
                 "--out", out, "--send", "--config", config], timeout=60)
@@ -283,12 +273,7 @@ def curl(*args):
 
 
 def check_schedule_and_api(kansoku, work, checks, sink, db) -> None:
-    # isp-a was added two minutes ago: its first report is due, over the day before; isp-b's is not yet.
-    con = sqlite3.connect(db)
-    with con:
-        con.execute("UPDATE isps SET created = ? WHERE name = 'isp-a'", (int((time.time() - 120) * 1_000_000),))
-        con.execute("UPDATE isps SET created = ? WHERE name = 'isp-b'", (int((time.time() + 3600) * 1_000_000),))
-    con.close()
+    # Seeded: isp-a was added two minutes ago, so its first report is due; isp-b's is not yet.
     before = len(sink.mails())
     port = free_port()
     config = write_config(work, "schedule", f'smtp_url = "smtp://127.0.0.1:{sink.port}"\ntimeout = "5s"\n'
@@ -320,7 +305,8 @@ def check_schedule_and_api(kansoku, work, checks, sink, db) -> None:
         if reports:
             r = curl("-H", f"Authorization: Bearer {ADMIN_KEY}", f"{base}/{reports[0][0]}")
             head, _, body = r.stdout.replace("\r\n", "\n").partition("\n\n")
-            checks.check("content-type: text/csv" in head.lower() and body.startswith("timestamp,ip,port"),
+            checks.check("content-type: text/csv" in head.lower() and body.startswith("timestamp,ip,port")
+                         and 'content-disposition: attachment; filename="kansoku-isp-a-' in head.lower(),
                          "GET /api/v1/isp/reports/{id} downloads the CSV", r.stdout[:400])
         r = curl("-H", f"Authorization: Bearer {ADMIN_KEY}", f"{base}/999999")
         checks.check(" 404 " in r.stdout.splitlines()[0] if r.stdout else False, "a missing report: 404")
@@ -379,6 +365,10 @@ def check_schedule_never_blocks(kansoku, work, checks, db) -> None:
 
 def main() -> int:
     kansoku = ic.kansoku_binary()
+    seed_tool = sys.argv[2] if len(sys.argv) > 2 else ""
+    if not os.access(seed_tool, os.X_OK):
+        print("usage: report_mail.py PATH/TO/kansoku PATH/TO/kansoku_seed_intel", file=sys.stderr)
+        return 2
     ic.exit_on_signals()
     if shutil.which("curl") is None or shutil.which("openssl") is None:
         ic.skip("curl and openssl are needed")
@@ -389,6 +379,7 @@ def main() -> int:
     sink = Sink("accept", work)
     try:
         if checks.check(sink.ready, "SMTP server (aiosmtpd) started on loopback"):
+            seed_database(seed_tool, work)
             db = check_sent(kansoku, work, checks, sink)
             check_failures(kansoku, work, checks, db)
             check_starttls(kansoku, work, checks, db, sink)

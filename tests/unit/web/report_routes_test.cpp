@@ -85,6 +85,9 @@ TEST_F(ReportRoutesTest, DownloadsWithTheFormatsContentType) {
     EXPECT_EQ(csv.status, 200);
     EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
     EXPECT_EQ(csv.body, "timestamp,ip\r\n2024-05-01 12:00:00,192.0.2.1\r\n");
+    ASSERT_FALSE(csv.headers.empty());
+    EXPECT_EQ(csv.headers.front().first, "Content-Disposition");
+    EXPECT_EQ(csv.headers.front().second, "attachment; filename=\"isp-a.csv\"");
     const auto xarf = get("/api/v1/isp/reports/" + std::to_string(b_), Caller::Admin);
     EXPECT_EQ(xarf.status, 200);
     EXPECT_EQ(xarf.content_type, "application/json");
