@@ -310,6 +310,7 @@ def check_schedule_and_api(kansoku, work, checks, sink, db) -> None:
                          "GET /api/v1/isp/reports/{id} downloads the CSV", r.stdout[:400])
         r = curl("-H", f"Authorization: Bearer {ADMIN_KEY}", f"{base}/999999")
         checks.check(" 404 " in r.stdout.splitlines()[0] if r.stdout else False, "a missing report: 404")
+        check_tenants(kansoku, config, base, checks, reports[0][0] if reports else 0)
     finally:
         ic.stop_process(serve)
     # A restart within the interval neither loses nor repeats the period.
@@ -318,10 +319,40 @@ def check_schedule_and_api(kansoku, work, checks, sink, db) -> None:
     time.sleep(3)
     ic.stop_process(serve)
     con = sqlite3.connect(db)
-    count = con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+    count = con.execute("SELECT COUNT(*) FROM reports WHERE isp = 'isp-a'").fetchone()[0]
     con.close()
     checks.check(count == 1 and len(sink.mails()) == before + 1, "a restart does not repeat the report",
                  f"{count} reports")
+
+
+def check_tenants(kansoku, config, base, checks, report_id: int) -> None:
+    """With the ISPs' own keys (`kansoku isp rotate-key`, `kansoku isp add`): isp-a sees and downloads its
+    report; isp-c sees none, and isp-a's report is 404 to it, as a missing one."""
+    def key(*args):
+        r = ic.run([kansoku, "isp", *args, "--config", config], timeout=30)
+        return r.stdout.strip() if r.returncode == 0 else ""
+
+    key_a = key("rotate-key", "isp-a")
+    key_c = key("add", "isp-c", "--prefix", "203.0.113.128/25", "--abuse", "abuse@isp-c.example")
+    if not checks.check(key_a and key_c, "ISP keys from kansoku isp (rotate-key, add)"):
+        return
+
+    def get(url, k):
+        r = curl("-H", f"Authorization: Bearer {k}", url)
+        head, _, body = r.stdout.replace("\r\n", "\n").partition("\n\n")
+        return (head.splitlines() or [""])[0], body
+
+    status, body = get(base, key_a)
+    ids = [x["id"] for x in json.loads(body).get("reports", [])] if " 200 " in status else None
+    checks.check(ids == [report_id], "isp-a's key lists its own report", body)
+    status, body = get(f"{base}/{report_id}", key_a)
+    checks.check(" 200 " in status and body.startswith("timestamp,ip"), "isp-a's key downloads it", status)
+    status, body = get(base, key_c)
+    checks.check(" 200 " in status and json.loads(body).get("reports") == [], "isp-c's key lists no report", body)
+    status, other = get(f"{base}/{report_id}", key_c)
+    _, missing = get(f"{base}/999999", key_c)
+    checks.check(" 404 " in status and other == missing and "isp-a" not in other,
+                 "isp-a's report is 404 to isp-c, exactly as a missing one", other)
 
 
 def check_schedule_never_blocks(kansoku, work, checks, db) -> None:
@@ -339,7 +370,7 @@ def check_schedule_never_blocks(kansoku, work, checks, db) -> None:
         while time.monotonic() < deadline and stored == 0:
             time.sleep(0.2)
             con = sqlite3.connect(db)
-            stored = con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+            stored = con.execute("SELECT COUNT(*) FROM reports WHERE isp = 'isp-a'").fetchone()[0]
             con.close()
         checks.check(stored == 1, "scheduled report built while its mail hangs")
         time.sleep(1)
