@@ -73,6 +73,11 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
         KANSOKU_TRY(web);
         center->web_ = std::move(*web);
     }
+    if (config.notify.schedule && !storage.database.empty()) {
+        auto reports = share::isp::ReportScheduler::start(config.notify, storage.database);
+        KANSOKU_TRY(reports);
+        center->reports_ = std::move(*reports);
+    }
     for (auto& [name, sink] : center->outputs_->consumers()) {
         bus.subscribe(name, *sink);
     }
@@ -96,6 +101,9 @@ std::vector<std::string> CenterRuntime::notices() const {
 }
 
 void CenterRuntime::stop() {
+    if (reports_) {
+        reports_->stop();
+    }
     if (web_) {
         web_->stop();
     }

@@ -12,6 +12,7 @@
 #include "app/config.h"
 #include "app/correlation_runtime.h"
 #include "app/event_outputs.h"
+#include "share/isp/report_scheduler.h"
 #include "transport/event_bus.h"
 #include "web/status_provider.h"
 #include "web/web_service.h"
@@ -43,6 +44,8 @@ private:
     std::unique_ptr<CorrelationRuntime> correlation_;
     std::unique_ptr<web::StatusProvider> status_;
     std::unique_ptr<web::WebService> web_; // after status_: stopped before it is destroyed
+    // [notify] schedule: ISP reports when due.
+    std::unique_ptr<share::isp::ReportScheduler> reports_;
     std::string database_;
     std::string events_file_;
 };

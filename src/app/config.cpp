@@ -24,6 +24,8 @@ void Config::visit(ConfigVisitor& v) {
     v.section("sandbox", "triage and the contained run of collected samples",
               [this](ConfigVisitor& s) { sandbox::visitConfig(s, sandbox); });
     v.section("web", "the HTTP server: JSON API and metrics", [this](ConfigVisitor& s) { web::visitConfig(s, web); });
+    v.section("notify", "ISP reports: mail and schedule",
+              [this](ConfigVisitor& s) { share::isp::visitConfig(s, notify); });
 }
 
 Result<Config> Config::parse(std::string_view toml_text, std::string_view origin) {

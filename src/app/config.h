@@ -15,6 +15,7 @@
 #include "honeypot/honeypot_config.h"
 #include "intel/intel_config.h"
 #include "sandbox/analysis/sandbox_config.h"
+#include "share/isp/notify_config.h"
 #include "store/storage_config.h"
 #include "web/web_config.h"
 
@@ -28,6 +29,7 @@ struct Config {
     honeypot::HoneypotConfig honeypot;
     sandbox::SandboxConfig sandbox;
     web::WebConfig web;
+    share::isp::NotifyConfig notify;
 
     /// Walks every section (reading, printing and comparing use this one list).
     void visit(ConfigVisitor& v);

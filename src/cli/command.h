@@ -53,5 +53,7 @@ void addNoticeCommand(CLI::App& app);
 void addIspCommand(CLI::App& app);
 /// `report remediation` (remediation_command.cpp), registered by addReportCommand.
 void addRemediationReport(CLI::App& report);
+/// `kansoku report isp` (report_isp_command.cpp), under `report`.
+void addReportIspCommand(CLI::App& report);
 
 } // namespace kansoku::cli

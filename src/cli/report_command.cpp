@@ -11,6 +11,7 @@ void addReportCommand(CLI::App& app) {
     auto* report = app.add_subcommand("report", "Reports for ISPs: infected hosts in their space, remediation");
     report->require_subcommand(1);
     addRemediationReport(*report);
+    addReportIspCommand(*report);
 }
 
 } // namespace kansoku::cli

@@ -10,6 +10,7 @@
 
 #include "store/event_cursor.h"
 #include "store/intel_store.h"
+#include "store/report_store.h"
 #include "store/store.h"
 #include "store/tenant_store.h"
 
@@ -26,7 +27,7 @@ enum class OpenMode {
     ReadOnly,        ///< the file must exist with this binary's schema version
 };
 
-class SqliteStore final : public Store, public IntelStore, public TenantStore {
+class SqliteStore final : public Store, public IntelStore, public TenantStore, public ReportStore {
 public:
     /// Opens (and for ReadWriteCreate creates and migrates) the database at `path`. Every failure
     /// is one line naming the path: a missing or unwritable directory, a file that is not an SQLite
@@ -66,6 +67,14 @@ public:
     Result<std::optional<IspRecord>> ispByKeyHash(std::string_view key_hash) override;
     Result<bool> removeIsp(std::string_view name) override;
     Result<bool> setIspKeyHash(std::string_view name, std::string_view key_hash, Timestamp when) override;
+
+    // ReportStore (sqlite_store_reports.cpp)
+    Result<int64_t> addReport(const ReportRecord& report) override;
+    Result<std::optional<ReportRecord>> report(int64_t id) override;
+    Result<std::vector<ReportRecord>> reports(const ReportQuery& query) override;
+    Result<std::optional<Timestamp>> lastReportUntil(std::string_view isp) override;
+    Result<int> addDelivery(const DeliveryRecord& delivery) override;
+    Result<std::vector<DeliveryRecord>> deliveries(int64_t report) override;
 
     const std::string& path() const { return path_; }
 

@@ -4,6 +4,7 @@
 #include "web/blocklist_routes.h"
 #include "web/isp_routes.h"
 #include "web/notice_routes.h"
+#include "web/report_routes.h"
 #include "web/tenant_authenticator.h"
 
 namespace kansoku::web {
@@ -23,6 +24,7 @@ Result<std::unique_ptr<WebService>> WebService::start(const WebConfig& config, c
         addNoticeRoutes(router, *service->store_, *service->store_);
         addBlocklistRoutes(router, *service->store_, *service->store_, config.blocklist);
         addIspRoutes(router, *service->store_);
+        addReportRoutes(router, *service->store_);
     }
     auto server = HttpServer::start(config, std::move(router), *service->authenticator_, service->metrics_);
     KANSOKU_TRY(server);

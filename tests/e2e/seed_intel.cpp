@@ -3,9 +3,10 @@
 // tests can start `kansoku serve` over known data before correlation exists.
 //
 // Usage: kansoku_seed_intel DB SEED.json
-//   {"hosts": [{"ip", "family", "first_seen", "last_seen", "evidence": ["honeypot.login", ...]}],
+//   {"hosts": [{"ip", "family", "first_seen", "last_seen", "evidence": ["honeypot.login", ...],
+//               optional "asn", "country", "refs": ["tcp/23", ...] (the evidence's refs, in order)}],
 //    "c2": [{"kind", "indicator", "port", "family", "first_seen", "last_seen"}],
-//    "isps": [{"name", "lang", "prefixes": [...]}],
+//    "isps": [{"name", "lang", "prefixes": [...], optional "asns": [...], "created"}],
 //    "feedback": [{"isp", "ip", "state", "ts"}]}          times are RFC 3339
 
 #include <cstdio>
@@ -65,8 +66,15 @@ int main(int argc, char** argv) {
             host.confidence = h.value("confidence", 90);
             host.first_seen = time(h.at("first_seen"));
             host.last_seen = time(h.at("last_seen"));
+            if (h.contains("asn")) {
+                host.asn = h.at("asn").get<uint32_t>();
+            }
+            host.country = h.value("country", "");
+            const auto refs = h.value("refs", nlohmann::json::array());
             for (const auto& type : h.value("evidence", nlohmann::json::array())) {
-                host.evidence.push_back({type.get<std::string>(), host.last_seen, "seed-sensor", "seed"});
+                const size_t i = host.evidence.size();
+                host.evidence.push_back({type.get<std::string>(), host.last_seen, "seed-sensor",
+                                         i < refs.size() ? refs[i].get<std::string>() : "seed"});
             }
             host.reasons = {"seeded by the test"};
             check(store.upsertInfectedHost(host, host.last_seen));
@@ -94,6 +102,13 @@ int main(int argc, char** argv) {
                     throw std::runtime_error(parsed.error().message);
                 }
                 isp.scope.prefixes.push_back(*parsed);
+            }
+            for (const auto& asn : i.value("asns", nlohmann::json::array())) {
+                isp.scope.asns.push_back(asn.get<uint32_t>());
+            }
+            if (i.contains("created")) {
+                isp.created = time(i.at("created"));
+                isp.key_rotated = isp.created;
             }
             check(store.addIsp(isp));
         }
