@@ -8,25 +8,23 @@
 
 namespace kansoku::web {
 
-void addBlocklistRoutes(Router& router, store::IntelStore& intel, store::TenantStore& tenants,
-                        share::blocklist::BlocklistConfig config, std::function<Timestamp()> clock) {
+void addBlocklistRoutes(Router& router, store::IntelStore& intel, share::blocklist::BlocklistConfig config,
+                        std::function<Timestamp()> clock) {
     using share::blocklist::BlocklistFormat;
     const std::pair<const char*, BlocklistFormat> formats[] = {
         {"txt", BlocklistFormat::Text}, {"csv", BlocklistFormat::Csv}, {"rpz", BlocklistFormat::Rpz}};
     for (const auto& entry : formats) {
         const BlocklistFormat format = entry.second;
         router.get(std::string("/api/v1/blocklist.") + entry.first, Caller::Tenant,
-                   [&intel, &tenants, config, clock, format](const Request& request) {
+                   [&intel, config, clock, format](const Request& request) {
+                       // The authenticator put the tenant's space on the request; a tenant without one
+                       // (its ISP was removed meanwhile) may not use the feed.
                        std::optional<AddressScope> scope;
                        if (request.caller != Caller::Admin) {
-                           auto isp = tenants.isp(request.tenant);
-                           if (!isp) {
-                               return errorResponse(503, "the tenant store is unavailable; try again later");
-                           }
-                           if (!*isp) {
+                           if (!request.scope) {
                                return errorResponse(403, "this key may not use this resource");
                            }
-                           scope = (*isp)->scope;
+                           scope = *request.scope;
                        }
                        auto blocklist = share::blocklist::buildBlocklist(intel, config, clock(), scope);
                        if (!blocklist) {

@@ -9,13 +9,13 @@
 #include "common/time.h"
 #include "share/blocklist/blocklist_config.h"
 #include "store/intel_store.h"
-#include "store/tenant_store.h"
 #include "web/router.h"
 
 namespace kansoku::web {
 
-/// Adds the three routes; the stores must outlive the router.
-void addBlocklistRoutes(Router& router, store::IntelStore& intel, store::TenantStore& tenants,
-                        share::blocklist::BlocklistConfig config, std::function<Timestamp()> clock = nowMicros);
+/// Adds the three routes; the store must outlive the router. A tenant's space is the one its key's
+/// authentication put on the request (Request::scope).
+void addBlocklistRoutes(Router& router, store::IntelStore& intel, share::blocklist::BlocklistConfig config,
+                        std::function<Timestamp()> clock = nowMicros);
 
 } // namespace kansoku::web

@@ -22,7 +22,7 @@ Result<std::unique_ptr<WebService>> WebService::start(const WebConfig& config, c
     addApiRoutes(router, status, service->metrics_);
     if (service->store_) {
         addNoticeRoutes(router, *service->store_, *service->store_);
-        addBlocklistRoutes(router, *service->store_, *service->store_, config.blocklist);
+        addBlocklistRoutes(router, *service->store_, config.blocklist);
         addIspRoutes(router, *service->store_);
         addReportRoutes(router, *service->store_);
     }

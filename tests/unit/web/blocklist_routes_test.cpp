@@ -27,20 +27,24 @@ protected:
         isp.abuse = "abuse@a.example";
         isp.scope.prefixes.push_back(*Prefix::parse("192.0.2.0/24"));
         ASSERT_TRUE(store_->addIsp(isp));
-        addBlocklistRoutes(router_, *store_, *store_, {}, [] { return kNow; });
+        addBlocklistRoutes(router_, *store_, {}, [] { return kNow; });
+        isp_a_scope_ = std::make_shared<const AddressScope>(isp.scope);
     }
-    Response call(const std::string& path, Caller caller, std::string tenant = "") {
+    Response call(const std::string& path, Caller caller, std::string tenant = "",
+                  std::shared_ptr<const AddressScope> scope = nullptr) {
         Request request;
         request.method = "GET";
         request.path = path;
         request.caller = caller;
         request.tenant = std::move(tenant);
+        request.scope = std::move(scope);
         const auto match = router_.find("GET", path, request.params);
         EXPECT_NE(match.route, nullptr) << path;
         EXPECT_EQ(match.route->access, Caller::Tenant);
         return match.route->handler(request);
     }
     Router router_;
+    std::shared_ptr<const AddressScope> isp_a_scope_;
 };
 
 TEST_F(BlocklistRoutesTest, AdminGetsEverythingInEachFormat) {
@@ -59,7 +63,7 @@ TEST_F(BlocklistRoutesTest, AdminGetsEverythingInEachFormat) {
 }
 
 TEST_F(BlocklistRoutesTest, ATenantGetsC2AndOnlyItsOwnHosts) {
-    const auto txt = call("/api/v1/blocklist.txt", Caller::Tenant, "isp-a");
+    const auto txt = call("/api/v1/blocklist.txt", Caller::Tenant, "isp-a", isp_a_scope_);
     EXPECT_EQ(txt.status, 200u);
     EXPECT_NE(txt.body.find("\n192.0.2.44\n"), std::string::npos);
     EXPECT_NE(txt.body.find("\ncnc.example.com\n"), std::string::npos);
