@@ -31,6 +31,20 @@ std::string evidenceJson(const std::vector<EvidenceRef>& evidence) {
     return array.dump();
 }
 
+/// The strings of a JSON array column (reasons, samples); anything else in it is skipped.
+std::vector<std::string> stringArray(std::string_view json) {
+    std::vector<std::string> out;
+    const auto array = nlohmann::json::parse(json, nullptr, false);
+    if (array.is_array()) {
+        for (const auto& item : array) {
+            if (item.is_string()) {
+                out.push_back(item.get<std::string>());
+            }
+        }
+    }
+    return out;
+}
+
 std::optional<int64_t> columnOptionalInt(sqlite3_stmt* s, int column) {
     if (sqlite3_column_type(s, column) == SQLITE_NULL) {
         return std::nullopt;
@@ -48,12 +62,7 @@ InfectedHostRecord hostFromRow(sqlite3_stmt* s, bool with_evidence) {
     host.country = columnText(s, 3);
     host.family = columnText(s, 4);
     host.confidence = sqlite3_column_int(s, 5);
-    const auto reasons = nlohmann::json::parse(columnText(s, 6), nullptr, false);
-    if (reasons.is_array()) {
-        for (const auto& r : reasons) {
-            host.reasons.push_back(r.is_string() ? r.get<std::string>() : r.dump());
-        }
-    }
+    host.reasons = stringArray(columnText(s, 6));
     const auto evidence = with_evidence ? nlohmann::json::parse(columnText(s, 7), nullptr, false) : nlohmann::json();
     if (evidence.is_array()) {
         for (const auto& e : evidence) {
@@ -229,13 +238,8 @@ Result<void> SqliteStore::upsertC2(const C2Record& record) {
     std::vector<std::string> samples = record.samples;
     std::string family = record.family;
     if (sqlite3_step(existing->get()) == SQLITE_ROW) {
-        const auto old = nlohmann::json::parse(columnText(existing->get(), 0), nullptr, false);
-        if (old.is_array()) {
-            for (const auto& sha : old) {
-                if (sha.is_string()) {
-                    samples.push_back(sha.get<std::string>());
-                }
-            }
+        for (auto& sha : stringArray(columnText(existing->get(), 0))) {
+            samples.push_back(std::move(sha));
         }
         if (family == "unknown") {
             family = columnText(existing->get(), 1);
@@ -290,14 +294,7 @@ Result<std::vector<C2Record>> SqliteStore::c2Records(std::optional<Timestamp> se
         r.indicator = columnText(s, 1);
         r.port = static_cast<uint16_t>(sqlite3_column_int(s, 2));
         r.family = columnText(s, 3);
-        const auto samples = nlohmann::json::parse(columnText(s, 4), nullptr, false);
-        if (samples.is_array()) {
-            for (const auto& sha : samples) {
-                if (sha.is_string()) {
-                    r.samples.push_back(sha.get<std::string>());
-                }
-            }
-        }
+        r.samples = stringArray(columnText(s, 4));
         r.first_seen = sqlite3_column_int64(s, 5);
         r.last_seen = sqlite3_column_int64(s, 6);
         records.push_back(std::move(r));
