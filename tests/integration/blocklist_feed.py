@@ -17,7 +17,6 @@ import csv
 import io
 import os
 import shutil
-import socket
 import sys
 import time
 import urllib.error
@@ -34,12 +33,6 @@ ADMIN_KEY = "integ-admin-key-0123456789"
 
 def iso(delta: timedelta) -> str:
     return (datetime.now(timezone.utc) - delta).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def entries_of_text(text: str):
@@ -77,7 +70,7 @@ def main() -> int:
 
 
 def run_checks(kansoku, seed_tool, work, checks):
-    port = free_port()
+    port = ic.free_port()
     config = center_lab.write_config(work, "integ-blocklist", port, f"""admin_key = "{ADMIN_KEY}"
 [web.blocklist]
 rpz_zone = "rpz.kansoku.test"

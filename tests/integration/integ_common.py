@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -64,6 +65,13 @@ def shared_dir() -> Path:
     """$KANSOKU_SHARED, else ../shared beside the repository."""
     env = os.environ.get("KANSOKU_SHARED", "")
     return Path(env) if env else REPO_ROOT.parent / "shared"
+
+
+def free_port() -> int:
+    """A TCP port free on loopback now (the kernel's pick), for a server the test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def make_temp_dir(prefix: str) -> Path:

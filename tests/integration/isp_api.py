@@ -10,7 +10,6 @@ Usage: isp_api.py PATH/TO/kansoku PATH/TO/kansoku_seed_intel
 
 import json
 import os
-import socket
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -19,12 +18,6 @@ sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import center_lab  # noqa: E402
 import integ_common as ic  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main() -> int:
@@ -46,7 +39,7 @@ def main() -> int:
 
 
 def run_checks(kansoku, seed_tool, work, checks):
-    port = free_port()
+    port = ic.free_port()
     config = center_lab.write_config(work, "integ-isp", port, 'admin_key = "integ-admin-key"\n')
     db = str(work / "kansoku.db")
 

@@ -26,7 +26,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -51,12 +50,6 @@ HOSTS = [  # ip, asn, family, hours ago last seen
     ("203.0.113.9", 64999, "mirai", 1),     # nobody's
 ]
 A_HOSTS = {"192.0.2.10", "192.0.2.11", "198.51.100.7"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def write_config(work: Path, name: str, notify: str, web_port: int = 0) -> Path:
@@ -106,7 +99,7 @@ def seed_database(seed_tool: str, work: Path) -> Path:
 
 class Sink:
     def __init__(self, mode: str, work: Path, prepare=None):
-        self.port = free_port()
+        self.port = ic.free_port()
         self.dir = work / f"mail-{mode}"
         self.dir.mkdir(exist_ok=True)
         if prepare:
@@ -275,7 +268,7 @@ def curl(*args):
 def check_schedule_and_api(kansoku, work, checks, sink, db) -> None:
     # Seeded: isp-a was added two minutes ago, so its first report is due; isp-b's is not yet.
     before = len(sink.mails())
-    port = free_port()
+    port = ic.free_port()
     config = write_config(work, "schedule", f'smtp_url = "smtp://127.0.0.1:{sink.port}"\ntimeout = "5s"\n'
                                             'report_interval = "24h"\nformats = ["csv"]\n', web_port=port)
     log = work / "serve.log"
@@ -359,7 +352,7 @@ def check_schedule_never_blocks(kansoku, work, checks, db) -> None:
     """A scheduled mail to a server that hangs: the web server answers meanwhile, and a stop ends it."""
     clear_reports(db)
     hang = Sink("hang", work)
-    port = free_port()
+    port = ic.free_port()
     config = write_config(work, "schedule-hang", f'smtp_url = "smtp://127.0.0.1:{hang.port}"\ntimeout = "60s"\n'
                                                  'retries = 3\nformats = ["csv"]\n', web_port=port)
     serve = subprocess.Popen([kansoku, "serve", "--config", config], stdout=subprocess.DEVNULL,

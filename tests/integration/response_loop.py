@@ -31,7 +31,6 @@ import email.policy
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -85,12 +84,6 @@ time.sleep(0.5)
 s.close()
 print("loader done")
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def skip_unless_ready() -> None:
@@ -219,8 +212,8 @@ def add_isp(kansoku: str, config: Path, isp) -> str:
 
 
 def run_lab(kansoku: str, work: Path, lab, processes: list, checks: ic.Checks) -> None:
-    smtp_port = free_port()
-    web_port = free_port()
+    smtp_port = ic.free_port()
+    web_port = ic.free_port()
     admin_key = "response-loop-admin-key-0123456789"
     overrides = {
         "darknet": {"interface": "veth-dark", "prefixes": [sl.DARKNET]},

@@ -24,12 +24,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import integ_common as ic  # noqa: E402
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def write_config(work, port: int, tls: bool) -> str:
     path = work / ("tls.toml" if tls else "http.toml")
     cert = f'tls_cert = "{work / "cert.pem"}"\ntls_key = "{work / "key.pem"}"\n' if tls else ""
@@ -85,7 +79,7 @@ def main() -> int:
 
 
 def check_http(kansoku, work, checks, processes) -> None:
-    port = free_port()
+    port = ic.free_port()
     config = write_config(work, port, tls=False)
     serve, log = start_serve(kansoku, config, work, "http")
     processes.append(serve)
@@ -173,7 +167,7 @@ def check_https(kansoku, work, checks, processes) -> None:
                    "-out", work / "cert.pem"], timeout=60)
     if not checks.check(made.returncode == 0, "openssl makes a self-signed certificate", made.stderr):
         return
-    port = free_port()
+    port = ic.free_port()
     serve, log = start_serve(kansoku, write_config(work, port, tls=True), work, "https")
     processes.append(serve)
     url = f"https://127.0.0.1:{port}"
