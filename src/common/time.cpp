@@ -66,6 +66,12 @@ bool readInt(std::string_view text, size_t pos, size_t len, int& out) {
 } // namespace
 
 std::string formatRfc3339(Timestamp ts) {
+    std::string out;
+    appendRfc3339(out, ts);
+    return out;
+}
+
+void appendRfc3339(std::string& out, Timestamp ts) {
     // Hand-rolled: events carry several timestamps each, and fmt + gmtime_r cost ~5k instructions.
     int64_t seconds = ts / kMicrosPerSecond;
     int64_t micros = ts % kMicrosPerSecond;
@@ -81,7 +87,8 @@ std::string formatRfc3339(Timestamp ts) {
     }
     const CivilDate date = civilFromDays(days);
     if (date.year < 0 || date.year > 9999) {
-        return fmt::format("{}us", ts); // outside RFC 3339's range; never produced by clamped packet times
+        out += fmt::format("{}us", ts); // outside RFC 3339's range; never produced by clamped packet times
+        return;
     }
     char buffer[27];
     char* p = putDigits(buffer, date.year, 4);
@@ -98,7 +105,7 @@ std::string formatRfc3339(Timestamp ts) {
     *p++ = '.';
     p = putDigits(p, micros, 6);
     *p++ = 'Z';
-    return {buffer, static_cast<size_t>(p - buffer)};
+    out.append(buffer, static_cast<size_t>(p - buffer));
 }
 
 std::optional<Timestamp> parseRfc3339(std::string_view text) {

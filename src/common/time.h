@@ -17,6 +17,8 @@ constexpr Timestamp kMicrosPerMinute = 60 * kMicrosPerSecond;
 
 /// RFC 3339 UTC with microseconds: 2024-05-01T12:00:00.000000Z.
 std::string formatRfc3339(Timestamp ts);
+/// formatRfc3339 appended to `out` (no temporary string: pages of records write many).
+void appendRfc3339(std::string& out, Timestamp ts);
 
 /// Parses RFC 3339 ("2024-05-01T12:00:00Z", fractional seconds and offsets allowed) or a bare date
 /// ("2024-05-01", midnight UTC).

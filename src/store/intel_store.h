@@ -4,6 +4,7 @@
 /// endpoints, ISP feedback. SqliteStore implements it (sqlite_store_intel.cpp). Calls outside a
 /// Store::begin() transaction commit one by one.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,9 @@
 #include "store/infected_host_record.h"
 
 namespace kansoku::store {
+
+/// Sees one infected host of a walk; returns false to end it.
+using HostVisitor = std::function<bool(const InfectedHostRecord&)>;
 
 class IntelStore {
 public:
@@ -25,6 +29,10 @@ public:
     virtual Result<void> upsertInfectedHost(const InfectedHostRecord& record, Timestamp now) = 0;
     virtual Result<std::optional<InfectedHostRecord>> infectedHost(const IpAddress& ip) = 0;
     virtual Result<std::vector<InfectedHostRecord>> infectedHosts(const HostQuery& query) = 0;
+    /// Calls `visit` with each host `query` selects, in its order, without collecting them: the
+    /// record passed is reused for the next row, so read what you need before returning. `visit`
+    /// returns false to stop early.
+    virtual Result<void> forEachInfectedHost(const HostQuery& query, const HostVisitor& visit) = 0;
 
     /// Inserts or merges (samples united, times widened, family replaced unless "unknown").
     virtual Result<void> upsertC2(const C2Record& record) = 0;

@@ -53,6 +53,7 @@ public:
     Result<void> upsertInfectedHost(const InfectedHostRecord& record, Timestamp now) override;
     Result<std::optional<InfectedHostRecord>> infectedHost(const IpAddress& ip) override;
     Result<std::vector<InfectedHostRecord>> infectedHosts(const HostQuery& query) override;
+    Result<void> forEachInfectedHost(const HostQuery& query, const HostVisitor& visit) override;
     Result<void> upsertC2(const C2Record& record) override;
     Result<std::vector<C2Record>> c2Records(std::optional<Timestamp> seen_since) override;
     Result<void> recordFeedback(const FeedbackRecord& feedback) override;
@@ -104,7 +105,8 @@ private:
     Result<void> applyMigrationInTransaction(const Migration& migration);
 
     // Reading hosts and ISPs (sqlite_store_intel.cpp, sqlite_store_isps.cpp).
-    Result<std::vector<InfectedHostRecord>> selectHosts(const SqlFilter& select, bool evidence = true);
+    Result<std::vector<InfectedHostRecord>> selectHosts(const SqlFilter& select);
+    Result<void> visitHosts(const SqlFilter& select, const HostVisitor& visit);
     Result<std::vector<IspRecord>> selectIsps(std::string_view where, std::string_view param);
     Result<void> insertIsp(const IspRecord& isp);
     Result<void> loadNetworks(IspRecord& isp);

@@ -18,6 +18,12 @@ constexpr std::string_view kHostColumns =
     "SELECT ip, asn, as_name, country, family, confidence, reasons, evidence, first_seen, last_seen, updated, "
     "state, state_changed, notified_at, remediated_at, reinfections, notice_token, notice_expires "
     "FROM infected_hosts";
+/// The same columns with NULL for the evidence, for lists that do not show it: a long evidence
+/// array may live in overflow pages, which SQLite then does not read.
+constexpr std::string_view kHostColumnsWithoutEvidence =
+    "SELECT ip, asn, as_name, country, family, confidence, reasons, NULL, first_seen, last_seen, updated, "
+    "state, state_changed, notified_at, remediated_at, reinfections, notice_token, notice_expires "
+    "FROM infected_hosts";
 
 std::string reasonsJson(const std::vector<std::string>& reasons) {
     return nlohmann::json(reasons).dump();
@@ -31,17 +37,66 @@ std::string evidenceJson(const std::vector<EvidenceRef>& evidence) {
     return array.dump();
 }
 
-/// The strings of a JSON array column (reasons, samples); anything else in it is skipped.
-std::vector<std::string> stringArray(std::string_view json) {
-    std::vector<std::string> out;
-    const auto array = nlohmann::json::parse(json, nullptr, false);
-    if (array.is_array()) {
-        for (const auto& item : array) {
-            if (item.is_string()) {
-                out.push_back(item.get<std::string>());
+/// Reads the strings of a JSON array column (reasons, samples) into `out`, reusing its strings'
+/// storage; anything else in the array is skipped. The arrays this store writes are plain ASCII
+/// without escapes almost always, so those are split here; the rest goes through nlohmann.
+void readStringArray(std::string_view json, std::vector<std::string>& out) {
+    size_t count = 0;
+    const auto put = [&](std::string_view item) {
+        if (count < out.size()) {
+            out[count].assign(item);
+        } else {
+            out.emplace_back(item);
+        }
+        ++count;
+    };
+    const auto plain = [&]() -> bool {
+        size_t i = 0;
+        if (json.empty() || json[i++] != '[') {
+            return false;
+        }
+        if (i < json.size() && json[i] == ']') {
+            return i + 1 == json.size();
+        }
+        while (i < json.size() && json[i] == '"') {
+            const size_t start = ++i;
+            while (i < json.size() && json[i] != '"') {
+                const auto byte = static_cast<unsigned char>(json[i]);
+                if (byte == '\\' || byte < 0x20 || byte >= 0x80) {
+                    return false;
+                }
+                ++i;
+            }
+            if (i == json.size()) {
+                return false;
+            }
+            put(json.substr(start, i - start));
+            ++i;
+            if (i < json.size() && json[i] == ',') {
+                ++i;
+                continue;
+            }
+            return i + 1 == json.size() && json[i] == ']';
+        }
+        return false;
+    };
+    if (!plain()) {
+        count = 0;
+        const auto array = nlohmann::json::parse(json, nullptr, false);
+        if (array.is_array()) {
+            for (const auto& item : array) {
+                if (item.is_string()) {
+                    put(item.get_ref<const std::string&>());
+                }
             }
         }
     }
+    out.resize(count);
+}
+
+std::vector<std::string> stringArray(std::string_view json) {
+    std::vector<std::string> out;
+    readStringArray(json, out);
     return out;
 }
 
@@ -52,22 +107,27 @@ std::optional<int64_t> columnOptionalInt(sqlite3_stmt* s, int column) {
     return sqlite3_column_int64(s, column);
 }
 
-InfectedHostRecord hostFromRow(sqlite3_stmt* s, bool with_evidence) {
-    InfectedHostRecord host;
+/// Fills `host` from the row, reusing its strings' storage (a page of rows allocates little).
+void readHostRow(sqlite3_stmt* s, InfectedHostRecord& host) {
     host.ip = IpAddress::parse(columnText(s, 0)).value_or(IpAddress{});
     if (const auto asn = columnOptionalInt(s, 1)) {
         host.asn = static_cast<uint32_t>(*asn);
+    } else {
+        host.asn.reset();
     }
-    host.as_name = columnText(s, 2);
-    host.country = columnText(s, 3);
-    host.family = columnText(s, 4);
+    host.as_name.assign(columnText(s, 2));
+    host.country.assign(columnText(s, 3));
+    host.family.assign(columnText(s, 4));
     host.confidence = sqlite3_column_int(s, 5);
-    host.reasons = stringArray(columnText(s, 6));
-    const auto evidence = with_evidence ? nlohmann::json::parse(columnText(s, 7), nullptr, false) : nlohmann::json();
-    if (evidence.is_array()) {
-        for (const auto& e : evidence) {
-            host.evidence.push_back(
-                {e.value("type", ""), e.value("ts", int64_t{0}), e.value("sensor", ""), e.value("ref", "")});
+    readStringArray(columnText(s, 6), host.reasons);
+    host.evidence.clear();
+    if (sqlite3_column_type(s, 7) != SQLITE_NULL) {
+        const auto evidence = nlohmann::json::parse(columnText(s, 7), nullptr, false);
+        if (evidence.is_array()) {
+            for (const auto& e : evidence) {
+                host.evidence.push_back(
+                    {e.value("type", ""), e.value("ts", int64_t{0}), e.value("sensor", ""), e.value("ref", "")});
+            }
         }
     }
     host.first_seen = sqlite3_column_int64(s, 8);
@@ -78,9 +138,8 @@ InfectedHostRecord hostFromRow(sqlite3_stmt* s, bool with_evidence) {
     host.notified_at = columnOptionalInt(s, 13);
     host.remediated_at = columnOptionalInt(s, 14);
     host.reinfections = sqlite3_column_int(s, 15);
-    host.notice_token = columnText(s, 16);
+    host.notice_token.assign(columnText(s, 16));
     host.notice_expires = columnOptionalInt(s, 17);
-    return host;
 }
 
 /// "(addr BETWEEN ? AND ? OR ... OR asn IN (?, ...))" for a scope; an empty scope matches nothing.
@@ -175,7 +234,7 @@ Result<void> SqliteStore::upsertInfectedHost(const InfectedHostRecord& record, T
     return done;
 }
 
-Result<std::vector<InfectedHostRecord>> SqliteStore::selectHosts(const SqlFilter& select, bool evidence) {
+Result<void> SqliteStore::visitHosts(const SqlFilter& select, const HostVisitor& visit) {
     auto statement = prepare(select.sql());
     if (!statement) {
         return fail(statement.error());
@@ -184,14 +243,27 @@ Result<std::vector<InfectedHostRecord>> SqliteStore::selectHosts(const SqlFilter
     if (!select.bind(s)) {
         return fail(error("infected hosts"));
     }
-    std::vector<InfectedHostRecord> hosts;
+    InfectedHostRecord host;
     int rc = SQLITE_OK;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        hosts.push_back(hostFromRow(s, evidence));
+        readHostRow(s, host);
+        if (!visit(host)) {
+            return {};
+        }
     }
     if (rc != SQLITE_DONE) {
         return fail(error("infected hosts"));
     }
+    return {};
+}
+
+Result<std::vector<InfectedHostRecord>> SqliteStore::selectHosts(const SqlFilter& select) {
+    std::vector<InfectedHostRecord> hosts;
+    auto visited = visitHosts(select, [&](const InfectedHostRecord& host) {
+        hosts.push_back(host);
+        return true;
+    });
+    KANSOKU_TRY(visited);
     return hosts;
 }
 
@@ -206,8 +278,10 @@ Result<std::optional<InfectedHostRecord>> SqliteStore::infectedHost(const IpAddr
     return std::optional<InfectedHostRecord>{std::move(hosts->front())};
 }
 
-Result<std::vector<InfectedHostRecord>> SqliteStore::infectedHosts(const HostQuery& query) {
-    SqlFilter select{std::string(kHostColumns)};
+namespace {
+
+SqlFilter hostSelect(const HostQuery& query) {
+    SqlFilter select{std::string(query.evidence ? kHostColumns : kHostColumnsWithoutEvidence)};
     if (query.scope) {
         whereInScope(select, *query.scope);
     }
@@ -224,7 +298,17 @@ Result<std::vector<InfectedHostRecord>> SqliteStore::infectedHosts(const HostQue
     if (query.limit > 0) {
         select.append(" LIMIT ?", {query.limit});
     }
-    return selectHosts(select, query.evidence);
+    return select;
+}
+
+} // namespace
+
+Result<std::vector<InfectedHostRecord>> SqliteStore::infectedHosts(const HostQuery& query) {
+    return selectHosts(hostSelect(query));
+}
+
+Result<void> SqliteStore::forEachInfectedHost(const HostQuery& query, const HostVisitor& visit) {
+    return visitHosts(hostSelect(query), visit);
 }
 
 Result<void> SqliteStore::upsertC2(const C2Record& record) {

@@ -24,7 +24,7 @@ public:
     void time(std::string_view name, Timestamp ts) {
         key(name);
         out_ += '"';
-        out_ += formatRfc3339(ts);
+        appendRfc3339(out_, ts);
         out_ += '"';
     }
     void optionalTime(std::string_view name, const std::optional<Timestamp>& ts) {

@@ -195,27 +195,30 @@ Response IspApi::hosts(const Request& request) {
 Result<std::string> IspApi::renderHosts(store::HostQuery query, int64_t limit, Timestamp now, Timestamp& stale) {
     query.limit = limit + 1; // one more tells whether there is a next page
     query.evidence = false;  // a list does not show it
-    auto hosts = store_.infectedHosts(query);
-    KANSOKU_TRY(hosts);
-    const bool more = static_cast<int64_t>(hosts->size()) > limit;
-    if (more) {
-        hosts->pop_back();
-    }
     std::string body;
-    body.reserve(hosts->size() * 450 + 64);
+    body.reserve(static_cast<size_t>(limit) * 600 + 64); // a host is 400-550 bytes: one allocation
     body += "{\"hosts\":[";
-    for (size_t i = 0; i < hosts->size(); ++i) {
-        if (i > 0) {
+    int64_t count = 0;
+    bool more = false;
+    IpAddress last;
+    auto walked = store_.forEachInfectedHost(query, [&](const store::InfectedHostRecord& host) {
+        if (count == limit) {
+            more = true;
+            return false;
+        }
+        if (count++ > 0) {
             body += ',';
         }
-        const auto& host = (*hosts)[i];
         appendHostJson(body, host, now, false);
         if (host.notice_expires && *host.notice_expires > now) {
             stale = std::min(stale, *host.notice_expires);
         }
-    }
-    body += fmt::format("],\"count\":{},\"next\":", hosts->size());
-    body += more ? "\"" + cursorOf(hosts->back().ip) + "\"" : std::string("null");
+        last = host.ip;
+        return true;
+    });
+    KANSOKU_TRY(walked);
+    body += fmt::format("],\"count\":{},\"next\":", count);
+    body += more ? "\"" + cursorOf(last) + "\"" : std::string("null");
     body += "}\n";
     return body;
 }

@@ -73,6 +73,25 @@ TEST_F(IntelStoreTest, UpsertWidensTimesAndKeepsTheRecordReadable) {
     EXPECT_FALSE(store_->infectedHost(ip("198.51.100.8"))->has_value());
 }
 
+TEST_F(IntelStoreTest, ReasonsRoundTripWhateverTheyHoldAndAWalkCanStopEarly) {
+    auto h = host("192.0.2.1", kT0);
+    h.reasons = {"plain", "a \"quoted\" \\ path", "tab\there", "\u6771\u4eac", ""};
+    ASSERT_TRUE(store_->upsertInfectedHost(h, kT0));
+    ASSERT_TRUE(store_->upsertInfectedHost(host("192.0.2.2", kT0), kT0));
+    const auto read = store_->infectedHost(h.ip);
+    ASSERT_TRUE(read && *read);
+    EXPECT_EQ((*read)->reasons, h.reasons);
+    HostQuery all;
+    all.evidence = false;
+    std::vector<std::string> seen;
+    ASSERT_TRUE(store_->forEachInfectedHost(all, [&](const InfectedHostRecord& r) {
+        seen.push_back(r.ip.toString());
+        EXPECT_TRUE(r.evidence.empty());
+        return false;
+    }));
+    EXPECT_EQ(seen, std::vector<std::string>{"192.0.2.1"});
+}
+
 TEST_F(IntelStoreTest, ScopeSelectsByPrefixOrAsnAndPagesByAddress) {
     for (const auto* a : {"198.51.100.7", "198.51.100.200", "192.0.2.5", "2001:db8::1", "203.0.113.9"}) {
         ASSERT_TRUE(
