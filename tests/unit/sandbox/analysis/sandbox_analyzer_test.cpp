@@ -236,7 +236,7 @@ TEST(SandboxAnalyze, EscapeAttemptsFailAndAreReported) {
 
     const SignatureHit* hit = findHit(report, "escape_attempt");
     ASSERT_NE(hit, nullptr) << ids(report);
-    EXPECT_EQ(hit->evidence["any_succeeded"], false) << ids(report);
+    EXPECT_EQ(hit->evidence.dump().find("succeeded"), std::string::npos) << ids(report);
     bool loopback = false;
     for (const auto& item : hit->evidence["items"]) {
         loopback = loopback || (item["kind"] == "loopback_connect" && item["port"] == port);
