@@ -1,6 +1,7 @@
 #include "sandbox/analysis/signatures.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <set>
 
@@ -302,22 +303,30 @@ private:
     // T1611 Escape to Host (https://attack.mitre.org/techniques/T1611/): writes outside the writable
     // directories (other than persistence paths, reported above, and the sample's own executable), paths that
     // climb out (/../, /proc/1/root), connections to loopback listeners, syscalls through the i386 ABI.
-    // Each item says what was tried and how it ended: "blocked" (the syscall failed) or "stayed_inside" (it
+    // Each item says what was tried and how it ended: "blocked" (the syscall failed), "in_progress" (a non-blocking
+    // connect, which can only end on the jail's own loopback) or "stayed_inside" (it
     // succeeded on the jail's own object: its read-only root copy, its /proc, its own loopback). The jail
     // shares nothing with the host that a successful syscall could reach, so nothing is ever "succeeded".
     void escapeAttempts() {
         Json items = Json::array();
         uint64_t attempts = 0;
         uint64_t blocked = 0;
+        uint64_t stayed_inside = 0;
         auto note = [&](Json item, long result, std::string_view inside) {
             ++attempts;
-            if (result < 0) {
+            if (result == -EINPROGRESS) {
+                // A non-blocking connect: its end is not a syscall result, but it can only end on the jail's own
+                // loopback (refused, or accepted by a listener of the sample's).
+                item["outcome"] = "in_progress";
+                item["inside"] = inside;
+            } else if (result < 0) {
                 ++blocked;
                 item["outcome"] = "blocked";
                 if (item.contains("result")) {
                     item["errno"] = -result;
                 }
             } else {
+                ++stayed_inside;
                 item["outcome"] = "stayed_inside";
                 item["inside"] = inside;
             }
@@ -370,7 +379,7 @@ private:
         SignatureHit& hit = add("escape_attempt", "tries to reach outside the sandbox", Severity::High, {"T1611"});
         hit.evidence = {{"attempts", attempts},
                         {"blocked", blocked},
-                        {"stayed_inside", attempts - blocked},
+                        {"stayed_inside", stayed_inside},
                         {"items", std::move(items)}};
     }
 

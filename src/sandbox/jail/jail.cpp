@@ -613,6 +613,9 @@ Result<void> Jail::prepare(detail::ChildPlan& plan) {
         KANSOKU_TRY(planFakeTun(o, work_dir_, plan));
     }
     planExec(o, *emulation, qemu_host_path, sampleJailPath(), plan);
+    if (process_.emulated) {
+        process_.emulator_path = plan.exec_path;
+    }
     KANSOKU_TRY(planConfinement(o.limits, *emulation, plan));
     KANSOKU_TRY(openStdio(o, plan));
     if (o.use_cgroup) {

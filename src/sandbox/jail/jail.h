@@ -41,6 +41,7 @@ struct JailedProcess {
     int init_pidfd = -1;   ///< pidfd of init (poll: readable when init has exited)
     int tun_fd = -1;       ///< NetworkMode::FakeTun: the fake0 TUN fd (IFF_TUN | IFF_NO_PI), else -1
     bool emulated = false; ///< the sample runs under qemu-user-static
+    std::string emulator_path; ///< when emulated: qemu's path inside the jail (what a tracer sees exec'd)
 };
 
 /// A file in one of the writable directories after (or during) the run. Its name and content are the

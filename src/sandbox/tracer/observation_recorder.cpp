@@ -240,6 +240,16 @@ void ObservationRecorder::signal(int pid, std::string_view call, int target, int
     observation_.signals.push_back(SignalActivity{pid, std::string(call), target, signal, std::move(kind), result});
 }
 
+void ObservationRecorder::denied(int pid, std::string_view name, std::vector<std::string> args, long result) {
+    if (!takeEventSlot()) {
+        return;
+    }
+    for (std::string& arg : args) {
+        arg = bound(arg);
+    }
+    observation_.denied.push_back(DeniedSyscall{pid, std::string(name), std::move(args), result});
+}
+
 std::optional<std::string_view> ObservationRecorder::persistenceKind(std::string_view path) {
     if (startsWith(path, "/etc/init.d/") || startsWith(path, "/etc/rc.d/init.d/")) {
         return "init_script";

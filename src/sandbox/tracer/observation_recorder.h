@@ -56,6 +56,8 @@ public:
     void network(NetworkActivity activity);
     void sent(std::string_view address, int port, std::uint64_t bytes);
     void signal(int pid, std::string_view call, int target, int signal, long result);
+    /// A syscall the seccomp policy refused, with its readable arguments (each bounded).
+    void denied(int pid, std::string_view name, std::vector<std::string> args, long result);
 
     /// "init_script", "rc", "cron", "inittab", "systemd", "shell_profile", or nothing.
     static std::optional<std::string_view> persistenceKind(std::string_view path);

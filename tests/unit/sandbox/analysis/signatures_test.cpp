@@ -8,6 +8,8 @@
 #include "common/event_tap.h"
 #include "sandbox/analysis/behaviour_report.h"
 #include "sandbox/analysis/signatures.h"
+#include "sandbox/jail/seccomp_policy.h"
+#include "sandbox/tracer/denied_syscall.h"
 #include "sandbox/tracer/observation_recorder.h"
 
 namespace kansoku::sandbox {
@@ -213,6 +215,21 @@ TEST(Signatures, EscapeThatStayedInsideIsNeverSucceeded) {
                             "connect to 127.0.0.1:23 (a service of the host over loopback) => stayed_inside",
                             "unlink /bin/busybox => stayed_inside",
                             "unlink ../../etc/passwd (climbing out of the root) => blocked"}));
+}
+
+// The tracer lists a refused syscall only if its table knows it: the table must cover the jail's whole policy.
+TEST(DeniedSyscalls, TracerTableCoversTheSeccompPolicy) {
+    std::set<std::string_view> known;
+    for (std::uint64_t nr = 0; nr < 1024; ++nr) {
+        if (const DeniedSyscallSpec* spec = deniedSyscallSpec(nr); spec != nullptr) {
+            known.insert(spec->name);
+        }
+    }
+    for (const std::string_view name : seccompDeniedSyscalls()) {
+        EXPECT_EQ(known.count(name), 1u) << name << " is refused by the policy but unknown to the tracer";
+    }
+    EXPECT_EQ(known.count("clone"), 1u);
+    EXPECT_EQ(known.count("ptrace"), 1u);
 }
 
 TEST(BehaviourReport, EventHasTheDocumentedFields) {
