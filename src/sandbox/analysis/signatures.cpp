@@ -37,6 +37,33 @@ bool underWritableDir(std::string_view path) {
     return false;
 }
 
+/// Refused syscalls that are container-escape techniques (T1611): mounts, new namespaces, module loading,
+/// kexec, handles to host files (the "shocker" open_by_handle_at), other processes' memory, kernel programs.
+bool isEscapeSyscall(std::string_view name) {
+    static constexpr std::string_view kEscapes[] = {"mount",
+                                                    "umount2",
+                                                    "pivot_root",
+                                                    "chroot",
+                                                    "fsopen",
+                                                    "fsmount",
+                                                    "move_mount",
+                                                    "open_tree",
+                                                    "unshare",
+                                                    "setns",
+                                                    "clone",
+                                                    "init_module",
+                                                    "finit_module",
+                                                    "kexec_load",
+                                                    "kexec_file_load",
+                                                    "open_by_handle_at",
+                                                    "name_to_handle_at",
+                                                    "ptrace",
+                                                    "process_vm_readv",
+                                                    "process_vm_writev",
+                                                    "bpf"};
+    return std::find(std::begin(kEscapes), std::end(kEscapes), name) != std::end(kEscapes);
+}
+
 bool isTerminatingSignal(int signal) {
     return signal == SIGKILL || signal == SIGTERM || signal == SIGINT || signal == SIGHUP || signal == SIGQUIT;
 }
@@ -302,7 +329,8 @@ private:
 
     // T1611 Escape to Host (https://attack.mitre.org/techniques/T1611/): writes outside the writable
     // directories (other than persistence paths, reported above, and the sample's own executable), paths that
-    // climb out (/../, /proc/1/root), connections to loopback listeners, syscalls through the i386 ABI.
+    // climb out (/../, /proc/1/root), connections to loopback listeners, syscalls the seccomp policy refused that are
+    // escape techniques (mount, unshare, chroot, module loading, ...), syscalls through the i386 ABI.
     // Each item says what was tried and how it ended: "blocked" (the syscall failed), "in_progress" (a non-blocking
     // connect, which can only end on the jail's own loopback) or "stayed_inside" (it
     // succeeded on the jail's own object: its read-only root copy, its /proc, its own loopback). The jail
@@ -365,6 +393,17 @@ private:
                       {"result", n.result}},
                      n.result, "the jail's own loopback (its network namespace has no route to the host)");
             }
+        }
+        for (const DeniedSyscall& d : report_.behaviour.denied) {
+            if (!isEscapeSyscall(d.name)) {
+                continue;
+            }
+            std::string tried = d.name + "(";
+            for (std::size_t i = 0; i < d.args.size(); ++i) {
+                tried += (i == 0 ? "" : ", ") + safeText(d.args[i]);
+            }
+            note({{"kind", "syscall"}, {"tried", tried + ") (refused by the seccomp policy)"}, {"result", d.result}},
+                 d.result, "");
         }
         if (const uint64_t compat = report_.behaviour.counters.compat_syscalls; compat > 0) {
             // The seccomp policy kills a process at its first syscall through another ABI.

@@ -81,12 +81,12 @@ struct Tracee {
     std::string exec_cmdline; ///< /proc/PID/cmdline at exec (or inherited at fork)
     bool cmdline_checked = false;
     // Under qemu-user (TracerOptions::emulator_path):
-    bool emulated = false;    ///< this process runs the emulator
+    bool emulated = false;     ///< this process runs the emulator
     bool housekeeping = false; ///< a thread of the emulator's own (call_rcu), not the guest's
-    int own_threads = 0;      ///< thread clones still to come from the emulator itself (leader only)
-    std::string guest_comm;   ///< the name the guest program would have had natively
-    int abort_signal = 0;     ///< qemu reset this fatal signal to SIG_DFL to die of it (dump_core_and_abort)
-    int ns_pid = 0;           ///< its pid in the innermost PID namespace (0: not read yet, -1: unreadable)
+    int own_threads = 0;       ///< thread clones still to come from the emulator itself (leader only)
+    std::string guest_comm;    ///< the name the guest program would have had natively
+    int abort_signal = 0;      ///< qemu reset this fatal signal to SIG_DFL to die of it (dump_core_and_abort)
+    int ns_pid = 0;            ///< its pid in the innermost PID namespace (0: not read yet, -1: unreadable)
 };
 
 std::string readProcFile(pid_t pid, const char* name, std::size_t max_bytes) {
@@ -430,9 +430,10 @@ void TraceSession::readDeniedArgs(pid_t pid, PendingCall& call, std::string_view
         const std::uint64_t value = call.args[i];
         switch (letters[i]) {
         case 's':
-            call.denied_args.push_back(value == 0 ? std::string("NULL")
-                                                  : readString(pid, value, options_.limits.max_string_bytes)
-                                                        .value_or(fmt::format("{:#x}", value)));
+            call.denied_args.push_back(
+                value == 0
+                    ? std::string("NULL")
+                    : readString(pid, value, options_.limits.max_string_bytes).value_or(fmt::format("{:#x}", value)));
             break;
         case 'f':
             if (static_cast<int>(value) == AT_FDCWD) {
@@ -667,8 +668,9 @@ bool TraceSession::execEmulator(pid_t pid, Tracee& self, const std::string& path
     self.emulated = false;
     self.own_threads = 0;
     self.abort_signal = 0;
-    if (options_.emulator_path.empty() || (path != options_.emulator_path &&
-                                           readLink("/proc/" + std::to_string(pid) + "/exe") != options_.emulator_path)) {
+    if (options_.emulator_path.empty() ||
+        (path != options_.emulator_path &&
+         readLink("/proc/" + std::to_string(pid) + "/exe") != options_.emulator_path)) {
         return false;
     }
     std::vector<std::string> words = argv;

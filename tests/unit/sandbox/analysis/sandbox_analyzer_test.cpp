@@ -245,8 +245,9 @@ TEST(SandboxAnalyze, EscapeAttemptsFailAndAreReported) {
     // Denied syscalls one by one with their arguments (issue 16 item 3): the chroot break's chroot.
     bool chroot_listed = false;
     for (const DeniedSyscall& d : report.behaviour.denied) {
-        chroot_listed = chroot_listed || (d.name == "chroot" && d.args == std::vector<std::string>{"/tmp/.kansoku-break"} &&
-                                          d.result == -EPERM);
+        chroot_listed =
+            chroot_listed ||
+            (d.name == "chroot" && d.args == std::vector<std::string>{"/tmp/.kansoku-break"} && d.result == -EPERM);
     }
     EXPECT_TRUE(chroot_listed) << report.behaviour.toJson()["denied_syscalls"].dump();
     const std::string out = readText(dir.path() / "stdout");

@@ -158,10 +158,12 @@ TEST(Signatures, KillingFloodAndEscape) {
     EXPECT_EQ(escape->evidence["attempts"], 2);
     EXPECT_EQ(escape->evidence["blocked"], 2);
     EXPECT_EQ(escape->evidence["stayed_inside"], 0);
-    EXPECT_EQ(escape->evidence["items"][0]["tried"], "create /proc/1/root/etc/passwd-kansoku (climbing out of the root)");
+    EXPECT_EQ(escape->evidence["items"][0]["tried"],
+              "create /proc/1/root/etc/passwd-kansoku (climbing out of the root)");
     EXPECT_EQ(escape->evidence["items"][0]["outcome"], "blocked");
     EXPECT_EQ(escape->evidence["items"][0]["errno"], 13);
-    EXPECT_EQ(escape->evidence["items"][1]["tried"], "connect to 127.0.0.1:47999 (a service of the host over loopback)");
+    EXPECT_EQ(escape->evidence["items"][1]["tried"],
+              "connect to 127.0.0.1:47999 (a service of the host over loopback)");
     EXPECT_EQ(escape->evidence["items"][1]["outcome"], "blocked");
 }
 
@@ -197,24 +199,27 @@ TEST(Signatures, EscapeThatStayedInsideIsNeverSucceeded) {
     o.network.push_back({.pid = 2, .op = "connect", .domain = 2, .address = "127.0.0.1", .port = 23, .result = 0});
     o.files.push_back({.pid = 2, .op = "unlink", .path = "/bin/busybox", .result = 0});
     o.files.push_back({.pid = 2, .op = "unlink", .path = "../../etc/passwd", .result = -30});
-    o.files.push_back({.pid = 2, .op = "create", .path = "drop.sh", .result = 3}); // under its cwd
+    o.files.push_back({.pid = 2, .op = "create", .path = "drop.sh", .result = 3});        // under its cwd
+    o.denied.push_back({.pid = 2, .name = "personality", .args = {"0x8"}, .result = -1}); // not an escape
+    o.denied.push_back({.pid = 2, .name = "mount", .args = {"none", "/mnt", "tmpfs", "0x0"}, .result = -1});
     applySignatures(report);
     const SignatureHit* escape = findHit(report, "escape_attempt");
     ASSERT_NE(escape, nullptr);
     const std::string text = escape->evidence.dump();
     EXPECT_EQ(text.find("succeeded"), std::string::npos) << text;
-    EXPECT_EQ(escape->evidence["attempts"], 3) << text;
-    EXPECT_EQ(escape->evidence["blocked"], 1) << text;
+    EXPECT_EQ(escape->evidence["attempts"], 4) << text;
+    EXPECT_EQ(escape->evidence["blocked"], 2) << text;
     EXPECT_EQ(escape->evidence["stayed_inside"], 2) << text;
     std::set<std::string> outcomes;
     for (const auto& item : escape->evidence["items"]) {
         outcomes.insert(item["tried"].get<std::string>() + " => " + item["outcome"].get<std::string>());
         EXPECT_TRUE(item["outcome"] == "blocked" || item.contains("inside")) << item.dump();
     }
-    EXPECT_EQ(outcomes, (std::set<std::string>{
-                            "connect to 127.0.0.1:23 (a service of the host over loopback) => stayed_inside",
-                            "unlink /bin/busybox => stayed_inside",
-                            "unlink ../../etc/passwd (climbing out of the root) => blocked"}));
+    EXPECT_EQ(outcomes,
+              (std::set<std::string>{"connect to 127.0.0.1:23 (a service of the host over loopback) => stayed_inside",
+                                     "unlink /bin/busybox => stayed_inside",
+                                     "mount(none, /mnt, tmpfs, 0x0) (refused by the seccomp policy) => blocked",
+                                     "unlink ../../etc/passwd (climbing out of the root) => blocked"}));
 }
 
 // The tracer lists a refused syscall only if its table knows it: the table must cover the jail's whole policy.

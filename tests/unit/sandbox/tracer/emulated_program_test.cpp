@@ -1,11 +1,10 @@
 // parseQemuCommandLine and commName: how the tracer names the guest program behind a qemu-user process.
 
 #include <gtest/gtest.h>
+#include <sys/syscall.h>
 
 #include "sandbox/tracer/denied_syscall.h"
 #include "sandbox/tracer/emulated_program.h"
-
-#include <sys/syscall.h>
 
 namespace kansoku::sandbox {
 namespace {
