@@ -749,11 +749,14 @@ void TraceSession::handleEvent(pid_t pid, int event) {
         const bool seen = tracees_.count(child) != 0;
         // qemu-user starts its call_rcu thread in every process it runs (at start-up and after each fork):
         // the first thread of an emulated process is the emulator's, not the guest's.
-        Tracee& leader = tracees_[tracee.tgid];
+        const auto leader = tracees_.find(tracee.tgid);
+        const bool leader_owes = leader != tracees_.end() && leader->second.emulated && leader->second.own_threads > 0;
         bool housekeeping = seen ? tracees_[child].housekeeping : false;
-        if (!seen && thread && (tracee.housekeeping || (leader.emulated && leader.own_threads > 0))) {
+        if (!seen && thread && (tracee.housekeeping || leader_owes)) {
             housekeeping = true;
-            leader.own_threads -= tracee.housekeeping ? 0 : 1;
+            if (!tracee.housekeeping) {
+                --leader->second.own_threads; // leader_owes: the leader is known
+            }
         }
         const std::string guest_comm = tracee.guest_comm;
         const bool emulated = tracee.emulated;
