@@ -71,7 +71,7 @@ struct BehaviourReport {
     JailResult jail;
     bool timed_out = false;
     std::vector<std::string> limits_hit; ///< "cpu", "file_size", "memory", "processes", observation caps ...
-    std::vector<std::string> notes;      ///< non-fatal problems of the analysis itself (e.g. the tracer could not attach)
+    std::vector<std::string> notes; ///< non-fatal problems of the analysis itself (e.g. the tracer could not attach)
 
     nlohmann::ordered_json toJson() const;
 };
