@@ -7,6 +7,8 @@
 
 #include <sys/mman.h>
 
+#include "darknet/huge_array.h"
+
 namespace kansoku::darknet {
 namespace {
 
@@ -50,6 +52,25 @@ void* mapAligned(size_t length) {
     }
     return reinterpret_cast<void*>(aligned);
 }
+
+} // namespace
+
+namespace detail {
+
+void* mapHuge(size_t bytes) {
+    const size_t length = (bytes + kChunk - 1) & ~(kChunk - 1);
+    void* memory = mapAligned(length);
+    madvise(memory, length, MADV_HUGEPAGE);
+    return memory;
+}
+
+void unmapHuge(void* memory, size_t bytes) {
+    munmap(memory, (bytes + kChunk - 1) & ~(kChunk - 1));
+}
+
+} // namespace detail
+
+namespace {
 
 void* mapChunk() {
     void* chunk = mapAligned(kChunk);
