@@ -179,7 +179,7 @@ void DarknetAnalyzer::processBatch() {
     // Locate (or create, in packet order) every record, and prefetch the destination and port sets
     // each update will touch: with many distinct destinations per source these are one more cache
     // miss per packet, as large as the record's own.
-    std::array<void*, kBatch> records;
+    std::array<void*, kBatch> records{}; // null: the packet updates no record
     for (size_t i = 0; i < batch_size_; ++i) {
         const capture::DecodedPacket& p = batch_[i];
         const Classification& c = classes[i];
@@ -206,11 +206,11 @@ void DarknetAnalyzer::processBatch() {
         }
     }
     for (size_t i = 0; i < batch_size_; ++i) {
-        const capture::DecodedPacket& p = batch_[i];
-        const Classification& c = classes[i];
-        if (c.spoof_flags != 0) {
+        if (records[i] == nullptr) {
             continue;
         }
+        const capture::DecodedPacket& p = batch_[i];
+        const Classification& c = classes[i];
         switch (c.packet_class) {
         case PacketClass::TcpSynProbe:
         case PacketClass::UdpProbe:
