@@ -357,6 +357,9 @@ std::string HoneypotRuntime::summary() const {
                             t.line_overflows, t.negotiation_floods, t.subnegotiation_overflows,
                             t.malformed_subnegotiations, t.unknown_commands);
     }
+    if (impl.ssh) {
+        text += hp::ssh::uploadSummary(impl.ssh->counters());
+    }
     if (impl.reflector) {
         const auto& r = impl.reflector->counters();
         text += fmt::format("reflectors: {} requests, {} replies, {} suppressed, {} malformed\n", r.datagrams,

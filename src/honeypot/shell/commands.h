@@ -54,6 +54,9 @@ struct CommandContext {
     std::string err;
     /// Runs shell text (sh -c, sh FILE, | sh) one level deeper; returns its status.
     std::function<int(std::string_view script, CommandContext& ctx)> run_script;
+    /// Set when this command reads the session's standard input (Shell::run with stdin): the files
+    /// it writes are uploads (FileWrite::from_stdin).
+    std::set<std::string>* stdin_paths = nullptr;
 
     const Persona& persona() const { return *state.persona; }
     /// Absolute path for an argument, or empty (and "File name too long" counted) when too long.
@@ -113,5 +116,12 @@ int cmdWget(CommandContext&, const std::vector<std::string>&);
 int cmdCurl(CommandContext&, const std::vector<std::string>&);
 int cmdTftp(CommandContext&, const std::vector<std::string>&);
 int cmdFtpget(CommandContext&, const std::vector<std::string>&);
+int cmdTee(CommandContext&, const std::vector<std::string>&);
+int cmdBase64(CommandContext&, const std::vector<std::string>&);
+
+/// True when the command (after expansion) reads its standard input: `cat` or `cat -`, `dd` without
+/// `if=`, `tee`, `base64 [-d]`, `head`/`tail` without a file, `sh` without a script (also behind
+/// `nohup`, `exec`, `busybox`).
+bool readsStandardInput(const std::vector<std::string>& argv);
 
 } // namespace kansoku::honeypot::shell

@@ -73,6 +73,8 @@ struct Shell::Run {
     bool stopped = false;            ///< the command limit was reached: nothing more runs
     std::string* out_sink = nullptr; ///< inside sh -c / sh FILE: where output goes instead of the terminal
     std::string* err_sink = nullptr;
+    std::optional<std::string_view> session_stdin; ///< not yet read by any command
+    std::set<std::string> stdin_paths;             ///< files written by the command that read it
 };
 
 Shell::Shell(std::shared_ptr<const Persona> persona, ShellLimits limits) : state_(std::move(persona), limits) {
@@ -81,6 +83,42 @@ Shell::Shell(std::shared_ptr<const Persona> persona, ShellLimits limits) : state
 
 ShellResult Shell::run(std::string_view line) {
     Run run;
+    return runWith(run, line);
+}
+
+ShellResult Shell::run(std::string_view line, std::string_view stdin_data) {
+    Run run;
+    run.session_stdin = stdin_data;
+    return runWith(run, line);
+}
+
+bool Shell::readsStandardInput(std::string_view line) const {
+    const ParsedLine parsed = parseCommandLine(line, state_.limits.parse);
+    if (!parsed.error.empty()) {
+        return false;
+    }
+    const VariableLookup lookup = [this](std::string_view name) { return variable(name); };
+    for (const ListItem& item : parsed.items) {
+        const SimpleCommand& head = item.pipeline.commands.front();
+        bool redirected = false;
+        for (const Redirection& r : head.redirections) {
+            redirected = redirected || r.kind == Redirection::Kind::Input;
+        }
+        std::vector<std::string> argv;
+        for (const std::string& raw : head.words) {
+            if (argv.empty() && isAssignment(raw)) {
+                continue;
+            }
+            argv.push_back(expandWord(raw, lookup));
+        }
+        if (!redirected && shell::readsStandardInput(argv)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+ShellResult Shell::runWith(Run& run, std::string_view line) {
     if (line.size() > state_.limits.max_line_bytes) {
         line = line.substr(0, state_.limits.max_line_bytes);
         run.result.limits.add(ShellLimit::LineBytes);
@@ -88,7 +126,7 @@ ShellResult Shell::run(std::string_view line) {
     run.result.status = runLine(run, line, 0);
     for (const std::string& path : run.written_paths) {
         if (const auto data = state_.fs.read(path); data && !data->empty()) {
-            run.result.files_written.push_back(FileWrite{path, std::string(*data)});
+            run.result.files_written.push_back(FileWrite{path, std::string(*data), run.stdin_paths.contains(path)});
         }
     }
     state_.totals.merge(run.result.limits);
@@ -188,7 +226,7 @@ int Shell::runPipeline(Run& run, const Pipeline& pipeline, int depth) {
     int status = 0;
     for (size_t i = 0; i < pipeline.commands.size(); ++i) {
         std::string out;
-        status = runSimple(run, pipeline.commands[i], data, out, depth);
+        status = runSimple(run, pipeline.commands[i], data, out, depth, i == 0);
         data = std::move(out);
     }
     emit(run, data, false);
@@ -315,7 +353,8 @@ void Shell::deliverOutput(Run& run, CommandContext& ctx, const Redirects& redire
     }
 }
 
-int Shell::runSimple(Run& run, const SimpleCommand& command, std::string_view input, std::string& out, int depth) {
+int Shell::runSimple(Run& run, const SimpleCommand& command, std::string_view input, std::string& out, int depth,
+                     bool pipeline_head) {
     if (run.stopped) {
         return 1;
     }
@@ -333,6 +372,12 @@ int Shell::runSimple(Run& run, const SimpleCommand& command, std::string_view in
         input = *redirects.input_file;
     }
     CommandContext ctx{state_, run.result, run.written_paths, input, {}, {}, {}};
+    if (pipeline_head && !redirects.input_file && run.session_stdin && shell::readsStandardInput(argv)) {
+        // The shell's standard input (an SSH exec channel's): the first reader takes all of it.
+        ctx.input = *run.session_stdin;
+        ctx.stdin_paths = &run.stdin_paths;
+        run.session_stdin.reset();
+    }
     ctx.run_script = [this, &run, depth](std::string_view script, CommandContext& c) {
         return runScript(run, script, c, depth + 1);
     };

@@ -63,6 +63,7 @@ struct ExecutionAttempt {
 struct FileWrite {
     std::string path;
     std::string content;
+    bool from_stdin = false; ///< written by a command that read the session's standard input (an SSH upload)
 };
 
 struct ShellResult {
