@@ -24,6 +24,7 @@ public:
         std::string session;
         std::string path;
         std::string content;
+        std::string via; ///< uploads: "scp", "sftp", "stdin"; "" for a file written in the shell
     };
     struct Execution {
         std::string session;
@@ -43,7 +44,12 @@ public:
     }
     void fileWritten(const SessionContext& session, std::string_view path, std::string_view content) override {
         std::lock_guard lock(mutex_);
-        files_.push_back({session.id, std::string(path), std::string(content)});
+        files_.push_back({session.id, std::string(path), std::string(content), {}});
+    }
+    void uploaded(const SessionContext& session, std::string_view path, std::string_view content,
+                  std::string_view via) override {
+        std::lock_guard lock(mutex_);
+        files_.push_back({session.id, std::string(path), std::string(content), std::string(via)});
     }
     void executed(const SessionContext& session, std::string_view path, const std::vector<std::string>& argv) override {
         std::lock_guard lock(mutex_);

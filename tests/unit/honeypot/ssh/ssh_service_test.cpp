@@ -426,7 +426,7 @@ TEST_F(SshServiceTest, UsernameBytesThatAreNotUtf8AreKeptExactlyInB64) {
     EXPECT_NO_THROW((void)logins[0].toJson().dump()); // strict: every string is valid UTF-8
 }
 
-TEST_F(SshServiceTest, PublickeyForwardingAndSftpAreRefusedAndRecorded) {
+TEST_F(SshServiceTest, PublickeyForwardingAndUnknownSubsystemsAreRefusedAndRecorded) {
     Honeypot honeypot(keyDir(), policy_, collector_);
     {
         LibsshClient client(honeypot.port());
