@@ -59,6 +59,7 @@ constexpr uint32_t kAttrExtended = 0x80000000U;
 constexpr uint32_t kFileType = 0100000;
 constexpr uint32_t kDirectoryType = 0040000;
 constexpr size_t kMaxExtendedAttributes = 64;
+constexpr size_t kKeepBufferBytes = 4096;
 
 std::string_view statusText(uint32_t code) {
     switch (code) {
@@ -280,6 +281,9 @@ bool SftpServer::feed(std::string_view data, std::string& reply) {
                     return false;
                 }
                 input_.clear();
+                if (input_.capacity() > kKeepBufferBytes) {
+                    input_.shrink_to_fit(); // an idle session keeps no packet-sized buffer
+                }
                 continue;
             }
         }

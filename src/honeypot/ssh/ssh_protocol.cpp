@@ -28,6 +28,8 @@ constexpr size_t kMaxFieldBytes = 1024;
 constexpr size_t kMaxPendingInput = 512 * 1024;
 /// Rounds of write -> libssh -> read per onData(); each round moves up to a socket buffer.
 constexpr int kMaxRounds = 64;
+/// Buffers larger than this are given back once emptied (SCP/SFTP packets are up to 64 KiB).
+constexpr size_t kKeepBufferBytes = 4096;
 
 std::string bounded(const char* text) {
     if (text == nullptr) {
@@ -365,6 +367,9 @@ void SshProtocol::runTransfers() {
         open = sftp_->feed(keys_, reply);
     }
     keys_.clear();
+    if (keys_.capacity() > kKeepBufferBytes) {
+        keys_.shrink_to_fit(); // an idle transfer session keeps no packet-sized buffer
+    }
     writeChannel(reply);
     if (mode_ == Mode::ExecInput && eof_pending_) {
         auto result = shell_.runLine(exec_command_, truncated_exec_, /*interactive=*/false, std::string_view(stdin_));
