@@ -62,7 +62,7 @@ ShellSession::LineResult ShellSession::runLine(std::string_view line, bool trunc
     }
     LineResult out{std::move(result.output), result.exit_requested, result.status};
     if (interactive && !out.close) {
-        out.output += shell_.prompt();
+        out.output += result.continuation ? std::string("> ") : shell_.prompt(); // PS2 inside a here-document
     }
     return out;
 }

@@ -66,6 +66,12 @@ std::string_view shellLimitName(ShellLimit limit) {
         return "total_bytes";
     case ShellLimit::Variables:
         return "variables";
+    case ShellLimit::Globs:
+        return "globs";
+    case ShellLimit::HereDocs:
+        return "heredocs";
+    case ShellLimit::Expansion:
+        return "expansion";
     case ShellLimit::Count_:
         break;
     }

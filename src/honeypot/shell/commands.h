@@ -29,6 +29,8 @@ struct ShellLimits {
     size_t max_script_depth = 4;        ///< nested sh -c / sh FILE / | sh
     size_t max_variables = 32;
     size_t max_variable_bytes = 1024;
+    size_t max_glob_matches = 256;  ///< words one glob expands to
+    size_t max_glob_entries = 4096; ///< directory entries one glob looks at
 };
 
 /// Everything a session's shell keeps between lines.
@@ -42,6 +44,7 @@ struct SessionState {
     int last_status = 0;
     std::vector<std::pair<std::string, std::string>> variables; ///< set by NAME=value
     LimitCounts totals;                                         ///< every limit hit in the session
+    std::string pending_heredoc; ///< lines of an interactive here-document so far (ends at its delimiter)
 };
 
 /// One command's run: its input, its output and error, and the run's side effects.

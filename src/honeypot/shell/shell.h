@@ -58,7 +58,12 @@ private:
     int runSimple(Run& run, const SimpleCommand& command, std::string_view input, std::string& out, int depth,
                   bool pipeline_head);
     /// The command's words after expansion; leading assignments alone (no command) are applied.
-    std::vector<std::string> expandArguments(Run& run, const SimpleCommand& command);
+    std::vector<std::string> expandArguments(Run& run, const SimpleCommand& command, int depth);
+    /// `$(...)` and backquotes run one level deeper; `$((...))` errors are reported and counted.
+    ExpansionHooks expansionHooks(Run& run, int depth);
+    /// The paths a glob matches in the session's filesystem, sorted, in the form it was written
+    /// (relative stays relative); empty when none (the word then stays as it is). Bounded.
+    std::vector<std::string> expandGlob(Run& run, const std::string& pattern);
     /// Opens the redirections in order; on a failure prints ash's message and returns false.
     bool openRedirections(Run& run, const SimpleCommand& command, Redirects& redirects);
     /// The command's stdout and stderr to the shell's output or the redirected files (output capped).
@@ -70,7 +75,7 @@ private:
     int runPath(Run& run, CommandContext& ctx, const std::vector<std::string>& argv, int depth);
     int runScript(Run& run, std::string_view script, CommandContext& ctx, int depth);
     std::string variable(std::string_view name) const;
-    bool assign(Run& run, std::string_view word);
+    bool assign(Run& run, std::string_view word, const ExpansionHooks* hooks = nullptr);
     void emit(Run& run, std::string_view bytes, bool error);
 
     SessionState state_;
