@@ -45,6 +45,11 @@ struct SessionState {
     std::vector<std::pair<std::string, std::string>> variables; ///< set by NAME=value
     LimitCounts totals;                                         ///< every limit hit in the session
     std::string pending_heredoc; ///< lines of an interactive here-document so far (ends at its delimiter)
+    /// What the attacker "started" (dropped ELF files for this CPU, `./x &`): pid -> command line,
+    /// shown by ps after the persona's processes until killed. At most kMaxStarted.
+    std::vector<std::pair<int, std::string>> started;
+    int next_pid = 1403;
+    static constexpr size_t kMaxStarted = 32;
 };
 
 /// One command's run: its input, its output and error, and the run's side effects.
@@ -121,6 +126,10 @@ int cmdTftp(CommandContext&, const std::vector<std::string>&);
 int cmdFtpget(CommandContext&, const std::vector<std::string>&);
 int cmdTee(CommandContext&, const std::vector<std::string>&);
 int cmdBase64(CommandContext&, const std::vector<std::string>&);
+int cmdTail(CommandContext&, const std::vector<std::string>&);
+int cmdSed(CommandContext&, const std::vector<std::string>&);
+int cmdAwk(CommandContext&, const std::vector<std::string>&);
+int cmdKill(CommandContext&, const std::vector<std::string>&);
 
 /// True when the command (after expansion) reads its standard input: `cat` or `cat -`, `dd` without
 /// `if=`, `tee`, `base64 [-d]`, `head`/`tail` without a file, `sh` without a script (also behind

@@ -86,6 +86,26 @@ bool hasUnquotedGlob(std::string_view raw) {
     return false;
 }
 
+/// True when the raw word has quotes of its own (outside `$(...)` and backquotes): then it stays a
+/// word even when it expands to nothing.
+bool hasOwnQuotes(std::string_view raw) {
+    for (size_t i = 0; i < raw.size(); ++i) {
+        const char c = raw[i];
+        if (c == '\\') {
+            ++i;
+        } else if (c == '\'' || c == '"') {
+            return true;
+        } else if (c == '$' && i + 1 < raw.size() && raw[i + 1] == '(') {
+            const size_t close = findClosingParen(raw, i + 1);
+            i = close == std::string_view::npos ? raw.size() : close - 1;
+        } else if (c == '`') {
+            const size_t close = findClosingBackquote(raw, i);
+            i = close == std::string_view::npos ? raw.size() : close - 1;
+        }
+    }
+    return false;
+}
+
 bool isGlobPattern(std::string_view part) {
     return part.find_first_of("*?[") != std::string_view::npos;
 }
@@ -427,7 +447,7 @@ std::vector<std::string> Shell::expandArguments(Run& run, const SimpleCommand& c
             continue;
         }
         std::string word = expandWord(raw, lookup, &hooks);
-        if (word.empty() && raw.find_first_of("'\"") == std::string::npos) {
+        if (word.empty() && !hasOwnQuotes(raw)) {
             continue; // an unquoted expansion to nothing is no word at all
         }
         if (hasUnquotedGlob(raw)) {
@@ -713,7 +733,15 @@ int Shell::runPath(Run& run, CommandContext& ctx, const std::vector<std::string>
                         "\x7f"
                         "ELF") == 0) {
         if (runsOnPersona(content, state_.persona->busybox_elf)) {
-            return 0; // as if the bot started and went quiet
+            // As if the bot started and went quiet: ps shows it until it is killed.
+            if (state_.started.size() < SessionState::kMaxStarted) {
+                std::string command;
+                for (const std::string& arg : argv) {
+                    command += (command.empty() ? "" : " ") + arg;
+                }
+                state_.started.emplace_back(state_.next_pid++, std::move(command));
+            }
+            return 0;
         }
         ctx.err += sh + ": " + argv[0] + ": Exec format error\n";
         return 126;

@@ -133,5 +133,21 @@ TEST(ShellExpansionTest, HereDocumentsWithoutAnEndAreBounded) {
     EXPECT_EQ(shell.filesystem().read("/tmp/v").value_or(""), "abc\n");
 }
 
+TEST(ShellExpansionTest, TailSedAwkInTheFormsLoadersUse) {
+    Shell shell(testing::routerPersona());
+    shell.run("printf 'a b c\\nd:e:f\\nlast line here\\n' > /tmp/t");
+    EXPECT_EQ(shell.run("tail -n 2 /tmp/t").output, "d:e:f\nlast line here\n");
+    EXPECT_EQ(shell.run("tail -1 /tmp/t").output, "last line here\n");
+    EXPECT_EQ(shell.run("tail -c 5 /tmp/t").output, "here\n");
+    EXPECT_EQ(shell.run("echo aXbXc | sed 's/X/-/g'").output, "a-b-c\n");
+    EXPECT_EQ(shell.run("echo aXbXc | sed 's|X|/|'").output, "a/bXc\n");
+    shell.run("sed -i 's/e/E/g' /tmp/t");
+    EXPECT_EQ(shell.run("head -n 2 /tmp/t").output, "a b c\nd:E:f\n");
+    EXPECT_EQ(shell.run("awk '{print $2}' /tmp/t").output, "b\n\nlinE\n");
+    EXPECT_EQ(shell.run("awk -F: '{print $3, $1}' /tmp/t").output, " a b c\nf d\n last linE hErE\n");
+    EXPECT_EQ(shell.run("tail -n 1 /tmp/t | awk '{print $NF}'").output, "hErE\n");
+    EXPECT_NE(shell.run("sed 'y/a/b/' /tmp/t").output.find("sed: unsupported command y"), std::string::npos);
+}
+
 } // namespace
 } // namespace kansoku::honeypot::shell
