@@ -321,6 +321,19 @@ std::string SftpServer::resolve(std::string_view path) const {
     return resolved ? *resolved : std::string();
 }
 
+std::string SftpServer::checkedPath(bool parsed, std::string_view raw, uint32_t id, std::string& reply) {
+    if (!parsed) {
+        ++counters_.bad_messages;
+        status(reply, id, BadMessage);
+        return {};
+    }
+    std::string path = resolve(raw);
+    if (path.empty()) {
+        status(reply, id, Failure, "File name too long");
+    }
+    return path;
+}
+
 SftpServer::Handle* SftpServer::findHandle(std::string_view handle, bool directory) {
     if (handle.size() == 4) {
         Reader reader(handle);
@@ -395,13 +408,9 @@ void SftpServer::request(uint8_t type, uint32_t id, std::string_view args, std::
     if (type == kMkdir) {
         in.attrs();
     }
-    if (!in.ok()) {
-        ++counters_.bad_messages;
-        return status(reply, id, BadMessage);
-    }
-    const std::string path = resolve(raw);
+    const std::string path = checkedPath(in.ok(), raw, id, reply);
     if (path.empty()) {
-        return status(reply, id, Failure, "File name too long");
+        return;
     }
     const auto st = fs_->stat(path);
     switch (type) {
@@ -470,13 +479,9 @@ void SftpServer::open(uint32_t id, std::string_view args, std::string& reply) {
     const std::string_view raw = in.string();
     const uint32_t flags = in.u32();
     const auto permissions = in.attrs();
-    if (!in.ok()) {
-        ++counters_.bad_messages;
-        return status(reply, id, BadMessage);
-    }
-    const std::string path = resolve(raw);
+    const std::string path = checkedPath(in.ok(), raw, id, reply);
     if (path.empty()) {
-        return status(reply, id, Failure, "File name too long");
+        return;
     }
     const auto st = fs_->stat(path);
     if (st && st->directory) {

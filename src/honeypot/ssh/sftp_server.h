@@ -75,6 +75,9 @@ private:
     bool packet(std::string_view body, std::string& reply);
     void request(uint8_t type, uint32_t id, std::string_view args, std::string& reply);
     std::string resolve(std::string_view path) const;
+    /// The request's path, resolved; "" once answered (BAD_MESSAGE when the request was truncated,
+    /// `parsed` false; FAILURE for a path over the length limit).
+    std::string checkedPath(bool parsed, std::string_view raw, uint32_t id, std::string& reply);
     Handle* findHandle(std::string_view handle, bool directory);
     void closeHandle(uint32_t id, std::string_view handle, std::string& reply);
     void open(uint32_t id, std::string_view args, std::string& reply);
