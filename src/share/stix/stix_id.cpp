@@ -226,7 +226,12 @@ ObjectIds::ObjectIds(std::string_view producer)
     : namespace_(uuid5(parseUuid(kKansokuNamespace), fmt::format("producer|{}", producer))) {}
 
 std::string ObjectIds::id(std::string_view type, std::string_view name) const {
-    return fmt::format("{}--{}", type, formatUuid(uuid5(namespace_, name)));
+    // STIX 2.1 section 2.9: identifiers of objects other than SCOs SHOULD be UUIDv4 (the validator checks it,
+    // {103}). The UUIDv5 computation's 122 bits are pseudo-random, which is what version 4 promises (RFC 9562
+    // section 5.4), so the id keeps them and says version 4.
+    Uuid uuid = uuid5(namespace_, name);
+    uuid[6] = static_cast<uint8_t>((uuid[6] & 0x0F) | 0x40);
+    return fmt::format("{}--{}", type, formatUuid(uuid));
 }
 
 } // namespace kansoku::share::stix

@@ -7,9 +7,11 @@
 ///   section 5.5) in the namespace 00abedb4-aa42-466c-9c01-fed23315a9b7 over the JSON Canonicalization
 ///   Scheme serialization (RFC 8785) of the object's ID contributing properties; of `hashes`, only
 ///   one hash contributes, the first of MD5, SHA-1, SHA-256, SHA-512 present.
-/// - Everything kansoku creates (SDOs, SROs, its identity): a UUIDv5 in a namespace per producer,
-///   uuid5(kKansokuNamespace, "producer|" + identity name), over a kansoku name
-///   "<type>|<kind>|<key>", e.g. "indicator|ipv4|198.51.100.7" (docs/stix.md lists every name).
+/// - Everything kansoku creates (SDOs, SROs, its identity): the UUIDv5 computation in a namespace per
+///   producer, uuid5(kKansokuNamespace, "producer|" + identity name), over a kansoku name
+///   "<type>|<kind>|<key>", e.g. "indicator|ipv4|198.51.100.7" (docs/stix.md lists every name), with
+///   the version nibble set to 4: STIX says these ids SHOULD be UUIDv4, and the hash's bits are as
+///   pseudo-random as version 4 requires.
 
 #include <array>
 #include <cstdint>
@@ -53,7 +55,8 @@ class ObjectIds {
 public:
     /// `producer` is the identity's name; it picks the namespace.
     explicit ObjectIds(std::string_view producer);
-    /// "<type>--<uuid5(producer namespace, name)>". `name` should start with `type` (see the file comment).
+    /// "<type>--<uuid5(producer namespace, name) with version 4>". `name` should start with `type` (see the file
+    /// comment).
     std::string id(std::string_view type, std::string_view name) const;
     const Uuid& producerNamespace() const { return namespace_; }
 

@@ -22,7 +22,9 @@ def sco(type_, contributing):
 
 
 def sdo(producer, type_, name):
-    return f"{type_}--{uuid.uuid5(uuid.uuid5(KANSOKU, 'producer|' + producer), name)}"
+    """The UUIDv5 computation, marked version 4 (STIX wants UUIDv4 for everything but SCOs)."""
+    five = uuid.uuid5(uuid.uuid5(KANSOKU, "producer|" + producer), name)
+    return f"{type_}--{uuid.UUID(int=five.int, version=4)}"
 
 
 print("kansoku namespace", KANSOKU)

