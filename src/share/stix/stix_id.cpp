@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "share/stix/json_text.h"
+
 namespace kansoku::share::stix {
 namespace {
 
@@ -25,117 +27,6 @@ int hexDigit(char c) {
         return c - 'A' + 10;
     }
     return -1;
-}
-
-/// Decodes one UTF-8 sequence at `i` (advancing it); invalid bytes count as themselves.
-uint32_t nextCodePoint(std::string_view s, size_t& i) {
-    const auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
-    const uint8_t b0 = byte(i);
-    size_t length = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 1;
-    if (i + length > s.size()) {
-        length = 1;
-    }
-    uint32_t cp = length == 1 ? b0 : length == 2 ? (b0 & 0x1F) : length == 3 ? (b0 & 0x0F) : (b0 & 0x07);
-    for (size_t k = 1; k < length; ++k) {
-        cp = (cp << 6) | (byte(i + k) & 0x3F);
-    }
-    i += length;
-    return cp;
-}
-
-/// The UTF-16 code units of a UTF-8 string (RFC 8785 section 3.2.3 sorts by them).
-std::vector<uint16_t> utf16(std::string_view s) {
-    std::vector<uint16_t> units;
-    units.reserve(s.size());
-    for (size_t i = 0; i < s.size();) {
-        const uint32_t cp = nextCodePoint(s, i);
-        if (cp >= 0x10000) {
-            units.push_back(static_cast<uint16_t>(0xD800 + ((cp - 0x10000) >> 10)));
-            units.push_back(static_cast<uint16_t>(0xDC00 + ((cp - 0x10000) & 0x3FF)));
-        } else {
-            units.push_back(static_cast<uint16_t>(cp));
-        }
-    }
-    return units;
-}
-
-void writeString(std::string& out, std::string_view s) {
-    out += '"';
-    for (const char c : s) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-            } else {
-                out += c;
-            }
-        }
-    }
-    out += '"';
-}
-
-void writeCanonical(std::string& out, const nlohmann::ordered_json& value) {
-    switch (value.type()) {
-    case nlohmann::ordered_json::value_t::object: {
-        std::vector<std::pair<std::vector<uint16_t>, const nlohmann::ordered_json::object_t::value_type*>> members;
-        members.reserve(value.size());
-        for (const auto& member : value.get_ref<const nlohmann::ordered_json::object_t&>()) {
-            members.emplace_back(utf16(member.first), &member);
-        }
-        std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-        out += '{';
-        for (size_t i = 0; i < members.size(); ++i) {
-            if (i > 0) {
-                out += ',';
-            }
-            writeString(out, members[i].second->first);
-            out += ':';
-            writeCanonical(out, members[i].second->second);
-        }
-        out += '}';
-        return;
-    }
-    case nlohmann::ordered_json::value_t::array: {
-        out += '[';
-        bool first = true;
-        for (const auto& item : value) {
-            if (!first) {
-                out += ',';
-            }
-            first = false;
-            writeCanonical(out, item);
-        }
-        out += ']';
-        return;
-    }
-    case nlohmann::ordered_json::value_t::string:
-        writeString(out, value.get_ref<const std::string&>());
-        return;
-    default:
-        out += value.dump(); // null, booleans, numbers
-        return;
-    }
 }
 
 /// STIX 2.1 section 2.9: of the hashes, the first of these that is present contributes alone.
@@ -168,18 +59,29 @@ Uuid parseUuid(std::string_view text) {
 }
 
 std::string formatUuid(const Uuid& u) {
-    return fmt::format(
-        "{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}", u[0],
-        u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string text;
+    text.reserve(36);
+    for (size_t i = 0; i < u.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) {
+            text += '-';
+        }
+        text += kHex[u[i] >> 4];
+        text += kHex[u[i] & 0x0F];
+    }
+    return text;
 }
 
 Uuid uuid5(const Uuid& name_space, std::string_view name) {
-    // One context per thread, reused: an export computes millions of ids.
+    // One context per thread, and SHA-1 fetched once (EVP_sha1() is looked up again on every init): an export
+    // computes millions of ids.
     thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
                                                                                        &EVP_MD_CTX_free);
+    static const std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> sha1(EVP_MD_fetch(nullptr, "SHA1", nullptr),
+                                                                      &EVP_MD_free);
     std::array<uint8_t, EVP_MAX_MD_SIZE> digest{};
     unsigned int size = 0;
-    EVP_DigestInit_ex(context.get(), EVP_sha1(), nullptr);
+    EVP_DigestInit_ex(context.get(), sha1 ? sha1.get() : EVP_sha1(), nullptr);
     EVP_DigestUpdate(context.get(), name_space.data(), name_space.size());
     EVP_DigestUpdate(context.get(), name.data(), name.size());
     EVP_DigestFinal_ex(context.get(), digest.data(), &size);
@@ -205,7 +107,7 @@ Uuid uuid4() {
 
 std::string canonicalJson(const nlohmann::ordered_json& value) {
     std::string out;
-    writeCanonical(out, value);
+    appendJson(out, value, JsonForm::Canonical);
     return out;
 }
 

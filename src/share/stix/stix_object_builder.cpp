@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "share/stix/json_text.h"
+
 namespace kansoku::share::stix {
 std::string stixTime(Timestamp ts) {
     std::string text = formatRfc3339(ts); // "...:SS.uuuuuuZ"
@@ -41,17 +43,18 @@ StixObject StixObjectBuilder::identity() const {
 nlohmann::ordered_json StixObjectBuilder::domainObject(std::string_view type, const std::string& id, Timestamp created,
                                                        Timestamp modified) const {
     nlohmann::ordered_json object = observable(type, id);
-    object["created_by_ref"] = identity_id_;
-    object["created"] = stixTime(created);
-    object["modified"] = stixTime(std::max(created, modified));
+    appendMember(object, "created_by_ref", identity_id_);
+    appendMember(object, "created", stixTime(created));
+    appendMember(object, "modified", stixTime(std::max(created, modified)));
     return object;
 }
 
 nlohmann::ordered_json StixObjectBuilder::observable(std::string_view type, const std::string& id) {
     nlohmann::ordered_json object = nlohmann::ordered_json::object();
-    object["type"] = type;
-    object["spec_version"] = "2.1";
-    object["id"] = id;
+    object.get_ref<nlohmann::ordered_json::object_t&>().reserve(16); // no object of ours has more members
+    appendMember(object, "type", type);
+    appendMember(object, "spec_version", "2.1");
+    appendMember(object, "id", id);
     return object;
 }
 
@@ -60,21 +63,24 @@ nlohmann::ordered_json StixObjectBuilder::relationship(const std::string& source
                                                        Timestamp modified) const {
     const std::string id = ids_.id("relationship", fmt::format("relationship|{}|{}|{}", source, type, target));
     nlohmann::ordered_json object = domainObject("relationship", id, created, modified);
-    object["relationship_type"] = type;
-    object["source_ref"] = source;
-    object["target_ref"] = target;
+    appendMember(object, "relationship_type", type);
+    appendMember(object, "source_ref", source);
+    appendMember(object, "target_ref", target);
     return object;
 }
 
 StixObject StixObjectBuilder::finish(nlohmann::ordered_json&& object, Tlp tlp, Timestamp stamp) {
-    object["object_marking_refs"] = nlohmann::ordered_json::array({tlpMarkingId(tlp)});
+    appendMember(object, "object_marking_refs", nlohmann::ordered_json::array({tlpMarkingId(tlp)}));
     StixObject out;
-    out.id = object["id"].get<std::string>();
-    out.type = object["type"].get<std::string>();
+    // observable() put type and id first.
+    const auto& members = object.get_ref<const nlohmann::ordered_json::object_t&>();
+    out.type = members.begin()->second.get<std::string>();
+    out.id = std::next(members.begin(), 2)->second.get<std::string>();
     const auto modified = object.find("modified");
     out.modified = modified != object.end() ? modified->get<std::string>() : stixTime(stamp);
     out.tlp = tlp;
-    out.json = object.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    out.json.reserve(512);
+    appendJson(out.json, object, JsonForm::Compact);
     return out;
 }
 

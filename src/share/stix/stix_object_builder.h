@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +25,12 @@ std::string stixTime(Timestamp ts);
 
 /// A single-quoted string literal of the STIX patterning language (backslash and quote escaped).
 std::string patternString(std::string_view value);
+
+/// Appends a member to an object without looking for an existing one (operator[] searches linearly):
+/// for members an object gets once.
+inline void appendMember(nlohmann::ordered_json& object, std::string_view key, nlohmann::ordered_json value) {
+    object.get_ref<nlohmann::ordered_json::object_t&>().emplace_back(std::string(key), std::move(value));
+}
 
 class StixObjectBuilder {
 public:

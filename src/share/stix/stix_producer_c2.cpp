@@ -111,7 +111,7 @@ Result<void> ProducerRun::emitC2() {
 
         const std::string sco_id = addressId(e.type, e.value);
         nlohmann::ordered_json sco = StixObjectBuilder::observable(e.type, sco_id);
-        sco["value"] = e.value;
+        appendMember(sco, "value", e.value);
         KANSOKU_TRY(emitObservable(std::move(sco), tlp, first));
 
         const std::string families = e.families.empty() ? std::string("unknown family") : [&] {
@@ -123,24 +123,24 @@ Result<void> ProducerRun::emitC2() {
         }();
         const std::string indicator_id = builder_.ids().id("indicator", "indicator|" + key);
         nlohmann::ordered_json indicator = builder_.domainObject("indicator", indicator_id, first, last);
-        indicator["name"] = fmt::format("C2 {} ({})", e.value, families);
+        appendMember(indicator, "name", fmt::format("C2 {} ({})", e.value, families));
         indicator["description"] =
             fmt::format("Command-and-control endpoint contacted by {} sandboxed sample(s){}{}.", e.samples,
                         e.ports.empty() ? "" : " on port(s) " + joined(e.ports), ", " + families);
-        indicator["indicator_types"] = {"malicious-activity"};
-        indicator["pattern"] = fmt::format("[{}:value = {}]", e.type, patternString(e.value));
-        indicator["pattern_type"] = "stix";
-        indicator["pattern_version"] = "2.1";
-        indicator["valid_from"] = stixTime(first);
-        indicator["valid_until"] = stixTime(last + ttl);
+        appendMember(indicator, "indicator_types", {"malicious-activity"});
+        appendMember(indicator, "pattern", fmt::format("[{}:value = {}]", e.type, patternString(e.value)));
+        appendMember(indicator, "pattern_type", "stix");
+        appendMember(indicator, "pattern_version", "2.1");
+        appendMember(indicator, "valid_from", stixTime(first));
+        appendMember(indicator, "valid_until", stixTime(last + ttl));
         KANSOKU_TRY(emit(std::move(indicator), tlp, last));
 
         const std::string infrastructure_id = builder_.ids().id("infrastructure", "infrastructure|c2|" + key);
         nlohmann::ordered_json infrastructure = builder_.domainObject("infrastructure", infrastructure_id, first, last);
-        infrastructure["name"] = fmt::format("C2 {}", e.value);
-        infrastructure["infrastructure_types"] = {"command-and-control", "botnet"};
-        infrastructure["first_seen"] = stixTime(first);
-        infrastructure["last_seen"] = stixTime(last);
+        appendMember(infrastructure, "name", fmt::format("C2 {}", e.value));
+        appendMember(infrastructure, "infrastructure_types", {"command-and-control", "botnet"});
+        appendMember(infrastructure, "first_seen", stixTime(first));
+        appendMember(infrastructure, "last_seen", stixTime(last));
         KANSOKU_TRY(emit(std::move(infrastructure), tlp, last));
 
         KANSOKU_TRY(emitRelationship(indicator_id, "indicates", infrastructure_id, first, last, tlp));

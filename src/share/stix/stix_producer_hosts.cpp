@@ -85,33 +85,34 @@ Result<void> ProducerRun::emitHosts() {
         const std::string key = fmt::format("{}|{}", type.substr(0, 4), value);
         const std::string sco_id = addressId(type, value);
         nlohmann::ordered_json sco = StixObjectBuilder::observable(type, sco_id);
-        sco["value"] = value;
+        appendMember(sco, "value", value);
         KANSOKU_TRY(emitObservable(std::move(sco), tlp, first));
 
         const std::string indicator_id = builder_.ids().id("indicator", "indicator|infected|" + key);
         nlohmann::ordered_json indicator = builder_.domainObject("indicator", indicator_id, first, last);
-        indicator["name"] = pseudonyms ? fmt::format("Infected host (pseudonym {})", value)
-                                       : fmt::format("Infected hosts in {}", value);
+        appendMember(indicator, "name",
+                     pseudonyms ? fmt::format("Infected host (pseudonym {})", value)
+                                : fmt::format("Infected hosts in {}", value));
         indicator["description"] =
             pseudonyms ? std::string("An address kansoku believes infected, replaced by its prefix-preserving "
                                      "Crypto-PAn pseudonym (the same address and prefix always map alike).")
                        : fmt::format("{} address(es) in this prefix that kansoku believes infected.", group.hosts);
-        indicator["indicator_types"] = {"compromised"};
-        indicator["pattern"] = fmt::format("[{}:value = {}]", type, patternString(value));
-        indicator["pattern_type"] = "stix";
-        indicator["pattern_version"] = "2.1";
-        indicator["valid_from"] = stixTime(first);
-        indicator["valid_until"] = stixTime(last + config_.host_ttl.micros());
+        appendMember(indicator, "indicator_types", {"compromised"});
+        appendMember(indicator, "pattern", fmt::format("[{}:value = {}]", type, patternString(value)));
+        appendMember(indicator, "pattern_type", "stix");
+        appendMember(indicator, "pattern_version", "2.1");
+        appendMember(indicator, "valid_from", stixTime(first));
+        appendMember(indicator, "valid_until", stixTime(last + config_.host_ttl.micros()));
         KANSOKU_TRY(emit(std::move(indicator), tlp, last));
 
         nlohmann::ordered_json sighting =
             builder_.domainObject("sighting", builder_.ids().id("sighting", "sighting|infected|" + key), first, last);
-        sighting["description"] = "Darknet scan records and honeypot sessions from this source.";
-        sighting["first_seen"] = stixTime(first);
-        sighting["last_seen"] = stixTime(last);
-        sighting["count"] = std::clamp<int64_t>(static_cast<int64_t>(group.sightings), 1, kMaxStixCount);
-        sighting["sighting_of_ref"] = indicator_id;
-        sighting["where_sighted_refs"] = {builder_.identityId()};
+        appendMember(sighting, "description", "Darknet scan records and honeypot sessions from this source.");
+        appendMember(sighting, "first_seen", stixTime(first));
+        appendMember(sighting, "last_seen", stixTime(last));
+        appendMember(sighting, "count", std::clamp<int64_t>(static_cast<int64_t>(group.sightings), 1, kMaxStixCount));
+        appendMember(sighting, "sighting_of_ref", indicator_id);
+        appendMember(sighting, "where_sighted_refs", {builder_.identityId()});
         KANSOKU_TRY(emit(std::move(sighting), tlp, last));
 
         for (const std::string& family : group.families) {

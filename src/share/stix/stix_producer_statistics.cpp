@@ -51,7 +51,7 @@ std::string ProducerRun::trafficObservable(nlohmann::ordered_json& out, const st
 Result<void> ProducerRun::emitDarknetObservable(Timestamp stamp) {
     nlohmann::ordered_json darknet =
         StixObjectBuilder::observable("ipv4-addr", addressId("ipv4-addr", config_.darknet_address));
-    darknet["value"] = config_.darknet_address;
+    appendMember(darknet, "value", config_.darknet_address);
     return emitObservable(std::move(darknet), tlps_.statistics, stamp);
 }
 
@@ -85,10 +85,10 @@ Result<void> ProducerRun::emitPortStatistics() {
             builder_.ids().id("observed-data", fmt::format("observed-data|port-day|{}/{}|{}", proto, port,
                                                            stixTime(start).substr(0, 10))),
             day.first_minute, last);
-        observed["first_observed"] = stixTime(day.first_minute);
-        observed["last_observed"] = stixTime(last);
-        observed["number_observed"] = std::clamp<int64_t>(day.packets, 1, kMaxStixCount);
-        observed["object_refs"] = {traffic_id, addressId("ipv4-addr", config_.darknet_address)};
+        appendMember(observed, "first_observed", stixTime(day.first_minute));
+        appendMember(observed, "last_observed", stixTime(last));
+        appendMember(observed, "number_observed", std::clamp<int64_t>(day.packets, 1, kMaxStixCount));
+        appendMember(observed, "object_refs", {traffic_id, addressId("ipv4-addr", config_.darknet_address)});
         KANSOKU_TRY(emit(std::move(observed), tlp, last));
     }
     return {};
@@ -123,10 +123,11 @@ Result<void> ProducerRun::emitOutbreakReports() {
         KANSOKU_TRY(emitObservable(std::move(traffic), tlp, *start));
         const std::string observed_id = builder_.ids().id("observed-data", "observed-data|outbreak|" + key);
         nlohmann::ordered_json observed = builder_.domainObject("observed-data", observed_id, *start, *end);
-        observed["first_observed"] = stixTime(*start);
-        observed["last_observed"] = stixTime(*end);
-        observed["number_observed"] = std::clamp<int64_t>(details.value("packets", int64_t{1}), 1, kMaxStixCount);
-        observed["object_refs"] = {traffic_id, addressId("ipv4-addr", config_.darknet_address)};
+        appendMember(observed, "first_observed", stixTime(*start));
+        appendMember(observed, "last_observed", stixTime(*end));
+        appendMember(observed, "number_observed",
+                     std::clamp<int64_t>(details.value("packets", int64_t{1}), 1, kMaxStixCount));
+        appendMember(observed, "object_refs", {traffic_id, addressId("ipv4-addr", config_.darknet_address)});
         KANSOKU_TRY(emit(std::move(observed), tlp, *end));
 
         const std::string severity = text(alert.body, "severity");
@@ -134,15 +135,17 @@ Result<void> ProducerRun::emitOutbreakReports() {
             builder_.domainObject("report", builder_.ids().id("report", "report|outbreak|" + key), alert.ts, alert.ts);
         report["name"] =
             fmt::format("Darknet outbreak on {}{}", subject, severity.empty() ? "" : " (" + severity + ")");
-        report["description"] = fmt::format(
-            "Distinct sources probing {} per minute rose above the port's baseline ({} rule): {} source-minutes "
-            "and {} packets between {} and {}, baseline mean {}, ratio {}.",
-            subject, text(details, "rule"), details.value("source_minutes", int64_t{0}),
-            details.value("packets", int64_t{0}), stixTime(*start), stixTime(*end), details.value("baseline_mean", 0.0),
-            details.value("ratio", 0.0));
-        report["report_types"] = {"threat-report"};
-        report["published"] = stixTime(alert.ts);
-        report["object_refs"] = {observed_id};
+        appendMember(
+            report, "description",
+            fmt::format(
+                "Distinct sources probing {} per minute rose above the port's baseline ({} rule): {} source-minutes "
+                "and {} packets between {} and {}, baseline mean {}, ratio {}.",
+                subject, text(details, "rule"), details.value("source_minutes", int64_t{0}),
+                details.value("packets", int64_t{0}), stixTime(*start), stixTime(*end),
+                details.value("baseline_mean", 0.0), details.value("ratio", 0.0)));
+        appendMember(report, "report_types", {"threat-report"});
+        appendMember(report, "published", stixTime(alert.ts));
+        appendMember(report, "object_refs", {observed_id});
         KANSOKU_TRY(emit(std::move(report), tlp, alert.ts));
     }
     return {};
