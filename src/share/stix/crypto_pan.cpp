@@ -4,24 +4,9 @@
 
 #include <openssl/evp.h>
 
+#include "common/hex.h"
+
 namespace kansoku::share::stix {
-namespace {
-
-int hexValue(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-} // namespace
-
 void CryptoPan::CipherFree::operator()(evp_cipher_ctx_st* context) const {
     EVP_CIPHER_CTX_free(context);
 }
@@ -33,8 +18,8 @@ Result<CryptoPan::Key> CryptoPan::keyFromSecret(std::string_view secret) {
     }
     bool hex = secret.size() == 64;
     for (size_t i = 0; hex && i < 32; ++i) {
-        const int hi = hexValue(secret[2 * i]);
-        const int lo = hexValue(secret[2 * i + 1]);
+        const int hi = hexDigitValue(secret[2 * i]);
+        const int lo = hexDigitValue(secret[2 * i + 1]);
         hex = hi >= 0 && lo >= 0;
         key[i] = static_cast<uint8_t>(hi * 16 + lo);
     }

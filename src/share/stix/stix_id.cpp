@@ -11,23 +11,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/hex.h"
 #include "share/stix/json_text.h"
 
 namespace kansoku::share::stix {
 namespace {
-
-int hexDigit(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 /// STIX 2.1 section 2.9: of the hashes, the first of these that is present contributes alone.
 nlohmann::ordered_json oneHash(const nlohmann::ordered_json& hashes) {
@@ -48,7 +36,7 @@ Uuid parseUuid(std::string_view text) {
     Uuid uuid{};
     size_t n = 0;
     for (size_t i = 0; i < text.size() && n < 32; ++i) {
-        const int d = hexDigit(text[i]);
+        const int d = hexDigitValue(text[i]);
         if (d < 0) {
             continue; // the dashes
         }

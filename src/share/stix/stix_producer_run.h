@@ -26,6 +26,12 @@ namespace kansoku::share::stix::detail {
 /// STIX 2.1: count and number_observed stay below one billion.
 inline constexpr int64_t kMaxStixCount = 999'999'999;
 
+/// The string member `key` of an event body, or "".
+inline std::string bodyText(const nlohmann::json& body, const char* key) {
+    const auto it = body.find(key);
+    return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 /// The TLP of each kind of object (StixConfig's tlp_* keys).
 struct KindTlps {
     Tlp statistics = Tlp::Green;

@@ -24,11 +24,6 @@ struct PortDay {
     Timestamp first_minute = INT64_MAX, last_minute = 0;
 };
 
-std::string text(const nlohmann::json& body, const char* key) {
-    const auto it = body.find(key);
-    return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 } // namespace
 
 /// network-traffic to `port` on the darknet between `start` and `end`; its id.
@@ -58,7 +53,7 @@ Result<void> ProducerRun::emitDarknetObservable(Timestamp stamp) {
 Result<void> ProducerRun::emitPortStatistics() {
     std::map<std::tuple<std::string, int64_t, Timestamp>, PortDay> days;
     KANSOKU_TRY(scanEvents("darknet.port_stats", [&days](const nlohmann::json& body, Timestamp ts) {
-        const std::string proto = text(body, "proto");
+        const std::string proto = bodyText(body, "proto");
         const int64_t port = body.value("port", int64_t{-1});
         if ((proto != "tcp" && proto != "udp") || port < 0 || port > 65535) {
             return;
@@ -101,17 +96,17 @@ Result<void> ProducerRun::emitOutbreakReports() {
     };
     std::vector<Alert> alerts;
     KANSOKU_TRY(scanEvents("alert", [&alerts](const nlohmann::json& body, Timestamp ts) {
-        if (text(body, "kind") == "darknet.outbreak" && body.contains("details") && body["details"].is_object()) {
+        if (bodyText(body, "kind") == "darknet.outbreak" && body.contains("details") && body["details"].is_object()) {
             alerts.push_back({ts, body});
         }
     }));
     const Tlp tlp = tlps_.statistics;
     for (const Alert& alert : alerts) {
         const nlohmann::json& details = alert.body["details"];
-        const std::string proto = text(details, "proto");
+        const std::string proto = bodyText(details, "proto");
         const int64_t port = details.value("port", int64_t{-1});
-        const auto start = parseRfc3339(text(details, "interval_start"));
-        const auto end = parseRfc3339(text(details, "interval_end"));
+        const auto start = parseRfc3339(bodyText(details, "interval_start"));
+        const auto end = parseRfc3339(bodyText(details, "interval_end"));
         if ((proto != "tcp" && proto != "udp") || port < 0 || port > 65535 || !start || !end || *end <= *start) {
             continue;
         }
@@ -130,7 +125,7 @@ Result<void> ProducerRun::emitOutbreakReports() {
         appendMember(observed, "object_refs", {traffic_id, addressId("ipv4-addr", config_.darknet_address)});
         KANSOKU_TRY(emit(std::move(observed), tlp, *end));
 
-        const std::string severity = text(alert.body, "severity");
+        const std::string severity = bodyText(alert.body, "severity");
         nlohmann::ordered_json report =
             builder_.domainObject("report", builder_.ids().id("report", "report|outbreak|" + key), alert.ts, alert.ts);
         report["name"] =
@@ -140,7 +135,7 @@ Result<void> ProducerRun::emitOutbreakReports() {
             fmt::format(
                 "Distinct sources probing {} per minute rose above the port's baseline ({} rule): {} source-minutes "
                 "and {} packets between {} and {}, baseline mean {}, ratio {}.",
-                subject, text(details, "rule"), details.value("source_minutes", int64_t{0}),
+                subject, bodyText(details, "rule"), details.value("source_minutes", int64_t{0}),
                 details.value("packets", int64_t{0}), stixTime(*start), stixTime(*end),
                 details.value("baseline_mean", 0.0), details.value("ratio", 0.0)));
         appendMember(report, "report_types", {"threat-report"});
