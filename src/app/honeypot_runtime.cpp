@@ -260,6 +260,7 @@ Result<std::unique_ptr<HoneypotRuntime>> HoneypotRuntime::start(const Config& co
     if (hc.telnet.enabled) {
         hp::telnet::TelnetServiceOptions telnet_options;
         telnet_options.failure_delay = hc.telnet_failure_delay.as<std::chrono::milliseconds>();
+        telnet_options.prompt_delay = hc.telnet_prompt_delay.as<std::chrono::milliseconds>();
         impl->telnet =
             std::make_unique<hp::telnet::TelnetService>(*impl->collector, impl->persona, impl->policy, telnet_options);
         KANSOKU_TRY(listen(hc.telnet, "telnet", impl->telnet->factory()));
@@ -356,6 +357,9 @@ std::string HoneypotRuntime::summary() const {
                             "subnegotiations, {} unknown commands\n",
                             t.line_overflows, t.negotiation_floods, t.subnegotiation_overflows,
                             t.malformed_subnegotiations, t.unknown_commands);
+    }
+    if (impl.ssh) {
+        text += hp::ssh::uploadSummary(impl.ssh->counters());
     }
     if (impl.reflector) {
         const auto& r = impl.reflector->counters();

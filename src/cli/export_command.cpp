@@ -8,9 +8,10 @@
 namespace kansoku::cli {
 
 void addExportCommand(CLI::App& app) {
-    auto* exporter = app.add_subcommand("export", "Write kansoku's indicators for other tools (blocklists)");
+    auto* exporter = app.add_subcommand("export", "Write kansoku's indicators for other tools (blocklists, STIX 2.1)");
     exporter->require_subcommand(1);
     addExportBlocklistCommand(*exporter);
+    addExportStixCommand(*exporter);
 }
 
 } // namespace kansoku::cli

@@ -66,6 +66,11 @@ public:
     void prefetchSlot(uint64_t hash) const { table_.prefetchSlot(hash); }
     void reserve(size_t n);
     VictimRecord& locate(const capture::DecodedPacket& p, const Classification& c, uint64_t hash);
+    /// Loads what update() will touch outside the record itself.
+    void prefetchCounters(const VictimRecord& r, const Classification& c) const {
+        r.darknet_addresses.prefetch(c.dst_key);
+        r.port_set.prefetch(c.victim_port);
+    }
     void update(VictimRecord& r, const capture::DecodedPacket& p, const Classification& c);
     void enforceBudget();
     void expire(Timestamp now);

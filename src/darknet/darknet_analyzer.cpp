@@ -176,6 +176,10 @@ void DarknetAnalyzer::processBatch() {
     }
     scans_.reserve(batch_size_); // no rehash while the batch holds references
     backscatter_.reserve(batch_size_);
+    // Locate (or create, in packet order) every record, and prefetch the destination and port sets
+    // each update will touch: with many distinct destinations per source these are one more cache
+    // miss per packet, as large as the record's own.
+    std::array<void*, kBatch> records{}; // null: the packet updates no record
     for (size_t i = 0; i < batch_size_; ++i) {
         const capture::DecodedPacket& p = batch_[i];
         const Classification& c = classes[i];
@@ -185,14 +189,39 @@ void DarknetAnalyzer::processBatch() {
         switch (c.packet_class) {
         case PacketClass::TcpSynProbe:
         case PacketClass::UdpProbe:
-            scans_.update(scans_.locate(p, hashes[i]), p, c.dst_key, c.tool);
+        case PacketClass::IcmpEcho: {
+            ScanRecord& r = scans_.locate(p, hashes[i]);
+            scans_.prefetchCounters(r, p, c.dst_key);
+            records[i] = &r;
+            break;
+        }
+        case PacketClass::Backscatter: {
+            VictimRecord& r = backscatter_.locate(p, c, hashes[i]);
+            backscatter_.prefetchCounters(r, c);
+            records[i] = &r;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    for (size_t i = 0; i < batch_size_; ++i) {
+        if (records[i] == nullptr) {
+            continue;
+        }
+        const capture::DecodedPacket& p = batch_[i];
+        const Classification& c = classes[i];
+        switch (c.packet_class) {
+        case PacketClass::TcpSynProbe:
+        case PacketClass::UdpProbe:
+            scans_.update(*static_cast<ScanRecord*>(records[i]), p, c.dst_key, c.tool);
             port_stats_.add(p);
             break;
         case PacketClass::IcmpEcho:
-            scans_.update(scans_.locate(p, hashes[i]), p, c.dst_key, c.tool);
+            scans_.update(*static_cast<ScanRecord*>(records[i]), p, c.dst_key, c.tool);
             break;
         case PacketClass::Backscatter:
-            backscatter_.update(backscatter_.locate(p, c, hashes[i]), p, c);
+            backscatter_.update(*static_cast<VictimRecord*>(records[i]), p, c);
             break;
         default:
             break;

@@ -6,11 +6,33 @@
 #include <limits>
 
 #include "common/ip_address.h"
+#include "common/prefetch.h"
 
 namespace kansoku::darknet {
 
 uint32_t DistinctCounter::slotOf(uint32_t value, uint32_t mask) {
     return static_cast<uint32_t>((uint64_t{value} * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+}
+
+uint64_t DistinctCounter::sketchHash(uint32_t value) {
+    return mixHash(uint64_t{value} + 0x9e3779b97f4a7c15ULL);
+}
+
+void DistinctCounter::prefetch(uint32_t value) const {
+    switch (mode_) {
+    case Mode::Set:
+        prefetchLine(&data_[slotOf(value, capacity_ - 1)]);
+        break;
+    case Mode::Bitmap:
+        prefetchLine(&data_[value >> 5]);
+        break;
+    case Mode::Sketch:
+        prefetchLine(reinterpret_cast<const uint8_t*>(data_.get()) + (sketchHash(value) >> (64 - kPrecision)));
+        break;
+    case Mode::Inline:
+    case Mode::InlineBitmap:
+        break;
+    }
 }
 
 ptrdiff_t DistinctCounter::insert(uint32_t value, const DistinctPolicy& policy) {
@@ -106,7 +128,7 @@ bool DistinctCounter::insertBitmap(uint32_t value) {
 
 void DistinctCounter::insertSketch(uint32_t value) {
     auto* registers = reinterpret_cast<uint8_t*>(data_.get());
-    const uint64_t h = mixHash(uint64_t{value} + 0x9e3779b97f4a7c15ULL);
+    const uint64_t h = sketchHash(value);
     const auto index = static_cast<uint32_t>(h >> (64 - kPrecision));
     const uint64_t rest = h << kPrecision;
     const auto rank = static_cast<uint8_t>(rest == 0 ? 64 - kPrecision + 1 : __builtin_clzll(rest) + 1);
@@ -148,14 +170,20 @@ void DistinctCounter::forEachValue(Fn&& fn) const {
 
 ptrdiff_t DistinctCounter::grow(const DistinctPolicy& policy) {
     const size_t before = heapBytes();
-    const uint32_t set_capacity = mode_ == Mode::Set ? capacity_ * 2 : kFirstSetCapacity;
+    // Sets grow four-fold (fewer allocations and re-inserts on the way to the limit), but not past
+    // the capacity that holds `exact_limit` values at half load.
+    uint32_t set_capacity = kFirstSetCapacity;
+    if (mode_ == Mode::Set) {
+        set_capacity = uint64_t{capacity_} * 4 <= uint64_t{policy.exact_limit} * 2 ? capacity_ * 4 : capacity_ * 2;
+    }
     const uint64_t bitmap_words = (policy.universe + 31) / 32;
     Mode next = Mode::Set;
     uint32_t capacity = set_capacity;
-    if (policy.universe != 0 && bitmap_words <= set_capacity) {
+    const bool at_limit = size_ >= policy.exact_limit;
+    if (policy.universe != 0 && (bitmap_words <= set_capacity || (at_limit && bitmap_words <= kMaxBitmapWords))) {
         next = Mode::Bitmap;
         capacity = static_cast<uint32_t>(bitmap_words);
-    } else if (size_ >= policy.exact_limit) {
+    } else if (at_limit) {
         next = Mode::Sketch;
         capacity = kRegisters / 4;
     }
@@ -163,7 +191,7 @@ ptrdiff_t DistinctCounter::grow(const DistinctPolicy& policy) {
     auto old = std::move(data_);
     const Mode old_mode = mode_;
     const uint32_t old_capacity = capacity_;
-    data_ = std::make_unique<uint32_t[]>(capacity); // zeroed
+    data_ = allocatePooled<uint32_t>(capacity); // zeroed
     capacity_ = capacity;
     mode_ = next;
     const uint32_t old_size = size_;

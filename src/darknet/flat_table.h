@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "common/prefetch.h"
+#include "darknet/huge_array.h"
 
 namespace kansoku::darknet {
 
@@ -157,8 +158,8 @@ private:
     void allocate(size_t capacity) {
         capacity_ = capacity;
         mask_ = capacity - 1;
-        tags_ = std::make_unique<uint8_t[]>(capacity);
-        slots_ = std::make_unique<Slot[]>(capacity);
+        tags_ = HugeArray<uint8_t>(capacity);
+        slots_ = HugeArray<Slot>(capacity);
     }
 
     void rehash(size_t capacity) {
@@ -204,8 +205,8 @@ private:
     size_t capacity_ = 0;
     size_t mask_ = 0;
     size_t size_ = 0;
-    std::unique_ptr<uint8_t[]> tags_;
-    std::unique_ptr<Slot[]> slots_;
+    HugeArray<uint8_t> tags_;
+    HugeArray<Slot> slots_;
 };
 
 } // namespace kansoku::darknet

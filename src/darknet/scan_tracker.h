@@ -80,7 +80,8 @@ public:
     }
 
     // The same in stages, for a batch: hashOf(), prefetchTags() and then prefetchSlot() for every
-    // packet, reserve(), then locate() and update() for every packet, then enforceBudget().
+    // packet, reserve(), then locate() and prefetchCounters() for every packet, update() for every
+    // packet, then enforceBudget().
     uint64_t hashOf(const capture::DecodedPacket& p) const { return table_.hashOf(ScanKey{p.src, p.protocol}); }
     void prefetchTags(uint64_t hash) const { table_.prefetchTags(hash); }
     void prefetchSlot(uint64_t hash) const { table_.prefetchSlot(hash); }
@@ -94,6 +95,11 @@ public:
             r.first_seq = p.seq;
         }
         return r;
+    }
+    /// Loads what update() will touch outside the record itself (the destination and port sets).
+    void prefetchCounters(const ScanRecord& r, const capture::DecodedPacket& p, uint32_t dst_key) const {
+        r.destinations.prefetch(dst_key);
+        r.ports.prefetch(p.dst_port);
     }
     void update(ScanRecord& r, const capture::DecodedPacket& p, uint32_t dst_key, ScannerTool tool);
     /// The label most of the record's probes carry; a tie with `unknown` goes to the fingerprint,

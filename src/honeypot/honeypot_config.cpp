@@ -69,6 +69,8 @@ void visitConfig(ConfigVisitor& v, HoneypotConfig& c) {
         s.duration("failure_delay", c.telnet_failure_delay, Duration(), Duration::fromMinutes(1),
                    "pause before \"Login incorrect\", as BusyBox login does");
         s.renamed("failure_delay_ms", "write failure_delay = \"3s\"");
+        s.duration("prompt_delay", c.telnet_prompt_delay, Duration(), Duration::fromSeconds(10),
+                   "pause between the option negotiation and the login prompt, as telnetd then login print");
     });
     v.section("ssh", "", [&c](ConfigVisitor& s) {
         visitListener(s, c.ssh);

@@ -57,6 +57,7 @@ struct HoneypotConfig {
     ListenerConfig telnet{true, "127.0.0.1", 2323};
     /// BusyBox login's pause before "Login incorrect" (LOGIN_FAIL_DELAY).
     Duration telnet_failure_delay = Duration::fromSeconds(3);
+    Duration telnet_prompt_delay = Duration::fromMillis(50);
     ListenerConfig ssh{true, "127.0.0.1", 2222};
     std::string ssh_version = "SSH-2.0-dropbear_2019.78";
     ListenerConfig http{true, "127.0.0.1", 8081};

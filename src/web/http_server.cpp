@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -63,7 +64,8 @@ public:
     Impl(const WebConfig& config, Router router, const Authenticator& authenticator, ServerMetrics& metrics)
         : config_(config), router_(std::move(router)), authenticator_(authenticator), metrics_(metrics) {}
 
-    Result<void> open();
+    /// `worker`: the shared access log (else one is opened from config) and whether to bind with SO_REUSEPORT.
+    Result<void> open(const Worker* worker);
     void run() {
         thread_ = std::thread([this] { ioc_.run(); });
     }
@@ -85,7 +87,7 @@ private:
     Router router_;
     const Authenticator& authenticator_;
     ServerMetrics& metrics_;
-    std::unique_ptr<AccessLog> access_log_;
+    std::shared_ptr<AccessLog> access_log_;
     std::optional<asio::ssl::context> tls_;
     asio::io_context ioc_{1};
     tcp::acceptor acceptor_{ioc_};
@@ -102,7 +104,7 @@ private:
     bool stopped_ = false;
 };
 
-Result<void> HttpServer::Impl::open() {
+Result<void> HttpServer::Impl::open(const Worker* worker) {
     if (config_.tls()) {
         for (const auto* path : {&config_.tls_cert, &config_.tls_key}) {
             if (!std::filesystem::is_regular_file(*path)) {
@@ -126,7 +128,9 @@ Result<void> HttpServer::Impl::open() {
             return fail("web tls_key {} does not match tls_cert {}", config_.tls_key, config_.tls_cert);
         }
     }
-    if (!config_.access_log.empty()) {
+    if (worker != nullptr) {
+        access_log_ = worker->access_log;
+    } else if (!config_.access_log.empty()) {
         auto log = AccessLog::open(config_.access_log);
         KANSOKU_TRY(log);
         access_log_ = std::move(*log);
@@ -141,6 +145,12 @@ Result<void> HttpServer::Impl::open() {
     acceptor_.open(endpoint.protocol(), ec);
     if (!ec) {
         acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    }
+    if (!ec && worker != nullptr && worker->reuse_port) {
+        const int on = 1;
+        if (::setsockopt(acceptor_.native_handle(), SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0) {
+            ec = beast::error_code(errno, boost::system::system_category());
+        }
     }
     if (!ec) {
         acceptor_.bind(endpoint, ec);
@@ -430,9 +440,41 @@ HttpServer::~HttpServer() {
 Result<std::unique_ptr<HttpServer>> HttpServer::start(const WebConfig& config, Router router,
                                                       const Authenticator& authenticator, ServerMetrics& metrics) {
     auto impl = std::make_unique<Impl>(config, std::move(router), authenticator, metrics);
-    KANSOKU_TRY(impl->open());
+    KANSOKU_TRY(impl->open(nullptr));
     impl->run();
     return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::start(const WebConfig& config, Router router,
+                                                      const Authenticator& authenticator, ServerMetrics& metrics,
+                                                      Worker worker) {
+    auto impl = std::make_unique<Impl>(config, std::move(router), authenticator, metrics);
+    KANSOKU_TRY(impl->open(&worker));
+    impl->run();
+    return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+Result<void> HttpServer::checkPortFree(const WebConfig& config) {
+    asio::io_context ioc;
+    tcp::acceptor probe(ioc);
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(config.address, ec);
+    if (ec) {
+        return fail("web address {}: not an IP address", config.address);
+    }
+    const tcp::endpoint endpoint(address, static_cast<uint16_t>(config.port));
+    probe.open(endpoint.protocol(), ec);
+    if (!ec) {
+        probe.set_option(asio::socket_base::reuse_address(true), ec); // a TIME_WAIT leftover is no owner
+    }
+    if (!ec) {
+        probe.bind(endpoint, ec);
+    }
+    if (ec) {
+        return fail("web: cannot listen on {}: {}", hostPort(config.address, static_cast<uint16_t>(config.port)),
+                    ec.message());
+    }
+    return {};
 }
 
 void HttpServer::stop() {

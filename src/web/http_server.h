@@ -13,6 +13,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "web/access_log.h"
 #include "web/authenticator.h"
 #include "web/router.h"
 #include "web/server_metrics.h"
@@ -27,6 +28,16 @@ public:
     /// own thread. `authenticator` and `metrics` must outlive the server.
     static Result<std::unique_ptr<HttpServer>> start(const WebConfig& config, Router router,
                                                      const Authenticator& authenticator, ServerMetrics& metrics);
+    /// How one of several workers serving the same port starts (WebService): the listener is
+    /// bound with SO_REUSEPORT, so the kernel spreads new connections over the workers' own
+    /// threads, and the access log is the one all workers write.
+    struct Worker {
+        std::shared_ptr<AccessLog> access_log; ///< null: none
+        bool reuse_port = false;
+    };
+    static Result<std::unique_ptr<HttpServer>> start(const WebConfig& config, Router router,
+                                                     const Authenticator& authenticator, ServerMetrics& metrics,
+                                                     Worker worker);
     /// stop().
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
@@ -37,6 +48,9 @@ public:
     /// and joins the thread. Idempotent.
     void stop();
 
+    /// Fails (one line, as start() would) when another socket holds `config`'s address and port,
+    /// even one bound with SO_REUSEPORT, which workers could otherwise silently share it with.
+    static Result<void> checkPortFree(const WebConfig& config);
     /// The bound port (the real one when [web] port is 0).
     uint16_t port() const;
     /// "http://127.0.0.1:8470/" or "https://...".

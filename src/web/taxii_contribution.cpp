@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "share/sharing/tlp.h"
+#include "share/stix/tlp.h"
 
 namespace kansoku::web {
 namespace {
@@ -36,6 +36,27 @@ bool validType(std::string_view type) {
            std::all_of(type.begin(), type.end(),
                        [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }) &&
            type.front() != '-' && type.back() != '-';
+}
+
+/// STIX 2.1 section 7.2.1.4: the TLP 1.0 marking definitions built into the specification, read as
+/// their TLP 2.0 levels (WHITE as CLEAR), so partners still on TLP 1.0 can contribute.
+std::optional<share::stix::Tlp> tlpOfAnyMarkingId(std::string_view id) {
+    using share::stix::Tlp;
+    static constexpr std::pair<std::string_view, Tlp> kTlp1[] = {
+        {"marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", Tlp::Clear},
+        {"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", Tlp::Green},
+        {"marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", Tlp::Amber},
+        {"marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", Tlp::Red},
+    };
+    if (const auto level = share::stix::tlpOfMarkingId(id)) {
+        return level;
+    }
+    for (const auto& [marking, level] : kTlp1) {
+        if (marking == id) {
+            return level;
+        }
+    }
+    return std::nullopt;
 }
 
 /// The object as a record, or why not.
@@ -76,7 +97,7 @@ std::variant<store::SharedObjectRecord, std::string> readObject(const nlohmann::
             record.version_us = *parsed;
         }
     }
-    std::optional<share::Tlp> tlp;
+    std::optional<share::stix::Tlp> tlp;
     if (const auto refs = o.find("object_marking_refs"); refs != o.end()) {
         if (!refs->is_array()) {
             return std::string("object_marking_refs must be a list");
@@ -85,18 +106,18 @@ std::variant<store::SharedObjectRecord, std::string> readObject(const nlohmann::
             if (!ref.is_string()) {
                 return std::string("object_marking_refs must list identifiers");
             }
-            if (const auto level = share::tlpOfMarkingId(ref.get_ref<const std::string&>())) {
-                tlp = tlp ? std::max(*tlp, *level) : *level; // the most restricted one applies
+            if (const auto level = tlpOfAnyMarkingId(ref.get_ref<const std::string&>())) {
+                tlp = tlp ? share::stix::stricter(*tlp, *level) : *level; // the most restricted one applies
             }
         }
     }
     if (!tlp && record.type == "marking-definition") {
-        tlp = share::Tlp::Clear;
+        tlp = share::stix::Tlp::Clear;
     }
     if (!tlp) {
         return std::string("no TLP marking: object_marking_refs must name a TLP 2.0 marking definition");
     }
-    record.tlp = share::tlpName(*tlp);
+    record.tlp = share::stix::tlpName(*tlp);
     record.json = o.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return record;
 }

@@ -11,7 +11,7 @@
 #include "common/time.h"
 #include "common/uuid.h"
 #include "share/sharing/partner_registry.h"
-#include "share/sharing/tlp.h"
+#include "share/stix/tlp.h"
 #include "web/authenticator.h"
 #include "web/basic_credentials.h"
 #include "web/taxii_contribution.h"
@@ -99,9 +99,9 @@ std::variant<Viewer, Response> TaxiiApi::viewer(const Request& request) {
     }
     if (request.caller == Caller::Admin) {
         Viewer admin{"admin", std::nullopt, {}, true};
-        for (const auto tlp :
-             {share::Tlp::Clear, share::Tlp::Green, share::Tlp::Amber, share::Tlp::AmberStrict, share::Tlp::Red}) {
-            admin.tlps.emplace_back(share::tlpName(tlp));
+        for (const auto tlp : {share::stix::Tlp::Clear, share::stix::Tlp::Green, share::stix::Tlp::Amber,
+                               share::stix::Tlp::AmberStrict, share::stix::Tlp::Red}) {
+            admin.tlps.emplace_back(share::stix::tlpName(tlp));
         }
         return admin;
     }
@@ -128,10 +128,10 @@ std::variant<Viewer, Response> TaxiiApi::viewer(const Request& request) {
         return response;
     }
     Viewer viewer{partner->name, partner->community, {}, false};
-    for (const auto tlp :
-         {share::Tlp::Clear, share::Tlp::Green, share::Tlp::Amber, share::Tlp::AmberStrict, share::Tlp::Red}) {
-        if (share::tlpAllows(partner->ceiling, tlp)) {
-            viewer.tlps.emplace_back(share::tlpName(tlp));
+    for (const auto tlp : {share::stix::Tlp::Clear, share::stix::Tlp::Green, share::stix::Tlp::Amber,
+                           share::stix::Tlp::AmberStrict, share::stix::Tlp::Red}) {
+        if (share::stix::tlpAllows(partner->ceiling, tlp)) {
+            viewer.tlps.emplace_back(share::stix::tlpName(tlp));
         }
     }
     return viewer;

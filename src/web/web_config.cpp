@@ -9,6 +9,9 @@ void visitConfig(ConfigVisitor& v, WebConfig& c) {
     v.text("tls_cert", c.tls_cert, "PEM certificate chain; set with tls_key to serve HTTPS only; empty: plain HTTP");
     v.text("tls_key", c.tls_key, "PEM private key of tls_cert");
     v.text("access_log", c.access_log, "one line per request appended here; empty: off");
+    v.integer("workers", c.workers, 1, 64,
+              "server threads, each accepting on the same port with its own routes and database connection; the "
+              "connection limits below are shared out among them");
     v.integer("max_connections", c.max_connections, 1, 1'000'000, "open connections, all clients; more are refused");
     v.integer("max_connections_per_client", c.max_connections_per_client, 1, 1'000'000,
               "open connections from one client address; more are refused");

@@ -19,6 +19,7 @@ struct WebConfig {
     std::string tls_cert;                      ///< PEM certificate chain; with tls_key, the server speaks only HTTPS
     std::string tls_key;                       ///< PEM private key
     std::string access_log = "var/access.log"; ///< one line per request; empty: off
+    int64_t workers = 2; ///< threads, each with its own listener (SO_REUSEPORT), routes and store connection
     int64_t max_connections = 512;
     int64_t max_connections_per_client = 64;
     ByteSize max_header = ByteSize::fromKiB(16);

@@ -1,5 +1,7 @@
 #include "web/web_service.h"
 
+#include <thread>
+
 #include "web/api_routes.h"
 #include "web/blocklist_routes.h"
 #include "web/isp_routes.h"
@@ -9,31 +11,73 @@
 #include "web/tenant_authenticator.h"
 
 namespace kansoku::web {
+namespace {
+
+int64_t share(int64_t limit, int64_t workers) {
+    return (limit + workers - 1) / workers;
+}
+
+} // namespace
 
 Result<std::unique_ptr<WebService>> WebService::start(const WebConfig& config, const StatusProvider& status,
                                                       const std::string& database,
                                                       const share::SharingConfig& sharing) {
     std::unique_ptr<WebService> service(new WebService());
+    service->sharing_ = sharing;
+    const int64_t count = std::max<int64_t>(1, config.workers);
+    HttpServer::Worker how;
+    how.reuse_port = count > 1;
+    if (how.reuse_port && config.port != 0) {
+        KANSOKU_TRY(HttpServer::checkPortFree(config)); // SO_REUSEPORT would share it with another server
+    }
+    if (!config.access_log.empty()) {
+        auto log = AccessLog::open(config.access_log);
+        KANSOKU_TRY(log);
+        how.access_log = std::move(*log);
+    }
+    WebConfig worker_config = config;
+    worker_config.max_connections = share(config.max_connections, count);
+    worker_config.max_connections_per_client = share(config.max_connections_per_client, count);
+    for (int64_t i = 0; i < count; ++i) {
+        KANSOKU_TRY(service->startWorker(worker_config, status, database, how));
+        worker_config.port = service->port(); // the others join the first one's port (it may have been 0)
+    }
+    return service;
+}
+
+Result<void> WebService::startWorker(const WebConfig& config, const StatusProvider& status, const std::string& database,
+                                     HttpServer::Worker how) {
+    Worker worker;
     if (!database.empty()) {
         auto store = store::SqliteStore::open(database, store::OpenMode::ReadWriteCreate);
         KANSOKU_TRY(store);
-        service->store_ = std::move(*store);
+        worker.store = std::move(*store);
     }
-    service->sharing_ = sharing;
-    service->authenticator_ = std::make_unique<TenantAuthenticator>(config.admin_key, service->store_.get());
+    worker.authenticator = std::make_unique<TenantAuthenticator>(config.admin_key, worker.store.get());
     Router router;
-    addApiRoutes(router, status, service->metrics_);
-    if (service->store_) {
-        addNoticeRoutes(router, *service->store_, *service->store_);
-        addBlocklistRoutes(router, *service->store_, config.blocklist);
-        addIspRoutes(router, *service->store_);
-        addReportRoutes(router, *service->store_);
-        addTaxiiRoutes(router, *service->store_, service->sharing_, static_cast<int64_t>(config.max_body.bytes()));
+    addApiRoutes(router, status, metrics_);
+    if (worker.store) {
+        addNoticeRoutes(router, *worker.store, *worker.store);
+        addBlocklistRoutes(router, *worker.store, config.blocklist);
+        addIspRoutes(router, *worker.store);
+        addReportRoutes(router, *worker.store);
+        addTaxiiRoutes(router, *worker.store, sharing_, static_cast<int64_t>(config.max_body.bytes()));
     }
-    auto server = HttpServer::start(config, std::move(router), *service->authenticator_, service->metrics_);
+    auto server = HttpServer::start(config, std::move(router), *worker.authenticator, metrics_, std::move(how));
     KANSOKU_TRY(server);
-    service->server_ = std::move(*server);
-    return service;
+    worker.server = std::move(*server);
+    workers_.push_back(std::move(worker));
+    return {};
+}
+
+void WebService::stop() {
+    std::vector<std::thread> stopping;
+    for (auto& worker : workers_) {
+        stopping.emplace_back([&worker] { worker.server->stop(); });
+    }
+    for (auto& thread : stopping) {
+        thread.join();
+    }
 }
 
 } // namespace kansoku::web

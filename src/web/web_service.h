@@ -1,9 +1,13 @@
 #pragma once
 
-/// The web server as a runtime starts it: the server, its counters, the admin-key authenticator
-/// and the routes of api_routes, in one object that stops the server when destroyed.
+/// The web server as a runtime starts it: [web] workers, each a server thread with its own
+/// listener on the same port (SO_REUSEPORT: the kernel spreads connections over them), its own
+/// authenticator, routes and database connection, so handlers never share state across threads
+/// (the design of Envoy's workers); the counters and the access log are the only shared parts.
+/// One object stops them all when destroyed.
 
 #include <memory>
+#include <vector>
 
 #include "common/result.h"
 #include "share/sharing/sharing_config.h"
@@ -19,26 +23,33 @@ namespace kansoku::web {
 class WebService {
 public:
     /// Starts serving [web] (a port in use or a bad TLS file is a one-line error). `status` must
-    /// outlive the service. With a `database` path, the service opens its own connection to it
-    /// (handlers run on the server's one thread, so one connection serves them all) and serves the
-    /// routes that read the store (ISP API, notices, blocklists, TAXII for the communities of
-    /// `sharing`); without, only status and metrics.
+    /// outlive the service and be safe to read from several threads. With a `database` path, each
+    /// worker opens its own connection to it and serves the routes that read the store (ISP API,
+    /// notices, blocklists, TAXII for the communities of `sharing`); without, only status and metrics.
     static Result<std::unique_ptr<WebService>> start(const WebConfig& config, const StatusProvider& status,
                                                      const std::string& database = {},
                                                      const share::SharingConfig& sharing = {});
-    /// Graceful shutdown (HttpServer::stop).
-    void stop() { server_->stop(); }
-    std::string url() const { return server_->url(); }
-    uint16_t port() const { return server_->port(); }
+    /// Graceful shutdown of every worker (HttpServer::stop), in parallel.
+    void stop();
+    std::string url() const { return workers_.front().server->url(); }
+    uint16_t port() const { return workers_.front().server->port(); }
     const ServerMetrics& metrics() const { return metrics_; }
 
 private:
     WebService() = default;
+    /// One server thread with everything its handlers use: no state is shared between workers
+    /// but the counters and the access log.
+    struct Worker {
+        std::unique_ptr<store::SqliteStore> store; ///< the handlers' connection (null without a database)
+        std::unique_ptr<Authenticator> authenticator;
+        std::unique_ptr<HttpServer> server; // last: stopped before the rest is destroyed
+    };
+    Result<void> startWorker(const WebConfig& config, const StatusProvider& status, const std::string& database,
+                             HttpServer::Worker how);
+
     ServerMetrics metrics_;
-    share::SharingConfig sharing_;              ///< the TAXII routes' (a copy: they outlive the caller's)
-    std::unique_ptr<store::SqliteStore> store_; ///< the handlers' connection (null without a database)
-    std::unique_ptr<Authenticator> authenticator_;
-    std::unique_ptr<HttpServer> server_; // last: stopped before the rest is destroyed
+    share::SharingConfig sharing_; ///< the TAXII routes' (a copy: they outlive the caller's)
+    std::vector<Worker> workers_;
 };
 
 } // namespace kansoku::web

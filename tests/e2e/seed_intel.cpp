@@ -5,7 +5,7 @@
 // Usage: kansoku_seed_intel DB SEED.json
 //   {"hosts": [{"ip", "family", "first_seen", "last_seen", "evidence": ["honeypot.login", ...],
 //               optional "asn", "country", "refs": ["tcp/23", ...] (the evidence's refs, in order)}],
-//    "c2": [{"kind", "indicator", "port", "family", "first_seen", "last_seen"}],
+//    "c2": [{"kind", "indicator", "port", "family", "first_seen", "last_seen", optional "samples": [SHA-256]}],
 //    "isps": [{"name", "lang", "prefixes": [...], optional "asns": [...], "created"}],
 //    "feedback": [{"isp", "ip", "state", "ts"}]}          times are RFC 3339
 
@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
             record.indicator = c.at("indicator").get<std::string>();
             record.port = c.value("port", 0);
             record.family = c.value("family", "unknown");
-            record.samples = {std::string(64, '0')};
+            record.samples = c.value("samples", std::vector<std::string>{std::string(64, '0')});
             record.first_seen = time(c.at("first_seen"));
             record.last_seen = time(c.at("last_seen"));
             check(store.upsertC2(record));

@@ -24,6 +24,7 @@ public:
         std::string session;
         std::string path;
         std::string content;
+        std::string via; ///< uploads: "scp", "sftp", "stdin"; "" for a file written in the shell
     };
     struct Execution {
         std::string session;
@@ -40,10 +41,18 @@ public:
                   std::string_view output_path) override {
         std::lock_guard lock(mutex_);
         downloads_.push_back({session.id, std::string(url), std::string(tool), std::string(output_path)});
+        stages_.push_back(std::string(tool) + " " + std::string(url));
     }
     void fileWritten(const SessionContext& session, std::string_view path, std::string_view content) override {
         std::lock_guard lock(mutex_);
-        files_.push_back({session.id, std::string(path), std::string(content)});
+        files_.push_back({session.id, std::string(path), std::string(content), {}});
+        stages_.push_back("file " + std::string(path));
+    }
+    void uploaded(const SessionContext& session, std::string_view path, std::string_view content,
+                  std::string_view via) override {
+        std::lock_guard lock(mutex_);
+        files_.push_back({session.id, std::string(path), std::string(content), std::string(via)});
+        stages_.push_back(std::string(via) + " " + std::string(path));
     }
     void executed(const SessionContext& session, std::string_view path, const std::vector<std::string>& argv) override {
         std::lock_guard lock(mutex_);
@@ -68,6 +77,11 @@ public:
         std::lock_guard lock(mutex_);
         return files_;
     }
+    /// Downloads ("wget URL"), written files ("file PATH") and uploads ("scp PATH"), in the order reported.
+    std::vector<std::string> stages() const {
+        std::lock_guard lock(mutex_);
+        return stages_;
+    }
     std::vector<Execution> executions() const {
         std::lock_guard lock(mutex_);
         return executions_;
@@ -79,6 +93,7 @@ private:
     std::vector<Download> downloads_;
     std::vector<File> files_;
     std::vector<Execution> executions_;
+    std::vector<std::string> stages_;
 };
 
 } // namespace kansoku::honeypot::testing

@@ -57,6 +57,13 @@ void HoneypotCollector::fileWritten(const SessionContext& session, std::string_v
     store(Origin{session, {}, "shell", std::string(path), malware::SourceKind::ShellWrite}, content);
 }
 
+void HoneypotCollector::uploaded(const SessionContext& session, std::string_view path, std::string_view content,
+                                 std::string_view via) {
+    ++counters_.files_uploaded;
+    // `tool` of the honeypot.download event and `via` of the sample's source: scp, sftp or stdin.
+    store(Origin{session, {}, std::string(via), std::string(path), malware::SourceKind::Upload}, content);
+}
+
 void HoneypotCollector::executed(const SessionContext& session, std::string_view path,
                                  const std::vector<std::string>& argv) {
     auto key = std::make_pair(session.id, std::string(path));
@@ -121,6 +128,9 @@ void HoneypotCollector::store(const Origin& origin, std::string_view bytes) {
     source.session = origin.session.id;
     if (!origin.path.empty()) {
         source.path = origin.path;
+    }
+    if (origin.kind == malware::SourceKind::Upload) {
+        source.via = origin.tool;
     }
     source.sensor = sensor_;
     source.first_seen = nowMicros();

@@ -29,6 +29,7 @@ struct CollectorCounters {
     uint64_t downloads_skipped = 0;   ///< URLs not fetched: no downloader configured
     uint64_t downloads_failed = 0;    ///< outcomes other than ok
     uint64_t files_written = 0;       ///< shell-written files reported
+    uint64_t files_uploaded = 0;      ///< files sent over a session (SCP, SFTP, exec stdin) reported
     uint64_t samples_stored = 0;      ///< put() that stored new content
     uint64_t samples_seen_again = 0;  ///< put() of known content
     uint64_t store_errors = 0;        ///< put() refused or failed (empty, too large, I/O)
@@ -57,6 +58,8 @@ public:
     void download(const SessionContext& session, std::string_view url, std::string_view tool,
                   std::string_view output_path) override;
     void fileWritten(const SessionContext& session, std::string_view path, std::string_view content) override;
+    void uploaded(const SessionContext& session, std::string_view path, std::string_view content,
+                  std::string_view via) override;
     void executed(const SessionContext& session, std::string_view path, const std::vector<std::string>& argv) override;
 
     /// Called on the io_context's thread for every sample stored for the first time. With a hook,

@@ -32,6 +32,16 @@ public:
     /// and sample events.
     virtual void fileWritten(const SessionContext& session, std::string_view path, std::string_view content) = 0;
 
+    /// A file the attacker sent over the session itself, complete: `via` is "scp" (legacy SCP sink),
+    /// "sftp" (the SFTP subsystem) or "stdin" (an exec channel's standard input written to a file by
+    /// `cat > f`, `dd of=f`, `tee f`, `base64 -d > f`). Stored as a sample of kind `upload` like a
+    /// download; `path` is the absolute path in the emulated filesystem. Default: as a written file.
+    virtual void uploaded(const SessionContext& session, std::string_view path, std::string_view content,
+                          std::string_view via) {
+        (void)via;
+        fileWritten(session, path, content);
+    }
+
     /// The attacker tried to run `path` (a file the session dropped) with `argv` (`./x telnet.arm`).
     /// Never executed; remembered so the sandbox can later run the sample under the same name and
     /// arguments (issue 5, honeypot context).

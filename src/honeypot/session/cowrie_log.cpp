@@ -26,6 +26,10 @@ Json base(const Event& event, std::string_view eventid, const Json& fields) {
     return record;
 }
 
+bool isUpload(std::string_view tool) {
+    return tool == "scp" || tool == "sftp" || tool == "stdin";
+}
+
 } // namespace
 
 std::vector<Json> toCowrie(const Event& event) {
@@ -66,6 +70,14 @@ std::vector<Json> toCowrie(const Event& event) {
             failed["message"] = "Command not found: " + text(f, "input");
             out.push_back(std::move(failed));
         }
+    } else if (event.type == "honeypot.download" && text(f, "outcome") == "ok" && isUpload(text(f, "tool"))) {
+        // Files sent over SCP or SFTP (and exec stdin) are Cowrie's file_upload.
+        Json r = base(event, "cowrie.session.file_upload", f);
+        r["filename"] = text(f, "path");
+        r["outfile"] = "samples/" + text(f, "sha256");
+        r["shasum"] = text(f, "sha256");
+        r["message"] = fmt::format("Saved uploaded file ({}) with SHA-256 {}", text(f, "path"), text(f, "sha256"));
+        out.push_back(std::move(r));
     } else if (event.type == "honeypot.download" && text(f, "outcome") == "ok") {
         // Cowrie logs files fetched by wget/curl and files written through redirection alike as
         // file_download, the latter with the path as its url.

@@ -7,8 +7,9 @@
 namespace kansoku::honeypot {
 
 ShellSession::ShellSession(Collector& collector, SessionContext context, std::shared_ptr<const shell::Persona> persona,
-                           shell::ShellLimits limits)
-    : collector_(&collector), context_(std::move(context)), shell_(std::move(persona), limits) {}
+                           shell::ShellLimits limits, UploadLimits upload_limits)
+    : collector_(&collector), context_(std::move(context)), shell_(std::move(persona), limits),
+      uploads_(upload_limits) {}
 
 void ShellSession::connected() {
     collector_->emit(makeConnectEvent(context_));
@@ -36,9 +37,10 @@ std::string ShellSession::welcome() const {
     return text;
 }
 
-ShellSession::LineResult ShellSession::runLine(std::string_view line, bool truncated, bool interactive) {
+ShellSession::LineResult ShellSession::runLine(std::string_view line, bool truncated, bool interactive,
+                                               std::optional<std::string_view> stdin_data) {
     ++commands_;
-    shell::ShellResult result = shell_.run(line);
+    shell::ShellResult result = stdin_data ? shell_.run(line, *stdin_data) : shell_.run(line);
     collector_->emit(makeCommandEvent(context_, line, truncated, interactive, result));
     for (const auto& request : result.downloads) {
         collector_->download(context_, request.url, request.tool, request.output_path);
@@ -50,9 +52,17 @@ ShellSession::LineResult ShellSession::runLine(std::string_view line, bool trunc
         collector_->executed(context_, execution.path, execution.argv);
         report(execution.path);
     }
+    // What came over stdin is complete once the line has run (the channel's input had ended).
+    for (auto it = pending_.begin(); it != pending_.end();) {
+        const auto next = std::next(it);
+        if (it->second.from_stdin) {
+            report(it->first);
+        }
+        it = next;
+    }
     LineResult out{std::move(result.output), result.exit_requested, result.status};
     if (interactive && !out.close) {
-        out.output += shell_.prompt();
+        out.output += result.continuation ? std::string("> ") : shell_.prompt(); // PS2 inside a here-document
     }
     return out;
 }
@@ -60,12 +70,13 @@ ShellSession::LineResult ShellSession::runLine(std::string_view line, bool trunc
 void ShellSession::noteWrite(shell::FileWrite write) {
     auto it = pending_.find(write.path);
     if (it != pending_.end()) {
-        pending_bytes_ -= it->second.size();
-        it->second = std::move(write.content);
-        pending_bytes_ += it->second.size();
+        pending_bytes_ -= it->second.content.size();
+        it->second.content = std::move(write.content);
+        it->second.from_stdin = it->second.from_stdin || write.from_stdin;
+        pending_bytes_ += it->second.content.size();
     } else {
         pending_bytes_ += write.content.size();
-        pending_.emplace(std::move(write.path), std::move(write.content));
+        pending_.emplace(std::move(write.path), Pending{std::move(write.content), write.from_stdin});
     }
     // Deleted files stay pending (self-deleting loaders), so bound what is held: report files
     // early, in path order, until the rest fits the shell's own filesystem budget.
@@ -80,11 +91,51 @@ void ShellSession::report(const std::string& path) {
     if (it == pending_.end()) {
         return;
     }
-    if (!it->second.empty()) {
-        collector_->fileWritten(context_, it->first, it->second);
+    if (!it->second.content.empty()) {
+        if (it->second.from_stdin) {
+            reportUpload(it->first, it->second.content);
+        } else {
+            collector_->fileWritten(context_, it->first, it->second.content);
+        }
     }
-    pending_bytes_ -= it->second.size();
+    pending_bytes_ -= it->second.content.size();
     pending_.erase(it);
+}
+
+void ShellSession::reportUpload(const std::string& path, std::string_view content) {
+    if (uploads_.admit(content.size()) != UploadBudget::Verdict::Ok) {
+        return; // counted; the file stays in the session's filesystem as the shell wrote it
+    }
+    uploads_.spend(content.size());
+    collector_->uploaded(context_, path, content, "stdin");
+}
+
+shell::FsStatus ShellSession::upload(const std::string& path, std::string_view content, uint32_t mode,
+                                     std::string_view via) {
+    switch (uploads_.admit(content.size())) {
+    case UploadBudget::Verdict::Ok:
+        break;
+    case UploadBudget::Verdict::FileTooLarge:
+        return shell::FsStatus::FileTooLarge;
+    case UploadBudget::Verdict::TooManyFiles:
+        return shell::FsStatus::TooManyFiles;
+    case UploadBudget::Verdict::NoSpace:
+        return shell::FsStatus::NoSpace;
+    }
+    shell::VirtualFs& fs = shell_.mutableFilesystem();
+    if (const auto st = fs.stat(path); st && st->directory) {
+        return shell::FsStatus::IsDirectory;
+    }
+    const shell::FsStatus written = shell_.provideFile(path, content);
+    if (written != shell::FsStatus::Ok) {
+        return written; // a limit of the filesystem (counted by the shell) or a missing directory
+    }
+    fs.setMode(path, mode & 07777U);
+    if (!content.empty()) {
+        uploads_.spend(content.size());
+        collector_->uploaded(context_, path, content, via);
+    }
+    return shell::FsStatus::Ok;
 }
 
 void ShellSession::close() {

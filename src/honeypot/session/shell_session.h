@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "honeypot/session/collector.h"
 #include "honeypot/session/session_context.h"
+#include "honeypot/session/upload_budget.h"
 #include "honeypot/shell/shell.h"
 
 namespace kansoku::honeypot {
@@ -20,7 +22,7 @@ namespace kansoku::honeypot {
 class ShellSession {
 public:
     ShellSession(Collector& collector, SessionContext context, std::shared_ptr<const shell::Persona> persona,
-                 shell::ShellLimits limits = {});
+                 shell::ShellLimits limits = {}, UploadLimits upload_limits = {});
 
     /// The connection is open (a honeypot.connect event).
     void connected();
@@ -38,8 +40,21 @@ public:
         int status = 0;     ///< $? after the line (an SSH exec request's exit-status)
     };
     /// Runs one command line (a honeypot.command event per line), reports downloads and files
-    /// written. `interactive` = false for an SSH exec request: no prompt is appended.
-    LineResult runLine(std::string_view line, bool truncated = false, bool interactive = true);
+    /// written. `interactive` = false for an SSH exec request: no prompt is appended. `stdin_data`:
+    /// an SSH exec channel's input, read to its end; files a command writes from it (`cat > f`) are
+    /// reported at once as uploads via "stdin", within the upload budget.
+    LineResult runLine(std::string_view line, bool truncated = false, bool interactive = true,
+                       std::optional<std::string_view> stdin_data = std::nullopt);
+
+    /// A complete file the client sent over SCP or SFTP (`via` "scp" or "sftp"): within the upload
+    /// budget it is put at `path` (absolute) in the session's filesystem with `mode` and reported to
+    /// the collector as an upload (an empty file is only created). A refusal is the FsStatus a device
+    /// would show (FileTooLarge, TooManyFiles, NoSpace, NotFound for a missing directory, ...).
+    shell::FsStatus upload(const std::string& path, std::string_view content, uint32_t mode, std::string_view via);
+
+    /// The session's filesystem, for SCP/SFTP directory operations (mkdir, rename, stat, readdir).
+    shell::VirtualFs& filesystem() { return shell_.mutableFilesystem(); }
+    const UploadBudget& uploads() const { return uploads_; }
 
     /// The session ends: files written and not yet reported (never executed) go to the collector.
     /// Idempotent; the destructor does not call it (the collector may be gone by then).
@@ -53,6 +68,8 @@ public:
 private:
     void noteWrite(shell::FileWrite write);
     void report(const std::string& path);
+    /// Reports a file written from an exec channel's stdin, if the upload budget admits it.
+    void reportUpload(const std::string& path, std::string_view content);
 
     Collector* collector_;
     SessionContext context_;
@@ -62,8 +79,13 @@ private:
     /// Files written and not yet reported: path -> content at the last write. A loader writes a
     /// binary in many `echo -ne ... >> f` lines; the file is reported once, whole, when it is run
     /// or the session closes (bounded like the shell's filesystem: FsLimits::max_total_bytes).
-    std::map<std::string, std::string, std::less<>> pending_;
+    struct Pending {
+        std::string content;
+        bool from_stdin = false; ///< an upload over an exec channel's stdin
+    };
+    std::map<std::string, Pending, std::less<>> pending_;
     size_t pending_bytes_ = 0;
+    UploadBudget uploads_;
 };
 
 } // namespace kansoku::honeypot

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "honeypot/shell/arithmetic.h"
+
 namespace kansoku::honeypot::shell {
 namespace {
 
@@ -18,10 +20,126 @@ bool isBlank(char c) {
     return c == ' ' || c == '\t' || c == '\v' || c == '\f';
 }
 
+/// A here-document waiting for its body: the index of its delimiter token.
+struct PendingHereDoc {
+    size_t op_token;
+    size_t word_token;
+    bool strip_tabs; ///< <<-
+};
+
+/// The delimiter without its quotes; `quoted` when any part was quoted (no expansion of the body).
+std::string heredocDelimiter(std::string_view word, bool& quoted) {
+    std::string out;
+    quoted = false;
+    for (size_t i = 0; i < word.size(); ++i) {
+        if (word[i] == '\\' || word[i] == '\'' || word[i] == '"') {
+            quoted = true;
+            if (word[i] == '\\' && i + 1 < word.size()) {
+                out += word[++i];
+            }
+            continue;
+        }
+        out += word[i];
+    }
+    return out;
+}
+
+/// Reads the bodies of the pending here-documents from `line` at `i` (the start of the line after
+/// the one that named them). Returns false when the text ended before a delimiter line.
+bool readHereDocs(std::string_view line, size_t& i, std::vector<Token>& tokens, std::vector<PendingHereDoc>& pending) {
+    bool complete = true;
+    for (const PendingHereDoc& doc : pending) {
+        if (doc.word_token >= tokens.size() || tokens[doc.word_token].kind != Token::Kind::Word) {
+            continue; // "<<" without a word: the parser reports it
+        }
+        bool quoted = false;
+        const std::string delimiter = heredocDelimiter(tokens[doc.word_token].text, quoted);
+        std::string body;
+        bool found = false;
+        while (i < line.size()) {
+            const size_t end = std::min(line.find('\n', i), line.size());
+            std::string_view text = line.substr(i, end - i);
+            i = std::min(end + 1, line.size());
+            if (!text.empty() && text.back() == '\r') {
+                text.remove_suffix(1);
+            }
+            if (doc.strip_tabs) {
+                while (!text.empty() && text.front() == '\t') {
+                    text.remove_prefix(1);
+                }
+            }
+            if (text == delimiter) {
+                found = true;
+                break;
+            }
+            body.append(text);
+            body += '\n';
+        }
+        complete = complete && found;
+        tokens[doc.word_token].text = std::move(body);
+        tokens[doc.op_token].text = quoted ? "<<'" : "<<";
+    }
+    pending.clear();
+    return complete;
+}
+
+} // namespace
+
+size_t findClosingBackquote(std::string_view text, size_t open) {
+    for (size_t i = open + 1; i < text.size(); ++i) {
+        if (text[i] == '\\') {
+            ++i;
+        } else if (text[i] == '`') {
+            return i + 1;
+        }
+    }
+    return std::string_view::npos;
+}
+
+size_t findClosingParen(std::string_view text, size_t open) {
+    int depth = 0;
+    for (size_t i = open; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\\') {
+            ++i;
+        } else if (c == '\'') {
+            i = text.find('\'', i + 1);
+            if (i == std::string_view::npos) {
+                return i;
+            }
+        } else if (c == '"') {
+            for (++i; i < text.size() && text[i] != '"'; ++i) {
+                i += text[i] == '\\' ? 1 : 0;
+            }
+            if (i >= text.size()) {
+                return std::string_view::npos;
+            }
+        } else if (c == '`') {
+            const size_t close = findClosingBackquote(text, i);
+            if (close == std::string_view::npos) {
+                return close;
+            }
+            i = close - 1;
+        } else if (c == '(') {
+            ++depth;
+        } else if (c == ')' && --depth == 0) {
+            return i + 1;
+        }
+    }
+    return std::string_view::npos;
+}
+
+namespace {
+
+constexpr std::string_view kUnterminatedParen = "syntax error: unexpected end of file (expecting \")\")";
+constexpr std::string_view kUnterminatedQuote = "syntax error: unterminated quoted string";
+
 /// Splits a line into tokens. Returns an error text for an unterminated quote.
-std::string tokenize(std::string_view line, std::vector<Token>& tokens, size_t max_tokens, bool& limit_hit) {
+std::string tokenize(std::string_view line, std::vector<Token>& tokens, size_t max_tokens, bool& limit_hit,
+                     bool& heredoc_unterminated) {
     size_t i = 0;
     const size_t n = line.size();
+    std::vector<PendingHereDoc> heredocs;
     while (i < n) {
         if (tokens.size() >= max_tokens) {
             limit_hit = true;
@@ -44,6 +162,21 @@ std::string tokenize(std::string_view line, std::vector<Token>& tokens, size_t m
             if (c == '\n' || c == '\r') {
                 token.text = "\n";
                 ++i;
+                if (c == '\r' && i < n && line[i] == '\n') {
+                    ++i;
+                }
+                if (!heredocs.empty()) {
+                    tokens.push_back(std::move(token));
+                    if (!readHereDocs(line, i, tokens, heredocs)) {
+                        heredoc_unterminated = true;
+                    }
+                    continue;
+                }
+            } else if (c == '<' && i + 1 < n && line[i + 1] == '<') {
+                const bool strip = i + 2 < n && line[i + 2] == '-';
+                token.text = strip ? "<<-" : "<<";
+                i += strip ? 3 : 2;
+                heredocs.push_back(PendingHereDoc{tokens.size(), tokens.size() + 1, strip});
             } else if ((c == '&' || c == '|' || c == '>') && i + 1 < n && line[i + 1] == c) {
                 token.text = std::string(2, c);
                 i += 2;
@@ -69,18 +202,44 @@ std::string tokenize(std::string_view line, std::vector<Token>& tokens, size_t m
             } else if (w == '\'') {
                 const size_t close = line.find('\'', i + 1);
                 if (close == std::string_view::npos) {
-                    return "syntax error: unterminated quoted string";
+                    return std::string(kUnterminatedQuote);
                 }
                 i = close + 1;
             } else if (w == '"') {
                 ++i;
                 while (i < n && line[i] != '"') {
-                    i += line[i] == '\\' ? 2 : 1;
+                    if (line[i] == '$' && i + 1 < n && line[i + 1] == '(') {
+                        const size_t close = findClosingParen(line, i + 1);
+                        if (close == std::string_view::npos) {
+                            return std::string(kUnterminatedParen);
+                        }
+                        i = close;
+                    } else if (line[i] == '`') {
+                        const size_t close = findClosingBackquote(line, i);
+                        if (close == std::string_view::npos) {
+                            return std::string(kUnterminatedQuote);
+                        }
+                        i = close;
+                    } else {
+                        i += line[i] == '\\' ? 2 : 1;
+                    }
                 }
                 if (i >= n) {
-                    return "syntax error: unterminated quoted string";
+                    return std::string(kUnterminatedQuote);
                 }
                 ++i;
+            } else if (w == '$' && i + 1 < n && line[i + 1] == '(') {
+                const size_t close = findClosingParen(line, i + 1);
+                if (close == std::string_view::npos) {
+                    return std::string(kUnterminatedParen);
+                }
+                i = close;
+            } else if (w == '`') {
+                const size_t close = findClosingBackquote(line, i);
+                if (close == std::string_view::npos) {
+                    return std::string(kUnterminatedQuote);
+                }
+                i = close;
             } else {
                 ++i;
             }
@@ -102,6 +261,16 @@ std::string tokenize(std::string_view line, std::vector<Token>& tokens, size_t m
         }
         tokens.push_back(Token{Token::Kind::Word, std::move(word)});
     }
+    if (!heredocs.empty()) {
+        // The line that names a here-document is the last one: its body never came.
+        for (const PendingHereDoc& doc : heredocs) {
+            if (doc.word_token < tokens.size() && tokens[doc.word_token].kind == Token::Kind::Word) {
+                tokens[doc.word_token].text.clear();
+            }
+            tokens[doc.op_token].text = "<<";
+        }
+        heredoc_unterminated = true;
+    }
     return {};
 }
 
@@ -115,7 +284,11 @@ Redirection makeRedirection(const std::string& op, std::string target) {
         r.fd = op[0] == '<' ? 0 : 1;
     }
     const std::string_view rest = std::string_view(op).substr(pos);
-    if (rest == "<") {
+    if (rest == "<<" || rest == "<<'") {
+        r.kind = Redirection::Kind::HereDoc;
+        r.fd = 0;
+        r.expand = rest == "<<";
+    } else if (rest == "<") {
         r.kind = Redirection::Kind::Input;
     } else if (rest == ">>") {
         r.kind = Redirection::Kind::Append;
@@ -133,7 +306,7 @@ Redirection makeRedirection(const std::string& op, std::string target) {
 ParsedLine parseCommandLine(std::string_view line, const ParseLimits& limits) {
     ParsedLine parsed;
     std::vector<Token> tokens;
-    parsed.error = tokenize(line, tokens, limits.max_words, parsed.limit_hit);
+    parsed.error = tokenize(line, tokens, limits.max_words, parsed.limit_hit, parsed.heredoc_unterminated);
     if (!parsed.error.empty()) {
         return parsed;
     }
@@ -227,11 +400,34 @@ ParsedLine parseCommandLine(std::string_view line, const ParseLimits& limits) {
     return parsed;
 }
 
-std::string expandWord(std::string_view raw, const VariableLookup& lookup) {
+std::string expandWord(std::string_view raw, const VariableLookup& lookup, const ExpansionHooks* hooks) {
     std::string out;
     bool in_double = false;
     size_t i = 0;
     const size_t n = raw.size();
+    const auto substitute = [&](std::string_view script) {
+        if (hooks == nullptr || !hooks->command) {
+            return;
+        }
+        std::string output = hooks->command(script);
+        while (!output.empty() && output.back() == '\n') {
+            output.pop_back();
+        }
+        out += output;
+    };
+    const auto backquote = [&](size_t& pos) {
+        const size_t close = findClosingBackquote(raw, pos);
+        const size_t end = close == std::string_view::npos ? n : close - 1;
+        std::string script;
+        for (size_t k = pos + 1; k < end; ++k) {
+            if (raw[k] == '\\' && k + 1 < end && (raw[k + 1] == '`' || raw[k + 1] == '\\' || raw[k + 1] == '$')) {
+                ++k;
+            }
+            script += raw[k];
+        }
+        substitute(script);
+        pos = close == std::string_view::npos ? n : close;
+    };
     const auto variable = [&](size_t& pos) {
         // pos is at '$'
         if (pos + 1 >= n) {
@@ -240,6 +436,25 @@ std::string expandWord(std::string_view raw, const VariableLookup& lookup) {
             return;
         }
         const char next = raw[pos + 1];
+        if (next == '(') {
+            const size_t close = findClosingParen(raw, pos + 1);
+            const size_t end = close == std::string_view::npos ? n : close;
+            const std::string_view inner = raw.substr(pos + 2, end > pos + 3 ? end - pos - 3 : 0);
+            if (inner.size() >= 2 && inner.front() == '(' && inner.back() == ')') {
+                // $((expression)): the expression may hold $VAR and $(...) too.
+                const std::string expression = expandWord(inner.substr(1, inner.size() - 2), lookup, hooks);
+                const ArithmeticResult result = evaluateArithmetic(expression, lookup);
+                if (result.value) {
+                    out += std::to_string(*result.value);
+                } else if (hooks != nullptr && hooks->error) {
+                    hooks->error(result.error);
+                }
+            } else {
+                substitute(inner);
+            }
+            pos = end;
+            return;
+        }
         if (next == '?' || next == '$' || next == '#' || next == '0' || next == '!') {
             out += lookup(std::string_view(&raw[pos + 1], 1));
             pos += 2;
@@ -280,6 +495,8 @@ std::string expandWord(std::string_view raw, const VariableLookup& lookup) {
                 i += 2;
             } else if (c == '$') {
                 variable(i);
+            } else if (c == '`') {
+                backquote(i);
             } else {
                 out += c;
                 ++i;
@@ -301,6 +518,8 @@ std::string expandWord(std::string_view raw, const VariableLookup& lookup) {
             i += 2;
         } else if (c == '$') {
             variable(i);
+        } else if (c == '`') {
+            backquote(i);
         } else {
             out += c;
             ++i;

@@ -14,10 +14,11 @@
 namespace kansoku::honeypot::shell {
 
 struct Redirection {
-    enum class Kind { Input, Output, Append, Duplicate };
+    enum class Kind { Input, Output, Append, Duplicate, HereDoc };
     int fd = 1; ///< the descriptor redirected (0 for input)
     Kind kind = Kind::Output;
-    std::string target; ///< raw word; for Duplicate the descriptor number text ("1")
+    std::string target;  ///< raw word; for Duplicate the descriptor number text ("1"); for HereDoc the body
+    bool expand = false; ///< HereDoc: the delimiter was unquoted, so `$` expansions apply to the body
 };
 
 struct SimpleCommand {
@@ -46,6 +47,8 @@ struct ParsedLine {
     std::vector<ListItem> items;
     std::string error;      ///< ash's wording after "sh: ", e.g. `syntax error: unexpected "|"`
     bool limit_hit = false; ///< a ParseLimits bound was reached (error says so too)
+    /// A here-document (`<<EOF`) whose end line never came: its body is the rest of the text.
+    bool heredoc_unterminated = false;
 };
 
 ParsedLine parseCommandLine(std::string_view line, const ParseLimits& limits = {});
@@ -53,8 +56,23 @@ ParsedLine parseCommandLine(std::string_view line, const ParseLimits& limits = {
 /// Returns a variable's value (empty when unset).
 using VariableLookup = std::function<std::string(std::string_view name)>;
 
-/// Removes quotes and backslashes and expands variables, like sh does for one word (no field
-/// splitting, no globbing).
-std::string expandWord(std::string_view raw, const VariableLookup& lookup);
+/// What expansion needs from the shell beyond variables.
+struct ExpansionHooks {
+    /// `$(...)` and backquotes: runs the script, returns its standard output.
+    std::function<std::string(std::string_view script)> command;
+    /// An arithmetic error in `$((...))` (ash's message); the word expands to nothing.
+    std::function<void(std::string_view message)> error;
+};
+
+/// Removes quotes and backslashes and expands variables, `$(...)`, backquotes (trailing newlines
+/// removed) and `$((...))` (arithmetic.h), like sh does for one word (no field splitting, no
+/// globbing). Without hooks, command substitutions expand to nothing.
+std::string expandWord(std::string_view raw, const VariableLookup& lookup, const ExpansionHooks* hooks = nullptr);
+
+/// Where the `$(`...`)` starting at `open` (the index of its '(') ends: one past the matching ')',
+/// quotes, backquotes and nesting respected; npos when unterminated.
+size_t findClosingParen(std::string_view text, size_t open);
+/// One past the backquote closing the one at `open`; npos when unterminated.
+size_t findClosingBackquote(std::string_view text, size_t open);
 
 } // namespace kansoku::honeypot::shell

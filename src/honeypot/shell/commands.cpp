@@ -9,18 +9,21 @@ namespace {
 // Sorted by name (findCommand searches it). `sh`, `busybox` and running a path are the
 // interpreter's own (shell.cpp).
 constexpr std::array kCommands = {
-    CommandEntry{":", cmdTrue, true},         CommandEntry{"cat", cmdCat, false},
+    CommandEntry{":", cmdTrue, true},         CommandEntry{"awk", cmdAwk, false},
+    CommandEntry{"base64", cmdBase64, false}, CommandEntry{"cat", cmdCat, false},
     CommandEntry{"cd", cmdCd, true},          CommandEntry{"chmod", cmdChmod, false},
     CommandEntry{"cp", cmdCp, false},         CommandEntry{"curl", cmdCurl, false},
     CommandEntry{"dd", cmdDd, false},         CommandEntry{"echo", cmdEcho, true},
     CommandEntry{"exit", cmdExit, true},      CommandEntry{"false", cmdFalse, true},
     CommandEntry{"ftpget", cmdFtpget, false}, CommandEntry{"grep", cmdGrep, false},
     CommandEntry{"head", cmdHead, false},     CommandEntry{"hostname", cmdHostname, false},
-    CommandEntry{"id", cmdId, false},         CommandEntry{"logout", cmdExit, true},
-    CommandEntry{"ls", cmdLs, false},         CommandEntry{"mkdir", cmdMkdir, false},
-    CommandEntry{"mv", cmdMv, false},         CommandEntry{"printf", cmdPrintf, true},
-    CommandEntry{"ps", cmdPs, false},         CommandEntry{"pwd", cmdPwd, true},
-    CommandEntry{"rm", cmdRm, false},         CommandEntry{"tftp", cmdTftp, false},
+    CommandEntry{"id", cmdId, false},         CommandEntry{"kill", cmdKill, true},
+    CommandEntry{"logout", cmdExit, true},    CommandEntry{"ls", cmdLs, false},
+    CommandEntry{"mkdir", cmdMkdir, false},   CommandEntry{"mv", cmdMv, false},
+    CommandEntry{"printf", cmdPrintf, true},  CommandEntry{"ps", cmdPs, false},
+    CommandEntry{"pwd", cmdPwd, true},        CommandEntry{"rm", cmdRm, false},
+    CommandEntry{"sed", cmdSed, false},       CommandEntry{"tail", cmdTail, false},
+    CommandEntry{"tee", cmdTee, false},       CommandEntry{"tftp", cmdTftp, false},
     CommandEntry{"touch", cmdTouch, false},   CommandEntry{"true", cmdTrue, true},
     CommandEntry{"uname", cmdUname, false},   CommandEntry{"wget", cmdWget, false},
     CommandEntry{"whoami", cmdWhoami, false},
@@ -50,6 +53,12 @@ std::string_view shellLimitName(ShellLimit limit) {
         return "total_bytes";
     case ShellLimit::Variables:
         return "variables";
+    case ShellLimit::Globs:
+        return "globs";
+    case ShellLimit::HereDocs:
+        return "heredocs";
+    case ShellLimit::Expansion:
+        return "expansion";
     case ShellLimit::Count_:
         break;
     }
@@ -106,6 +115,9 @@ FsStatus CommandContext::writeFile(const std::string& path, std::string_view dat
     countStatus(status);
     if (status == FsStatus::Ok || status == FsStatus::FileTooLarge || status == FsStatus::NoSpace) {
         written_paths.insert(path);
+        if (stdin_paths != nullptr) {
+            stdin_paths->insert(path);
+        }
     }
     return status;
 }

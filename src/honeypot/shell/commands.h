@@ -29,6 +29,8 @@ struct ShellLimits {
     size_t max_script_depth = 4;        ///< nested sh -c / sh FILE / | sh
     size_t max_variables = 32;
     size_t max_variable_bytes = 1024;
+    size_t max_glob_matches = 256;  ///< words one glob expands to
+    size_t max_glob_entries = 4096; ///< directory entries one glob looks at
 };
 
 /// Everything a session's shell keeps between lines.
@@ -42,6 +44,12 @@ struct SessionState {
     int last_status = 0;
     std::vector<std::pair<std::string, std::string>> variables; ///< set by NAME=value
     LimitCounts totals;                                         ///< every limit hit in the session
+    std::string pending_heredoc; ///< lines of an interactive here-document so far (ends at its delimiter)
+    /// What the attacker "started" (dropped ELF files for this CPU, `./x &`): pid -> command line,
+    /// shown by ps after the persona's processes until killed. At most kMaxStarted.
+    std::vector<std::pair<int, std::string>> started;
+    int next_pid = 1403;
+    static constexpr size_t kMaxStarted = 32;
 };
 
 /// One command's run: its input, its output and error, and the run's side effects.
@@ -54,6 +62,9 @@ struct CommandContext {
     std::string err;
     /// Runs shell text (sh -c, sh FILE, | sh) one level deeper; returns its status.
     std::function<int(std::string_view script, CommandContext& ctx)> run_script;
+    /// Set when this command reads the session's standard input (Shell::run with stdin): the files
+    /// it writes are uploads (FileWrite::from_stdin).
+    std::set<std::string>* stdin_paths = nullptr;
 
     const Persona& persona() const { return *state.persona; }
     /// Absolute path for an argument, or empty (and "File name too long" counted) when too long.
@@ -113,5 +124,16 @@ int cmdWget(CommandContext&, const std::vector<std::string>&);
 int cmdCurl(CommandContext&, const std::vector<std::string>&);
 int cmdTftp(CommandContext&, const std::vector<std::string>&);
 int cmdFtpget(CommandContext&, const std::vector<std::string>&);
+int cmdTee(CommandContext&, const std::vector<std::string>&);
+int cmdBase64(CommandContext&, const std::vector<std::string>&);
+int cmdTail(CommandContext&, const std::vector<std::string>&);
+int cmdSed(CommandContext&, const std::vector<std::string>&);
+int cmdAwk(CommandContext&, const std::vector<std::string>&);
+int cmdKill(CommandContext&, const std::vector<std::string>&);
+
+/// True when the command (after expansion) reads its standard input: `cat` or `cat -`, `dd` without
+/// `if=`, `tee`, `base64 [-d]`, `head`/`tail` without a file, `sh` without a script (also behind
+/// `nohup`, `exec`, `busybox`).
+bool readsStandardInput(const std::vector<std::string>& argv);
 
 } // namespace kansoku::honeypot::shell

@@ -1,5 +1,7 @@
 // ash builtins and the BusyBox applets that only print what the persona says.
 
+#include <fmt/format.h>
+
 #include "honeypot/shell/commands.h"
 #include "honeypot/shell/escapes.h"
 
@@ -125,6 +127,10 @@ int cmdUname(CommandContext& ctx, const std::vector<std::string>& argv) {
 
 int cmdPs(CommandContext& ctx, const std::vector<std::string>&) {
     ctx.out += ctx.persona().ps;
+    for (const auto& [pid, command] : ctx.state.started) {
+        // BusyBox ps's columns: PID, USER, VSZ, STAT, COMMAND.
+        ctx.out += fmt::format("{:>5} {:<8} {:>5} S    {}\n", pid, ctx.persona().user, 1024, command);
+    }
     return 0;
 }
 

@@ -307,4 +307,20 @@ uint16_t elfMachineFor(std::string_view machine) {
     return 0;
 }
 
+bool Persona::hasProcess(int pid) const {
+    const std::string wanted = std::to_string(pid);
+    size_t start = 0;
+    while (start < ps.size()) {
+        const size_t end = std::min(ps.find('\n', start), ps.size());
+        std::string_view line = std::string_view(ps).substr(start, end - start);
+        const size_t first = line.find_first_not_of(' ');
+        if (first != std::string_view::npos && line.substr(first, wanted.size()) == wanted &&
+            (first + wanted.size() == line.size() || line[first + wanted.size()] == ' ')) {
+            return true;
+        }
+        start = end + 1;
+    }
+    return false;
+}
+
 } // namespace kansoku::honeypot::shell

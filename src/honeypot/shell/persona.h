@@ -48,6 +48,8 @@ struct Persona {
     std::map<std::string, PersonaNode, std::less<>> files;
 
     bool hasApplet(std::string_view name) const;
+    /// A pid in the `ps` text (the first column of a line).
+    bool hasProcess(int pid) const;
 
     /// Parses a persona from TOML text; `origin` names it in error messages.
     static Result<Persona> parse(std::string_view toml_text, std::string_view origin);

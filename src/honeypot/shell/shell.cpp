@@ -1,8 +1,11 @@
 #include "honeypot/shell/shell.h"
 
+#include <algorithm>
 #include <cassert>
 #include <optional>
 #include <vector>
+
+#include <fnmatch.h>
 
 namespace kansoku::honeypot::shell {
 namespace {
@@ -64,6 +67,89 @@ bool runsOnPersona(std::string_view content, std::string_view busybox_elf) {
            content[19] == busybox_elf[19];
 }
 
+/// True when the raw word has an unquoted `*`, `?` or `[` (a glob).
+bool hasUnquotedGlob(std::string_view raw) {
+    bool in_double = false;
+    for (size_t i = 0; i < raw.size(); ++i) {
+        const char c = raw[i];
+        if (c == '\\') {
+            ++i;
+        } else if (c == '"') {
+            in_double = !in_double;
+        } else if (c == '\'' && !in_double) {
+            const size_t close = raw.find('\'', i + 1);
+            i = close == std::string_view::npos ? raw.size() : close;
+        } else if (!in_double && (c == '*' || c == '?' || c == '[')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/// True when the raw word has quotes of its own (outside `$(...)` and backquotes): then it stays a
+/// word even when it expands to nothing.
+bool hasOwnQuotes(std::string_view raw) {
+    for (size_t i = 0; i < raw.size(); ++i) {
+        const char c = raw[i];
+        if (c == '\\') {
+            ++i;
+        } else if (c == '\'' || c == '"') {
+            return true;
+        } else if (c == '$' && i + 1 < raw.size() && raw[i + 1] == '(') {
+            const size_t close = findClosingParen(raw, i + 1);
+            i = close == std::string_view::npos ? raw.size() : close - 1;
+        } else if (c == '`') {
+            const size_t close = findClosingBackquote(raw, i);
+            i = close == std::string_view::npos ? raw.size() : close - 1;
+        }
+    }
+    return false;
+}
+
+bool isGlobPattern(std::string_view part) {
+    return part.find_first_of("*?[") != std::string_view::npos;
+}
+
+/// Where the here-document started on the first line of `script` ends: one past the line holding its
+/// delimiter, or npos when no such line follows (only the first `<<` of the line is looked at).
+size_t hereDocEnd(std::string_view script, size_t line_end) {
+    const std::string_view first = script.substr(0, line_end);
+    const size_t op = first.find("<<");
+    if (op == std::string_view::npos) {
+        return line_end;
+    }
+    size_t i = op + 2;
+    const bool strip = i < first.size() && first[i] == '-';
+    i += strip ? 1 : 0;
+    while (i < first.size() && (first[i] == ' ' || first[i] == '\t')) {
+        ++i;
+    }
+    std::string delimiter;
+    for (; i < first.size() && first[i] != ' ' && first[i] != '\t' && first[i] != ';' && first[i] != '|' &&
+           first[i] != '&' && first[i] != '>' && first[i] != '<';
+         ++i) {
+        if (first[i] != '\'' && first[i] != '"' && first[i] != '\\') {
+            delimiter += first[i];
+        }
+    }
+    size_t start = line_end + 1;
+    while (start <= script.size()) {
+        const size_t end = std::min(script.find('\n', start), script.size());
+        std::string_view text = script.substr(start, end - start);
+        while (strip && !text.empty() && text.front() == '\t') {
+            text.remove_prefix(1);
+        }
+        if (text == delimiter) {
+            return end;
+        }
+        if (end >= script.size()) {
+            break;
+        }
+        start = end + 1;
+    }
+    return std::string_view::npos;
+}
+
 } // namespace
 
 struct Shell::Run {
@@ -73,6 +159,9 @@ struct Shell::Run {
     bool stopped = false;            ///< the command limit was reached: nothing more runs
     std::string* out_sink = nullptr; ///< inside sh -c / sh FILE: where output goes instead of the terminal
     std::string* err_sink = nullptr;
+    bool expansion_failed = false;                 ///< a `$((...))` error in the command being expanded
+    std::optional<std::string_view> session_stdin; ///< not yet read by any command
+    std::set<std::string> stdin_paths;             ///< files written by the command that read it
 };
 
 Shell::Shell(std::shared_ptr<const Persona> persona, ShellLimits limits) : state_(std::move(persona), limits) {
@@ -81,14 +170,75 @@ Shell::Shell(std::shared_ptr<const Persona> persona, ShellLimits limits) : state
 
 ShellResult Shell::run(std::string_view line) {
     Run run;
+    return runWith(run, line);
+}
+
+ShellResult Shell::run(std::string_view line, std::string_view stdin_data) {
+    Run run;
+    run.session_stdin = stdin_data;
+    return runWith(run, line);
+}
+
+bool Shell::readsStandardInput(std::string_view line) const {
+    const ParsedLine parsed = parseCommandLine(line, state_.limits.parse);
+    if (!parsed.error.empty()) {
+        return false;
+    }
+    const VariableLookup lookup = [this](std::string_view name) { return variable(name); };
+    for (const ListItem& item : parsed.items) {
+        const SimpleCommand& head = item.pipeline.commands.front();
+        bool redirected = false;
+        for (const Redirection& r : head.redirections) {
+            redirected = redirected || r.kind == Redirection::Kind::Input;
+        }
+        std::vector<std::string> argv;
+        for (const std::string& raw : head.words) {
+            if (argv.empty() && isAssignment(raw)) {
+                continue;
+            }
+            argv.push_back(expandWord(raw, lookup));
+        }
+        if (!redirected && shell::readsStandardInput(argv)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+ShellResult Shell::runWith(Run& run, std::string_view line) {
     if (line.size() > state_.limits.max_line_bytes) {
         line = line.substr(0, state_.limits.max_line_bytes);
         run.result.limits.add(ShellLimit::LineBytes);
     }
+    // An interactive here-document: its lines come one by one until the delimiter line.
+    std::string text;
+    if (!state_.pending_heredoc.empty()) {
+        text = std::move(state_.pending_heredoc);
+        state_.pending_heredoc.clear();
+        text.append(line);
+        line = text;
+    }
+    if (line.find("<<") != std::string_view::npos) {
+        const ParsedLine parsed = parseCommandLine(line, state_.limits.parse);
+        if (parsed.error.empty() && parsed.heredoc_unterminated) {
+            if (line.size() >= state_.limits.max_line_bytes) {
+                run.result.limits.add(ShellLimit::HereDocs);
+                emit(run, state_.persona->shell_name + ": here-document too long\n", true);
+                state_.last_status = 2;
+                run.result.status = 2;
+                state_.totals.merge(run.result.limits);
+                return std::move(run.result);
+            }
+            state_.pending_heredoc.assign(line).push_back('\n');
+            run.result.continuation = true;
+            run.result.status = state_.last_status;
+            return std::move(run.result);
+        }
+    }
     run.result.status = runLine(run, line, 0);
     for (const std::string& path : run.written_paths) {
         if (const auto data = state_.fs.read(path); data && !data->empty()) {
-            run.result.files_written.push_back(FileWrite{path, std::string(*data)});
+            run.result.files_written.push_back(FileWrite{path, std::string(*data), run.stdin_paths.contains(path)});
         }
     }
     state_.totals.merge(run.result.limits);
@@ -164,6 +314,9 @@ int Shell::runLine(Run& run, std::string_view line, int depth) {
     if (parsed.limit_hit) {
         run.result.limits.add(ShellLimit::Words);
     }
+    if (parsed.heredoc_unterminated) {
+        run.result.limits.add(ShellLimit::HereDocs); // its body is the rest of the text
+    }
     if (!parsed.error.empty()) {
         emit(run, state_.persona->shell_name + ": " + parsed.error + "\n", true);
         state_.last_status = 2;
@@ -188,7 +341,7 @@ int Shell::runPipeline(Run& run, const Pipeline& pipeline, int depth) {
     int status = 0;
     for (size_t i = 0; i < pipeline.commands.size(); ++i) {
         std::string out;
-        status = runSimple(run, pipeline.commands[i], data, out, depth);
+        status = runSimple(run, pipeline.commands[i], data, out, depth, i == 0);
         data = std::move(out);
     }
     emit(run, data, false);
@@ -206,8 +359,86 @@ struct Shell::Redirects {
     std::optional<std::string> input_file;
 };
 
-std::vector<std::string> Shell::expandArguments(Run& run, const SimpleCommand& command) {
+ExpansionHooks Shell::expansionHooks(Run& run, int depth) {
+    ExpansionHooks hooks;
+    hooks.command = [this, &run, depth](std::string_view script) {
+        // A subshell whose standard output becomes the word (its errors go to the terminal).
+        CommandContext ctx{state_, run.result, run.written_paths, {}, {}, {}, {}};
+        ctx.run_script = [this, &run, depth](std::string_view inner, CommandContext& c) {
+            return runScript(run, inner, c, depth + 2);
+        };
+        runScript(run, script, ctx, depth + 1);
+        emit(run, ctx.err, true);
+        return std::move(ctx.out);
+    };
+    hooks.error = [this, &run](std::string_view message) {
+        run.result.limits.add(ShellLimit::Expansion);
+        run.expansion_failed = true;
+        emit(run, state_.persona->shell_name + ": " + std::string(message) + "\n", true);
+    };
+    return hooks;
+}
+
+std::vector<std::string> Shell::expandGlob(Run& run, const std::string& pattern) {
+    // Each path component in turn: a pattern is matched against the directory's names (fnmatch,
+    // as ash's glob does: a leading '.' only by a pattern starting with '.'), a plain name is kept.
+    struct Candidate {
+        std::string written;  ///< as the attacker wrote it ("x/*" -> "x/a")
+        std::string absolute; ///< where it is in the session's filesystem
+    };
+    const bool absolute = !pattern.empty() && pattern[0] == '/';
+    std::vector<Candidate> candidates{{absolute ? "/" : "", absolute ? "/" : state_.cwd}};
+    size_t visited = 0;
+    size_t start = absolute ? 1 : 0;
+    while (start <= pattern.size() && !candidates.empty()) {
+        const size_t slash = std::min(pattern.find('/', start), pattern.size());
+        const std::string part = pattern.substr(start, slash - start);
+        start = slash + 1;
+        if (part.empty()) {
+            if (slash >= pattern.size()) {
+                break;
+            }
+            continue;
+        }
+        std::vector<Candidate> next;
+        for (const Candidate& c : candidates) {
+            const auto join = [&c](const std::string& name) {
+                const std::string sep = c.written.empty() || c.written.back() == '/' ? "" : "/";
+                const std::string abs_sep = c.absolute.back() == '/' ? "" : "/";
+                return Candidate{c.written + sep + name, c.absolute + abs_sep + name};
+            };
+            if (!isGlobPattern(part)) {
+                next.push_back(join(part));
+                continue;
+            }
+            for (const std::string& name : state_.fs.list(c.absolute)) {
+                if (++visited > state_.limits.max_glob_entries || next.size() >= state_.limits.max_glob_matches) {
+                    run.result.limits.add(ShellLimit::Globs);
+                    break;
+                }
+                if ((name[0] != '.' || part[0] == '.') && ::fnmatch(part.c_str(), name.c_str(), 0) == 0) {
+                    next.push_back(join(name));
+                }
+            }
+        }
+        candidates = std::move(next);
+        if (slash >= pattern.size()) {
+            break;
+        }
+    }
+    std::vector<std::string> out;
+    for (Candidate& c : candidates) {
+        if (state_.fs.stat(c.absolute)) {
+            out.push_back(std::move(c.written));
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<std::string> Shell::expandArguments(Run& run, const SimpleCommand& command, int depth) {
     const VariableLookup lookup = [this](std::string_view name) { return variable(name); };
+    const ExpansionHooks hooks = expansionHooks(run, depth);
     std::vector<std::string> argv;
     std::vector<std::string_view> assignments;
     for (const std::string& raw : command.words) {
@@ -215,15 +446,24 @@ std::vector<std::string> Shell::expandArguments(Run& run, const SimpleCommand& c
             assignments.push_back(raw);
             continue;
         }
-        std::string word = expandWord(raw, lookup);
-        if (word.empty() && raw.find_first_of("'\"") == std::string::npos) {
+        std::string word = expandWord(raw, lookup, &hooks);
+        if (word.empty() && !hasOwnQuotes(raw)) {
             continue; // an unquoted expansion to nothing is no word at all
+        }
+        if (hasUnquotedGlob(raw)) {
+            std::vector<std::string> matches = expandGlob(run, word);
+            if (!matches.empty()) {
+                for (std::string& match : matches) {
+                    argv.push_back(std::move(match));
+                }
+                continue;
+            }
         }
         argv.push_back(std::move(word));
     }
     if (argv.empty()) {
         for (const std::string_view raw : assignments) {
-            assign(run, raw);
+            assign(run, raw, &hooks);
         }
     }
     return argv;
@@ -237,6 +477,23 @@ bool Shell::openRedirections(Run& run, const SimpleCommand& command, Redirects& 
     Target* targets = redirects.targets;
     const std::string& sh = state_.persona->shell_name;
     for (const Redirection& r : command.redirections) {
+        if (r.kind == Redirection::Kind::HereDoc) {
+            if (!r.expand) {
+                redirects.input_file = r.target;
+                continue;
+            }
+            // An unquoted delimiter: $ and backquote expansions apply; quotes stay as they are.
+            std::string quoted = "\"";
+            for (const char c : r.target) {
+                if (c == '"') {
+                    quoted += '\\';
+                }
+                quoted += c;
+            }
+            quoted += '"';
+            redirects.input_file = expandWord(quoted, lookup);
+            continue;
+        }
         const std::string target = expandWord(r.target, lookup);
         if (r.kind == Redirection::Kind::Duplicate) {
             if (r.fd >= 1 && r.fd <= 2) {
@@ -315,7 +572,8 @@ void Shell::deliverOutput(Run& run, CommandContext& ctx, const Redirects& redire
     }
 }
 
-int Shell::runSimple(Run& run, const SimpleCommand& command, std::string_view input, std::string& out, int depth) {
+int Shell::runSimple(Run& run, const SimpleCommand& command, std::string_view input, std::string& out, int depth,
+                     bool pipeline_head) {
     if (run.stopped) {
         return 1;
     }
@@ -324,7 +582,11 @@ int Shell::runSimple(Run& run, const SimpleCommand& command, std::string_view in
         run.stopped = true;
         return 1;
     }
-    std::vector<std::string> argv = expandArguments(run, command);
+    run.expansion_failed = false;
+    std::vector<std::string> argv = expandArguments(run, command, depth);
+    if (run.expansion_failed) {
+        return 2; // ash does not run a command whose arithmetic failed
+    }
     Redirects redirects;
     if (!openRedirections(run, command, redirects)) {
         return 1;
@@ -333,6 +595,12 @@ int Shell::runSimple(Run& run, const SimpleCommand& command, std::string_view in
         input = *redirects.input_file;
     }
     CommandContext ctx{state_, run.result, run.written_paths, input, {}, {}, {}};
+    if (pipeline_head && !redirects.input_file && run.session_stdin && shell::readsStandardInput(argv)) {
+        // The shell's standard input (an SSH exec channel's): the first reader takes all of it.
+        ctx.input = *run.session_stdin;
+        ctx.stdin_paths = &run.stdin_paths;
+        run.session_stdin.reset();
+    }
     ctx.run_script = [this, &run, depth](std::string_view script, CommandContext& c) {
         return runScript(run, script, c, depth + 1);
     };
@@ -465,7 +733,15 @@ int Shell::runPath(Run& run, CommandContext& ctx, const std::vector<std::string>
                         "\x7f"
                         "ELF") == 0) {
         if (runsOnPersona(content, state_.persona->busybox_elf)) {
-            return 0; // as if the bot started and went quiet
+            // As if the bot started and went quiet: ps shows it until it is killed.
+            if (state_.started.size() < SessionState::kMaxStarted) {
+                std::string command;
+                for (const std::string& arg : argv) {
+                    command += (command.empty() ? "" : " ") + arg;
+                }
+                state_.started.emplace_back(state_.next_pid++, std::move(command));
+            }
+            return 0;
         }
         ctx.err += sh + ": " + argv[0] + ": Exec format error\n";
         return 126;
@@ -488,7 +764,12 @@ int Shell::runScript(Run& run, std::string_view script, CommandContext& ctx, int
     int status = 0;
     size_t start = 0;
     while (start < script.size() && !run.stopped && !run.result.exit_requested) {
-        const size_t end = std::min(script.find('\n', start), script.size());
+        size_t end = std::min(script.find('\n', start), script.size());
+        if (script.substr(start, end - start).find("<<") != std::string_view::npos) {
+            // A here-document's body follows on the next lines: they are one command with it.
+            const size_t body_end = hereDocEnd(script.substr(start), end - start);
+            end = body_end == std::string_view::npos ? script.size() : start + body_end;
+        }
         status = runLine(run, script.substr(start, end - start), depth);
         start = end + 1;
     }
@@ -539,10 +820,11 @@ std::string Shell::variable(std::string_view name) const {
     return {};
 }
 
-bool Shell::assign(Run& run, std::string_view raw) {
+bool Shell::assign(Run& run, std::string_view raw, const ExpansionHooks* hooks) {
     const size_t eq = raw.find('=');
     const std::string name(raw.substr(0, eq));
-    std::string value = expandWord(raw.substr(eq + 1), [this](std::string_view n) { return variable(n); });
+    std::string value = expandWord(
+        raw.substr(eq + 1), [this](std::string_view n) { return variable(n); }, hooks);
     if (value.size() > state_.limits.max_variable_bytes) {
         value.resize(state_.limits.max_variable_bytes);
         run.result.limits.add(ShellLimit::Variables);

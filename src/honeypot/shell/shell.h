@@ -22,6 +22,15 @@ public:
 
     /// Runs one command line (without its line end; embedded newlines separate commands).
     ShellResult run(std::string_view line);
+    /// The same with `stdin_data` as the shell's standard input (an SSH exec channel's input, read to
+    /// its end): the first command that reads standard input without a pipe or `<` takes all of it
+    /// (readsStandardInput), and the files it writes come back with FileWrite::from_stdin.
+    ShellResult run(std::string_view line, std::string_view stdin_data);
+
+    /// True when running `line` would read the shell's standard input: a pipeline starts with a
+    /// command that reads it (`cat > f`, `dd of=f`, `tee f`, `base64 -d > f`, bare `sh`) and no `<`.
+    /// An SSH exec request with such a line waits for the channel's input before running.
+    bool readsStandardInput(std::string_view line) const;
 
     /// The prompt to show before the next line ({user}, {hostname}, {cwd} substituted; ~ for home).
     std::string prompt() const;
@@ -32,6 +41,8 @@ public:
 
     const std::string& cwd() const { return state_.cwd; }
     const VirtualFs& filesystem() const { return state_.fs; }
+    /// For transfers that bypass the command line (SCP, SFTP): bounded like every write.
+    VirtualFs& mutableFilesystem() { return state_.fs; }
     const Persona& persona() const { return *state_.persona; }
     /// Every limit hit since the session started.
     const LimitCounts& limitTotals() const { return state_.totals; }
@@ -39,13 +50,20 @@ public:
 private:
     struct Run; // one run()'s bookkeeping (shell.cpp)
 
+    ShellResult runWith(Run& run, std::string_view line);
     int runLine(Run& run, std::string_view line, int depth);
     int runPipeline(Run& run, const Pipeline& pipeline, int depth);
     struct Redirects; // a simple command's stdout/stderr targets and input file (shell.cpp)
     /// Runs one simple command: expands its words, opens its redirections, dispatches, delivers output.
-    int runSimple(Run& run, const SimpleCommand& command, std::string_view input, std::string& out, int depth);
+    int runSimple(Run& run, const SimpleCommand& command, std::string_view input, std::string& out, int depth,
+                  bool pipeline_head);
     /// The command's words after expansion; leading assignments alone (no command) are applied.
-    std::vector<std::string> expandArguments(Run& run, const SimpleCommand& command);
+    std::vector<std::string> expandArguments(Run& run, const SimpleCommand& command, int depth);
+    /// `$(...)` and backquotes run one level deeper; `$((...))` errors are reported and counted.
+    ExpansionHooks expansionHooks(Run& run, int depth);
+    /// The paths a glob matches in the session's filesystem, sorted, in the form it was written
+    /// (relative stays relative); empty when none (the word then stays as it is). Bounded.
+    std::vector<std::string> expandGlob(Run& run, const std::string& pattern);
     /// Opens the redirections in order; on a failure prints ash's message and returns false.
     bool openRedirections(Run& run, const SimpleCommand& command, Redirects& redirects);
     /// The command's stdout and stderr to the shell's output or the redirected files (output capped).
@@ -57,7 +75,7 @@ private:
     int runPath(Run& run, CommandContext& ctx, const std::vector<std::string>& argv, int depth);
     int runScript(Run& run, std::string_view script, CommandContext& ctx, int depth);
     std::string variable(std::string_view name) const;
-    bool assign(Run& run, std::string_view word);
+    bool assign(Run& run, std::string_view word, const ExpansionHooks* hooks = nullptr);
     void emit(Run& run, std::string_view bytes, bool error);
 
     SessionState state_;

@@ -24,6 +24,9 @@ enum class ShellLimit : uint8_t {
     FileBytes,   ///< one file at FsLimits::max_file_bytes (write cut)
     TotalBytes,  ///< all files at FsLimits::max_total_bytes (write cut)
     Variables,   ///< variable table full or value too long
+    Globs,       ///< a glob matched or visited more than ShellLimits::max_glob_matches / _entries (cut)
+    HereDocs,    ///< a here-document without its end line (the rest of the text was its body)
+    Expansion,   ///< `$((...))` errors (syntax, divide by zero): the command was not run
     Count_
 };
 
@@ -63,12 +66,14 @@ struct ExecutionAttempt {
 struct FileWrite {
     std::string path;
     std::string content;
+    bool from_stdin = false; ///< written by a command that read the session's standard input (an SSH upload)
 };
 
 struct ShellResult {
     std::string output;          ///< terminal bytes, "\n" line ends (the telnet layer turns them into "\r\n")
     int status = 0;              ///< $? after the line
     bool exit_requested = false; ///< `exit` / `logout`
+    bool continuation = false;   ///< a here-document is open: the next lines are its body (prompt "> ")
     std::vector<CommandRecord> commands;
     std::vector<FileWrite> files_written;
     std::vector<DownloadRequest> downloads;

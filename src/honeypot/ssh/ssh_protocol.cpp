@@ -28,6 +28,8 @@ constexpr size_t kMaxFieldBytes = 1024;
 constexpr size_t kMaxPendingInput = 512 * 1024;
 /// Rounds of write -> libssh -> read per onData(); each round moves up to a socket buffer.
 constexpr int kMaxRounds = 64;
+/// Buffers larger than this are given back once emptied (SCP/SFTP packets are up to 64 KiB).
+constexpr size_t kKeepBufferBytes = 4096;
 
 std::string bounded(const char* text) {
     if (text == nullptr) {
@@ -74,7 +76,7 @@ std::string keyFingerprint(ssh_key key) {
 SshProtocol::SshProtocol(SshService& service, const server::SessionInfo& info)
     : service_(&service),
       shell_(*service.collector_, SessionContext{info.id, "ssh", info.src, info.src_port, info.dst_port, info.dst},
-             service.persona_, service.config_.shell_limits),
+             service.persona_, service.config_.shell_limits, service.config_.upload_limits),
       editor_(service.config_.max_line_bytes) {}
 
 SshProtocol::~SshProtocol() {
@@ -154,8 +156,37 @@ bool SshProtocol::onData(std::span<const uint8_t> data, server::Output& out) {
 void SshProtocol::onClose(server::CloseReason) {
     service_->attempts_.add(shell_.context().src, password_attempts_);
     emitClient();
+    tallyTransfers();
     shell_.close();
     dead_ = true;
+}
+
+void SshProtocol::tallyTransfers() {
+    if (tallied_) {
+        return;
+    }
+    tallied_ = true;
+    SshCounters& counters = service_->counters_;
+    if (mode_ == Mode::ExecInput) {
+        ++counters.uploads_incomplete; // the client never ended the exec's input: nothing ran
+    }
+    if (scp_) {
+        scp_->finish();
+        const ScpCounters& c = scp_->counters();
+        counters.uploads_refused += c.refused;
+        counters.uploads_incomplete += c.incomplete;
+        counters.scp_protocol_errors += c.protocol_errors;
+    }
+    if (sftp_) {
+        sftp_->finish();
+        const SftpCounters& c = sftp_->counters();
+        counters.uploads_refused += c.refused;
+        counters.uploads_incomplete += c.incomplete;
+        counters.sftp_bad_messages += c.bad_messages;
+        counters.sftp_bad_handles += c.bad_handles;
+    }
+    counters.uploads += shell_.uploads().files();
+    counters.upload_limit += shell_.uploads().hits().total();
 }
 
 bool SshProtocol::pump(server::Output& out) {
@@ -244,10 +275,10 @@ void SshProtocol::afterLibssh() {
     }
     if (exec_pending_) {
         exec_pending_ = false;
-        auto result = shell_.runLine(exec_command_, truncated_exec_, /*interactive=*/false);
-        writeChannel(pty_ ? toCrLf(result.output) : result.output);
-        finishChannel(result.status);
-        return;
+        startExec();
+    }
+    if (mode_ == Mode::ExecInput || mode_ == Mode::Scp || mode_ == Mode::Sftp) {
+        runTransfers();
     }
     if (mode_ == Mode::Shell && (!keys_.empty() || eof_pending_)) {
         std::string echo;
@@ -291,6 +322,73 @@ void SshProtocol::afterLibssh() {
         ssh_channel_close(channel_);
     }
     close_pending_ = false;
+}
+
+void SshProtocol::startExec() {
+    SshCounters& counters = service_->counters_;
+    if (auto request = parseScpCommand(exec_command_); request && !truncated_exec_) {
+        // Legacy SCP (`scp -O`): the sink protocol on this channel, files into the session's filesystem.
+        ++counters.scp_requests;
+        shell::ShellResult record;
+        record.commands.push_back({{"scp"}, 0});
+        service_->collector_->emit(makeCommandEvent(shell_.context(), exec_command_, false, false, record));
+        mode_ = Mode::Scp;
+        scp_ = std::make_unique<ScpSink>(std::move(*request), shell_.filesystem(), shell_.shell().cwd(),
+                                         service_->config_.upload_limits.max_file_bytes,
+                                         [this](const std::string& path, std::string_view content, uint32_t mode) {
+                                             return shell_.upload(path, content, mode, "scp");
+                                         });
+        std::string reply = scp_->start();
+        writeChannel(reply);
+        if (!reply.empty() && reply.back() != '\0') {
+            finishChannel(scp_->exitStatus()); // -d with a target that is no directory
+        }
+        return;
+    }
+    if (shell_.shell().readsStandardInput(exec_command_)) {
+        // `cat > f`, `dd of=f`, `base64 -d > f`...: the command runs once the input has ended.
+        ++counters.stdin_uploads;
+        mode_ = Mode::ExecInput;
+        return;
+    }
+    stdin_.clear();
+    stdin_.shrink_to_fit();
+    auto result = shell_.runLine(exec_command_, truncated_exec_, /*interactive=*/false);
+    writeChannel(pty_ ? toCrLf(result.output) : result.output);
+    finishChannel(result.status);
+}
+
+void SshProtocol::runTransfers() {
+    std::string reply;
+    bool open = true;
+    if (mode_ == Mode::Scp && !keys_.empty()) {
+        open = scp_->feed(keys_, reply);
+    } else if (mode_ == Mode::Sftp && !keys_.empty()) {
+        open = sftp_->feed(keys_, reply);
+    }
+    keys_.clear();
+    if (keys_.capacity() > kKeepBufferBytes) {
+        keys_.shrink_to_fit(); // an idle transfer session keeps no packet-sized buffer
+    }
+    writeChannel(reply);
+    if (mode_ == Mode::ExecInput && eof_pending_) {
+        auto result = shell_.runLine(exec_command_, truncated_exec_, /*interactive=*/false, std::string_view(stdin_));
+        stdin_.clear();
+        stdin_.shrink_to_fit();
+        mode_ = Mode::Exec;
+        writeChannel(pty_ ? toCrLf(result.output) : result.output);
+        finishChannel(result.status);
+        return;
+    }
+    if (!open || (eof_pending_ && mode_ != Mode::ExecInput)) {
+        if (mode_ == Mode::Scp) {
+            scp_->finish();
+            finishChannel(scp_->exitStatus());
+        } else if (mode_ == Mode::Sftp) {
+            sftp_->finish();
+            finishChannel(0);
+        }
+    }
 }
 
 void SshProtocol::writeChannel(std::string_view text) {
@@ -487,16 +585,46 @@ int SshProtocol::onChannelRequest(ssh_message message) {
         ssh_message_channel_request_reply_success(message);
         return 0;
     }
-    case SSH_CHANNEL_REQUEST_SUBSYSTEM:
-        ++counters.sftp_refused;
-        return 1;
+    case SSH_CHANNEL_REQUEST_SUBSYSTEM: {
+        const char* name = ssh_message_channel_request_subsystem(message);
+        if (mode_ != Mode::None || name == nullptr || std::string_view(name) != "sftp") {
+            ++counters.subsystem_refused;
+            return 1;
+        }
+        ++counters.sftp_requests;
+        mode_ = Mode::Sftp;
+        const UploadLimits& limits = service_->config_.upload_limits;
+        SftpLimits sftp_limits;
+        sftp_limits.max_file_bytes = limits.max_file_bytes;
+        sftp_limits.max_held_bytes = limits.max_total_bytes;
+        sftp_ = std::make_unique<SftpServer>(shell_.filesystem(), shell_.shell().persona().home, sftp_limits,
+                                             [this](const std::string& path, std::string_view content, uint32_t mode) {
+                                                 return shell_.upload(path, content, mode, "sftp");
+                                             });
+        ssh_message_channel_request_reply_success(message);
+        return 0;
+    }
     default:
         return 1; // x11, auth-agent, unknown: refused
     }
 }
 
 int SshProtocol::onChannelData(const void* data, uint32_t length) {
-    if (mode_ == Mode::Shell) {
+    const auto* bytes = static_cast<const char*>(data);
+    if (mode_ == Mode::Exec || mode_ == Mode::ExecInput) {
+        // An exec's input (it may come before the request is handled): kept up to one file's worth.
+        const size_t cap = service_->config_.upload_limits.max_file_bytes + 1;
+        const size_t take = std::min<size_t>(length, cap > stdin_.size() ? cap - stdin_.size() : 0);
+        service_->counters_.stdin_limit += take < length ? 1 : 0;
+        stdin_.append(bytes, take);
+    } else if (mode_ == Mode::Scp || mode_ == Mode::Sftp) {
+        // Handled after libssh returns; a client sending faster than that is cut off.
+        if (keys_.size() + length > kMaxPendingInput) {
+            disconnect_pending_ = true;
+            return static_cast<int>(length);
+        }
+        keys_.append(bytes, length);
+    } else if (mode_ == Mode::Shell) {
         // Bounded: at most one packet's worth per callback, handled before the next onData().
         size_t room = service_->config_.max_line_bytes * 4 + 4096;
         size_t take = std::min<size_t>(length, room > keys_.size() ? room - keys_.size() : 0);

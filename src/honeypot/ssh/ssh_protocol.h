@@ -16,6 +16,8 @@
 #include "honeypot/session/shell_session.h"
 #include "honeypot/ssh/client_hello.h"
 #include "honeypot/ssh/line_editor.h"
+#include "honeypot/ssh/scp_sink.h"
+#include "honeypot/ssh/sftp_server.h"
 
 struct ssh_session_struct;
 struct ssh_event_struct;
@@ -48,7 +50,9 @@ public:
     void onChannelClose();
 
 private:
-    enum class Mode : uint8_t { None, Shell, Exec, Done };
+    /// Exec: the command runs when requested; ExecInput: it reads stdin, so it runs at the channel's
+    /// EOF with all of it; Scp / Sftp: the channel's bytes go to the SCP sink / SFTP server.
+    enum class Mode : uint8_t { None, Shell, Exec, ExecInput, Scp, Sftp, Done };
 
     bool pump(server::Output& out);
     bool drain(server::Output& out);
@@ -56,6 +60,10 @@ private:
     void finishChannel(int exit_status);
     void writeChannel(std::string_view text);
     void emitClient();
+    void startExec();
+    void runTransfers();
+    /// Adds the session's transfer counters to the service's, once (at close).
+    void tallyTransfers();
     int onAuth(ssh_message_struct* message);
     int onChannelOpen(ssh_message_struct* message);
     int onChannelRequest(ssh_message_struct* message);
@@ -71,7 +79,10 @@ private:
     std::unique_ptr<ssh_channel_callbacks_struct> channel_callbacks_;
     int fd_ = -1;           ///< our end of the socketpair (libssh owns the other)
     std::string to_libssh_; ///< client bytes libssh has not taken yet
-    std::string keys_;      ///< channel data received, for the line editor (after libssh returns)
+    std::string keys_;      ///< channel data received, for the line editor or SCP/SFTP (after libssh returns)
+    std::string stdin_;     ///< an exec channel's input, until its EOF (bounded by the upload file limit)
+    std::unique_ptr<ScpSink> scp_;
+    std::unique_ptr<SftpServer> sftp_;
     std::string exec_command_;
     std::string kbdint_user_;
     uint32_t prior_attempts_ = 0;    ///< the source's attempts in earlier connections
@@ -89,6 +100,7 @@ private:
     bool disconnect_pending_ = false;
     bool truncated_exec_ = false;
     bool dead_ = false;
+    bool tallied_ = false;
 };
 
 } // namespace kansoku::honeypot::ssh

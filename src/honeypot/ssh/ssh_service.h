@@ -19,6 +19,7 @@
 #include "honeypot/server/session_server.h"
 #include "honeypot/session/collector.h"
 #include "honeypot/session/source_attempts.h"
+#include "honeypot/session/upload_budget.h"
 #include "honeypot/shell/persona.h"
 #include "honeypot/shell/shell.h"
 #include "honeypot/ssh/host_keys.h"
@@ -39,6 +40,8 @@ struct SshConfig {
     size_t max_line_bytes = 4096; ///< an interactive line or exec command longer than this is cut
     std::string kbdint_prompt = "Password: ";
     shell::ShellLimits shell_limits;
+    /// Files sent over SCP, SFTP or an exec channel's stdin, per session (docs/honeypot-uploads.md).
+    UploadLimits upload_limits;
 };
 
 class SshProtocol;

@@ -55,7 +55,8 @@ nlohmann::ordered_json jailJson(const JailResult& r) {
             {"system_seconds", roundTo(r.system_seconds, 0.001)},
             {"max_rss_kb", r.max_rss_kb},
             {"wall_ms", r.wall.count()},
-            {"cgroup_used", r.cgroup_used}};
+            {"cgroup_used", r.cgroup_used},
+            {"cgroup_fallback", r.cgroup_fallback}};
 }
 
 } // namespace

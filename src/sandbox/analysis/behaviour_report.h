@@ -1,6 +1,6 @@
 #pragma once
 
-/// The result of one sandbox run (issue 5): what the sample did (tracer Observation or parsed qemu log),
+/// The result of one sandbox run (issue 5): what the sample did (the tracer's Observation),
 /// what the fake network saw, the scan profile in darknet.scan terms, dropped files, the matched behaviour
 /// signatures with their MITRE ATT&CK ids, a score and a verdict. toJson() is the full report;
 /// makeSandboxReportEvent() the `sandbox.report` event (ARCHITECTURE.md "Events").
@@ -63,7 +63,7 @@ struct BehaviourReport {
     std::string verdict = "clean"; ///< clean | suspicious | malicious (signatures.h explains the rules)
     int score = 0;                 ///< 0..100
     std::vector<SignatureHit> signatures;
-    Observation behaviour; ///< tracer (ptrace) or qemu-strace observation
+    Observation behaviour; ///< the tracer's observation (every arch; foreign ones through qemu-user)
     fakenet::NetworkObservation network;
     std::optional<ScanProfile> scan; ///< set when the sample sent TCP SYNs
     std::vector<DroppedFile> dropped;
@@ -71,7 +71,7 @@ struct BehaviourReport {
     JailResult jail;
     bool timed_out = false;
     std::vector<std::string> limits_hit; ///< "cpu", "file_size", "memory", "processes", observation caps ...
-    std::vector<std::string> notes;      ///< non-fatal problems of the analysis itself (e.g. unreadable qemu log)
+    std::vector<std::string> notes; ///< non-fatal problems of the analysis itself (e.g. the tracer could not attach)
 
     nlohmann::ordered_json toJson() const;
 };

@@ -16,15 +16,11 @@
 #include "malware/hashes.h"
 #include "sandbox/jail/emulator.h"
 #include "sandbox/jail/jail.h"
-#include "sandbox/tracer/qemu_strace_parser.h"
 #include "sandbox/tracer/tracer.h"
 
 namespace kansoku::sandbox {
 
 namespace {
-
-constexpr const char* kQemuLogPath = "/tmp/.kansoku-qemu.strace";
-constexpr size_t kMaxQemuLogBytes = size_t{32} << 20;
 
 /// Reads up to `max` bytes of a regular file without following a symlink (the sample named it).
 Result<std::vector<uint8_t>> readNoFollow(const std::filesystem::path& path, size_t max) {
@@ -110,7 +106,6 @@ Result<BehaviourReport> analyzeSample(const std::string& path, const AnalysisOpt
         report.sha256 = digests->sha256;
     }
     report.resolvers = options.resolvers;
-    const bool native = report.arch == hostArchName();
 
     JailOptions jail_options;
     jail_options.sample_path = path;
@@ -123,10 +118,11 @@ Result<BehaviourReport> analyzeSample(const std::string& path, const AnalysisOpt
     jail_options.outside_uid = options.outside_uid;
     jail_options.outside_gid = options.outside_gid;
     jail_options.network = NetworkMode::FakeTun;
-    jail_options.trace = native;
+    // Every arch is traced with ptrace: a foreign sample through the qemu-user process that runs it (qemu passes
+    // the guest's syscalls to the host with their real arguments; the tracer filters qemu's own work).
+    jail_options.trace = true;
     jail_options.timeout = options.timeout;
     jail_options.arch = report.arch;
-    jail_options.qemu_strace_path = native ? std::string() : std::string(kQemuLogPath);
     jail_options.stdout_path = options.stdout_path;
     jail_options.stderr_path = options.stderr_path;
     jail_options.work_parent = options.work_parent;
@@ -145,10 +141,11 @@ Result<BehaviourReport> analyzeSample(const std::string& path, const AnalysisOpt
         return fail("sandbox: fake network: {}", started.error().message);
     }
 
-    if (native && process->sample_pid > 0) {
+    if (process->sample_pid > 0) {
         TracerOptions tracer_options;
         tracer_options.limits = options.limits;
         tracer_options.attach = true;
+        tracer_options.emulator_path = process->emulator_path;
         // The jail's watchdog kills the tree at its deadline, which ends the tracer's loop; the tracer's
         // own deadline is a backstop.
         tracer_options.timeout = options.timeout + std::chrono::seconds(2);
@@ -181,19 +178,6 @@ Result<BehaviourReport> analyzeSample(const std::string& path, const AnalysisOpt
         if (f.directory) {
             continue;
         }
-        if (!native && f.jail_path == kQemuLogPath) {
-            auto log = readNoFollow(f.host_path, kMaxQemuLogBytes);
-            if (log) {
-                if (log->size() >= kMaxQemuLogBytes) {
-                    report.limits_hit.emplace_back("qemu_log_bytes");
-                }
-                const std::string_view text(reinterpret_cast<const char*>(log->data()), log->size());
-                report.behaviour = parseQemuStrace(text, options.limits);
-            } else {
-                report.notes.push_back("qemu log: " + log.error().message);
-            }
-            continue;
-        }
         DroppedFile dropped;
         dropped.path = f.jail_path;
         dropped.size = f.size;
@@ -215,9 +199,6 @@ Result<BehaviourReport> analyzeSample(const std::string& path, const AnalysisOpt
             }
         }
         report.dropped.push_back(std::move(dropped));
-    }
-    if (!native && report.behaviour.source.empty()) {
-        report.notes.emplace_back("qemu log: missing");
     }
     // A sample whose copy is gone deleted (or renamed away) its own file: also seen without a tracer.
     if (!sample_copy_present) {

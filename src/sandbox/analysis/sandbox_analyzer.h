@@ -2,7 +2,8 @@
 
 /// `analyzeSample`: one sample through the whole sandbox (issue 5): a Jail with a fake network
 /// (NetworkMode::FakeTun) served by FakeNet on its own thread, the ptrace Tracer attached to the stopped
-/// sample (native x86-64) or qemu's -strace log (foreign architectures), then signatures and verdict.
+/// sample (native x86-64) or to the qemu-user process that runs it (foreign architectures, issue 16), then
+/// signatures and verdict.
 /// This is the function `kansoku sandbox analyze FILE` calls.
 
 #include <chrono>

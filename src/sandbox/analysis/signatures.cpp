@@ -1,6 +1,7 @@
 #include "sandbox/analysis/signatures.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <set>
 
@@ -34,6 +35,33 @@ bool underWritableDir(std::string_view path) {
         }
     }
     return false;
+}
+
+/// Refused syscalls that are container-escape techniques (T1611): mounts, new namespaces, module loading,
+/// kexec, handles to host files (the "shocker" open_by_handle_at), other processes' memory, kernel programs.
+bool isEscapeSyscall(std::string_view name) {
+    static constexpr std::string_view kEscapes[] = {"mount",
+                                                    "umount2",
+                                                    "pivot_root",
+                                                    "chroot",
+                                                    "fsopen",
+                                                    "fsmount",
+                                                    "move_mount",
+                                                    "open_tree",
+                                                    "unshare",
+                                                    "setns",
+                                                    "clone",
+                                                    "init_module",
+                                                    "finit_module",
+                                                    "kexec_load",
+                                                    "kexec_file_load",
+                                                    "open_by_handle_at",
+                                                    "name_to_handle_at",
+                                                    "ptrace",
+                                                    "process_vm_readv",
+                                                    "process_vm_writev",
+                                                    "bpf"};
+    return std::find(std::begin(kEscapes), std::end(kEscapes), name) != std::end(kEscapes);
 }
 
 bool isTerminatingSignal(int signal) {
@@ -300,13 +328,36 @@ private:
     }
 
     // T1611 Escape to Host (https://attack.mitre.org/techniques/T1611/): writes outside the writable
-    // directories (other than persistence paths, reported above), paths that climb out (/../, /proc/1/root),
-    // connections to loopback listeners, syscalls through the i386 ABI.
+    // directories (other than persistence paths, reported above, and the sample's own executable), paths that
+    // climb out (/../, /proc/1/root), connections to loopback listeners, syscalls the seccomp policy refused that are
+    // escape techniques (mount, unshare, chroot, module loading, ...), syscalls through the i386 ABI.
+    // Each item says what was tried and how it ended: "blocked" (the syscall failed), "in_progress" (a non-blocking
+    // connect, which can only end on the jail's own loopback) or "stayed_inside" (it
+    // succeeded on the jail's own object: its read-only root copy, its /proc, its own loopback). The jail
+    // shares nothing with the host that a successful syscall could reach, so nothing is ever "succeeded".
     void escapeAttempts() {
         Json items = Json::array();
         uint64_t attempts = 0;
-        auto note = [&](Json item) {
+        uint64_t blocked = 0;
+        uint64_t stayed_inside = 0;
+        auto note = [&](Json item, long result, std::string_view inside) {
             ++attempts;
+            if (result == -EINPROGRESS) {
+                // A non-blocking connect: its end is not a syscall result, but it can only end on the jail's own
+                // loopback (refused, or accepted by a listener of the sample's).
+                item["outcome"] = "in_progress";
+                item["inside"] = inside;
+            } else if (result < 0) {
+                ++blocked;
+                item["outcome"] = "blocked";
+                if (item.contains("result")) {
+                    item["errno"] = -result;
+                }
+            } else {
+                ++stayed_inside;
+                item["outcome"] = "stayed_inside";
+                item["inside"] = inside;
+            }
             if (items.size() < t_.max_evidence_items) {
                 items.push_back(std::move(item));
             }
@@ -318,35 +369,57 @@ private:
         for (const FileActivity& f : report_.behaviour.files) {
             const bool writes = f.op == "create" || f.op == "write" || f.op == "unlink" || f.op == "rename" ||
                                 f.op == "chmod" || f.op == "mkdir" || f.op == "rmdir";
-            const bool climbs = f.path.find("/../") != std::string::npos || startsWith(f.path, "/proc/1/root") ||
-                                startsWith(f.path, "/proc/self/root");
-            if (!writes || persistence_paths.count(f.path) != 0) {
+            const bool climbs = f.path.find("/../") != std::string::npos || startsWith(f.path, "../") ||
+                                startsWith(f.path, "/proc/1/root") || startsWith(f.path, "/proc/self/root");
+            // A relative path the producer could not resolve stays under the sample's cwd unless it climbs.
+            const bool outside = climbs || (startsWith(f.path, "/") && !underWritableDir(f.path));
+            if (!writes || f.self_delete || persistence_paths.count(f.path) != 0 || !outside) {
                 continue;
             }
-            if (climbs || !underWritableDir(f.path)) {
-                note({{"kind", "file"}, {"op", f.op}, {"path", safeText(f.path)}, {"result", f.result}});
-            }
+            note({{"kind", "file"},
+                  {"tried", f.op + " " + safeText(f.path) + (climbs ? " (climbing out of the root)" : "")},
+                  {"op", f.op},
+                  {"path", safeText(f.path)},
+                  {"result", f.result}},
+                 f.result, "the jail's own root (a read-only copy; no host directory is mounted)");
         }
         for (const NetworkActivity& n : report_.behaviour.network) {
             if (n.op == "connect" && isLoopbackText(n.address)) {
                 note({{"kind", "loopback_connect"},
+                      {"tried", "connect to " + safeText(n.address) + ":" + std::to_string(n.port) +
+                                    " (a service of the host over loopback)"},
                       {"address", safeText(n.address)},
                       {"port", n.port},
-                      {"result", n.result}});
+                      {"result", n.result}},
+                     n.result, "the jail's own loopback (its network namespace has no route to the host)");
             }
         }
-        if (report_.behaviour.counters.compat_syscalls > 0) {
-            note({{"kind", "compat_syscalls"}, {"count", report_.behaviour.counters.compat_syscalls}});
+        for (const DeniedSyscall& d : report_.behaviour.denied) {
+            if (!isEscapeSyscall(d.name)) {
+                continue;
+            }
+            std::string tried = d.name + "(";
+            for (std::size_t i = 0; i < d.args.size(); ++i) {
+                tried += (i == 0 ? "" : ", ") + safeText(d.args[i]);
+            }
+            note({{"kind", "syscall"}, {"tried", tried + ") (refused by the seccomp policy)"}, {"result", d.result}},
+                 d.result, "");
+        }
+        if (const uint64_t compat = report_.behaviour.counters.compat_syscalls; compat > 0) {
+            // The seccomp policy kills a process at its first syscall through another ABI.
+            note({{"kind", "compat_syscalls"},
+                  {"tried", "syscalls through the i386 ABI (the seccomp policy kills the process)"},
+                  {"count", compat}},
+                 -1, "");
         }
         if (attempts == 0) {
             return;
         }
-        bool any_succeeded = false;
-        for (const Json& item : items) {
-            any_succeeded = any_succeeded || (item.contains("result") && item["result"].get<long>() >= 0);
-        }
         SignatureHit& hit = add("escape_attempt", "tries to reach outside the sandbox", Severity::High, {"T1611"});
-        hit.evidence = {{"attempts", attempts}, {"any_succeeded", any_succeeded}, {"items", std::move(items)}};
+        hit.evidence = {{"attempts", attempts},
+                        {"blocked", blocked},
+                        {"stayed_inside", stayed_inside},
+                        {"items", std::move(items)}};
     }
 
     const BehaviourReport& report_;

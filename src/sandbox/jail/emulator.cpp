@@ -34,7 +34,7 @@ std::optional<Emulation> emulationFor(std::string_view arch) {
     };
     for (const Row& row : kRows) {
         if (row.arch == arch) {
-            return Emulation{false, row.qemu, row.arch != "ARM"};
+            return Emulation{false, row.qemu, row.arch != "ARM" && row.arch != "PowerPC"};
         }
     }
     return std::nullopt;

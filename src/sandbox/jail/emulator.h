@@ -16,7 +16,9 @@ struct Emulation {
     bool native = false;          ///< runs directly (arch matches the host)
     std::string_view qemu_binary; ///< e.g. "qemu-arm-static" when !native
     /// qemu's -R (reserve less guest address space) works for this guest. Debian's qemu 7.2 ARM aborts with
-    /// -R (its commpage at 0xffff0000 must lie inside the reservation), so ARM reserves the full 4 GiB.
+    /// -R (its commpage at 0xffff0000 must lie inside the reservation), and PowerPC programs are linked at
+    /// 0x10000000, above a 256 MiB reservation ("requires more than reserved virtual address space"), so ARM
+    /// and PowerPC reserve the full 4 GiB.
     bool supports_reserve = true;
 };
 

@@ -30,6 +30,7 @@
 #include "common/file_reader.h"
 #include "malware/file_type.h"
 #include "sandbox/jail/emulator.h"
+#include "sandbox/jail/jail_cgroup.h"
 #include "sandbox/jail/jail_network.h"
 #include "sandbox/jail/jail_root.h"
 #include "sandbox/jail/seccomp_policy.h"
@@ -71,20 +72,6 @@ int closeFd(int& fd) {
         fd = -1;
     }
     return rc;
-}
-
-Result<void> writeText(const std::string& path, const std::string& text) {
-    const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return fail("cannot open {}: {}", path, std::strerror(errno));
-    }
-    const ssize_t n = write(fd, text.data(), text.size());
-    const int err = errno;
-    close(fd);
-    if (n != static_cast<ssize_t>(text.size())) {
-        return fail("cannot write {}: {}", path, std::strerror(err));
-    }
-    return {};
 }
 
 /// A cgroup control file's text, or "" when it cannot be read.
@@ -375,21 +362,13 @@ std::string Jail::sampleJailPath() const {
 }
 
 Result<void> Jail::setUpCgroup() {
-    // cgroup v2 only, and only when memory and pids are delegated to the root's children.
-    const std::string base = "/sys/fs/cgroup";
-    const std::string controllers = readCgroupFile(base + "/cgroup.subtree_control");
-    if (controllers.find("memory") == std::string::npos || controllers.find("pids") == std::string::npos ||
-        access((base + "/cgroup.procs").c_str(), W_OK) != 0) {
-        return fail("cgroup v2 memory/pids controllers not available");
+    auto cgroup = createJailCgroup(options_.cgroup_parent, work_dir_.filename().string(), options_.limits);
+    if (!cgroup) {
+        return fail("{}", cgroup.error().message);
     }
-    const std::string path = base + "/kansoku-jail-" + work_dir_.filename().string();
-    if (mkdir(path.c_str(), 0755) != 0) {
-        return fail("cgroup {}: {}", path, std::strerror(errno));
-    }
-    cgroup_path_ = path;
-    KANSOKU_TRY(writeText(path + "/memory.max", std::to_string(options_.limits.address_space_bytes)));
-    KANSOKU_TRY(writeText(path + "/memory.swap.max", "0"));
-    KANSOKU_TRY(writeText(path + "/pids.max", std::to_string(options_.limits.processes)));
+    cgroup_path_ = cgroup->path;
+    result_.cgroup_path = cgroup->path;
+    result_.cgroup_cpu = cgroup->cpu;
     return {};
 }
 
@@ -613,10 +592,17 @@ Result<void> Jail::prepare(detail::ChildPlan& plan) {
         KANSOKU_TRY(planFakeTun(o, work_dir_, plan));
     }
     planExec(o, *emulation, qemu_host_path, sampleJailPath(), plan);
+    if (process_.emulated) {
+        process_.emulator_path = plan.exec_path;
+    }
     KANSOKU_TRY(planConfinement(o.limits, *emulation, plan));
     KANSOKU_TRY(openStdio(o, plan));
     if (o.use_cgroup) {
-        result_.cgroup_used = setUpCgroup().has_value();
+        auto cgroup = setUpCgroup();
+        result_.cgroup_used = cgroup.has_value();
+        if (!cgroup) {
+            result_.cgroup_fallback = "rlimits only: " + cgroup.error().message;
+        }
     }
     return {};
 }
@@ -651,10 +637,10 @@ Result<pid_t> Jail::cloneInit(detail::ChildPlan& plan) {
 Result<void> Jail::mapIdentity(pid_t pid) {
     // Root inside = outside_uid/gid outside: one id, so nothing else of the host is reachable as "owner".
     const std::string proc = "/proc/" + std::to_string(pid);
-    KANSOKU_TRY(writeText(proc + "/uid_map", fmt::format("0 {} 1\n", options_.outside_uid)));
-    KANSOKU_TRY(writeText(proc + "/gid_map", fmt::format("0 {} 1\n", options_.outside_gid)));
+    KANSOKU_TRY(detail::writeControlFile(proc + "/uid_map", fmt::format("0 {} 1\n", options_.outside_uid)));
+    KANSOKU_TRY(detail::writeControlFile(proc + "/gid_map", fmt::format("0 {} 1\n", options_.outside_gid)));
     if (!cgroup_path_.empty()) {
-        KANSOKU_TRY(writeText(cgroup_path_ + "/cgroup.procs", std::to_string(pid)));
+        KANSOKU_TRY(detail::writeControlFile(cgroup_path_ + "/cgroup.procs", std::to_string(pid)));
     }
     return {};
 }
@@ -772,7 +758,7 @@ void Jail::killAll() {
         return;
     }
     if (!cgroup_path_.empty()) {
-        (void)writeText(cgroup_path_ + "/cgroup.kill", "1");
+        (void)detail::writeControlFile(cgroup_path_ + "/cgroup.kill", "1");
     }
     if (process_.init_pidfd >= 0) {
         syscall(SYS_pidfd_send_signal, process_.init_pidfd, SIGKILL, nullptr, 0);

@@ -36,11 +36,12 @@ struct ChildPlan; // everything the cloned child needs, built before clone (jail
 
 /// What start() hands out. File descriptors stay owned by the Jail (closed when it is destroyed).
 struct JailedProcess {
-    pid_t init_pid = -1;   ///< host pid of the namespace's init (PID 1 inside); killing it kills the tree
-    pid_t sample_pid = -1; ///< host pid of the sample (PID 2 inside), stopped by SIGSTOP when trace = true
-    int init_pidfd = -1;   ///< pidfd of init (poll: readable when init has exited)
-    int tun_fd = -1;       ///< NetworkMode::FakeTun: the fake0 TUN fd (IFF_TUN | IFF_NO_PI), else -1
-    bool emulated = false; ///< the sample runs under qemu-user-static
+    pid_t init_pid = -1;       ///< host pid of the namespace's init (PID 1 inside); killing it kills the tree
+    pid_t sample_pid = -1;     ///< host pid of the sample (PID 2 inside), stopped by SIGSTOP when trace = true
+    int init_pidfd = -1;       ///< pidfd of init (poll: readable when init has exited)
+    int tun_fd = -1;           ///< NetworkMode::FakeTun: the fake0 TUN fd (IFF_TUN | IFF_NO_PI), else -1
+    bool emulated = false;     ///< the sample runs under qemu-user-static
+    std::string emulator_path; ///< when emulated: qemu's path inside the jail (what a tracer sees exec'd)
 };
 
 /// A file in one of the writable directories after (or during) the run. Its name and content are the

@@ -25,6 +25,7 @@ struct JailLimits {
     uint64_t open_files = 256;                               ///< RLIMIT_NOFILE
     uint64_t writable_bytes = uint64_t{64} << 20;            ///< size of the tmpfs behind the writable directories
     uint64_t qemu_guest_reserve_bytes = uint64_t{256} << 20; ///< qemu -R: guest address space for emulated samples
+    uint64_t cpu_percent = 100; ///< cgroup cpu.max: share of one CPU the whole jail may use (cgroup mode only)
 };
 
 struct JailOptions {
@@ -66,7 +67,9 @@ struct JailOptions {
     std::string busybox_path = "/bin/busybox"; ///< Debian busybox-static
     std::string qemu_dir = "/usr/bin";         ///< where qemu-<arch>-static live (Debian qemu-user-static)
     std::string work_parent;                   ///< where the per-run work directory goes; empty = $TMPDIR or /tmp
-    bool use_cgroup = true;     ///< use cgroup v2 memory/pids if /sys/fs/cgroup offers them (falls back to rlimits)
+    bool use_cgroup = true; ///< use cgroup v2 memory/pids/cpu where delegated (falls back to rlimits alone)
+    /// The cgroup v2 directory the jail's cgroup is created in; empty = the cgroup2 mount (jail_cgroup.h).
+    std::string cgroup_parent;
     bool writable_tmpfs = true; ///< back the writable directories with a size-limited tmpfs (else a plain directory)
 
     JailLimits limits;
@@ -88,6 +91,9 @@ struct JailResult {
     long max_rss_kb = 0;
     std::chrono::milliseconds wall{0};
     bool cgroup_used = false;
+    std::string cgroup_path;     ///< the jail's cgroup (removed after the run) when cgroup_used
+    bool cgroup_cpu = false;     ///< cpu.max was set too
+    std::string cgroup_fallback; ///< why no cgroup was used ("rlimits only: ..."), when use_cgroup asked for one
 };
 
 } // namespace kansoku::sandbox

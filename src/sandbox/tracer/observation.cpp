@@ -112,6 +112,14 @@ nlohmann::ordered_json Observation::toJson() const {
         ren.push_back(std::move(item));
     }
     doc["renames"] = std::move(ren);
+    Json den = Json::array();
+    for (const DeniedSyscall& d : denied) {
+        Json item = Json{{"pid", d.pid}, {"name", d.name}};
+        setAttackerTextArray(item, "args", d.args);
+        item["result"] = d.result;
+        den.push_back(std::move(item));
+    }
+    doc["denied_syscalls"] = std::move(den);
     doc["self_deleted"] = self_deleted;
     doc["watchdog_access"] = watchdog_access;
     doc["deadline_reached"] = deadline_reached;
@@ -124,7 +132,8 @@ nlohmann::ordered_json Observation::toJson() const {
                            {"lines_malformed", counters.lines_malformed},
                            {"unknown_pids", counters.unknown_pids},
                            {"processes_killed", counters.processes_killed},
-                           {"compat_syscalls", counters.compat_syscalls}};
+                           {"compat_syscalls", counters.compat_syscalls},
+                           {"emulator_syscalls", counters.emulator_syscalls}};
     return doc;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
-/// What a sample did, as seen by the ptrace Tracer (native x86-64) or by QemuStraceParser (qemu-user's
+/// What a sample did, as seen by the ptrace Tracer (x86-64, and every other arch through the qemu-user process that
+/// runs it) or by QemuStraceParser (qemu-user's
 /// `-strace` log for ARM/MIPS): its process tree, file, network and signal activity, persistence
 /// attempts, renames, and counters for everything that a limit cut short. Both producers fill it through
 /// ObservationRecorder (observation_recorder.h), so the same behaviour gives the same Observation.
@@ -109,6 +110,16 @@ struct RenameActivity {
     std::string to;
 };
 
+/// A syscall the jail's seccomp policy refused (EPERM; seccomp_policy.h lists them: mount, unshare, chroot,
+/// module loading, ...), with the arguments the tracer could read: strings (paths, fs types, module names) as
+/// text, flags in hex ("0x10000000" for unshare(CLONE_NEWNS)), other numbers in decimal.
+struct DeniedSyscall {
+    int pid = 0;
+    std::string name;
+    std::vector<std::string> args;
+    long result = 0;
+};
+
 /// Every limit that cut something short, and every input the producers could not read.
 struct ObservationCounters {
     std::uint64_t syscalls = 0;             ///< syscall stops seen (tracer) or lines parsed (parser)
@@ -121,6 +132,8 @@ struct ObservationCounters {
     std::uint64_t unknown_pids = 0;     ///< tracer: stops of a pid it did not know
     std::uint64_t processes_killed = 0; ///< killed at the deadline or on stop
     std::uint64_t compat_syscalls = 0;  ///< tracer: i386 (int 0x80) syscalls, not decoded
+    /// tracer under qemu-user: syscall stops of the emulator's own threads and start-up, not the guest's
+    std::uint64_t emulator_syscalls = 0;
 };
 
 /// The observation of one run.
@@ -133,6 +146,7 @@ struct Observation {
     std::vector<SignalActivity> signals;
     std::vector<PersistenceAttempt> persistence;
     std::vector<RenameActivity> renames;
+    std::vector<DeniedSyscall> denied;
     bool self_deleted = false;
     bool watchdog_access = false;
     bool deadline_reached = false;

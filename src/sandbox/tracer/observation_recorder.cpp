@@ -1,6 +1,8 @@
 #include "sandbox/tracer/observation_recorder.h"
 
+#include <algorithm>
 #include <array>
+#include <filesystem>
 
 namespace kansoku::sandbox {
 
@@ -25,6 +27,39 @@ bool persistsOp(std::string_view op) {
 }
 
 } // namespace
+
+std::string ObservationRecorder::normalPath(std::string_view path) {
+    if (path.empty()) {
+        return {};
+    }
+    std::string normal = std::filesystem::path(path).lexically_normal().string();
+    if (normal.size() > 1 && normal.back() == '/') {
+        normal.pop_back();
+    }
+    return normal;
+}
+
+bool pathNamesFile(std::string_view path, std::string_view file) {
+    const std::string normal = ObservationRecorder::normalPath(path);
+    if (normal.empty() || file.empty()) {
+        return false;
+    }
+    if (normal.front() == '/') {
+        return normal == file;
+    }
+    // A path the producer could not resolve (qemu's log has no cwd): "bot" or "./bot" names "/tmp/bot";
+    // a relative path that climbs ("../x") is not matched.
+    if (normal.rfind("..", 0) == 0) {
+        return false;
+    }
+    return file.size() > normal.size() && file.substr(file.size() - normal.size()) == normal &&
+           file[file.size() - normal.size() - 1] == '/';
+}
+
+bool ObservationRecorder::isOwnExecutable(std::string_view path) const {
+    return std::any_of(executed_paths_.begin(), executed_paths_.end(),
+                       [&](const std::string& executed) { return pathNamesFile(path, executed); });
+}
 
 ObservationRecorder::ObservationRecorder(std::string source, ObservationLimits limits) : limits_(limits) {
     observation_.source = std::move(source);
@@ -103,7 +138,7 @@ void ObservationRecorder::exec(int pid, std::string_view path, std::vector<std::
 
 void ObservationRecorder::rememberExecutable(std::string_view path) {
     if (!path.empty() && executed_paths_.size() < limits_.max_processes * 4) {
-        executed_paths_.emplace(path);
+        executed_paths_.emplace(normalPath(path));
     }
 }
 
@@ -135,7 +170,7 @@ void ObservationRecorder::renamed(int pid, std::string_view kind, std::string_vi
 std::size_t ObservationRecorder::file(FileActivity activity) {
     activity.path = bound(activity.path);
     activity.target = bound(activity.target);
-    if (activity.op == "unlink" && executed_paths_.count(activity.path) != 0) {
+    if (activity.op == "unlink" && isOwnExecutable(activity.path)) {
         activity.self_delete = true;
         observation_.self_deleted = true;
     }
@@ -203,6 +238,16 @@ void ObservationRecorder::signal(int pid, std::string_view call, int target, int
         kind = "other";
     }
     observation_.signals.push_back(SignalActivity{pid, std::string(call), target, signal, std::move(kind), result});
+}
+
+void ObservationRecorder::denied(int pid, std::string_view name, std::vector<std::string> args, long result) {
+    if (!takeEventSlot()) {
+        return;
+    }
+    for (std::string& arg : args) {
+        arg = bound(arg);
+    }
+    observation_.denied.push_back(DeniedSyscall{pid, std::string(name), std::move(args), result});
 }
 
 std::optional<std::string_view> ObservationRecorder::persistenceKind(std::string_view path) {

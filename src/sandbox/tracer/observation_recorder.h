@@ -18,6 +18,10 @@
 
 namespace kansoku::sandbox {
 
+/// True when `path` (absolute, or relative as a producer without the cwd saw it) names `file` (absolute,
+/// normalised): "/tmp/./bot", "bot" and "./bot" all name "/tmp/bot"; "../bot" names nothing.
+bool pathNamesFile(std::string_view path, std::string_view file);
+
 class ObservationRecorder {
 public:
     static constexpr std::size_t kDropped = static_cast<std::size_t>(-1);
@@ -38,6 +42,10 @@ public:
     void exec(int pid, std::string_view path, std::vector<std::string> argv, long result);
     /// Remembers `path` as an executable this tree ran (for self-deletion) without an exec record.
     void rememberExecutable(std::string_view path);
+    /// True when `path` names an executable this tree ran (pathNamesFile).
+    bool isOwnExecutable(std::string_view path) const;
+    /// `path` without "." / ".." components and repeated or trailing slashes (lexically; symlinks are not read).
+    static std::string normalPath(std::string_view path);
     void processExited(int pid, std::optional<int> code, std::optional<int> signal);
     void killedAtDeadline(int pid);
     void renamed(int pid, std::string_view kind, std::string_view from, std::string_view to);
@@ -48,6 +56,8 @@ public:
     void network(NetworkActivity activity);
     void sent(std::string_view address, int port, std::uint64_t bytes);
     void signal(int pid, std::string_view call, int target, int signal, long result);
+    /// A syscall the seccomp policy refused, with its readable arguments (each bounded).
+    void denied(int pid, std::string_view name, std::vector<std::string> args, long result);
 
     /// "init_script", "rc", "cron", "inittab", "systemd", "shell_profile", or nothing.
     static std::optional<std::string_view> persistenceKind(std::string_view path);

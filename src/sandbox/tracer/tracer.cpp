@@ -27,6 +27,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sandbox/tracer/denied_syscall.h"
+#include "sandbox/tracer/emulated_program.h"
 #include "sandbox/tracer/observation_recorder.h"
 
 namespace kansoku::sandbox {
@@ -68,6 +70,8 @@ struct PendingCall {
     std::vector<std::string> argv;
     std::optional<SockAddr> addr;
     std::string old_name;
+    std::vector<std::string> denied_args; ///< arguments of a syscall the seccomp policy refuses
+    pid_t target = 0;                     ///< kill/tkill/tgkill: the target's host pid, found before it dies
 };
 
 struct Tracee {
@@ -76,6 +80,13 @@ struct Tracee {
     PendingCall call;
     std::string exec_cmdline; ///< /proc/PID/cmdline at exec (or inherited at fork)
     bool cmdline_checked = false;
+    // Under qemu-user (TracerOptions::emulator_path):
+    bool emulated = false;     ///< this process runs the emulator
+    bool housekeeping = false; ///< a thread of the emulator's own (call_rcu), not the guest's
+    int own_threads = 0;       ///< thread clones still to come from the emulator itself (leader only)
+    std::string guest_comm;    ///< the name the guest program would have had natively
+    int abort_signal = 0;      ///< qemu reset this fatal signal to SIG_DFL to die of it (dump_core_and_abort)
+    int ns_pid = 0;            ///< its pid in the innermost PID namespace (0: not read yet, -1: unreadable)
 };
 
 std::string readProcFile(pid_t pid, const char* name, std::size_t max_bytes) {
@@ -117,7 +128,8 @@ pid_t readTgid(pid_t pid) {
 class TraceSession {
 public:
     TraceSession(const TracerOptions& options, pid_t root)
-        : options_(options), recorder_("ptrace", options.limits), root_(root) {}
+        : options_(options), recorder_("ptrace", options.limits), root_(root),
+          emulator_comm_(options.emulator_path.empty() ? std::string() : commName(options.emulator_path)) {}
 
     Result<Observation> run();
 
@@ -146,6 +158,15 @@ private:
     /// An open/openat/openat2/creat that writes, creates or touches a watched path; tracks its fd.
     void recordOpen(pid_t pid, const PendingCall& call, long result, std::uint64_t flags, std::uint32_t mode);
     void checkCmdline(pid_t pid, Tracee& tracee);
+    /// At an exec: whether `path` is the emulator; if so, records the guest program instead.
+    bool execEmulator(pid_t pid, Tracee& self, const std::string& path, const std::vector<std::string>& argv);
+    void readDeniedArgs(pid_t pid, PendingCall& call, std::string_view letters);
+    /// qemu's own part of an emulated process: its call_rcu threads and its self-kill to die of a guest's
+    /// fatal signal. True when the stop must not be recorded.
+    bool isEmulatorHousekeeping(const Tracee& tracee) const;
+    /// The host pid of the traced process that a tracee calls `pid` (it lives in the jail's PID namespace);
+    /// `pid` itself when no tracee has that number there (or for groups: 0 and negative).
+    pid_t hostPid(int pid);
     void resume(pid_t pid, int signal);
     void killAll();
     pid_t pollTracees(int& status);
@@ -156,6 +177,7 @@ private:
     std::map<pid_t, Tracee> tracees_;
     std::map<pid_t, FdTable> fd_tables_; // by thread-group id
     bool syscall_info_ = true;           // PTRACE_GET_SYSCALL_INFO works (Linux >= 5.3)
+    std::string emulator_comm_;          // the comm a process gets from exec'ing the emulator
 };
 
 bool TraceSession::readMemory(pid_t pid, std::uint64_t address, void* out, std::size_t length) {
@@ -376,11 +398,59 @@ void TraceSession::onEntry(pid_t pid, Tracee& tracee) {
             if (!call.old_name.empty() && call.old_name.back() == '\n') {
                 call.old_name.pop_back();
             }
+            if (tracee.emulated && call.old_name == emulator_comm_) {
+                call.old_name = tracee.guest_comm; // the kernel named the process after qemu, not the guest
+            }
             call.path = readString(pid, a[1], 15).value_or(std::string()); // TASK_COMM_LEN - 1
+        }
+        break;
+    case SYS_kill:
+    case SYS_tkill:
+    case SYS_tgkill:
+        call.target = hostPid(static_cast<int>(a[0]));
+        break;
+    case SYS_rt_sigaction:
+        if (tracee.emulated && a[1] != 0) {
+            std::uint64_t handler = 1;
+            if (readMemory(pid, a[1], &handler, sizeof(handler)) && handler == 0 /* SIG_DFL */) {
+                tracee.abort_signal = static_cast<int>(a[0]);
+            }
         }
         break;
     default:
         break;
+    }
+    if (const DeniedSyscallSpec* spec = deniedSyscallSpec(call.nr); spec != nullptr) {
+        readDeniedArgs(pid, call, spec->args);
+    }
+}
+
+void TraceSession::readDeniedArgs(pid_t pid, PendingCall& call, std::string_view letters) {
+    for (std::size_t i = 0; i < letters.size() && i < call.args.size(); ++i) {
+        const std::uint64_t value = call.args[i];
+        switch (letters[i]) {
+        case 's':
+            call.denied_args.push_back(
+                value == 0
+                    ? std::string("NULL")
+                    : readString(pid, value, options_.limits.max_string_bytes).value_or(fmt::format("{:#x}", value)));
+            break;
+        case 'f':
+            if (static_cast<int>(value) == AT_FDCWD) {
+                call.denied_args.emplace_back("AT_FDCWD");
+            } else if (const std::string path = fdPath(pid, static_cast<int>(value)); !path.empty()) {
+                call.denied_args.push_back(path);
+            } else {
+                call.denied_args.push_back(std::to_string(static_cast<int>(value)));
+            }
+            break;
+        case 'x':
+            call.denied_args.push_back(fmt::format("{:#x}", value));
+            break;
+        default:
+            call.denied_args.push_back(std::to_string(static_cast<long>(value)));
+            break;
+        }
     }
 }
 
@@ -417,6 +487,16 @@ void TraceSession::recordOpen(pid_t pid, const PendingCall& call, long result, s
 }
 
 void TraceSession::onExit(pid_t pid, Tracee& tracee, long result) {
+    if (result == -EPERM) {
+        if (const DeniedSyscallSpec* spec = deniedSyscallSpec(tracee.call.nr); spec != nullptr) {
+            recorder_.denied(pid, spec->name, std::move(tracee.call.denied_args), result);
+            return;
+        }
+    }
+    if (isEmulatorHousekeeping(tracee)) {
+        ++recorder_.counters().emulator_syscalls;
+        return;
+    }
     if (!onFileExit(pid, tracee.call, result) && !onNetworkExit(pid, tracee.call, result)) {
         onProcessExit(pid, tracee, result);
     }
@@ -565,13 +645,13 @@ bool TraceSession::onProcessExit(pid_t pid, Tracee& tracee, long result) {
         recorder_.exec(pid, call.path, call.argv, result); // success is recorded at PTRACE_EVENT_EXEC
         return true;
     case SYS_kill:
-        recorder_.signal(tracee.tgid, "kill", static_cast<int>(a[0]), static_cast<int>(a[1]), result);
+        recorder_.signal(tracee.tgid, "kill", call.target, static_cast<int>(a[1]), result);
         return true;
     case SYS_tkill:
-        recorder_.signal(pid, "tkill", static_cast<int>(a[0]), static_cast<int>(a[1]), result);
+        recorder_.signal(pid, "tkill", call.target, static_cast<int>(a[1]), result);
         return true;
     case SYS_tgkill:
-        recorder_.signal(tracee.tgid, "tgkill", static_cast<int>(a[0]), static_cast<int>(a[2]), result);
+        recorder_.signal(tracee.tgid, "tgkill", call.target, static_cast<int>(a[2]), result);
         return true;
     case SYS_prctl:
         if (a[0] == PR_SET_NAME && result == 0) {
@@ -581,6 +661,70 @@ bool TraceSession::onProcessExit(pid_t pid, Tracee& tracee, long result) {
     default:
         return false;
     }
+}
+
+bool TraceSession::execEmulator(pid_t pid, Tracee& self, const std::string& path,
+                                const std::vector<std::string>& argv) {
+    self.emulated = false;
+    self.own_threads = 0;
+    self.abort_signal = 0;
+    if (options_.emulator_path.empty() ||
+        (path != options_.emulator_path &&
+         readLink("/proc/" + std::to_string(pid) + "/exe") != options_.emulator_path)) {
+        return false;
+    }
+    std::vector<std::string> words = argv;
+    if (words.empty()) { // exec seen without its entry stop: qemu's argv is still in /proc (qemu never rewrites it)
+        const std::string raw = readProcFile(pid, "cmdline", 64 * 1024);
+        for (std::size_t at = 0; at < raw.size();) {
+            const std::size_t end = std::min(raw.find('\0', at), raw.size());
+            words.push_back(raw.substr(at, end - at));
+            at = end + 1;
+        }
+    }
+    self.emulated = true;
+    self.own_threads = 1;
+    self.exec_cmdline.clear(); // the guest's argv lives in guest memory, not in /proc/PID/cmdline
+    const auto program = parseQemuCommandLine(words);
+    if (!program) {
+        recorder_.exec(pid, path, std::move(words), 0);
+        self.guest_comm = emulator_comm_;
+        return true;
+    }
+    const std::string guest_path = resolvePath(pid, AT_FDCWD, program->path);
+    self.guest_comm = commName(program->path);
+    recorder_.exec(pid, guest_path, program->argv, 0);
+    return true;
+}
+
+pid_t TraceSession::hostPid(int pid) {
+    if (pid <= 0) {
+        return pid;
+    }
+    for (auto& [host, tracee] : tracees_) {
+        if (tracee.ns_pid == 0) {
+            // "NSpid:\t7338\t4": the last number is the pid in the innermost namespace (the jail's).
+            const std::string status = readProcFile(host, "status", 4096);
+            const auto at = status.find("\nNSpid:");
+            const auto end = at == std::string::npos ? at : status.find('\n', at + 1);
+            const auto last = at == std::string::npos ? at : status.find_last_of(" \t", end);
+            tracee.ns_pid = last == std::string::npos ? -1 : std::atoi(status.c_str() + last + 1);
+        }
+        if (tracee.ns_pid == pid) {
+            return host;
+        }
+    }
+    return pid;
+}
+
+bool TraceSession::isEmulatorHousekeeping(const Tracee& tracee) const {
+    if (!tracee.emulated || tracee.abort_signal == 0) {
+        return false;
+    }
+    const auto& a = tracee.call.args;
+    const auto signal = static_cast<std::uint64_t>(tracee.abort_signal);
+    const bool self = tracee.call.target == tracee.tgid;
+    return self && ((tracee.call.nr == SYS_kill && a[1] == signal) || (tracee.call.nr == SYS_tgkill && a[2] == signal));
 }
 
 void TraceSession::handleEvent(pid_t pid, int event) {
@@ -603,17 +747,39 @@ void TraceSession::handleEvent(pid_t pid, int event) {
                              : event == PTRACE_EVENT_VFORK ? "vfork"
                                                            : "clone";
         const bool seen = tracees_.count(child) != 0;
+        // qemu-user starts its call_rcu thread in every process it runs (at start-up and after each fork):
+        // the first thread of an emulated process is the emulator's, not the guest's.
+        const auto leader = tracees_.find(tracee.tgid);
+        const bool leader_owes = leader != tracees_.end() && leader->second.emulated && leader->second.own_threads > 0;
+        bool housekeeping = seen ? tracees_[child].housekeeping : false;
+        if (!seen && thread && (tracee.housekeeping || leader_owes)) {
+            housekeeping = true;
+            if (!tracee.housekeeping) {
+                --leader->second.own_threads; // leader_owes: the leader is known
+            }
+        }
+        const std::string guest_comm = tracee.guest_comm;
+        const bool emulated = tracee.emulated;
+        const std::string exec_cmdline = tracee.exec_cmdline;
         Tracee& next = tracees_[child];
         if (!seen) {
             next.awaiting_initial_stop = true;
         }
         next.tgid = thread ? tracee.tgid : child;
-        next.exec_cmdline = tracee.exec_cmdline;
+        next.exec_cmdline = exec_cmdline;
+        next.emulated = emulated;
+        next.guest_comm = guest_comm;
+        next.housekeeping = housekeeping;
+        if (!seen) {
+            next.own_threads = emulated && !thread ? 1 : 0;
+        }
         if (!thread) {
             const FdTable& parent_fds = fd_tables_[tracee.tgid];
             fd_tables_[child] = parent_fds;
         }
-        recorder_.processStarted(child, tracee.tgid, origin);
+        if (!housekeeping) {
+            recorder_.processStarted(child, tracee.tgid, origin);
+        }
         return;
     }
     if (event == PTRACE_EVENT_EXEC) {
@@ -630,11 +796,14 @@ void TraceSession::handleEvent(pid_t pid, int event) {
         fd_tables_[pid].clear(); // close-on-exec is not tracked; forget what we knew
         std::string path = self.call.active ? self.call.path : readLink("/proc/" + std::to_string(pid) + "/exe");
         std::vector<std::string> argv = self.call.active ? self.call.argv : std::vector<std::string>{};
+        self.call.active = false; // the exit stop that follows is not recorded again
+        if (execEmulator(pid, self, path, argv)) {
+            return;
+        }
         recorder_.exec(pid, path, std::move(argv), 0);
         if (const std::string exe = readLink("/proc/" + std::to_string(pid) + "/exe"); !exe.empty() && exe != path) {
             recorder_.rememberExecutable(exe); // a symlinked path differs from the file itself
         }
-        self.call.active = false; // the exit stop that follows is not recorded again
         return;
     }
     if (event == PTRACE_EVENT_EXIT) {
@@ -644,6 +813,10 @@ void TraceSession::handleEvent(pid_t pid, int event) {
 
 void TraceSession::handleSyscall(pid_t pid) {
     Tracee& tracee = tracees_[pid];
+    if (tracee.housekeeping) {
+        ++recorder_.counters().emulator_syscalls;
+        return;
+    }
     if (syscall_info_) {
         __ptrace_syscall_info info{};
         const long size = ::ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof(info), &info);
@@ -699,8 +872,22 @@ void TraceSession::handleStop(pid_t pid, int status) {
         ++recorder_.counters().unknown_pids;
         Tracee fresh;
         fresh.tgid = readTgid(pid);
+        if (const auto leader = tracees_.find(fresh.tgid); fresh.tgid != pid && leader != tracees_.end()) {
+            // A thread: the emulator's own if its process still owes one (see handleEvent).
+            fresh.emulated = leader->second.emulated;
+            fresh.guest_comm = leader->second.guest_comm;
+            fresh.housekeeping = leader->second.emulated && leader->second.own_threads > 0;
+            leader->second.own_threads -= fresh.housekeeping ? 1 : 0;
+        } else if (fresh.tgid == pid && !options_.emulator_path.empty() &&
+                   readLink("/proc/" + std::to_string(pid) + "/exe") == options_.emulator_path) {
+            fresh.emulated = true; // a fork of an emulated process; its parent's event fills in the rest
+            fresh.own_threads = 1;
+        }
+        const bool housekeeping = fresh.housekeeping;
         it = tracees_.emplace(pid, std::move(fresh)).first;
-        recorder_.processStarted(pid, 0, "unknown");
+        if (!housekeeping) {
+            recorder_.processStarted(pid, 0, "unknown");
+        }
         if (signal == SIGSTOP) {
             resume(pid, 0);
             return;

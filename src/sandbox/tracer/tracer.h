@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
 
 #include <sys/types.h>
 
@@ -38,6 +39,11 @@ struct TracerOptions {
     /// the seize stop, and then never calls waitpid(-1): it polls each known tracee with
     /// waitpid(pid, __WALL | WNOHANG), so other children of the process (the jail's init) are never reaped.
     bool attach = false;
+    /// The qemu-user binary's path as the traced processes see it (e.g. "/usr/bin/qemu-arm-static"), or empty.
+    /// A process that execs it is reported as the guest program it runs (path, argv, name: EmulatedProgram);
+    /// the emulator's own threads and start-up are not reported (counted in `emulator_syscalls`). README.md
+    /// "Foreign architectures" explains the filtering.
+    std::string emulator_path;
 };
 
 class Tracer {

@@ -29,13 +29,13 @@ Result<std::string> PartnerRegistry::add(std::string_view name, std::string_view
         return fail("community '{}' is not configured (sharing.communities: {})", community,
                     known.empty() ? "none" : known);
     }
-    const auto ceiling = parseTlp(tlp);
-    if (!ceiling || *ceiling == Tlp::Red) {
+    const auto ceiling = stix::parseTlp(tlp);
+    if (!ceiling || *ceiling == stix::Tlp::Red) {
         return fail("--tlp must be clear, green, amber or amber+strict, not '{}'", tlp);
     }
     auto secret = generateSecretToken(kPartnerSecretPrefix);
     KANSOKU_TRY(secret);
-    KANSOKU_TRY(store_.addPartner({std::string(name), std::string(community), std::string(tlpName(*ceiling)),
+    KANSOKU_TRY(store_.addPartner({std::string(name), std::string(community), std::string(stix::tlpName(*ceiling)),
                                    secretTokenHash(*secret), now, now}));
     return secret;
 }
@@ -74,7 +74,7 @@ Result<std::optional<Partner>> PartnerRegistry::authenticate(std::string_view us
     if (!*record || (!user.empty() && user != (*record)->name) || !config_.hasCommunity((*record)->community)) {
         return std::optional<Partner>{};
     }
-    const auto ceiling = parseTlp((*record)->tlp);
+    const auto ceiling = stix::parseTlp((*record)->tlp);
     if (!ceiling) {
         return std::optional<Partner>{};
     }

@@ -11,7 +11,7 @@
 #include "common/result.h"
 #include "common/time.h"
 #include "share/sharing/sharing_config.h"
-#include "share/sharing/tlp.h"
+#include "share/stix/tlp.h"
 #include "store/sharing_store.h"
 
 namespace kansoku::share {
@@ -23,7 +23,7 @@ inline constexpr std::string_view kPartnerSecretPrefix = "ksp_";
 struct Partner {
     std::string name;
     std::string community;
-    Tlp ceiling = Tlp::Clear;
+    stix::Tlp ceiling = stix::Tlp::Clear;
 };
 
 class PartnerRegistry {

@@ -109,6 +109,7 @@ max_input = "1MiB"
 
 [honeypot.telnet]
 failure_delay = "1500ms"
+prompt_delay = "120ms"
 
 [honeypot.download]
 max_size = "2MiB"
@@ -143,6 +144,7 @@ timeout = "45s"
     EXPECT_EQ(c->honeypot.limits.idle_timeout, std::chrono::seconds(90));
     EXPECT_EQ(c->honeypot.limits.max_input_bytes_per_session, 1u << 20);
     EXPECT_EQ(c->honeypot.telnet_failure_delay, Duration::fromMillis(1500));
+    EXPECT_EQ(c->honeypot.telnet_prompt_delay, Duration::fromMillis(120));
     EXPECT_EQ(c->honeypot.download.options.max_bytes, 2u << 20);
     EXPECT_EQ(c->honeypot.download.options.total_timeout, std::chrono::seconds(10));
     EXPECT_EQ(c->sandbox.timeout, Duration::fromSeconds(45));

@@ -7,7 +7,7 @@
 namespace kansoku::darknet {
 namespace {
 
-TEST(PortSet, InlineThenBitmap) {
+TEST(PortSet, InlineThenOneLineThenBitmap) {
     PortSet s;
     EXPECT_EQ(s.count(), 0U);
     for (const uint16_t port : {23, 23, 0, 0, 65535, 2323}) {
@@ -16,14 +16,24 @@ TEST(PortSet, InlineThenBitmap) {
     EXPECT_EQ(s.count(), 4U);
     EXPECT_EQ(s.heapBytes(), 0U);
 
-    EXPECT_EQ(s.insert(80), 8192); // fifth port: the bitmap, reported as heap growth once
-    EXPECT_EQ(s.heapBytes(), 8192U);
+    EXPECT_EQ(s.insert(80), 64); // fifth port: one cache line of ports, reported as heap growth once
+    EXPECT_EQ(s.heapBytes(), 64U);
     EXPECT_EQ(s.count(), 5U);
-    // The inline ports moved into the bitmap.
     for (const uint16_t port : {23, 0, 65535, 2323, 80}) {
         EXPECT_EQ(s.insert(port), 0) << port;
     }
     EXPECT_EQ(s.count(), 5U);
+    for (uint16_t port = 1000; port < 1027; ++port) { // up to 32 ports in the line
+        EXPECT_EQ(s.insert(port), 0) << port;
+    }
+    EXPECT_EQ(s.count(), 32U);
+    EXPECT_EQ(s.insert(7), 8192 - 64); // the 33rd: the bitmap replaces the line
+    EXPECT_EQ(s.heapBytes(), 8192U);
+    // Every earlier port moved into the bitmap.
+    for (const uint16_t port : {23, 0, 65535, 2323, 80, 1000, 1026, 7}) {
+        EXPECT_EQ(s.insert(port), 0) << port;
+    }
+    EXPECT_EQ(s.count(), 33U);
 }
 
 TEST(PortSet, ExactUpToEveryPort) {

@@ -232,10 +232,10 @@ TEST(ScanTracker, TopPortsListIsCutToTheConfiguredLength) {
     EXPECT_EQ(e.fields["dst_ports"][2]["port"], 3);
 }
 
-TEST(ScanTracker, DstCountIsExactForThousandsOfDestinations) {
+TEST(ScanTracker, DstCountIsExactUpToTheExactLimit) {
     CollectingSink sink;
     ScanTracker tracker({}, sink);
-    constexpr uint32_t kHosts = 4000;
+    const uint32_t kHosts = DistinctPolicy{}.exact_limit;
     for (uint32_t h = 0; h < kHosts; ++h) {
         const auto dst = IpAddress::fromV4(0xC6120000U + h); // 198.18.0.0/16
         add(tracker, probe(kScanner, dst, kTcp, 443, kT0 + h));

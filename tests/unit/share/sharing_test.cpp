@@ -1,28 +1,10 @@
 #include <gtest/gtest.h>
 
 #include "share/sharing/partner_registry.h"
-#include "share/sharing/tlp.h"
 #include "support/temp_store.h"
 
 namespace kansoku::share {
 namespace {
-
-TEST(Tlp, NamesMarkingsAndCeilings) {
-    for (const auto tlp : {Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict, Tlp::Red}) {
-        EXPECT_EQ(parseTlp(tlpName(tlp)), tlp);
-        EXPECT_EQ(tlpOfMarkingId(tlpMarkingId(tlp)), tlp);
-    }
-    EXPECT_EQ(parseTlp("TLP:AMBER+STRICT"), Tlp::AmberStrict);
-    EXPECT_EQ(parseTlp("white"), Tlp::Clear);
-    EXPECT_FALSE(parseTlp("purple"));
-    EXPECT_EQ(tlpOfMarkingId("marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"), Tlp::Clear); // TLP 1.0 white
-    EXPECT_FALSE(tlpOfMarkingId("marking-definition--00000000-0000-4000-8000-000000000000"));
-    EXPECT_TRUE(tlpAllows(Tlp::Green, Tlp::Clear));
-    EXPECT_TRUE(tlpAllows(Tlp::Amber, Tlp::Amber));
-    EXPECT_FALSE(tlpAllows(Tlp::Green, Tlp::Amber));
-    EXPECT_FALSE(tlpAllows(Tlp::Amber, Tlp::AmberStrict));
-    EXPECT_FALSE(tlpAllows(Tlp::Red, Tlp::Red)); // never by a machine
-}
 
 class PartnerRegistryTest : public ::testing::Test {
 protected:
@@ -44,7 +26,7 @@ TEST_F(PartnerRegistryTest, AddAuthenticateRotateRemove) {
     auto partner = registry.authenticate("jp-cert", *secret);
     ASSERT_TRUE(partner && *partner);
     EXPECT_EQ((*partner)->community, "apcert");
-    EXPECT_EQ((*partner)->ceiling, Tlp::Green);
+    EXPECT_EQ((*partner)->ceiling, stix::Tlp::Green);
     EXPECT_TRUE(*registry.authenticate("", *secret));              // a bearer secret alone
     EXPECT_FALSE(*registry.authenticate("someone-else", *secret)); // the name must agree
     EXPECT_FALSE(*registry.authenticate("jp-cert", "ksp_guess"));

@@ -75,6 +75,33 @@ TEST_F(HoneypotCollectorTest, ShellWrittenFilesAreStoredUnderTheirSha256) {
     EXPECT_EQ(collector.counters().samples_seen_again, 1u);
 }
 
+TEST_F(HoneypotCollectorTest, UploadsAreSamplesOfKindUploadWithTheirChannel) {
+    HoneypotCollector collector(sink_, "site-b", *store_, nullptr);
+    const std::string content = "\x7f"
+                                "ELF sent with scp -O";
+    collector.uploaded(telnet(), "/tmp/p3", content, "scp");
+    collector.uploaded(telnet(), "/tmp/p4", content, "sftp");
+    const auto downloads = ofType("honeypot.download");
+    ASSERT_EQ(downloads.size(), 2u);
+    EXPECT_EQ(downloads[0]->fields["tool"], "scp");
+    EXPECT_EQ(downloads[0]->fields["path"], "/tmp/p3");
+    EXPECT_EQ(downloads[0]->fields["size"], content.size());
+    EXPECT_EQ(downloads[1]->fields["tool"], "sftp");
+    const auto samples = ofType("sample");
+    ASSERT_EQ(samples.size(), 2u);
+    const auto& sources = samples[1]->fields["sources"];
+    ASSERT_EQ(sources.size(), 2u); // the same bytes over two channels: two sources
+    EXPECT_EQ(sources[0]["kind"], "upload");
+    EXPECT_EQ(sources[0]["via"], "scp");
+    EXPECT_EQ(sources[0]["path"], "/tmp/p3");
+    EXPECT_EQ(sources[1]["via"], "sftp");
+    EXPECT_EQ(collector.counters().files_uploaded, 2u);
+    const auto record = store_->find(downloads[0]->fields["sha256"].get<std::string>());
+    ASSERT_TRUE(record && *record);
+    EXPECT_EQ((*record)->sources[0].kind, malware::SourceKind::Upload);
+    EXPECT_EQ((*record)->sources[0].via, "scp"); // kept in the sidecar, read back
+}
+
 TEST_F(HoneypotCollectorTest, NewSamplesCarryHowTheAttackerRanThem) {
     HoneypotCollector collector(sink_, "site-b", *store_, nullptr);
     std::vector<NewSample> seen;

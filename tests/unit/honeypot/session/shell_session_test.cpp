@@ -134,5 +134,48 @@ TEST(ShellSession, ExitClosesWithoutAPrompt) {
     EXPECT_EQ(result.output.find(session.shell().prompt()), std::string::npos);
 }
 
+TEST(ShellSession, ExecStdinWrittenToAFileIsAnUpload) {
+    testing::RecordingCollector collector;
+    ShellSession session(collector, context(), routerPersona());
+    const std::string payload("\x7f"
+                              "ELF\x01\x02 payload",
+                              14);
+    auto result = session.runLine("cat > /tmp/p3; chmod +x /tmp/p3; /tmp/p3; echo x > /tmp/note", false, false,
+                                  std::string_view(payload));
+    ASSERT_EQ(collector.files().size(), 1u); // /tmp/note stays pending until close, as every shell write
+    EXPECT_EQ(collector.files()[0].path, "/tmp/p3");
+    EXPECT_EQ(collector.files()[0].content, payload);
+    EXPECT_EQ(collector.files()[0].via, "stdin");
+    ASSERT_EQ(collector.executions().size(), 1u);
+    session.close();
+    ASSERT_EQ(collector.files().size(), 2u);
+    EXPECT_EQ(collector.files()[1].via, ""); // written by echo: a shell write
+    EXPECT_EQ(session.uploads().files(), 1u);
+}
+
+TEST(ShellSession, UploadsAreBoundedPerSessionAndCounted) {
+    testing::RecordingCollector collector;
+    UploadLimits limits;
+    limits.max_file_bytes = 100;
+    limits.max_files = 2;
+    limits.max_total_bytes = 150;
+    ShellSession session(collector, context(), routerPersona(), {}, limits);
+    EXPECT_EQ(session.upload("/tmp/a", std::string(101, 'a'), 0644, "scp"), shell::FsStatus::FileTooLarge);
+    EXPECT_EQ(session.upload("/tmp/b", std::string(100, 'b'), 0755, "sftp"), shell::FsStatus::Ok);
+    EXPECT_EQ(session.upload("/tmp/c", std::string(60, 'c'), 0644, "sftp"), shell::FsStatus::NoSpace);
+    EXPECT_EQ(session.upload("/no/such/dir/d", "d", 0644, "sftp"), shell::FsStatus::NotFound);
+    EXPECT_EQ(session.upload("/tmp", "e", 0644, "scp"), shell::FsStatus::IsDirectory);
+    EXPECT_EQ(session.upload("/tmp/f", std::string(10, 'f'), 0644, "scp"), shell::FsStatus::Ok);
+    EXPECT_EQ(session.upload("/tmp/g", "g", 0644, "scp"), shell::FsStatus::TooManyFiles);
+    EXPECT_EQ(session.uploads().hits().total(), 3u);
+    ASSERT_EQ(collector.files().size(), 2u);
+    EXPECT_EQ(collector.files()[0].via, "sftp");
+    EXPECT_EQ(collector.files()[1].via, "scp");
+    EXPECT_EQ(session.shell().filesystem().stat("/tmp/b")->mode, 0755u);
+    // The shell sees what was uploaded.
+    auto ls = session.runLine("ls -l /tmp/b", false, false);
+    EXPECT_NE(ls.output.find("rwxr-xr-x"), std::string::npos) << ls.output;
+}
+
 } // namespace
 } // namespace kansoku::honeypot

@@ -426,7 +426,7 @@ TEST_F(SshServiceTest, UsernameBytesThatAreNotUtf8AreKeptExactlyInB64) {
     EXPECT_NO_THROW((void)logins[0].toJson().dump()); // strict: every string is valid UTF-8
 }
 
-TEST_F(SshServiceTest, PublickeyForwardingAndSftpAreRefusedAndRecorded) {
+TEST_F(SshServiceTest, PublickeyForwardingAndUnknownSubsystemsAreRefusedAndRecorded) {
     Honeypot honeypot(keyDir(), policy_, collector_);
     {
         LibsshClient client(honeypot.port());
@@ -441,7 +441,7 @@ TEST_F(SshServiceTest, PublickeyForwardingAndSftpAreRefusedAndRecorded) {
         ssh_channel_free(forward);
         ssh_channel channel = ssh_channel_new(client.session);
         ASSERT_EQ(ssh_channel_open_session(channel), SSH_OK);
-        EXPECT_NE(ssh_channel_request_subsystem(channel, "sftp"), SSH_OK);
+        EXPECT_NE(ssh_channel_request_subsystem(channel, "netconf"), SSH_OK);
         EXPECT_EQ(ssh_channel_request_env(channel, "LANG", "C"), SSH_OK);
         ASSERT_EQ(ssh_channel_request_exec(channel, "echo after"), SSH_OK);
         std::string output;
@@ -464,7 +464,7 @@ TEST_F(SshServiceTest, PublickeyForwardingAndSftpAreRefusedAndRecorded) {
     ASSERT_EQ(forwards.size(), 1u);
     EXPECT_EQ(forwards[0].fields["forward_host"], "192.0.2.10");
     EXPECT_EQ(forwards[0].fields["forward_port"], 80);
-    EXPECT_EQ(honeypot.service().counters().sftp_refused, 1u);
+    EXPECT_EQ(honeypot.service().counters().subsystem_refused, 1u);
     EXPECT_EQ(honeypot.service().counters().forward_refused, 1u);
     EXPECT_EQ(honeypot.service().counters().auth_publickey, 1u);
 }

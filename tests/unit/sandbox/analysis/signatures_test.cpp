@@ -1,12 +1,16 @@
 // Signatures, score/verdict and report JSON over hand-built observations (no root, no jail).
 
 #include <csignal>
+#include <set>
 
 #include <gtest/gtest.h>
 
 #include "common/event_tap.h"
 #include "sandbox/analysis/behaviour_report.h"
 #include "sandbox/analysis/signatures.h"
+#include "sandbox/jail/seccomp_policy.h"
+#include "sandbox/tracer/denied_syscall.h"
+#include "sandbox/tracer/observation_recorder.h"
 
 namespace kansoku::sandbox {
 namespace {
@@ -152,7 +156,85 @@ TEST(Signatures, KillingFloodAndEscape) {
     const SignatureHit* escape = findHit(report, "escape_attempt");
     ASSERT_NE(escape, nullptr);
     EXPECT_EQ(escape->evidence["attempts"], 2);
-    EXPECT_EQ(escape->evidence["any_succeeded"], false);
+    EXPECT_EQ(escape->evidence["blocked"], 2);
+    EXPECT_EQ(escape->evidence["stayed_inside"], 0);
+    EXPECT_EQ(escape->evidence["items"][0]["tried"],
+              "create /proc/1/root/etc/passwd-kansoku (climbing out of the root)");
+    EXPECT_EQ(escape->evidence["items"][0]["outcome"], "blocked");
+    EXPECT_EQ(escape->evidence["items"][0]["errno"], 13);
+    EXPECT_EQ(escape->evidence["items"][1]["tried"],
+              "connect to 127.0.0.1:47999 (a service of the host over loopback)");
+    EXPECT_EQ(escape->evidence["items"][1]["outcome"], "blocked");
+}
+
+// Issue 16: the ARM report called the unlink of the sample's own file, given as a relative path, an escape
+// attempt that succeeded. Whatever the producer resolved (or not), that is self-deletion only.
+TEST(Signatures, UnlinkOfOwnFileByRelativePathIsSelfDeletionNotEscape) {
+    for (const char* path : {"bot", "./bot", "/tmp/./bot", "/tmp//bot"}) {
+        ObservationRecorder recorder("test");
+        recorder.processStarted(2, 0, "root");
+        recorder.exec(2, "/tmp/bot", {"bot"}, 0);
+        recorder.file({.pid = 2, .op = "unlink", .path = path, .result = 0});
+        BehaviourReport report;
+        report.behaviour = recorder.take();
+        applySignatures(report);
+        EXPECT_TRUE(report.behaviour.self_deleted) << path;
+        const SignatureHit* self = findHit(report, "self_deletion");
+        ASSERT_NE(self, nullptr) << path;
+        EXPECT_EQ(self->evidence["paths"][0], path);
+        EXPECT_EQ(findHit(report, "escape_attempt"), nullptr) << path << " is the sample's own file in /tmp";
+    }
+    // Relative paths that climb, and other files, are not the executable.
+    EXPECT_FALSE(pathNamesFile("../bot", "/tmp/bot"));
+    EXPECT_FALSE(pathNamesFile("ot", "/tmp/bot"));
+    EXPECT_FALSE(pathNamesFile("/var/run/bot", "/tmp/bot"));
+    EXPECT_TRUE(pathNamesFile("/tmp/x/../bot", "/tmp/bot"));
+}
+
+TEST(Signatures, EscapeThatStayedInsideIsNeverSucceeded) {
+    BehaviourReport report;
+    Observation& o = report.behaviour;
+    // The sample connects to a listener of its own on the jail's loopback, and unlinks a file of its
+    // read-only root whose result a broken producer reported as 0.
+    o.network.push_back({.pid = 2, .op = "connect", .domain = 2, .address = "127.0.0.1", .port = 23, .result = 0});
+    o.files.push_back({.pid = 2, .op = "unlink", .path = "/bin/busybox", .result = 0});
+    o.files.push_back({.pid = 2, .op = "unlink", .path = "../../etc/passwd", .result = -30});
+    o.files.push_back({.pid = 2, .op = "create", .path = "drop.sh", .result = 3});        // under its cwd
+    o.denied.push_back({.pid = 2, .name = "personality", .args = {"0x8"}, .result = -1}); // not an escape
+    o.denied.push_back({.pid = 2, .name = "mount", .args = {"none", "/mnt", "tmpfs", "0x0"}, .result = -1});
+    applySignatures(report);
+    const SignatureHit* escape = findHit(report, "escape_attempt");
+    ASSERT_NE(escape, nullptr);
+    const std::string text = escape->evidence.dump();
+    EXPECT_EQ(text.find("succeeded"), std::string::npos) << text;
+    EXPECT_EQ(escape->evidence["attempts"], 4) << text;
+    EXPECT_EQ(escape->evidence["blocked"], 2) << text;
+    EXPECT_EQ(escape->evidence["stayed_inside"], 2) << text;
+    std::set<std::string> outcomes;
+    for (const auto& item : escape->evidence["items"]) {
+        outcomes.insert(item["tried"].get<std::string>() + " => " + item["outcome"].get<std::string>());
+        EXPECT_TRUE(item["outcome"] == "blocked" || item.contains("inside")) << item.dump();
+    }
+    EXPECT_EQ(outcomes,
+              (std::set<std::string>{"connect to 127.0.0.1:23 (a service of the host over loopback) => stayed_inside",
+                                     "unlink /bin/busybox => stayed_inside",
+                                     "mount(none, /mnt, tmpfs, 0x0) (refused by the seccomp policy) => blocked",
+                                     "unlink ../../etc/passwd (climbing out of the root) => blocked"}));
+}
+
+// The tracer lists a refused syscall only if its table knows it: the table must cover the jail's whole policy.
+TEST(DeniedSyscalls, TracerTableCoversTheSeccompPolicy) {
+    std::set<std::string_view> known;
+    for (std::uint64_t nr = 0; nr < 1024; ++nr) {
+        if (const DeniedSyscallSpec* spec = deniedSyscallSpec(nr); spec != nullptr) {
+            known.insert(spec->name);
+        }
+    }
+    for (const std::string_view name : seccompDeniedSyscalls()) {
+        EXPECT_EQ(known.count(name), 1u) << name << " is refused by the policy but unknown to the tracer";
+    }
+    EXPECT_EQ(known.count("clone"), 1u);
+    EXPECT_EQ(known.count("ptrace"), 1u);
 }
 
 TEST(BehaviourReport, EventHasTheDocumentedFields) {
