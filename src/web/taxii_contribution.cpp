@@ -1,6 +1,9 @@
 #include "web/taxii_contribution.h"
 
 #include <algorithm>
+#include <optional>
+#include <utility>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
