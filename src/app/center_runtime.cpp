@@ -69,7 +69,7 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
     center->correlation_ = std::move(*correlation);
     if (options.web && config.web.enabled) {
         center->status_ = std::make_unique<BusStatus>(bus, config.sensor_name);
-        auto web = web::WebService::start(config.web, *center->status_, storage.database);
+        auto web = web::WebService::start(config.web, *center->status_, storage.database, config.sharing);
         KANSOKU_TRY(web);
         center->web_ = std::move(*web);
     }

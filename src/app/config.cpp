@@ -26,6 +26,8 @@ void Config::visit(ConfigVisitor& v) {
     v.section("web", "the HTTP server: JSON API and metrics", [this](ConfigVisitor& s) { web::visitConfig(s, web); });
     v.section("notify", "ISP reports: mail and schedule",
               [this](ConfigVisitor& s) { share::isp::visitConfig(s, notify); });
+    v.section("sharing", "international sharing: TAXII 2.1 communities and their partners",
+              [this](ConfigVisitor& s) { share::visitConfig(s, sharing); });
 }
 
 Result<Config> Config::parse(std::string_view toml_text, std::string_view origin) {

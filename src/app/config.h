@@ -16,6 +16,7 @@
 #include "intel/intel_config.h"
 #include "sandbox/analysis/sandbox_config.h"
 #include "share/isp/notify_config.h"
+#include "share/sharing/sharing_config.h"
 #include "store/storage_config.h"
 #include "web/web_config.h"
 
@@ -30,6 +31,7 @@ struct Config {
     sandbox::SandboxConfig sandbox;
     web::WebConfig web;
     share::isp::NotifyConfig notify;
+    share::SharingConfig sharing;
 
     /// Walks every section (reading, printing and comparing use this one list).
     void visit(ConfigVisitor& v);

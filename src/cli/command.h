@@ -52,6 +52,10 @@ void addExportBlocklistCommand(CLI::App& exporter); ///< under `export`
 void addExportStixCommand(CLI::App& exporter);      ///< under `export`
 void addNoticeCommand(CLI::App& app);
 void addIspCommand(CLI::App& app);
+/// `kansoku partner add|list|remove|rotate` (partner_command.cpp).
+void addPartnerCommand(CLI::App& app);
+/// `kansoku sharing log` (sharing_command.cpp).
+void addSharingCommand(CLI::App& app);
 /// `report remediation` (remediation_command.cpp), registered by addReportCommand.
 void addRemediationReport(CLI::App& report);
 /// `kansoku report isp` (report_isp_command.cpp), under `report`.

@@ -4,7 +4,6 @@
 // pass live in share/isp/isp_registry; this file only parses and prints.
 
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +15,7 @@
 
 #include "cli/command.h"
 #include "cli/config_option.h"
+#include "cli/store_option.h"
 #include "share/isp/isp_registry.h"
 #include "store/sqlite_store.h"
 
@@ -32,22 +32,12 @@ struct IspArgs {
 };
 
 std::unique_ptr<store::SqliteStore> openStore(const IspArgs& args, store::OpenMode mode) {
-    const std::string path = args.db.empty() ? args.config.load().storage.database : args.db;
-    if (mode == store::OpenMode::ReadWriteCreate) {
-        // Registering the ISPs is often the first thing done on a new center, before `kansoku run`
-        // made the data directory.
-        const auto parent = std::filesystem::path(path).parent_path();
-        std::error_code ec;
-        if (!parent.empty() && !std::filesystem::create_directories(parent, ec) && ec) {
-            throw CommandError(fmt::format("cannot create directory {}: {}", parent.string(), ec.message()));
-        }
-    }
-    return orThrow(store::SqliteStore::open(path, mode));
+    return cli::openStore(args.config, args.db, mode);
 }
 
 void addStoreOptions(CLI::App& command, IspArgs& args) {
     args.config.add(command);
-    command.add_option("--db", args.db, "SQLite database (default: storage.database of the config)")->type_name("PATH");
+    addDbOption(command, args.db);
 }
 
 std::string joined(const store::IspRecord& isp) {

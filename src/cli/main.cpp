@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
     kansoku::cli::addExportCommand(app);
     kansoku::cli::addNoticeCommand(app);
     kansoku::cli::addIspCommand(app);
+    kansoku::cli::addPartnerCommand(app);
+    kansoku::cli::addSharingCommand(app);
 
     try {
         app.parse(argc, argv);

@@ -56,6 +56,22 @@ public:
             params_.push_back(std::move(p));
         }
     }
+    /// Adds "column IN (?, ...)" for `values`; with none, a clause that matches nothing.
+    void whereIn(std::string_view column, const std::vector<std::string>& values) {
+        if (values.empty()) {
+            where("0", {});
+            return;
+        }
+        std::string clause(column);
+        clause += " IN (";
+        std::vector<SqlParam> params;
+        for (size_t i = 0; i < values.size(); ++i) {
+            clause += i == 0 ? "?" : ", ?";
+            params.emplace_back(values[i]);
+        }
+        clause += ')';
+        where(clause, std::move(params));
+    }
     /// Appends text that is not a filter (ORDER BY, LIMIT ?), with its parameters.
     void append(std::string_view text, std::vector<SqlParam> params = {}) {
         sql_ += text;

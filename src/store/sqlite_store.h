@@ -11,6 +11,7 @@
 #include "store/event_cursor.h"
 #include "store/intel_store.h"
 #include "store/report_store.h"
+#include "store/sharing_store.h"
 #include "store/store.h"
 #include "store/tenant_store.h"
 
@@ -27,7 +28,7 @@ enum class OpenMode {
     ReadOnly,        ///< the file must exist with this binary's schema version
 };
 
-class SqliteStore final : public Store, public IntelStore, public TenantStore, public ReportStore {
+class SqliteStore final : public Store, public IntelStore, public TenantStore, public ReportStore, public SharingStore {
 public:
     /// Opens (and for ReadWriteCreate creates and migrates) the database at `path`. Every failure
     /// is one line naming the path: a missing or unwritable directory, a file that is not an SQLite
@@ -84,6 +85,21 @@ public:
     /// (sqlite3_total_changes). Cheap; for caches of what was read.
     Result<std::pair<int64_t, int64_t>> changeStamp();
 
+    // SharingStore (sqlite_store_sharing.cpp).
+    Result<void> addPartner(const PartnerRecord& partner) override;
+    Result<std::vector<PartnerRecord>> partners() override;
+    Result<std::optional<PartnerRecord>> partner(std::string_view name) override;
+    Result<std::optional<PartnerRecord>> partnerBySecretHash(std::string_view secret_hash) override;
+    Result<bool> removePartner(std::string_view name) override;
+    Result<bool> setPartnerSecretHash(std::string_view name, std::string_view secret_hash, Timestamp when) override;
+    Result<std::string> collectionId(std::string_view community, std::string_view name) override;
+    Result<int64_t> addSharedObjects(std::vector<SharedObjectRecord>& objects, Timestamp now) override;
+    Result<std::vector<SharedObjectRecord>> sharedObjects(const SharedObjectQuery& query) override;
+    Result<void> putSharingStatus(const SharingStatusRecord& status) override;
+    Result<std::optional<SharingStatusRecord>> sharingStatus(std::string_view id) override;
+    Result<void> logSharing(const SharingLogRecord& record) override;
+    Result<std::vector<SharingLogRecord>> sharingLog(Timestamp since, int64_t limit) override;
+
 private:
     struct DatabaseCloser {
         void operator()(sqlite3* db) const;
@@ -110,6 +126,8 @@ private:
     Result<std::vector<IspRecord>> selectIsps(std::string_view where, std::string_view param);
     Result<void> insertIsp(const IspRecord& isp);
     Result<void> loadNetworks(IspRecord& isp);
+    Result<std::vector<PartnerRecord>> selectPartners(std::string_view where, std::string_view value);
+    Result<int64_t> insertSharedObjects(std::vector<SharedObjectRecord>& objects, Timestamp now);
     /// Runs a statement that changes rows; the number of rows it changed.
     Result<int> change(sqlite3_stmt* statement, std::string_view context);
 

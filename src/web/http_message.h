@@ -32,6 +32,10 @@ struct Request {
     std::string body;
     std::string authorization;                              ///< the Authorization header, if any
     std::string accept_language;                            ///< the Accept-Language header, if any
+    std::string accept;                                     ///< the Accept header, if any
+    std::string content_type;                               ///< the Content-Type header, if any
+    std::string host;                                       ///< the Host header, if any
+    bool tls = false;                                       ///< it came over TLS (for absolute URLs)
     std::string client;                                     ///< the peer's address
     std::map<std::string, std::string, std::less<>> params; ///< "{name}" segments of the route's pattern
     Caller caller = Caller::Anonymous;

@@ -361,30 +361,34 @@ Response HttpServer::Impl::handle(const http::request<http::string_body>& messag
     request.body = message.body();
     request.authorization = std::string(message[http::field::authorization]);
     request.accept_language = std::string(message[http::field::accept_language]);
+    request.accept = std::string(message[http::field::accept]);
+    request.content_type = std::string(message[http::field::content_type]);
+    request.host = std::string(message[http::field::host]);
+    request.tls = config_.tls();
     request.client = client;
     authenticator_.authenticate(request);
 
     const auto match = router_.find(request.method, request.path, request.params);
     if (match.route == nullptr) {
         if (match.allow.empty()) {
-            return errorResponse(404, fmt::format("no such resource: {}", request.path));
+            return router_.error(request.path, 404, fmt::format("no such resource: {}", request.path));
         }
-        auto response = errorResponse(405, fmt::format("{} is not allowed here", request.method));
+        auto response = router_.error(request.path, 405, fmt::format("{} is not allowed here", request.method));
         response.allow = match.allow;
         return response;
     }
     if (request.caller < match.route->access) {
         if (request.caller == Caller::Anonymous) {
-            auto response = errorResponse(401, "a valid key is required (Authorization: Bearer KEY)");
+            auto response = router_.error(request.path, 401, "a valid key is required (Authorization: Bearer KEY)");
             response.www_authenticate = "Bearer realm=\"kansoku\"";
             return response;
         }
-        return errorResponse(403, "this key may not use this resource");
+        return router_.error(request.path, 403, "this key may not use this resource");
     }
     try {
         return match.route->handler(request);
     } catch (const std::exception& e) {
-        return errorResponse(500, "internal error");
+        return router_.error(request.path, 500, "internal error");
     }
 }
 

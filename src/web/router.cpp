@@ -49,6 +49,20 @@ Router& Router::add(Route route) {
     return *this;
 }
 
+Router& Router::errorsUnder(std::string prefix, ErrorRenderer renderer) {
+    error_renderers_.emplace_back(std::move(prefix), std::move(renderer));
+    return *this;
+}
+
+Response Router::error(std::string_view path, unsigned status, std::string_view message) const {
+    for (const auto& [prefix, renderer] : error_renderers_) {
+        if (path.starts_with(prefix)) {
+            return renderer(status, message);
+        }
+    }
+    return errorResponse(status, message);
+}
+
 Router& Router::get(std::string pattern, Caller access, Handler handler) {
     return add({"GET", std::move(pattern), access, std::move(handler)});
 }

@@ -23,8 +23,18 @@ struct Route {
     Handler handler;
 };
 
+/// Renders an error answer (status and message) in the form the clients of a path prefix expect.
+using ErrorRenderer = std::function<Response(unsigned status, std::string_view message)>;
+
 class Router {
 public:
+    /// Errors the server itself answers (404, 405, 401, 403, 500) under paths starting with
+    /// `prefix` are rendered by `renderer` (e.g. TAXII error objects under /taxii2/); elsewhere
+    /// they are errorResponse()'s JSON.
+    Router& errorsUnder(std::string prefix, ErrorRenderer renderer);
+    /// The error answer for `path`.
+    Response error(std::string_view path, unsigned status, std::string_view message) const;
+
     /// Adds a route; routes are matched in the order added.
     Router& add(Route route);
     Router& get(std::string pattern, Caller access, Handler handler);
@@ -39,6 +49,7 @@ public:
 
 private:
     std::vector<Route> routes_;
+    std::vector<std::pair<std::string, ErrorRenderer>> error_renderers_;
 };
 
 } // namespace kansoku::web

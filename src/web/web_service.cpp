@@ -7,6 +7,7 @@
 #include "web/isp_routes.h"
 #include "web/notice_routes.h"
 #include "web/report_routes.h"
+#include "web/taxii_routes.h"
 #include "web/tenant_authenticator.h"
 
 namespace kansoku::web {
@@ -19,8 +20,10 @@ int64_t share(int64_t limit, int64_t workers) {
 } // namespace
 
 Result<std::unique_ptr<WebService>> WebService::start(const WebConfig& config, const StatusProvider& status,
-                                                      const std::string& database) {
+                                                      const std::string& database,
+                                                      const share::SharingConfig& sharing) {
     std::unique_ptr<WebService> service(new WebService());
+    service->sharing_ = sharing;
     const int64_t count = std::max<int64_t>(1, config.workers);
     HttpServer::Worker how;
     how.reuse_port = count > 1;
@@ -58,6 +61,7 @@ Result<void> WebService::startWorker(const WebConfig& config, const StatusProvid
         addBlocklistRoutes(router, *worker.store, config.blocklist);
         addIspRoutes(router, *worker.store);
         addReportRoutes(router, *worker.store);
+        addTaxiiRoutes(router, *worker.store, sharing_, static_cast<int64_t>(config.max_body.bytes()));
     }
     auto server = HttpServer::start(config, std::move(router), *worker.authenticator, metrics_, std::move(how));
     KANSOKU_TRY(server);

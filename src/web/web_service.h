@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "share/sharing/sharing_config.h"
 #include "store/sqlite_store.h"
 #include "web/authenticator.h"
 #include "web/http_server.h"
@@ -24,9 +25,10 @@ public:
     /// Starts serving [web] (a port in use or a bad TLS file is a one-line error). `status` must
     /// outlive the service and be safe to read from several threads. With a `database` path, each
     /// worker opens its own connection to it and serves the routes that read the store (ISP API,
-    /// notices, blocklists); without, only status and metrics.
+    /// notices, blocklists, TAXII for the communities of `sharing`); without, only status and metrics.
     static Result<std::unique_ptr<WebService>> start(const WebConfig& config, const StatusProvider& status,
-                                                     const std::string& database = {});
+                                                     const std::string& database = {},
+                                                     const share::SharingConfig& sharing = {});
     /// Graceful shutdown of every worker (HttpServer::stop), in parallel.
     void stop();
     std::string url() const { return workers_.front().server->url(); }
@@ -46,6 +48,7 @@ private:
                              HttpServer::Worker how);
 
     ServerMetrics metrics_;
+    share::SharingConfig sharing_; ///< the TAXII routes' (a copy: they outlive the caller's)
     std::vector<Worker> workers_;
 };
 

@@ -1,57 +1,15 @@
 #include "share/isp/api_key.h"
 
-#include <array>
-
-#include <openssl/rand.h>
-#include <openssl/sha.h>
+#include "share/secret_token.h"
 
 namespace kansoku::share::isp {
-namespace {
-
-constexpr size_t kKeyBytes = 32; // 256 bits
-
-/// Unpadded base64url (RFC 4648 section 5).
-std::string base64Url(const unsigned char* data, size_t size) {
-    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    out.reserve((size * 4 + 2) / 3);
-    uint32_t bits = 0;
-    int count = 0;
-    for (size_t i = 0; i < size; ++i) {
-        bits = (bits << 8) | data[i];
-        count += 8;
-        while (count >= 6) {
-            count -= 6;
-            out.push_back(kAlphabet[(bits >> count) & 0x3f]);
-        }
-    }
-    if (count > 0) {
-        out.push_back(kAlphabet[(bits << (6 - count)) & 0x3f]);
-    }
-    return out;
-}
-
-} // namespace
 
 Result<std::string> generateApiKey() {
-    std::array<unsigned char, kKeyBytes> random{};
-    if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
-        return fail("cannot generate an API key: OpenSSL's random generator failed");
-    }
-    return std::string(kApiKeyPrefix) + base64Url(random.data(), random.size());
+    return generateSecretToken(kApiKeyPrefix);
 }
 
 std::string apiKeyHash(std::string_view key) {
-    std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
-    SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), digest.data());
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(digest.size() * 2);
-    for (const unsigned char byte : digest) {
-        hex.push_back(kHex[byte >> 4]);
-        hex.push_back(kHex[byte & 0x0f]);
-    }
-    return hex;
+    return secretTokenHash(key);
 }
 
 } // namespace kansoku::share::isp
