@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "share/stix/tlp.h"
+#include "web/taxii_filter.h"
 
 namespace kansoku::web {
 namespace {
@@ -32,13 +33,6 @@ bool validIdentifier(std::string_view id, std::string_view type) {
         }
     }
     return true;
-}
-
-bool validType(std::string_view type) {
-    return type.size() >= 3 && type.size() <= 250 &&
-           std::all_of(type.begin(), type.end(),
-                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }) &&
-           type.front() != '-' && type.back() != '-';
 }
 
 /// STIX 2.1 section 7.2.1.4: the TLP 1.0 marking definitions built into the specification, read as
@@ -69,7 +63,7 @@ std::variant<store::SharedObjectRecord, std::string> readObject(const nlohmann::
         return std::string("not a JSON object");
     }
     const auto type = o.find("type");
-    if (type == o.end() || !type->is_string() || !validType(type->get_ref<const std::string&>())) {
+    if (type == o.end() || !type->is_string() || !isStixTypeName(type->get_ref<const std::string&>())) {
         return std::string("type is missing or not a STIX type name");
     }
     const auto id = o.find("id");

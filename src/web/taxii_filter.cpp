@@ -37,12 +37,6 @@ uint64_t fnv1a(std::string_view text) {
     return hash;
 }
 
-bool validStixType(std::string_view type) {
-    return type.size() >= 3 && type.size() <= 250 && std::all_of(type.begin(), type.end(), [](char c) {
-               return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-           });
-}
-
 } // namespace
 
 Result<TaxiiFilter> parseTaxiiFilter(std::string_view endpoint, std::string_view query,
@@ -71,12 +65,12 @@ Result<TaxiiFilter> parseTaxiiFilter(std::string_view endpoint, std::string_view
             }
             if (field == "id") {
                 const auto dashes = v.find("--");
-                if (dashes == std::string::npos || !validStixType(std::string_view(v).substr(0, dashes))) {
+                if (dashes == std::string::npos || !isStixTypeName(std::string_view(v).substr(0, dashes))) {
                     return fail("match[id]: '{}' is not a STIX identifier", v);
                 }
                 q.ids.push_back(v);
             } else if (field == "type") {
-                if (!validStixType(v)) {
+                if (!isStixTypeName(v)) {
                     return fail("match[type]: '{}' is not a STIX type", v);
                 }
                 q.types.push_back(v);
@@ -134,6 +128,12 @@ Result<TaxiiFilter> parseTaxiiFilter(std::string_view endpoint, std::string_view
         q.after_seq = seq;
     }
     return filter;
+}
+
+bool isStixTypeName(std::string_view type) {
+    return type.size() >= 3 && type.size() <= 250 && type.front() != '-' && type.back() != '-' &&
+           std::all_of(type.begin(), type.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 std::string taxiiNextToken(const TaxiiFilter& filter, int64_t seq) {
