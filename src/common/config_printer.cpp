@@ -3,6 +3,8 @@
 #include <memory>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 namespace kansoku {
@@ -66,6 +68,12 @@ public:
         Flattener child(out_, dotted(name));
         body(child);
     }
+    void tables(std::string_view name, std::string_view, size_t, ConfigTableList& list) override {
+        for (size_t i = 0; i < list.size(); ++i) {
+            Flattener child(out_, fmt::format("{}[{}]", dotted(name), i));
+            list.walk(i, child);
+        }
+    }
 
 private:
     void emit(std::string_view key, const std::string& value, std::string_view) override { out_[dotted(key)] = value; }
@@ -79,6 +87,7 @@ private:
 /// A table of the printed document: its own keys first, then its sub-tables (TOML's order).
 struct Table {
     std::string path;
+    bool element = false; ///< one table of an array of tables: printed as [[path]]
     std::string doc;
     std::string keys;
     std::vector<std::unique_ptr<Table>> children;
@@ -86,19 +95,36 @@ struct Table {
 
 class Printer final : public ValueVisitor {
 public:
-    Printer(Table& table, const std::map<std::string, std::string>& defaults) : table_(table), defaults_(defaults) {}
+    Printer(Table& table, const std::map<std::string, std::string>& defaults) : Printer(table, defaults, table.path) {}
+    /// `key_path`: the table's path in flattened keys (an element of an array of tables: "a.b[2]").
+    Printer(Table& table, const std::map<std::string, std::string>& defaults, std::string key_path)
+        : table_(table), defaults_(defaults), key_path_(std::move(key_path)) {}
     void section(std::string_view name, std::string_view doc, const ConfigWalk& body) override {
         auto child = std::make_unique<Table>();
         child->path = table_.path.empty() ? std::string(name) : table_.path + "." + std::string(name);
         child->doc = std::string(doc);
-        Printer printer(*child, defaults_);
+        Printer printer(*child, defaults_, keyPath(name));
         body(printer);
         table_.children.push_back(std::move(child));
     }
+    void tables(std::string_view name, std::string_view doc, size_t, ConfigTableList& list) override {
+        for (size_t i = 0; i < list.size(); ++i) {
+            auto child = std::make_unique<Table>();
+            child->path = table_.path.empty() ? std::string(name) : table_.path + "." + std::string(name);
+            child->element = true;
+            child->doc = i == 0 ? std::string(doc) : std::string();
+            Printer printer(*child, defaults_, fmt::format("{}[{}]", keyPath(name), i));
+            list.walk(i, printer);
+            table_.children.push_back(std::move(child));
+        }
+    }
 
 private:
+    std::string keyPath(std::string_view key) const {
+        return key_path_.empty() ? std::string(key) : key_path_ + "." + std::string(key);
+    }
     void emit(std::string_view key, const std::string& value, std::string_view doc) override {
-        const std::string path = table_.path.empty() ? std::string(key) : table_.path + "." + std::string(key);
+        const std::string path = keyPath(key);
         if (!doc.empty()) {
             table_.keys += "# " + std::string(doc) + "\n";
         }
@@ -110,6 +136,7 @@ private:
     }
     Table& table_;
     const std::map<std::string, std::string>& defaults_;
+    std::string key_path_;
 };
 
 void render(const Table& table, std::string& out) {
@@ -118,7 +145,7 @@ void render(const Table& table, std::string& out) {
         if (!table.doc.empty()) {
             out += "# " + table.doc + "\n";
         }
-        out += "[" + table.path + "]\n";
+        out += table.element ? "[[" + table.path + "]]\n" : "[" + table.path + "]\n";
     }
     out += table.keys;
     for (const auto& child : table.children) {

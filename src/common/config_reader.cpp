@@ -30,6 +30,28 @@ public:
         child.finish();
     }
 
+    void tables(std::string_view name, std::string_view, size_t max_count, ConfigTableList& list) override {
+        const toml::node* node = find(name);
+        if (node == nullptr || error_) {
+            return;
+        }
+        const toml::array* array = node->as_array();
+        if (array == nullptr || !array->is_array_of_tables()) {
+            report("{} must be an array of tables ([[{}]])", dotted(name), dotted(name));
+            return;
+        }
+        if (array->size() > max_count) {
+            report("{} has {} tables, at most {} allowed", dotted(name), array->size(), max_count);
+            return;
+        }
+        list.reset(array->size());
+        for (size_t i = 0; i < array->size() && !error_; ++i) {
+            TableReader child(array->get(i)->as_table(), fmt::format("{}[{}]", dotted(name), i), origin_, error_);
+            list.walk(i, child);
+            child.finish();
+        }
+    }
+
     void integer(std::string_view key, int64_t& value, int64_t min, int64_t max, std::string_view) override {
         const toml::node* node = find(key);
         if (node == nullptr) {

@@ -27,6 +27,18 @@
 
 namespace kansoku {
 
+class ConfigVisitor;
+
+/// The elements of an array of tables ([[name]]), as ConfigVisitor::tables walks them.
+class ConfigTableList {
+public:
+    virtual ~ConfigTableList() = default;
+    virtual size_t size() const = 0;
+    /// Replaces the elements by `count` elements with their defaults.
+    virtual void reset(size_t count) = 0;
+    virtual void walk(size_t index, ConfigVisitor& v) = 0;
+};
+
 class ConfigVisitor {
 public:
     virtual ~ConfigVisitor() = default;
@@ -34,6 +46,9 @@ public:
     /// The sub-table [<current>.name], walked by `body`.
     virtual void section(std::string_view name, std::string_view doc,
                          const std::function<void(ConfigVisitor&)>& body) = 0;
+
+    /// The array of tables [[<current>.name]] (at most `max_count` of them), each element walked by `list`.
+    virtual void tables(std::string_view name, std::string_view doc, size_t max_count, ConfigTableList& list) = 0;
 
     virtual void integer(std::string_view key, int64_t& value, int64_t min, int64_t max, std::string_view doc) = 0;
     virtual void boolean(std::string_view key, bool& value, std::string_view doc) = 0;
@@ -49,6 +64,19 @@ public:
     /// A rule across keys, checked after the section's keys were read: `ok` false is an error
     /// with `message` (which names the keys).
     virtual void check(bool ok, std::string_view message) = 0;
+
+    /// An array of tables kept in a vector: each element is walked by `visitConfig(v, element)`.
+    template <typename Element>
+    void tables(std::string_view name, std::string_view doc, size_t max_count, std::vector<Element>& elements) {
+        struct List final : ConfigTableList {
+            explicit List(std::vector<Element>& e) : elements(e) {}
+            size_t size() const override { return elements.size(); }
+            void reset(size_t count) override { elements.assign(count, Element{}); }
+            void walk(size_t index, ConfigVisitor& v) override { visitConfig(v, elements[index]); }
+            std::vector<Element>& elements;
+        } list(elements);
+        tables(name, doc, max_count, static_cast<ConfigTableList&>(list));
+    }
 
     /// Integers of any width (ports, counts), through int64_t.
     template <std::integral T>
