@@ -14,6 +14,7 @@
 #include "common/address_scope.h"
 #include "common/ip_address.h"
 #include "common/time.h"
+#include "store/partner_intel_record.h"
 
 namespace kansoku::store {
 
@@ -41,6 +42,7 @@ struct InfectedHostRecord {
     int confidence = 0;               ///< 0-100
     std::vector<std::string> reasons; ///< why it is believed infected, one line each
     std::vector<EvidenceRef> evidence;
+    std::vector<PartnerLabel> partner_intel; ///< partners' indicators that name this host
     Timestamp first_seen = 0;
     Timestamp last_seen = 0;
     Timestamp updated = 0; ///< when the row last changed (set by the store on upsert)
@@ -73,7 +75,8 @@ struct C2Record {
     std::string indicator; ///< the address or the domain name
     uint16_t port = 0;     ///< 0 for a domain
     std::string family = "unknown";
-    std::vector<std::string> samples; ///< SHA-256 of the samples that contacted it
+    std::vector<std::string> samples;        ///< SHA-256 of the samples that contacted it
+    std::vector<PartnerLabel> partner_intel; ///< partners' indicators that name this endpoint
     Timestamp first_seen = 0;
     Timestamp last_seen = 0;
 };

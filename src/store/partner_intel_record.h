@@ -4,7 +4,10 @@
 /// (a TAXII feed's STIX indicators, a MISP feed's attributes), each reduced to the one value kansoku
 /// matches its own observations against, and kansoku's sightings of them.
 
+#include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/time.h"
 
@@ -22,6 +25,54 @@ struct PartnerIndicatorRecord {
     Timestamp valid_from = 0;
     Timestamp valid_until = 0; ///< 0: no end given
     Timestamp modified = 0;    ///< the partner's version stamp
+};
+
+/// A partner's indicator that named something kansoku saw: `partner_intel` of events, infected hosts
+/// and C2 records.
+struct PartnerLabel {
+    std::string feed;
+    std::string indicator_id;
+    std::string name;
+    std::string tlp;
+    bool operator==(const PartnerLabel&) const = default;
+};
+
+/// `labels` as the JSON array the store and events carry ("" for none: most rows have none).
+std::string partnerLabelsJson(const std::vector<PartnerLabel>& labels);
+/// The inverse of partnerLabelsJson; malformed entries are skipped.
+std::vector<PartnerLabel> parsePartnerLabels(std::string_view json);
+
+/// One version of one object pulled from a partner's feed, as the partner wrote it.
+struct PartnerObjectRecord {
+    std::string feed;
+    std::string id; ///< STIX id (a MISP attribute: "misp-attribute--<uuid>")
+    std::string type;
+    Timestamp version_us = 0;
+    std::string tlp;
+    Timestamp fetched = 0;
+    std::string json;
+};
+
+/// kansoku's own sightings of one partner indicator: what saw it, how often, when.
+struct PartnerSightingRecord {
+    std::string feed;
+    std::string indicator_id;
+    std::string observed_as; ///< the kind of kansoku record: "darknet.scan", "honeypot", "sandbox.c2", "sample"
+    int64_t count = 0;
+    Timestamp first_seen = 0;
+    Timestamp last_seen = 0;
+    std::string tlp; ///< the indicator's TLP, which the sighting keeps
+};
+
+/// Where a feed's pulls stand.
+struct FeedStateRecord {
+    std::string name;
+    std::string added_after; ///< the next pull asks for objects added after this (X-TAXII-Date-Added-Last)
+    Timestamp last_attempt = 0;
+    Timestamp last_success = 0;
+    int64_t objects = 0; ///< objects kept over all pulls
+    int64_t refused = 0; ///< objects refused over all pulls (invalid)
+    std::string last_error;
 };
 
 } // namespace kansoku::store

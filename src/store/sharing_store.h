@@ -31,9 +31,9 @@ public:
     /// The id of the community's collection `name`, made (a random UUID) the first time it is asked for.
     virtual Result<std::string> collectionId(std::string_view community, std::string_view name) = 0;
 
-    /// Adds the objects in one transaction, each with the same date_added (now, or the last
-    /// object's date_added if that is later). A version already in the collection (same id and
-    /// version_us) is skipped. Returns how many were added.
+    /// Adds the objects in one transaction, each with the same date_added (now, or just after the
+    /// last object's date_added if that is not earlier: batches never share a date_added). A version already in the
+    /// collection (same id and version_us) is skipped. Returns how many were added.
     virtual Result<int64_t> addSharedObjects(std::vector<SharedObjectRecord>& objects, Timestamp now) = 0;
     /// Objects `query` selects, by seq.
     virtual Result<std::vector<SharedObjectRecord>> sharedObjects(const SharedObjectQuery& query) = 0;

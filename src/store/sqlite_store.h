@@ -10,6 +10,7 @@
 
 #include "store/event_cursor.h"
 #include "store/intel_store.h"
+#include "store/partner_intel_store.h"
 #include "store/report_store.h"
 #include "store/sharing_store.h"
 #include "store/store.h"
@@ -28,7 +29,12 @@ enum class OpenMode {
     ReadOnly,        ///< the file must exist with this binary's schema version
 };
 
-class SqliteStore final : public Store, public IntelStore, public TenantStore, public ReportStore, public SharingStore {
+class SqliteStore final : public Store,
+                          public IntelStore,
+                          public TenantStore,
+                          public ReportStore,
+                          public SharingStore,
+                          public PartnerIntelStore {
 public:
     /// Opens (and for ReadWriteCreate creates and migrates) the database at `path`. Every failure
     /// is one line naming the path: a missing or unwritable directory, a file that is not an SQLite
@@ -100,6 +106,16 @@ public:
     Result<void> logSharing(const SharingLogRecord& record) override;
     Result<std::vector<SharingLogRecord>> sharingLog(Timestamp since, int64_t limit) override;
 
+    // PartnerIntelStore (sqlite_store_partner_intel.cpp).
+    Result<int64_t> putPartnerObjects(std::string_view feed, const std::vector<PartnerObjectRecord>& objects,
+                                      const std::vector<PartnerIndicatorRecord>& values) override;
+    Result<std::vector<PartnerIndicatorRecord>> partnerIndicators(Timestamp at) override;
+    Result<std::vector<PartnerObjectRecord>> partnerObjects(std::string_view feed, std::string_view type) override;
+    Result<void> addPartnerSightings(const std::vector<PartnerSightingRecord>& sightings) override;
+    Result<std::vector<PartnerSightingRecord>> partnerSightings() override;
+    Result<void> putFeedState(const FeedStateRecord& state) override;
+    Result<std::optional<FeedStateRecord>> feedState(std::string_view name) override;
+
 private:
     struct DatabaseCloser {
         void operator()(sqlite3* db) const;
@@ -128,6 +144,8 @@ private:
     Result<void> loadNetworks(IspRecord& isp);
     Result<std::vector<PartnerRecord>> selectPartners(std::string_view where, std::string_view value);
     Result<int64_t> insertSharedObjects(std::vector<SharedObjectRecord>& objects, Timestamp now);
+    Result<int64_t> insertPartnerObjects(std::string_view feed, const std::vector<PartnerObjectRecord>& objects,
+                                         const std::vector<PartnerIndicatorRecord>& values);
     /// Runs a statement that changes rows; the number of rows it changed.
     Result<int> change(sqlite3_stmt* statement, std::string_view context);
 

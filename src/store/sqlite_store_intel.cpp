@@ -16,13 +16,13 @@ constexpr std::array<std::string_view, 6> kStateNames = {"new",      "notified",
 
 constexpr std::string_view kHostColumns =
     "SELECT ip, asn, as_name, country, family, confidence, reasons, evidence, first_seen, last_seen, updated, "
-    "state, state_changed, notified_at, remediated_at, reinfections, notice_token, notice_expires "
+    "state, state_changed, notified_at, remediated_at, reinfections, notice_token, notice_expires, partner_intel "
     "FROM infected_hosts";
 /// The same columns with NULL for the evidence, for lists that do not show it: a long evidence
 /// array may live in overflow pages, which SQLite then does not read.
 constexpr std::string_view kHostColumnsWithoutEvidence =
     "SELECT ip, asn, as_name, country, family, confidence, reasons, NULL, first_seen, last_seen, updated, "
-    "state, state_changed, notified_at, remediated_at, reinfections, notice_token, notice_expires "
+    "state, state_changed, notified_at, remediated_at, reinfections, notice_token, notice_expires, partner_intel "
     "FROM infected_hosts";
 
 std::string reasonsJson(const std::vector<std::string>& reasons) {
@@ -140,6 +140,7 @@ void readHostRow(sqlite3_stmt* s, InfectedHostRecord& host) {
     host.reinfections = sqlite3_column_int(s, 15);
     host.notice_token.assign(columnText(s, 16));
     host.notice_expires = columnOptionalInt(s, 17);
+    host.partner_intel = parsePartnerLabels(columnText(s, 18));
 }
 
 /// "(addr BETWEEN ? AND ? OR ... OR asn IN (?, ...))" for a scope; an empty scope matches nothing.
@@ -168,11 +169,13 @@ void whereInScope(SqlFilter& select, const AddressScope& scope) {
 // test sees the old state.
 constexpr const char* kUpsertHostSql =
     "INSERT INTO infected_hosts (ip, addr, asn, as_name, country, family, confidence, reasons, evidence, "
-    "first_seen, last_seen, updated, state, state_changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?) "
+    "first_seen, last_seen, updated, state, state_changed, partner_intel) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?) "
     "ON CONFLICT (ip) DO UPDATE SET asn = excluded.asn, as_name = excluded.as_name, country = excluded.country, "
     "family = excluded.family, confidence = excluded.confidence, reasons = excluded.reasons, "
     "evidence = excluded.evidence, first_seen = MIN(first_seen, excluded.first_seen), "
     "last_seen = MAX(last_seen, excluded.last_seen), updated = excluded.updated, "
+    "partner_intel = CASE WHEN excluded.partner_intel = '' THEN partner_intel ELSE excluded.partner_intel END, "
     "state = CASE WHEN state = 'remediated' AND excluded.last_seen > state_changed THEN 'reinfected' "
     "ELSE state END, "
     "reinfections = reinfections + (state = 'remediated' AND excluded.last_seen > state_changed), "
@@ -214,6 +217,7 @@ Result<void> SqliteStore::upsertInfectedHost(const InfectedHostRecord& record, T
     const std::string addr = addressBlob(record.ip);
     const std::string reasons = reasonsJson(record.reasons);
     const std::string evidence = evidenceJson(record.evidence);
+    const std::string partner_intel = partnerLabelsJson(record.partner_intel);
     bindText(s, 1, ip);
     bindBlob(s, 2, addr);
     if (record.asn) {
@@ -229,6 +233,7 @@ Result<void> SqliteStore::upsertInfectedHost(const InfectedHostRecord& record, T
     sqlite3_bind_int64(s, 11, record.last_seen);
     sqlite3_bind_int64(s, 12, now);
     sqlite3_bind_int64(s, 13, now);
+    bindText(s, 14, partner_intel);
     auto done = stepDone(s, "infected host");
     sqlite3_reset(s); // the bound strings are about to go
     return done;
@@ -332,10 +337,12 @@ Result<void> SqliteStore::upsertC2(const C2Record& record) {
     std::sort(samples.begin(), samples.end());
     samples.erase(std::unique(samples.begin(), samples.end()), samples.end());
     auto statement = prepare(
-        "INSERT INTO c2 (kind, indicator, port, addr, family, samples, first_seen, last_seen) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, indicator, port) DO UPDATE SET family = excluded.family, "
+        "INSERT INTO c2 (kind, indicator, port, addr, family, samples, first_seen, last_seen, partner_intel) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, indicator, port) DO UPDATE SET family = "
+        "excluded.family, "
         "samples = excluded.samples, first_seen = MIN(first_seen, excluded.first_seen), "
-        "last_seen = MAX(last_seen, excluded.last_seen)");
+        "last_seen = MAX(last_seen, excluded.last_seen), "
+        "partner_intel = CASE WHEN excluded.partner_intel = '' THEN partner_intel ELSE excluded.partner_intel END");
     if (!statement) {
         return fail(statement.error());
     }
@@ -343,6 +350,7 @@ Result<void> SqliteStore::upsertC2(const C2Record& record) {
     const auto address = IpAddress::parse(record.indicator);
     const std::string addr = address ? addressBlob(*address) : std::string();
     const std::string samples_json = reasonsJson(samples);
+    const std::string partner_intel = partnerLabelsJson(record.partner_intel);
     bindText(s, 1, record.kind);
     bindText(s, 2, record.indicator);
     sqlite3_bind_int(s, 3, record.port);
@@ -353,11 +361,12 @@ Result<void> SqliteStore::upsertC2(const C2Record& record) {
     bindText(s, 6, samples_json);
     sqlite3_bind_int64(s, 7, record.first_seen);
     sqlite3_bind_int64(s, 8, record.last_seen);
+    bindText(s, 9, partner_intel);
     return stepDone(s, "c2");
 }
 
 Result<std::vector<C2Record>> SqliteStore::c2Records(std::optional<Timestamp> seen_since) {
-    SqlFilter select("SELECT kind, indicator, port, family, samples, first_seen, last_seen FROM c2");
+    SqlFilter select("SELECT kind, indicator, port, family, samples, first_seen, last_seen, partner_intel FROM c2");
     if (seen_since) {
         select.where("last_seen >= ?", {*seen_since});
     }
@@ -381,6 +390,7 @@ Result<std::vector<C2Record>> SqliteStore::c2Records(std::optional<Timestamp> se
         r.samples = stringArray(columnText(s, 4));
         r.first_seen = sqlite3_column_int64(s, 5);
         r.last_seen = sqlite3_column_int64(s, 6);
+        r.partner_intel = parsePartnerLabels(columnText(s, 7));
         records.push_back(std::move(r));
     }
     if (rc != SQLITE_DONE) {

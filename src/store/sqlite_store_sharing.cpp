@@ -167,7 +167,9 @@ Result<int64_t> SqliteStore::insertSharedObjects(std::vector<SharedObjectRecord>
     if (!last || sqlite3_step(last->get()) != SQLITE_ROW) {
         return fail(error("add shared objects"));
     }
-    const Timestamp date_added = std::max<Timestamp>(now, sqlite3_column_int64(last->get(), 0));
+    // Strictly after every earlier batch: a partner resuming with added_after = the last date it saw
+    // must not skip a batch added in the same microsecond (or after the clock stepped back).
+    const Timestamp date_added = std::max<Timestamp>(now, sqlite3_column_int64(last->get(), 0) + 1);
     auto insert =
         prepare("INSERT OR IGNORE INTO sharing_objects (collection, id, type, version, version_us, spec_version, tlp, "
                 "date_added, source, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");

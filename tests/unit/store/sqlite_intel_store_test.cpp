@@ -151,9 +151,9 @@ TEST_F(IntelStoreTest, NoticeTokensExpire) {
 }
 
 TEST_F(IntelStoreTest, C2RecordsMergeSamples) {
-    ASSERT_TRUE(store_->upsertC2({"ip", "192.0.2.10", 23, "mirai", {"bb"}, kT0, kT0}));
-    ASSERT_TRUE(store_->upsertC2({"ip", "192.0.2.10", 23, "unknown", {"aa", "bb"}, kT0 - kHour, kT0 + kHour}));
-    ASSERT_TRUE(store_->upsertC2({"domain", "cnc.example", 0, "gafgyt", {"cc"}, kT0, kT0}));
+    ASSERT_TRUE(store_->upsertC2({"ip", "192.0.2.10", 23, "mirai", {"bb"}, {}, kT0, kT0}));
+    ASSERT_TRUE(store_->upsertC2({"ip", "192.0.2.10", 23, "unknown", {"aa", "bb"}, {}, kT0 - kHour, kT0 + kHour}));
+    ASSERT_TRUE(store_->upsertC2({"domain", "cnc.example", 0, "gafgyt", {"cc"}, {}, kT0, kT0}));
     const auto all = store_->c2Records(std::nullopt);
     ASSERT_TRUE(all);
     ASSERT_EQ(all->size(), 2u);

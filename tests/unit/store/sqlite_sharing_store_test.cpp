@@ -66,7 +66,7 @@ TEST_F(SharingStoreTest, CollectionIdsAreMadeOnceAndDiffer) {
     EXPECT_EQ(*store_->collectionId("apcert", "kansoku"), *a);
 }
 
-TEST_F(SharingStoreTest, AVersionIsKeptOnceAndDateAddedNeverGoesBack) {
+TEST_F(SharingStoreTest, AVersionIsKeptOnceAndDateAddedAlwaysGoesForward) {
     std::vector<SharedObjectRecord> first = {object("indicator--1", kT0, "green")};
     ASSERT_EQ(*store_->addSharedObjects(first, kT0 + 100), 1);
     std::vector<SharedObjectRecord> again = {object("indicator--1", kT0, "green"),
@@ -77,7 +77,7 @@ TEST_F(SharingStoreTest, AVersionIsKeptOnceAndDateAddedNeverGoesBack) {
     all.collection = "c1";
     const auto objects = *store_->sharedObjects(all);
     ASSERT_EQ(objects.size(), 2U);
-    EXPECT_EQ(objects[1].date_added, kT0 + 100); // not before the first
+    EXPECT_EQ(objects[1].date_added, kT0 + 101); // after the first: batches never share a date_added
 }
 
 TEST_F(SharingStoreTest, LastAndFirstVersionsAreAmongWhatTheCallerMaySee) {

@@ -1,0 +1,60 @@
+-- Partners' intelligence (issue 12 item 4): what kansoku pulled from partners' TAXII collections and MISP
+-- feeds, the indicator values it matches its own observations against, its sightings of them, and where
+-- each feed's pulls stand. Times are microseconds since the epoch, UTC.
+
+-- The latest version kansoku holds of each object of each feed, as the partner wrote it.
+CREATE TABLE partner_objects (
+    feed TEXT NOT NULL,
+    id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    version_us BIGINT NOT NULL,
+    tlp TEXT NOT NULL,
+    fetched BIGINT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (feed, id)
+);
+
+CREATE INDEX partner_objects_type ON partner_objects (type);
+
+-- One value of one partner indicator (an indicator whose pattern names several values has several rows).
+-- kind: ipv4, ipv4-net, domain, sha256.
+CREATE TABLE partner_indicators (
+    feed TEXT NOT NULL,
+    indicator_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    name TEXT NOT NULL,
+    tlp TEXT NOT NULL,
+    valid_from BIGINT NOT NULL,
+    valid_until BIGINT NOT NULL,
+    modified BIGINT NOT NULL,
+    PRIMARY KEY (feed, indicator_id, kind, value)
+);
+
+-- kansoku's own sightings of partner indicators, shared back as STIX sightings.
+CREATE TABLE partner_sightings (
+    feed TEXT NOT NULL,
+    indicator_id TEXT NOT NULL,
+    observed_as TEXT NOT NULL,
+    count BIGINT NOT NULL,
+    first_seen BIGINT NOT NULL,
+    last_seen BIGINT NOT NULL,
+    tlp TEXT NOT NULL,
+    PRIMARY KEY (feed, indicator_id, observed_as)
+);
+
+-- Where each feed's pulls stand.
+CREATE TABLE sharing_feeds (
+    name TEXT PRIMARY KEY,
+    added_after TEXT NOT NULL,
+    last_attempt BIGINT NOT NULL,
+    last_success BIGINT NOT NULL,
+    objects BIGINT NOT NULL,
+    refused BIGINT NOT NULL,
+    last_error TEXT NOT NULL
+);
+
+-- Partners' indicators that name an infected host or a C2 endpoint: a JSON array of
+-- {"feed", "indicator_id", "name", "tlp"}, '' for none.
+ALTER TABLE infected_hosts ADD COLUMN partner_intel TEXT NOT NULL DEFAULT '';
+ALTER TABLE c2 ADD COLUMN partner_intel TEXT NOT NULL DEFAULT '';
