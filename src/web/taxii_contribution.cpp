@@ -7,114 +7,27 @@
 
 #include <nlohmann/json.hpp>
 
-#include "share/stix/tlp.h"
-#include "web/taxii_filter.h"
+#include "share/stix/stix_object_check.h"
 
 namespace kansoku::web {
 namespace {
 
-bool isHex(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/// "type--uuid" (STIX 2.1 section 2.9) whose type is `type`.
-bool validIdentifier(std::string_view id, std::string_view type) {
-    if (!id.starts_with(type) || id.substr(type.size(), 2) != "--") {
-        return false;
-    }
-    const auto uuid = id.substr(type.size() + 2);
-    if (uuid.size() != 36) {
-        return false;
-    }
-    for (size_t i = 0; i < uuid.size(); ++i) {
-        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? uuid[i] != '-' : !isHex(uuid[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/// STIX 2.1 section 7.2.1.4: the TLP 1.0 marking definitions built into the specification, read as
-/// their TLP 2.0 levels (WHITE as CLEAR), so partners still on TLP 1.0 can contribute.
-std::optional<share::stix::Tlp> tlpOfAnyMarkingId(std::string_view id) {
-    using share::stix::Tlp;
-    static constexpr std::pair<std::string_view, Tlp> kTlp1[] = {
-        {"marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", Tlp::Clear},
-        {"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", Tlp::Green},
-        {"marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", Tlp::Amber},
-        {"marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", Tlp::Red},
-    };
-    if (const auto level = share::stix::tlpOfMarkingId(id)) {
-        return level;
-    }
-    for (const auto& [marking, level] : kTlp1) {
-        if (marking == id) {
-            return level;
-        }
-    }
-    return std::nullopt;
-}
-
 /// The object as a record, or why not.
 std::variant<store::SharedObjectRecord, std::string> readObject(const nlohmann::json& o, std::string_view collection_id,
                                                                 std::string_view source) {
-    if (!o.is_object()) {
-        return std::string("not a JSON object");
+    auto checked = share::stix::checkStixObject(o, std::nullopt);
+    if (auto* why = std::get_if<std::string>(&checked)) {
+        return std::move(*why);
     }
-    const auto type = o.find("type");
-    if (type == o.end() || !type->is_string() || !isStixTypeName(type->get_ref<const std::string&>())) {
-        return std::string("type is missing or not a STIX type name");
-    }
-    const auto id = o.find("id");
-    if (id == o.end() || !id->is_string() ||
-        !validIdentifier(id->get_ref<const std::string&>(), type->get_ref<const std::string&>())) {
-        return std::string("id is missing or not <type>--<UUID>");
-    }
+    auto& object = std::get<share::stix::CheckedObject>(checked);
     store::SharedObjectRecord record;
     record.collection = collection_id;
-    record.id = id->get<std::string>();
-    record.type = type->get<std::string>();
+    record.id = std::move(object.id);
+    record.type = std::move(object.type);
+    record.version = std::move(object.version);
+    record.version_us = object.version_us;
     record.source = source;
-    const auto spec = o.find("spec_version");
-    if (spec != o.end() && (!spec->is_string() || spec->get_ref<const std::string&>() != "2.1")) {
-        return std::string("spec_version must be 2.1");
-    }
-    for (const char* name : {"modified", "created"}) {
-        const auto time = o.find(name);
-        if (time == o.end()) {
-            continue;
-        }
-        const auto parsed = time->is_string() ? parseRfc3339(time->get_ref<const std::string&>()) : std::nullopt;
-        if (!parsed) {
-            return std::string(name) + " is not an RFC 3339 timestamp";
-        }
-        if (record.version.empty()) {
-            record.version = time->get<std::string>();
-            record.version_us = *parsed;
-        }
-    }
-    std::optional<share::stix::Tlp> tlp;
-    if (const auto refs = o.find("object_marking_refs"); refs != o.end()) {
-        if (!refs->is_array()) {
-            return std::string("object_marking_refs must be a list");
-        }
-        for (const auto& ref : *refs) {
-            if (!ref.is_string()) {
-                return std::string("object_marking_refs must list identifiers");
-            }
-            if (const auto level = tlpOfAnyMarkingId(ref.get_ref<const std::string&>())) {
-                tlp = tlp ? share::stix::stricter(*tlp, *level) : *level; // the most restricted one applies
-            }
-        }
-    }
-    if (!tlp && record.type == "marking-definition") {
-        tlp = share::stix::Tlp::Clear;
-    }
-    if (!tlp) {
-        return std::string("no TLP marking: object_marking_refs must name a TLP 2.0 marking definition");
-    }
-    record.tlp = share::stix::tlpName(*tlp);
+    record.tlp = share::stix::tlpName(object.tlp);
     record.json = o.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return record;
 }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "common/time.h"
+#include "share/stix/stix_object_check.h"
 #include "web/query_params.h"
 
 namespace kansoku::web {
@@ -65,12 +66,13 @@ Result<TaxiiFilter> parseTaxiiFilter(std::string_view endpoint, std::string_view
             }
             if (field == "id") {
                 const auto dashes = v.find("--");
-                if (dashes == std::string::npos || !isStixTypeName(std::string_view(v).substr(0, dashes))) {
+                if (dashes == std::string::npos ||
+                    !share::stix::isStixTypeName(std::string_view(v).substr(0, dashes))) {
                     return fail("match[id]: '{}' is not a STIX identifier", v);
                 }
                 q.ids.push_back(v);
             } else if (field == "type") {
-                if (!isStixTypeName(v)) {
+                if (!share::stix::isStixTypeName(v)) {
                     return fail("match[type]: '{}' is not a STIX type", v);
                 }
                 q.types.push_back(v);
@@ -128,12 +130,6 @@ Result<TaxiiFilter> parseTaxiiFilter(std::string_view endpoint, std::string_view
         q.after_seq = seq;
     }
     return filter;
-}
-
-bool isStixTypeName(std::string_view type) {
-    return type.size() >= 3 && type.size() <= 250 && type.front() != '-' && type.back() != '-' &&
-           std::all_of(type.begin(), type.end(),
-                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 std::string taxiiNextToken(const TaxiiFilter& filter, int64_t seq) {

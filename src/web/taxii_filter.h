@@ -28,9 +28,6 @@ struct TaxiiFilter {
 Result<TaxiiFilter> parseTaxiiFilter(std::string_view endpoint, std::string_view query,
                                      std::initializer_list<std::string_view> matches, int64_t max_page);
 
-/// A STIX type name (STIX 2.1 section 3.1): 3-250 of a-z, 0-9 and '-', not starting or ending with '-'.
-bool isStixTypeName(std::string_view type);
-
 /// The `next` token that continues after the object with `seq`.
 std::string taxiiNextToken(const TaxiiFilter& filter, int64_t seq);
 

@@ -21,8 +21,8 @@
 namespace kansoku::web {
 namespace {
 
-constexpr std::string_view kPublished = "kansoku";           // what the center publishes to a community
-constexpr std::string_view kContributions = "contributions"; // what a writable community's partners add
+constexpr std::string_view kPublished = share::kPublishedCollection;
+constexpr std::string_view kContributions = share::kContributionsCollection;
 constexpr std::string_view kRealm = "Basic realm=\"kansoku TAXII\", charset=\"UTF-8\"";
 
 Response taxiiJson(unsigned status, const nlohmann::json& body) {

@@ -98,6 +98,11 @@ Result<void> ProducerRun::emitHosts() {
                                      "Crypto-PAn pseudonym (the same address and prefix always map alike).")
                        : fmt::format("{} address(es) in this prefix that kansoku believes infected.", group.hosts);
         appendMember(indicator, "indicator_types", {"compromised"});
+        if (pseudonyms) {
+            // Not an address anyone can match traffic against: says so to machines too (share/sharing's
+            // client takes no values from it).
+            appendMember(indicator, "labels", {std::string(kPseudonymLabel)});
+        }
         appendMember(indicator, "pattern", fmt::format("[{}:value = {}]", type, patternString(value)));
         appendMember(indicator, "pattern_type", "stix");
         appendMember(indicator, "pattern_version", "2.1");

@@ -16,6 +16,10 @@ namespace kansoku::share::stix {
 
 enum class SubscriberPolicy { Withhold, Pseudonymise, Aggregate24 };
 
+/// The label of an indicator whose pattern holds a pseudonym, not a real address: nobody should match
+/// traffic against it (kansoku's own TAXII client does not).
+inline constexpr std::string_view kPseudonymLabel = "pseudonymised-address";
+
 /// "withhold", "pseudonymise", "aggregate24".
 std::string_view subscriberPolicyName(SubscriberPolicy policy);
 /// The inverse of subscriberPolicyName ("pseudonymize" accepted too); nullopt otherwise.

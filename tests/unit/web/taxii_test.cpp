@@ -83,6 +83,9 @@ TEST(TaxiiContribution, KeepsValidObjectsAndSaysWhyOthersAreRefused) {
            {"spec_version", "2.1"},
            {"created", "2026-12-01T00:00:00.000Z"},
            {"modified", "2026-12-02T00:00:00.000Z"},
+           {"pattern", "[ipv4-addr:value = '192.0.2.1']"},
+           {"pattern_type", "stix"},
+           {"valid_from", "2026-12-01T00:00:00Z"},
            {"object_marking_refs",
             {"marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",    // TLP 1.0 amber
              "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"}}}, // TLP 2.0 green
@@ -93,17 +96,22 @@ TEST(TaxiiContribution, KeepsValidObjectsAndSaysWhyOthersAreRefused) {
            {"spec_version", "2.0"},
            {"object_marking_refs", {"marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"}}},
           {{"type", "marking-definition"}, {"id", "marking-definition--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"}},
-          42}}};
+          42,
+          {{"type", "indicator"}, // no pattern: not an indicator anyone can use
+           {"id", "indicator--9e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"},
+           {"created", "2026-12-01T00:00:00.000Z"},
+           {"modified", "2026-12-02T00:00:00.000Z"},
+           {"object_marking_refs", {"marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"}}}}}};
     const auto c = readContribution(envelope.dump(), "col", "jp", 10);
     ASSERT_TRUE(c) << c.error().message;
     ASSERT_EQ(c->accepted.size(), 2U);
     EXPECT_EQ(c->accepted[0].tlp, "amber"); // the most restricted marking applies
     EXPECT_EQ(c->accepted[0].version, "2026-12-02T00:00:00.000Z");
     EXPECT_EQ(c->accepted[1].tlp, "clear");
-    EXPECT_EQ(c->outcomes.size(), 6U);
+    EXPECT_EQ(c->outcomes.size(), 7U);
     const auto status = nlohmann::json::parse(contributionStatus(*c, "s", 0));
     EXPECT_EQ(status["success_count"], 2);
-    EXPECT_EQ(status["failure_count"], 4);
+    EXPECT_EQ(status["failure_count"], 5);
     EXPECT_FALSE(readContribution("[]", "col", "jp", 10));
     EXPECT_FALSE(readContribution("{\"objects\": {}}", "col", "jp", 10));
     EXPECT_FALSE(readContribution("{\"objects\": [1, 2, 3]}", "col", "jp", 2));
