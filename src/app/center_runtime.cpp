@@ -64,7 +64,13 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
     KANSOKU_TRY(outputs);
     center->outputs_ = std::move(*outputs);
     // Before subscribing: the bus must not keep consumers of a center that failed to start.
-    auto correlation = CorrelationRuntime::create(config, bus);
+    center->partner_intel_ = std::make_unique<intel::PartnerIntel>();
+    if (!storage.database.empty()) {
+        auto database = store::SqliteStore::open(storage.database, store::OpenMode::ReadWriteCreate);
+        KANSOKU_TRY(database);
+        KANSOKU_TRY(center->partner_intel_->reload(**database, nowMicros()));
+    }
+    auto correlation = CorrelationRuntime::create(config, bus, center->partner_intel_.get());
     KANSOKU_TRY(correlation);
     center->correlation_ = std::move(*correlation);
     if (options.web && config.web.enabled) {
@@ -77,6 +83,25 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
         auto reports = share::isp::ReportScheduler::start(config.notify, storage.database);
         KANSOKU_TRY(reports);
         center->reports_ = std::move(*reports);
+    }
+    if (options.sharing && !storage.database.empty() &&
+        (!config.sharing.communities.empty() || !config.sharing.feeds.empty())) {
+        auto sharing = share::SharingScheduler::start(
+            config.sharing, storage.database,
+            [partners = center->partner_intel_.get()](store::PartnerIntelStore& store) {
+                (void)partners->reload(store, nowMicros()); // on failure the old index stays
+            });
+        KANSOKU_TRY(sharing);
+        center->sharing_ = std::move(*sharing);
+        std::string communities;
+        for (const auto& c : config.sharing.communities) {
+            communities += (communities.empty() ? "" : ", ") + c;
+        }
+        center->sharing_notice_ = fmt::format(
+            "sharing: publishing to {} every {}; {} partner feed{} pulled ({} partner indicator values loaded)",
+            communities.empty() ? std::string("no community") : communities, config.sharing.publish_interval.toString(),
+            config.sharing.feeds.size(), config.sharing.feeds.size() == 1 ? "" : "s",
+            center->partner_intel_->snapshot()->size());
     }
     for (auto& [name, sink] : center->outputs_->consumers()) {
         bus.subscribe(name, *sink);
@@ -97,10 +122,16 @@ std::vector<std::string> CenterRuntime::notices() const {
     if (correlation_) {
         lines.insert(lines.end(), correlation_->notices().begin(), correlation_->notices().end());
     }
+    if (sharing_) {
+        lines.push_back(sharing_notice_);
+    }
     return lines;
 }
 
 void CenterRuntime::stop() {
+    if (sharing_) {
+        sharing_->stop();
+    }
     if (reports_) {
         reports_->stop();
     }

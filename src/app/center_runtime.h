@@ -12,7 +12,9 @@
 #include "app/config.h"
 #include "app/correlation_runtime.h"
 #include "app/event_outputs.h"
+#include "intel/partner_intel.h"
 #include "share/isp/report_scheduler.h"
+#include "share/sharing/sharing_scheduler.h"
 #include "transport/event_bus.h"
 #include "web/status_provider.h"
 #include "web/web_service.h"
@@ -22,6 +24,7 @@ namespace kansoku::app {
 struct CenterOptions {
     bool jsonl_stdout = false; ///< also every event as a JSON line on stdout
     bool web = true;           ///< the web server, if [web] enabled
+    bool sharing = true;       ///< publish to sharing communities and pull partners' feeds
 };
 
 class CenterRuntime {
@@ -41,11 +44,16 @@ public:
 private:
     CenterRuntime() = default;
     std::unique_ptr<EventOutputs> outputs_;
+    /// Partners' indicators, matched by correlation, reloaded by the sharing scheduler after a pull.
+    std::unique_ptr<intel::PartnerIntel> partner_intel_;
     std::unique_ptr<CorrelationRuntime> correlation_;
     std::unique_ptr<web::StatusProvider> status_;
     std::unique_ptr<web::WebService> web_; // after status_: stopped before it is destroyed
     // [notify] schedule: ISP reports when due.
     std::unique_ptr<share::isp::ReportScheduler> reports_;
+    // [sharing]: publishing into the communities' collections, pulling [[sharing.feeds]].
+    std::unique_ptr<share::SharingScheduler> sharing_;
+    std::string sharing_notice_;
     std::string database_;
     std::string events_file_;
 };

@@ -4,7 +4,8 @@
 
 namespace kansoku::app {
 
-Result<std::unique_ptr<CorrelationRuntime>> CorrelationRuntime::create(const Config& config, transport::EventBus& bus) {
+Result<std::unique_ptr<CorrelationRuntime>> CorrelationRuntime::create(const Config& config, transport::EventBus& bus,
+                                                                       const intel::PartnerIntel* partners) {
     const intel::CorrelationConfig& options = config.intel.correlation;
     if (!options.enabled) {
         return nullptr;
@@ -26,6 +27,7 @@ Result<std::unique_ptr<CorrelationRuntime>> CorrelationRuntime::create(const Con
     KANSOKU_TRY(benign);
     runtime->benign_ = std::move(*benign);
     auto correlator = std::make_unique<intel::Correlator>(options, runtime->enricher_.get(), runtime->benign_.get());
+    correlator->setPartnerIntel(partners);
     runtime->consumer_ = std::make_unique<intel::CorrelationConsumer>(
         std::move(correlator), runtime->database_.get(), bus.publisher(transport::Overflow::Drop), config.sensor_name);
     runtime->notices_.push_back(

@@ -12,6 +12,7 @@
 #include "app/config.h"
 #include "intel/correlation_consumer.h"
 #include "intel/enricher.h"
+#include "intel/partner_intel.h"
 #include "intel/warning_lists.h"
 #include "store/sqlite_store.h"
 #include "transport/event_bus.h"
@@ -22,7 +23,9 @@ class CorrelationRuntime {
 public:
     /// nullptr when [intel.correlation] enabled is false. Fails on a database or warning-list
     /// error; missing enrichment data only leaves asn/country empty (said in notices()).
-    static Result<std::unique_ptr<CorrelationRuntime>> create(const Config& config, transport::EventBus& bus);
+    /// `partners` (partners' indicators to match; may be null) must outlive the runtime.
+    static Result<std::unique_ptr<CorrelationRuntime>> create(const Config& config, transport::EventBus& bus,
+                                                              const intel::PartnerIntel* partners);
 
     /// What to subscribe to the bus (as "correlation"); its events are published on the bus given to create().
     EventSink& consumer() { return *consumer_; }

@@ -28,6 +28,10 @@ Result<void> CorrelationConsumer::flush() {
         output_.publish(c2Event(c2, sensor_));
         ++announced_;
     }
+    for (const store::PartnerSightingRecord& sighting : updates.sightings) {
+        output_.publish(partnerSightingEvent(sighting, sensor_));
+        ++announced_;
+    }
     return written;
 }
 
@@ -48,6 +52,9 @@ Result<void> CorrelationConsumer::write(const CorrelationUpdates& updates) {
             break;
         }
         done = database_->upsertC2(c2);
+    }
+    if (done) {
+        done = database_->addPartnerSightings(updates.sightings);
     }
     if (!done) {
         database_->rollback();

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <map>
+#include <tuple>
 
 #include <fmt/format.h>
 
 #include "intel/enricher.h"
+#include "intel/partner_intel.h"
 
 namespace kansoku::intel {
 namespace {
@@ -340,12 +343,80 @@ struct Correlator::Impl {
         }
     }
 
+    // ---- partners' indicators ----
+    void sighted(std::string_view observed_as, Timestamp first, Timestamp last) {
+        for (const store::PartnerIndicatorRecord* m : found) {
+            auto key = std::make_tuple(m->feed, m->indicator_id, std::string(observed_as));
+            auto [it, created] = sightings.try_emplace(std::move(key));
+            store::PartnerSightingRecord& r = it->second;
+            if (created) {
+                r = {m->feed, m->indicator_id, std::string(observed_as), 0, first, last, m->tlp};
+            }
+            ++r.count;
+            r.first_seen = std::min(r.first_seen, first);
+            r.last_seen = std::max(r.last_seen, last);
+        }
+        ++counters.partner_matches;
+    }
+    void sightAddress(const IpAddress& ip, std::string_view observed_as, Timestamp first, Timestamp last) {
+        if (partner_index == nullptr || partner_index->empty()) {
+            return;
+        }
+        found.clear();
+        partner_index->matchAddress(ip, found);
+        if (!found.empty()) {
+            sighted(observed_as, first, last);
+        }
+    }
+    void sightDomain(std::string_view domain, Timestamp ts) {
+        if (partner_index == nullptr || partner_index->empty()) {
+            return;
+        }
+        found.clear();
+        partner_index->matchDomain(domain, found);
+        if (!found.empty()) {
+            sighted("sandbox.c2", ts, ts);
+        }
+    }
+    void sightSample(std::string_view sha256, Timestamp ts) {
+        if (partner_index == nullptr || partner_index->empty()) {
+            return;
+        }
+        found.clear();
+        partner_index->matchSha256(sha256, found);
+        if (!found.empty()) {
+            sighted("sample", ts, ts);
+        }
+    }
+    /// The labels of the partners' indicators naming `ip` / a C2 record's indicator.
+    std::vector<store::PartnerLabel> addressLabels(const IpAddress& ip) {
+        if (partner_index == nullptr || partner_index->empty()) {
+            return {};
+        }
+        found.clear();
+        partner_index->matchAddress(ip, found);
+        return partnerLabels(found);
+    }
+    std::vector<store::PartnerLabel> c2Labels(const store::C2Record& r) {
+        if (partner_index == nullptr || partner_index->empty()) {
+            return {};
+        }
+        if (r.kind == "domain") {
+            found.clear();
+            partner_index->matchDomain(r.indicator, found);
+            return partnerLabels(found);
+        }
+        const auto ip = IpAddress::parse(r.indicator);
+        return ip ? addressLabels(*ip) : std::vector<store::PartnerLabel>{};
+    }
+
     // ---- handlers ----
     void onScan(Timestamp ts, std::string_view sensor, const ScanInput& in) {
         if (in.spoofed) {
             ++counters.refused_spoofed;
             return;
         }
+        sightAddress(in.src, "darknet.scan", in.first_seen, in.last_seen);
         if (in.benign) {
             exclude(in.src, kBenign);
             ++counters.refused_benign;
@@ -407,6 +478,7 @@ struct Correlator::Impl {
     }
 
     void onLogin(Timestamp ts, std::string_view sensor, const HoneypotInput& in) {
+        sightAddress(in.src, "honeypot", ts, ts);
         if (!in.success || excluded.find(in.src) != nullptr) {
             return;
         }
@@ -486,7 +558,8 @@ struct Correlator::Impl {
         changed(in.src, *h);
     }
 
-    void onSample(Timestamp /*ts*/, std::string_view /*sensor*/, const SampleInput& in) {
+    void onSample(Timestamp ts, std::string_view /*sensor*/, const SampleInput& in) {
+        sightSample(in.sha256, ts);
         Sample& sample = samples.findOrCreate(in.sha256);
         std::string rule;
         std::string family = yaraFamily(in.yara, &rule);
@@ -508,11 +581,13 @@ struct Correlator::Impl {
             const bool sinkhole =
                 std::find(in.dns_answers.begin(), in.dns_answers.end(), c.dst) != in.dns_answers.end();
             if (!sinkhole && !isLoopbackOrUnspecified(c.dst)) {
+                sightAddress(c.dst, "sandbox.c2", ts, ts);
                 addC2("ip", c.dst.toString(), c.port, in.sha256, sample, ts);
             }
         }
         for (const std::string& qname : in.qnames) {
             if (auto domain = domainName(qname)) {
+                sightDomain(*domain, ts);
                 addC2("domain", std::move(*domain), 0, in.sha256, sample, ts);
             }
         }
@@ -586,8 +661,9 @@ struct Correlator::Impl {
         return a.hi() == 0 && (a.lo() == 0 || a.lo() == (uint64_t{1} << 56)); // ::, ::1 (network order)
     }
 
-    store::InfectedHostRecord record(const IpAddress& ip, const HostEvidence& h) const {
+    store::InfectedHostRecord record(const IpAddress& ip, const HostEvidence& h) {
         store::InfectedHostRecord r = h.toRecord(ip);
+        r.partner_intel = addressLabels(ip);
         if (enricher != nullptr) {
             const Enrichment e = enricher->lookup(ip);
             if (e.asn != 0) {
@@ -624,6 +700,12 @@ struct Correlator::Impl {
     std::vector<C2Key> dirty_c2;
     bool profiles_complete = false;
     CorrelatorCounters counters;
+
+    const PartnerIntel* partners = nullptr;
+    std::shared_ptr<const PartnerIndex> partner_index;
+    PartnerIndex::Matches found; ///< scratch for partner lookups
+    /// (feed, indicator id, observed as) -> the sighting since the last takeUpdates().
+    std::map<std::tuple<std::string, std::string, std::string>, store::PartnerSightingRecord> sightings;
 };
 
 Correlator::Correlator(CorrelationConfig config, const Enricher* enricher, const AddressLabeler* benign)
@@ -660,6 +742,11 @@ void Correlator::observe(std::string_view type, Timestamp ts, std::string_view s
     }
 }
 
+void Correlator::setPartnerIntel(const PartnerIntel* partners) {
+    impl_->partners = partners;
+    impl_->partner_index = partners != nullptr ? partners->snapshot() : nullptr;
+}
+
 void Correlator::profilesComplete() {
     impl_->profiles_complete = true;
 }
@@ -691,9 +778,18 @@ CorrelationUpdates Correlator::takeUpdates() {
         if (C2Entry* entry = m.c2.find(key); entry != nullptr && entry->queued) {
             entry->queued = false;
             out.c2.push_back(entry->record);
+            out.c2.back().partner_intel = m.c2Labels(out.c2.back());
         }
     }
     m.dirty_c2.clear();
+    out.sightings.reserve(m.sightings.size());
+    for (auto& [key, sighting] : m.sightings) {
+        out.sightings.push_back(std::move(sighting));
+    }
+    m.sightings.clear();
+    if (m.partners != nullptr) {
+        m.partner_index = m.partners->snapshot(); // a pull may have brought new indicators
+    }
     return out;
 }
 

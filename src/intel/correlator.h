@@ -35,6 +35,7 @@
 namespace kansoku::intel {
 
 class Enricher;
+class PartnerIntel;
 
 struct CorrelatorCounters {
     uint64_t events = 0;          ///< events of a type the correlator reads
@@ -50,6 +51,7 @@ struct CorrelatorCounters {
     uint64_t evicted_sessions = 0;
     uint64_t evicted_samples = 0;
     uint64_t evidence_dropped = 0; ///< evidence references over max_evidence
+    uint64_t partner_matches = 0;  ///< observations a partner's indicator named
 };
 
 /// What changed since the last takeUpdates(): rows to write and events to publish.
@@ -57,7 +59,10 @@ struct CorrelationUpdates {
     std::vector<store::InfectedHostRecord> hosts; ///< each to upsert
     std::vector<bool> announce;                   ///< per host: also publish intel.infected_host
     std::vector<store::C2Record> c2;              ///< each to upsert and publish as intel.c2
-    bool empty() const { return hosts.empty() && c2.empty(); }
+    /// Partners' indicators kansoku saw since the last call (counts to add), each also an
+    /// intel.partner_sighting event.
+    std::vector<store::PartnerSightingRecord> sightings;
+    bool empty() const { return hosts.empty() && c2.empty() && sightings.empty(); }
 };
 
 class Correlator {
@@ -73,6 +78,11 @@ public:
     /// Takes one event; types it does not read are ignored (not counted).
     void observe(const Event& event) { observe(event.type, event.ts, event.sensor, event.fields); }
     void observe(std::string_view type, Timestamp ts, std::string_view sensor, const EventFields& fields);
+
+    /// Partners' indicators to match (issue 12 item 4): a darknet scan source, honeypot client, sandbox
+    /// C2 or sample that one names is a sighting of it, and infected hosts and C2 records carry its
+    /// label (`partner_intel`). The index is taken again at each takeUpdates(). Must outlive the correlator.
+    void setPartnerIntel(const PartnerIntel* partners);
 
     /// Says that every sample and sandbox report has been observed (stored correlation reads them
     /// first): scan profiles are complete, so scan sources without a verdict need not be kept for

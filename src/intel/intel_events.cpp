@@ -1,6 +1,17 @@
 #include "intel/intel_events.h"
 
 namespace kansoku::intel {
+namespace {
+
+nlohmann::ordered_json labelsJson(const std::vector<store::PartnerLabel>& labels) {
+    auto out = nlohmann::ordered_json::array();
+    for (const auto& l : labels) {
+        out.push_back({{"feed", l.feed}, {"indicator_id", l.indicator_id}, {"name", l.name}, {"tlp", l.tlp}});
+    }
+    return out;
+}
+
+} // namespace
 
 Event infectedHostEvent(const store::InfectedHostRecord& host, const std::string& sensor) {
     using Json = nlohmann::ordered_json;
@@ -23,6 +34,9 @@ Event infectedHostEvent(const store::InfectedHostRecord& host, const std::string
     event.add("evidence", std::move(evidence));
     event.add("first_seen", formatRfc3339(host.first_seen));
     event.add("last_seen", formatRfc3339(host.last_seen));
+    if (!host.partner_intel.empty()) {
+        event.add("partner_intel", labelsJson(host.partner_intel));
+    }
     return event;
 }
 
@@ -39,6 +53,25 @@ Event c2Event(const store::C2Record& c2, const std::string& sensor) {
     event.add("samples", c2.samples);
     event.add("first_seen", formatRfc3339(c2.first_seen));
     event.add("last_seen", formatRfc3339(c2.last_seen));
+    if (!c2.partner_intel.empty()) {
+        event.add("partner_intel", labelsJson(c2.partner_intel));
+    }
+    return event;
+}
+
+Event partnerSightingEvent(const store::PartnerSightingRecord& sighting, const std::string& sensor) {
+    Event event;
+    event.type = "intel.partner_sighting";
+    event.ts = sighting.last_seen;
+    event.sensor = sensor;
+    event.reserveFields(7);
+    event.add("feed", sighting.feed);
+    event.add("indicator_id", sighting.indicator_id);
+    event.add("observed_as", sighting.observed_as);
+    event.add("count", sighting.count);
+    event.add("first_seen", formatRfc3339(sighting.first_seen));
+    event.add("last_seen", formatRfc3339(sighting.last_seen));
+    event.add("tlp", sighting.tlp);
     return event;
 }
 
