@@ -54,8 +54,10 @@ void addNoticeCommand(CLI::App& app);
 void addIspCommand(CLI::App& app);
 /// `kansoku partner add|list|remove|rotate` (partner_command.cpp).
 void addPartnerCommand(CLI::App& app);
-/// `kansoku sharing log` (sharing_command.cpp).
+/// `kansoku sharing log|publish|pull|feeds` (sharing_command.cpp).
 void addSharingCommand(CLI::App& app);
+void addSharingPublishCommand(CLI::App& sharing); ///< under `sharing`
+void addSharingPullCommand(CLI::App& sharing);    ///< under `sharing`
 /// `report remediation` (remediation_command.cpp), registered by addReportCommand.
 void addRemediationReport(CLI::App& report);
 /// `kansoku report isp` (report_isp_command.cpp), under `report`.

@@ -30,9 +30,10 @@ struct StixArgs {
     std::string community;
     std::string since;
     std::string out;
-    std::string subscribers = "withhold";
+    std::string subscribers; ///< "" : the community's policy ([[sharing.community]], else [sharing.stix])
     std::string key_file;
-    std::string identity = "kansoku";
+    std::string identity;             ///< "" : [sharing.stix] identity_name
+    std::string tlp = "amber+strict"; ///< the recipient's ceiling
 };
 
 std::string readKey(const std::string& path) {
@@ -48,30 +49,49 @@ std::string readKey(const std::string& path) {
 }
 
 void stixMain(const StixArgs& args) {
+    const app::Config config = args.config.load();
+    if (!args.community.empty() && !config.sharing.hasCommunity(args.community)) {
+        throw CommandError(
+            fmt::format("export stix: no community '{}' (sharing.communities)", args.community.substr(0, 64)));
+    }
+    // The community's policy unless the flags say otherwise.
+    const share::CommunityPolicy community = config.sharing.policyOf(args.community);
     share::stix::ProduceScope scope;
     scope.community = args.community;
-    const auto policy = share::stix::parseSubscriberPolicy(args.subscribers);
+    const std::string& policy_name = args.subscribers.empty() ? community.subscribers : args.subscribers;
+    const auto policy = share::stix::parseSubscriberPolicy(policy_name);
     if (!policy) {
         throw CommandError(
             fmt::format("export stix: --subscribers must be withhold, pseudonymise or aggregate24, not '{}'",
-                        args.subscribers.substr(0, 40)));
+                        policy_name.substr(0, 40)));
     }
     scope.subscribers = *policy;
     if (*policy == share::stix::SubscriberPolicy::Pseudonymise) {
-        if (args.key_file.empty()) {
-            throw CommandError("export stix: --subscribers pseudonymise needs --pseudonym-key-file");
+        scope.pseudonymKey = args.key_file.empty() ? community.pseudonym_key : readKey(args.key_file);
+        if (scope.pseudonymKey.empty()) {
+            throw CommandError("export stix: --subscribers pseudonymise needs --pseudonym-key-file (or the community's "
+                               "pseudonym_key)");
         }
-        scope.pseudonymKey = readKey(args.key_file);
     }
     if (!args.since.empty()) {
         scope.since = parseTimeOption("--since", args.since, nowMicros());
     }
-    const app::Config config = args.config.load();
-    auto store = orThrow(
-        store::SqliteStore::open(args.db.empty() ? config.storage.database : args.db, store::OpenMode::ReadOnly));
-    // [sharing.stix] (share/stix/stix_config.h) is read here once app::Config carries it; until then its defaults.
-    share::stix::StixConfig stix;
-    stix.identity_name = args.identity;
+    const auto ceiling = share::stix::parseTlp(args.tlp);
+    if (!ceiling || *ceiling == share::stix::Tlp::Red) {
+        throw CommandError(fmt::format("export stix: --tlp must be clear, green, amber or amber+strict, not '{}'",
+                                       args.tlp.substr(0, 40)));
+    }
+    const std::string path = args.db.empty() ? config.storage.database : args.db;
+    std::error_code missing;
+    if (!std::filesystem::exists(path, missing)) {
+        throw CommandError(fmt::format("export stix: database {}: no such file (give --db or --config)", path));
+    }
+    // Read-write only for the sharing log's row.
+    auto store = orThrow(store::SqliteStore::open(path, store::OpenMode::ReadWriteCreate));
+    share::stix::StixConfig stix = config.sharing.stix;
+    if (!args.identity.empty()) {
+        stix.identity_name = args.identity;
+    }
     share::stix::StixProducer producer(*store, share::stix::producerIdentity(stix), stix);
 
     const bool to_stdout = args.out.empty() || args.out == "-";
@@ -85,8 +105,14 @@ void stixMain(const StixArgs& args) {
     }
     std::ostream& out = to_stdout ? std::cout : file;
     share::stix::StixBundleWriter bundle(out);
-    auto produced = producer.produce(
-        scope, [&bundle](share::stix::StixObject&& object) -> Result<void> { return bundle.add(object); });
+    uint64_t above_ceiling = 0;
+    auto produced = producer.produce(scope, [&](share::stix::StixObject&& object) -> Result<void> {
+        if (!share::stix::tlpAllows(*ceiling, object.tlp)) {
+            ++above_ceiling; // the recipient may not see it (TLP 2.0)
+            return {};
+        }
+        return bundle.add(object);
+    });
     auto finished = produced ? bundle.finish() : Result<void>(fail(produced.error()));
     if (!to_stdout) {
         file.close();
@@ -104,13 +130,23 @@ void stixMain(const StixArgs& args) {
         throw CommandError(fmt::format("export stix: {}", finished.error().message));
     }
     const auto& counts = producer.counts();
+    // What left the system, and for whom (issue 12 item 6; `kansoku sharing log`).
+    orThrow(store->logSharing(
+        {nowMicros(), to_stdout ? std::string("stdout") : args.out,
+         args.community.empty() ? std::string("-") : args.community, "stix-export",
+         static_cast<int64_t>(counts.objects - above_ceiling),
+         fmt::format("subscribers {}, TLP up to {}", share::stix::subscriberPolicyName(scope.subscribers),
+                     share::stix::tlpName(*ceiling))}));
     std::string types;
     for (const auto& [type, n] : counts.by_type) {
         types += fmt::format("{}{} {}", types.empty() ? "" : ", ", n, type);
     }
     std::fprintf(
-        stderr, "export stix: %llu objects (%s); %llu C2 records not shareable, %llu infected hosts withheld\n",
-        static_cast<unsigned long long>(counts.objects), types.c_str(),
+        stderr,
+        "export stix: %llu objects (%s); %llu above TLP:%s left out; %llu C2 records not shareable, %llu infected "
+        "hosts withheld\n",
+        static_cast<unsigned long long>(counts.objects - above_ceiling), types.c_str(),
+        static_cast<unsigned long long>(above_ceiling), std::string(share::stix::tlpName(*ceiling)).c_str(),
         static_cast<unsigned long long>(counts.c2_refused), static_cast<unsigned long long>(counts.hosts_withheld));
 }
 
@@ -124,11 +160,15 @@ void addExportStixCommand(CLI::App& exporter) {
     cmd->add_option("--since", args->since, "only what was seen from this time: RFC 3339 or a duration back (24h, 7d)");
     cmd->add_option("--out", args->out, "write to this file (replaced when complete); default: stdout");
     cmd->add_option("--subscribers", args->subscribers,
-                    "infected-host addresses: withhold (never), pseudonymise (Crypto-PAn) or aggregate24 (their /24)")
-        ->capture_default_str();
+                    "infected-host addresses: withhold (never), pseudonymise (Crypto-PAn) or aggregate24 (their /24); "
+                    "default: the community's policy ([[sharing.community]], else sharing.stix.subscribers)");
     cmd->add_option("--pseudonym-key-file", args->key_file,
                     "file holding the Crypto-PAn key (64 hex digits, or a long random secret)");
-    cmd->add_option("--identity", args->identity, "the producer identity's name")->capture_default_str();
+    cmd->add_option("--tlp", args->tlp,
+                    "the recipient's TLP ceiling: objects marked above it are left out (clear, green, amber, "
+                    "amber+strict)")
+        ->capture_default_str();
+    cmd->add_option("--identity", args->identity, "the producer identity's name (default: sharing.stix.identity_name)");
     cmd->add_option("--db", args->db, "the database (default: [storage] database)");
     args->config.add(*cmd);
     cmd->callback([args] { stixMain(*args); });

@@ -20,6 +20,7 @@
 #include "cli/progress.h"
 #include "cli/time_option.h"
 #include "intel/enricher.h"
+#include "intel/partner_intel.h"
 #include "intel/stored_correlation.h"
 #include "store/sqlite_store.h"
 
@@ -58,6 +59,11 @@ void correlateMain(const CorrelateArgs& args) {
     }
     const auto benign = orThrow(app::loadBenignScanners(config.intel, ""));
     intel::Correlator correlator(config.intel.correlation, enricher.get(), benign.get());
+    // Partners' indicators label the hosts and C2 endpoints they name; sightings are counted only by the
+    // live pipeline (`kansoku run`), so a re-run over stored events never counts an observation twice.
+    intel::PartnerIntel partners;
+    orThrow(partners.reload(*database, nowMicros()));
+    correlator.setPartnerIntel(&partners);
 
     Progress progress;
     if (progress.enabled()) {

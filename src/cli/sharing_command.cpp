@@ -57,7 +57,8 @@ void logMain(const SharingArgs& args) {
 
 void addSharingCommand(CLI::App& app) {
     auto args = std::make_shared<SharingArgs>();
-    auto* sharing = app.add_subcommand("sharing", "International sharing: what was shared with whom");
+    auto* sharing = app.add_subcommand(
+        "sharing", "International sharing: publish, pull partners' feeds, what was shared with whom");
     sharing->require_subcommand(1);
     auto* log = sharing->add_subcommand("log", "What was shared with whom and when (TAXII answers, exports)");
     args->config.add(*log);
@@ -67,6 +68,8 @@ void addSharingCommand(CLI::App& app) {
     log->add_option("--limit", args->limit, "At most this many rows (default: all)")->type_name("N");
     log->add_flag("--json", args->json, "One JSON object per line");
     log->callback([args] { logMain(*args); });
+    addSharingPublishCommand(*sharing);
+    addSharingPullCommand(*sharing);
 }
 
 } // namespace kansoku::cli

@@ -123,6 +123,25 @@ void appendHostJson(std::string& out, const store::InfectedHostRecord& host, Tim
     } else {
         o.null("notice");
     }
+    // Partners' indicators naming the host (issue 12 item 4), as far as TLP lets them reach an ISP: an ISP is
+    // the center's constituent (AMBER: "clients with a need to know"); AMBER+STRICT stays in the organisation.
+    auto& partners = o.member("partner_intel");
+    partners += '[';
+    bool first = true;
+    for (const auto& label : host.partner_intel) {
+        if (label.tlp != "clear" && label.tlp != "green" && label.tlp != "amber") {
+            continue;
+        }
+        partners += first ? "" : ",";
+        first = false;
+        ObjectWriter p(partners);
+        p.string("feed", label.feed);
+        p.string("indicator_id", label.indicator_id);
+        p.string("name", label.name);
+        p.string("tlp", label.tlp);
+        p.close();
+    }
+    partners += ']';
     if (evidence) {
         auto& list = o.member("evidence");
         list += '[';

@@ -214,7 +214,7 @@ def run_checks(kansoku, seed_tool, work, checks):
     checks.check(withheld.returncode == 0 and "export stix:" in withheld.stderr, "export stix (withhold)",
                  withheld.stderr)
     check_bundle("withhold", work / "withhold.json", checks, hosts, "withhold")
-    aggregated = export(kansoku, db, work / "aggregate.json", "--subscribers", "aggregate24", "--community", "apcert")
+    aggregated = export(kansoku, db, work / "aggregate.json", "--subscribers", "aggregate24", "--community", "partners")
     checks.check(aggregated.returncode == 0, "export stix --subscribers aggregate24", aggregated.stderr)
     check_bundle("aggregate24", work / "aggregate.json", checks, hosts, "aggregate24")
     key_file = work / "pseudonym.key"

@@ -19,7 +19,7 @@ protected:
             host.first_seen = host.last_seen = kNow;
             ASSERT_TRUE(store_->upsertInfectedHost(host, kNow));
         }
-        store::C2Record c2{"domain", "cnc.example.com", 0, "mirai", {}, kNow, kNow};
+        store::C2Record c2{"domain", "cnc.example.com", 0, "mirai", {}, {}, kNow, kNow};
         ASSERT_TRUE(store_->upsertC2(c2));
         store::IspRecord isp;
         isp.name = "isp-a";

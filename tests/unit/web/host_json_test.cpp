@@ -31,6 +31,8 @@ TEST(HostJsonTest, AHostParsesBackWithEveryField) {
     host.evidence = {{"darknet.scan", 0, "s", "tcp/23"}};
     host.notice_token = "tok";
     host.notice_expires = 100;
+    host.partner_intel = {{"jpcert", "indicator--1", "C2 list", "amber"},
+                          {"jpcert", "indicator--2", "in-house only", "amber+strict"}};
     std::string out;
     appendHostJson(out, host, 99, true);
     const auto json = nlohmann::json::parse(out);
@@ -42,6 +44,8 @@ TEST(HostJsonTest, AHostParsesBackWithEveryField) {
     EXPECT_TRUE(json.at("notified_at").is_null());
     EXPECT_EQ(json.at("notice"), "/notice/tok");
     EXPECT_EQ(json.at("evidence").at(0).at("ts"), "1970-01-01T00:00:00.000000Z");
+    ASSERT_EQ(json.at("partner_intel").size(), 1u); // AMBER+STRICT never reaches an ISP
+    EXPECT_EQ(json.at("partner_intel").at(0).at("indicator_id"), "indicator--1");
     out.clear();
     appendHostJson(out, host, 100, false); // expired, and no evidence asked for
     EXPECT_TRUE(nlohmann::json::parse(out).at("notice").is_null());
