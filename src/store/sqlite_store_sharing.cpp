@@ -204,11 +204,23 @@ Result<std::vector<SharedObjectRecord>> SqliteStore::sharedObjects(const SharedO
     SqlFilter select{std::string(kObjectColumns)};
     select.where("collection = ?", {query.collection});
     select.whereIn("tlp", query.tlps);
+    int64_t after_seq = query.after_seq;
     if (query.added_after) {
+        // date_added grows with seq (insertSharedObjects), so "added after T" starts after the last seq added
+        // at or before T: the page then walks the (collection, seq) index from there.
+        auto bound = prepare("SELECT seq FROM sharing_objects WHERE date_added <= ? ORDER BY date_added DESC, seq "
+                             "DESC LIMIT 1");
+        if (!bound) {
+            return fail(bound.error());
+        }
+        sqlite3_bind_int64(bound->get(), 1, *query.added_after);
+        if (sqlite3_step(bound->get()) == SQLITE_ROW) {
+            after_seq = std::max<int64_t>(after_seq, sqlite3_column_int64(bound->get(), 0));
+        }
         select.where("date_added > ?", {*query.added_after});
     }
-    if (query.after_seq > 0) {
-        select.where("seq > ?", {query.after_seq});
+    if (after_seq > 0) {
+        select.where("seq > ?", {after_seq});
     }
     if (!query.ids.empty()) {
         select.whereIn("id", query.ids);

@@ -1,4 +1,4 @@
--- Partners' intelligence (issue 12 item 4): what kansoku pulled from partners' TAXII collections and MISP
+-- Partners' intelligence (issue 12 item 4), and indexes for TAXII pages: what kansoku pulled from partners' TAXII collections and MISP
 -- feeds, the indicator values it matches its own observations against, its sightings of them, and where
 -- each feed's pulls stand. Times are microseconds since the epoch, UTC.
 
@@ -53,6 +53,12 @@ CREATE TABLE sharing_feeds (
     refused BIGINT NOT NULL,
     last_error TEXT NOT NULL
 );
+
+-- TAXII pages of kansoku's own collections (migration 0004): a page is the next `limit` objects of one
+-- collection by seq, so (collection, seq) lets it stop after them instead of sorting the whole collection;
+-- date_added (which grows with seq) turns added_after into a seq to start from.
+CREATE INDEX sharing_objects_seq ON sharing_objects (collection, seq);
+CREATE INDEX sharing_objects_date_added ON sharing_objects (date_added);
 
 -- Partners' indicators that name an infected host or a C2 endpoint: a JSON array of
 -- {"feed", "indicator_id", "name", "tlp"}, '' for none.
