@@ -160,8 +160,7 @@ std::optional<PatternValue> comparisonValue(const std::string& path, const std::
     return std::nullopt;
 }
 
-/// Recursive descent over: pattern := observation (OR observation)*; observation := '[' comparisons ']'
-/// | '(' pattern ')'; comparisons := comparison (OR comparison)* | '(' comparisons ')' ...
+/// Recursive descent over the subset (grammar at each rule).
 class Reader {
 public:
     explicit Reader(std::string_view pattern) : lexer_(pattern) { advance(); }
@@ -193,81 +192,85 @@ private:
 
     bool isOr() const { return token_ == Token::Word && text_ == "OR"; }
 
-    bool pattern(int depth) {
+    /// Items joined by OR, each read by `item` (false when it is not one).
+    template <typename Item>
+    bool joinedByOr(int depth, Item item) {
         if (depth > 32) {
             why_ = "a pattern nested too deep";
             return false;
         }
-        do {
-            if (isOr()) {
-                advance();
+        while (item()) {
+            if (!isOr()) {
+                return true;
             }
-            if (token_ == Token::LeftBracket) {
-                advance();
-                if (!comparisons(depth + 1) || token_ != Token::RightBracket) {
-                    return false;
-                }
-                advance();
-            } else if (token_ == Token::LeftParen) {
-                advance();
-                if (!pattern(depth + 1) || token_ != Token::RightParen) {
-                    return false;
-                }
-                advance();
-            } else {
-                return false;
-            }
-        } while (isOr());
+            advance();
+        }
+        return false;
+    }
+
+    /// `open` inner `close`, the inner part read by `inner`.
+    template <typename Inner>
+    bool enclosed(Token open, Token close, Inner inner) {
+        if (token_ != open) {
+            return false;
+        }
+        advance();
+        if (!inner() || token_ != close) {
+            return false;
+        }
+        advance();
         return true;
     }
 
+    /// pattern := observation (OR observation)*; observation := '[' comparisons ']' | '(' pattern ')'
+    bool pattern(int depth) {
+        return joinedByOr(depth, [&] {
+            return token_ == Token::LeftBracket
+                       ? enclosed(Token::LeftBracket, Token::RightBracket, [&] { return comparisons(depth + 1); })
+                       : enclosed(Token::LeftParen, Token::RightParen, [&] { return pattern(depth + 1); });
+        });
+    }
+
+    /// comparisons := term (OR term)*; term := comparison | '(' comparisons ')'
     bool comparisons(int depth) {
-        if (depth > 32) {
-            why_ = "a pattern nested too deep";
+        return joinedByOr(depth, [&] {
+            return token_ == Token::LeftParen
+                       ? enclosed(Token::LeftParen, Token::RightParen, [&] { return comparisons(depth + 1); })
+                       : comparison();
+        });
+    }
+
+    /// path operator 'value', for the paths and operators comparisonValue takes.
+    bool comparison() {
+        if (token_ != Token::Word) {
             return false;
         }
-        do {
-            if (isOr()) {
-                advance();
-            }
-            if (token_ == Token::LeftParen) {
-                advance();
-                if (!comparisons(depth + 1) || token_ != Token::RightParen) {
-                    return false;
-                }
-                advance();
-                continue;
-            }
-            if (token_ != Token::Word) {
-                return false;
-            }
-            const std::string path = text_;
-            advance();
-            std::string op;
-            if (token_ == Token::Operator) {
-                op = text_;
-            } else if (token_ == Token::Word && text_ == "ISSUBSET") {
-                op = "ISSUBSET";
-            } else {
-                why_ = "a comparison operator kansoku does not match by (" + text_.substr(0, 20) + ")";
-                return false;
-            }
-            advance();
-            if (token_ != Token::String) {
-                why_ = "a comparison with a value that is not a string";
-                return false;
-            }
-            auto value = comparisonValue(path, op, text_, why_);
-            if (!value) {
-                return false;
-            }
-            if (values_.size() >= kMaxValues) {
-                why_ = "more than 10,000 values";
-                return false;
-            }
-            values_.push_back(std::move(*value));
-            advance();
-        } while (isOr());
+        const std::string path = text_;
+        advance();
+        std::string op;
+        if (token_ == Token::Operator) {
+            op = text_;
+        } else if (token_ == Token::Word && text_ == "ISSUBSET") {
+            op = "ISSUBSET";
+        } else {
+            why_ = "a comparison operator kansoku does not match by (" + text_.substr(0, 20) + ")";
+            return false;
+        }
+        advance();
+        if (token_ != Token::String) {
+            why_ = "a comparison with a value that is not a string";
+            return false;
+        }
+        auto value = comparisonValue(path, op, text_, why_);
+        if (!value) {
+            return false;
+        }
+        if (values_.size() >= kMaxValues) {
+            why_ = "more than 10,000 values";
+            return false;
+        }
+        values_.push_back(std::move(*value));
+        advance();
         return true;
     }
 
