@@ -176,6 +176,13 @@ Result<int64_t> SqliteStore::insertSharedObjects(std::vector<SharedObjectRecord>
     if (!insert) {
         return fail(insert.error());
     }
+    // A new version marks the older ones superseded; a version older than one already held is superseded itself.
+    auto supersede = prepare("UPDATE sharing_objects SET superseded = 1 WHERE collection = ? AND id = ? AND "
+                             "superseded = 0 AND (version_us < ? OR (seq = ? AND EXISTS (SELECT 1 FROM "
+                             "sharing_objects n WHERE n.collection = ? AND n.id = ? AND n.version_us > ?)))");
+    if (!supersede) {
+        return fail(supersede.error());
+    }
     sqlite3_stmt* s = insert->get();
     int64_t added = 0;
     for (auto& o : objects) {
@@ -195,6 +202,16 @@ Result<int64_t> SqliteStore::insertSharedObjects(std::vector<SharedObjectRecord>
             o.seq = sqlite3_last_insert_rowid(db_.get());
             o.date_added = date_added;
             ++added;
+            sqlite3_stmt* u = supersede->get();
+            sqlite3_reset(u);
+            bindText(u, 1, o.collection);
+            bindText(u, 2, o.id);
+            sqlite3_bind_int64(u, 3, o.version_us);
+            sqlite3_bind_int64(u, 4, o.seq);
+            bindText(u, 5, o.collection);
+            bindText(u, 6, o.id);
+            sqlite3_bind_int64(u, 7, o.version_us);
+            KANSOKU_TRY(stepDone(u, "supersede older versions"));
         }
     }
     return added;
@@ -257,6 +274,9 @@ Result<std::vector<SharedObjectRecord>> SqliteStore::sharedObjects(const SharedO
             extreme("MIN");
         }
         if (query.last_version) {
+            // The latest version held is the last one the caller may see when it may see it (the TLP filter
+            // above); only a superseded row needs the lookup.
+            either("superseded = 0");
             extreme("MAX");
         }
         for (const Timestamp version : query.versions) {

@@ -54,10 +54,15 @@ CREATE TABLE sharing_feeds (
     last_error TEXT NOT NULL
 );
 
--- TAXII pages of kansoku's own collections (migration 0004): a page is the next `limit` objects of one
+-- TAXII pages of the collections (migration 0004): a page is the next `limit` objects of one
 -- collection by seq, so (collection, seq) lets it stop after them instead of sorting the whole collection;
 -- date_added (which grows with seq) turns added_after into a seq to start from.
 CREATE INDEX sharing_objects_seq ON sharing_objects (collection, seq);
+-- 1 when a newer version of the object is in the collection: the usual page (the last version of each
+-- object) then needs the per-row "latest version the caller may see" lookup only for these rows.
+ALTER TABLE sharing_objects ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;
+UPDATE sharing_objects SET superseded = 1 WHERE EXISTS (SELECT 1 FROM sharing_objects n WHERE
+    n.collection = sharing_objects.collection AND n.id = sharing_objects.id AND n.version_us > sharing_objects.version_us);
 CREATE INDEX sharing_objects_date_added ON sharing_objects (date_added);
 
 -- Partners' indicators that name an infected host or a C2 endpoint: a JSON array of
