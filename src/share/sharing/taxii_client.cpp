@@ -18,7 +18,6 @@ namespace {
 
 constexpr int64_t kPageLimit = 1000;
 constexpr size_t kMaxRefusals = 10;
-constexpr std::string_view kTaxiiMediaType = "application/taxii+json;version=2.1";
 
 std::string percentEncoded(std::string_view text) {
     std::string out;
@@ -224,9 +223,9 @@ Result<void> TaxiiClient::walk(std::string_view collection_url, PullCounts& coun
     return {};
 }
 
-Result<FeedGet> feedGet(const FeedConfig& feed, std::function<bool()> cancelled) {
+Result<FeedGet> feedGet(const FeedConfig& feed, std::function<bool()> cancelled, std::string_view accept) {
     HttpFetchOptions options;
-    options.headers.push_back("Accept: " + std::string(kTaxiiMediaType));
+    options.headers.push_back("Accept: " + std::string(accept));
     if (!feed.username.empty()) {
         auto password = resolveSecret(feed.password);
         if (!password) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -64,8 +65,10 @@ private:
     store::PartnerIntelStore& store_;
 };
 
-/// The real transport: HTTP(S) GET with the TAXII 2.1 Accept header, the feed's Basic credentials or API
-/// key (secrets resolved here: a missing one fails), timeout, CA file, and a 64 MiB cap per answer.
-Result<FeedGet> feedGet(const FeedConfig& feed, std::function<bool()> cancelled);
+/// The real transport: HTTP(S) GET with `accept` (TAXII 2.1's media type by default), the feed's Basic
+/// credentials or API key (secrets resolved here: a missing one fails), timeout, CA file, and a 64 MiB cap
+/// per answer.
+Result<FeedGet> feedGet(const FeedConfig& feed, std::function<bool()> cancelled,
+                        std::string_view accept = "application/taxii+json;version=2.1");
 
 } // namespace kansoku::share
