@@ -30,6 +30,11 @@ constexpr size_t kMaxExecutions = 4096;
 
 void HoneypotCollector::download(const SessionContext& session, std::string_view url, std::string_view tool,
                                  std::string_view output_path) {
+    fetch(session, url, tool, output_path, {});
+}
+
+void HoneypotCollector::fetch(const SessionContext& session, std::string_view url, std::string_view tool,
+                              std::string_view output_path, FetchDone done) {
     Origin origin{session, std::string(url), std::string(tool), {}, malware::SourceKind::Download};
     if (output_path != "-") {
         origin.path = std::string(output_path);
@@ -44,12 +49,20 @@ void HoneypotCollector::download(const SessionContext& session, std::string_view
         outcome.status = dl::DownloadStatus::RefusedPolicy;
         outcome.detail = "downloads are disabled ([honeypot.download] enabled = false)";
         fetched(origin, outcome);
-        return;
+        return; // canFetch() is false: no session waits for this
     }
     ++counters_.downloads_requested;
     dl::DownloadJob job{origin.url, origin.tool, session.id, {}};
-    downloader_->fetch(std::move(job),
-                       [this, origin = std::move(origin)](dl::DownloadOutcome outcome) { fetched(origin, outcome); });
+    downloader_->fetch(
+        std::move(job), [this, origin = std::move(origin), done = std::move(done)](dl::DownloadOutcome outcome) {
+            fetched(origin, outcome);
+            if (done) {
+                const bool ok = outcome.status == dl::DownloadStatus::Ok;
+                done(FetchResult{
+                    ok, ok ? std::string_view(outcome.bytes) : std::string_view(),
+                    static_cast<uint16_t>(outcome.status == dl::DownloadStatus::HttpStatus ? outcome.http_status : 0)});
+            }
+        });
 }
 
 void HoneypotCollector::fileWritten(const SessionContext& session, std::string_view path, std::string_view content) {

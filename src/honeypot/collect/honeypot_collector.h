@@ -57,6 +57,9 @@ public:
     void emit(Event event) override;
     void download(const SessionContext& session, std::string_view url, std::string_view tool,
                   std::string_view output_path) override;
+    bool canFetch() const override { return downloader_ != nullptr; }
+    void fetch(const SessionContext& session, std::string_view url, std::string_view tool, std::string_view output_path,
+               FetchDone done) override;
     void fileWritten(const SessionContext& session, std::string_view path, std::string_view content) override;
     void uploaded(const SessionContext& session, std::string_view path, std::string_view content,
                   std::string_view via) override;

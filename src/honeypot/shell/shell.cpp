@@ -272,6 +272,12 @@ std::string Shell::prompt() const {
     return out;
 }
 
+void Shell::restoreState(SessionState saved) {
+    saved.fetched = std::move(state_.fetched);
+    saved.wait_for_downloads = state_.wait_for_downloads;
+    state_ = std::move(saved);
+}
+
 FsStatus Shell::provideFile(std::string_view path, std::string_view bytes) {
     const auto resolved = state_.fs.resolve("/", path);
     if (!resolved) {
@@ -574,6 +580,9 @@ void Shell::deliverOutput(Run& run, CommandContext& ctx, const Redirects& redire
 
 int Shell::runSimple(Run& run, const SimpleCommand& command, std::string_view input, std::string& out, int depth,
                      bool pipeline_head) {
+    if (run.result.blocked) {
+        run.stopped = true; // waiting for a download: nothing after it runs in this pass
+    }
     if (run.stopped) {
         return 1;
     }

@@ -39,6 +39,18 @@ public:
     /// any write, so a later `./x` or `sh x` sees them. The result is not reported as a FileWrite.
     FsStatus provideFile(std::string_view path, std::string_view bytes);
 
+    /// Fetching before `wget` returns (issue 17): with waiting on, a run that meets a URL not in
+    /// fetched() stops there (ShellResult::blocked); the session restores the state saved before
+    /// the run, fetches, records the outcome with setFetched() and runs the line again.
+    void setWaitForDownloads(bool wait) { state_.wait_for_downloads = wait; }
+    void setFetched(const std::string& url, SessionState::Fetched outcome) {
+        state_.fetched.insert_or_assign(url, std::move(outcome));
+    }
+    std::map<std::string, SessionState::Fetched, std::less<>>& fetched() { return state_.fetched; }
+    SessionState saveState() const { return state_; }
+    /// Back to a state saveState() returned; what was fetched for the line (and waiting) stays.
+    void restoreState(SessionState saved);
+
     const std::string& cwd() const { return state_.cwd; }
     const VirtualFs& filesystem() const { return state_.fs; }
     /// For transfers that bypass the command line (SCP, SFTP): bounded like every write.
