@@ -276,6 +276,7 @@ Result<std::unique_ptr<HoneypotRuntime>> HoneypotRuntime::start(const Config& co
         ssh_config.host_key_dir = hc.host_keys_dir;
         ssh_config.banner = hc.ssh_version;
         ssh_config.download_wait = hc.download_wait.as<std::chrono::milliseconds>();
+        ssh_config.failure_delay = hc.ssh_failure_delay.as<std::chrono::milliseconds>();
         ssh_config.cast = hp::CastOptions{hc.casts_dir, hc.cast_max_bytes};
         auto ssh = hp::ssh::SshService::create(ssh_config, *impl->policy, impl->persona, *impl->collector);
         if (!ssh) {

@@ -72,7 +72,7 @@ void replayMain(const ReplayArgs& args) {
         throw CommandError(fmt::format("--max-idle {}: must be 0 or more", args.max_idle));
     }
     const std::string path = castPath(args);
-    auto cast = readCast(path);
+    auto cast = honeypot::readCast(path);
     if (!cast) {
         throw CommandError(cast.error().message);
     }
@@ -89,10 +89,12 @@ void replayMain(const ReplayArgs& args) {
                 gap = std::min(gap, args.max_idle);
             }
             shown = event.time;
-            const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(gap / args.speed);
-            while (std::chrono::steady_clock::now() < until && !stop.load()) {
-                std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-                    until - std::chrono::steady_clock::now(), std::chrono::milliseconds(50)));
+            using Clock = std::chrono::steady_clock;
+            const Clock::time_point until = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                               std::chrono::duration<double>(gap / args.speed));
+            while (Clock::now() < until && !stop.load()) {
+                const Clock::duration left = until - Clock::now();
+                std::this_thread::sleep_for(std::min<Clock::duration>(left, std::chrono::milliseconds(50)));
             }
             if (stop.load()) {
                 break;

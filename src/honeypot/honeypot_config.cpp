@@ -83,6 +83,8 @@ void visitConfig(ConfigVisitor& v, HoneypotConfig& c) {
     v.section("ssh", "", [&c](ConfigVisitor& s) {
         visitListener(s, c.ssh);
         s.text("version", c.ssh_version, "identification string (RFC 4253 section 4.2)");
+        s.duration("failure_delay", c.ssh_failure_delay, Duration(), Duration::fromMinutes(1),
+                   "pause before answering a failed authentication, as Dropbear does (250-350 ms)");
         s.check(c.ssh_version.starts_with("SSH-2.0-") && c.ssh_version.size() <= 200,
                 "honeypot.ssh.version must start with \"SSH-2.0-\" (at most 200 bytes)");
     });

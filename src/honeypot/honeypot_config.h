@@ -67,6 +67,8 @@ struct HoneypotConfig {
     Duration telnet_prompt_delay = Duration::fromMillis(50);
     ListenerConfig ssh{true, "127.0.0.1", 2222};
     std::string ssh_version = "SSH-2.0-dropbear_2019.78";
+    /// Dropbear's pause before answering a failed authentication (250-350 ms in svr-auth.c).
+    Duration ssh_failure_delay = Duration::fromMillis(300);
     ListenerConfig http{true, "127.0.0.1", 8081};
     /// The web interface shown (rules/http/personas/NAME.toml, or a path).
     std::string http_persona = "tplink-wr841n";

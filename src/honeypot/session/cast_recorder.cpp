@@ -52,7 +52,7 @@ void CastRecorder::event(char kind, std::string_view data, Clock::time_point at)
     std::string line = fmt::format("[{:.6f}, \"{}\", {}]\n", seconds, kind, jsonString(data));
     // Room for the header (written later) is kept: ~200 bytes plus the title.
     const size_t reserve = header_written_ ? 0 : 256 + title_.size();
-    const bool over_before_keep = !kept_ && buffer_.size() + line.size() > kFlushBytes;
+    const bool over_before_keep = !kept_ && buffer_.size() + line.size() > kHoldBytes;
     if (size_ + reserve + line.size() > options_->max_bytes || over_before_keep) {
         cut_ = true;
         const std::string marker =
@@ -104,9 +104,7 @@ void CastRecorder::flush() {
 
 void CastRecorder::keep() {
     kept_ = true;
-    if (buffer_.size() >= kFlushBytes) {
-        flush();
-    }
+    flush(); // the header and the login dialogue: the buffer starts empty for the shell
 }
 
 void CastRecorder::finish(CastCounters& counters) {

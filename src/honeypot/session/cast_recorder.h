@@ -10,8 +10,8 @@
 /// Bounded: at most CastOptions::max_bytes per file; the rest of the session is not recorded, a
 /// last output line says so, and the cut is counted. Memory: events are kept in a small buffer and
 /// appended to the file (opened, written, closed: no descriptor held) when it passes
-/// kFlushBytes and when the session ends; an idle session holds its header fields and the few
-/// hundred bytes of its banner and prompt.
+/// kFlushBytes and when the session ends; an idle session holds its header fields and at most
+/// kFlushBytes of events.
 
 #include <chrono>
 #include <cstddef>
@@ -39,7 +39,11 @@ struct CastCounters {
 class CastRecorder {
 public:
     using Clock = std::chrono::steady_clock;
-    static constexpr size_t kFlushBytes = 8 * 1024;
+    /// After keep(): buffered events go to the file past this many bytes, so an idle session holds
+    /// little (a few hundred bytes) whatever it printed before; each flush opens, appends, closes.
+    static constexpr size_t kFlushBytes = 512;
+    /// Before keep() (the login dialogue of a session that may never log in): held at most, then cut.
+    static constexpr size_t kHoldBytes = 8 * 1024;
 
     /// `options` must outlive the recorder. `title` goes into the header ("telnet 198.51.100.7").
     CastRecorder(const CastOptions& options, std::string session, std::string title, Clock::time_point start,
@@ -55,7 +59,7 @@ public:
     void setSize(uint16_t width, uint16_t height);
 
     /// The session logged in: its cast is written (from its start). A session that never does
-    /// leaves no file; before keep() at most kFlushBytes of it are held (the rest is cut).
+    /// leaves no file; before keep() at most kHoldBytes of it are held (the rest is cut).
     void keep();
     bool kept() const { return kept_; }
 

@@ -143,6 +143,7 @@ int cmdTail(CommandContext&, const std::vector<std::string>&);
 int cmdSed(CommandContext&, const std::vector<std::string>&);
 int cmdAwk(CommandContext&, const std::vector<std::string>&);
 int cmdKill(CommandContext&, const std::vector<std::string>&);
+int cmdTest(CommandContext&, const std::vector<std::string>&);
 
 /// True when the command (after expansion) reads its standard input: `cat` or `cat -`, `dd` without
 /// `if=`, `tee`, `base64 [-d]`, `head`/`tail` without a file, `sh` without a script (also behind

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "honeypot/shell/commands.h"
+#include "honeypot/shell/compound.h"
 #include "honeypot/shell/persona.h"
 #include "honeypot/shell/shell_result.h"
 
@@ -88,6 +89,18 @@ private:
     int runScript(Run& run, std::string_view script, CommandContext& ctx, int depth);
     std::string variable(std::string_view name) const;
     bool assign(Run& run, std::string_view word, const ExpansionHooks* hooks = nullptr);
+    bool setVariable(Run& run, const std::string& name, std::string value);
+
+    // Compound commands (shell_compound.cpp).
+    int runCompound(Run& run, const CompoundSeq& seq, int depth);
+    int runNode(Run& run, const CompoundNode& node, int depth);
+    int runWhile(Run& run, const CompoundNode& node, int depth);
+    /// `for` words and `case` subjects: expanded, split into fields, globs matched.
+    std::vector<std::string> expandFields(Run& run, const std::vector<std::string>& raw, int depth);
+    /// `read [-r] NAME...`: the next line of the enclosing `while`'s input (or of the command's own).
+    int runRead(Run& run, CommandContext& ctx, const std::vector<std::string>& argv);
+    /// True when `text` may hold a compound command (a cheap look for the reserved words).
+    static bool mayBeCompound(std::string_view text);
     void emit(Run& run, std::string_view bytes, bool error);
 
     SessionState state_;

@@ -305,6 +305,11 @@ bool SshProtocol::pump(server::Output& out) {
             disconnect_pending_ = false;
             ssh_disconnect(session_); // sends SSH_MSG_DISCONNECT, closes libssh's end
         }
+        if (failure_pause_) {
+            // libssh has written USERAUTH_FAILURE into the socketpair: it goes out after the pause.
+            failure_pause_ = false;
+            out.pause(service_->config_.failure_delay);
+        }
         size_t before = out.queuedBytes();
         if (!drain(out)) {
             dead_ = true;
@@ -523,6 +528,7 @@ int SshProtocol::onMessage(ssh_message message) {
 
 bool SshProtocol::authFailed() {
     ++failures_;
+    failure_pause_ = true;
     if (failures_ >= service_->config_.max_auth_tries) {
         ++service_->counters_.auth_limit;
         disconnect_pending_ = true;

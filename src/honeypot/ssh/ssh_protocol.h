@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "honeypot/server/session_server.h"
+#include "honeypot/session/cast_recorder.h"
 #include "honeypot/session/shell_session.h"
 #include "honeypot/ssh/client_hello.h"
 #include "honeypot/ssh/line_editor.h"
@@ -110,7 +111,8 @@ private:
     bool close_pending_ = false;
     bool disconnect_pending_ = false;
     bool truncated_exec_ = false;
-    bool input_ended_ = false; ///< the shell channel's input ended: finish once the queued lines ran
+    bool failure_pause_ = false; ///< an authentication failed in this pump: its answer waits failure_delay
+    bool input_ended_ = false;   ///< the shell channel's input ended: finish once the queued lines ran
     bool dead_ = false;
     bool tallied_ = false;
 };

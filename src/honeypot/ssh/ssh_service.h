@@ -38,7 +38,10 @@ struct SshConfig {
     /// The identification line the server sends. Default: Dropbear as shipped on many IoT devices
     /// (OpenWrt, DVRs). A value without "SSH-2.0-" gets it prepended.
     std::string banner = "SSH-2.0-dropbear_2019.78";
-    uint32_t max_auth_tries = 6;  ///< failed password/keyboard-interactive/publickey attempts per connection
+    uint32_t max_auth_tries = 6; ///< failed password/keyboard-interactive/publickey attempts per connection
+    /// Pause before a failed authentication's answer: Dropbear sleeps 250-350 ms (svr-auth.c), and a
+    /// server that answers a wrong password at once is told apart by its timing. 0 turns it off.
+    std::chrono::milliseconds failure_delay{300};
     size_t max_line_bytes = 4096; ///< an interactive line or exec command longer than this is cut
     std::string kbdint_prompt = "Password: ";
     shell::ShellLimits shell_limits;

@@ -15,7 +15,7 @@ void TelnetTextFilter::filter(std::string_view bytes, std::string& out) {
             }
             [[fallthrough]];
         case State::Data:
-            if (byte == kIac) {
+            if (byte == cmd::kIac) {
                 state_ = State::Iac;
             } else {
                 out += c;
@@ -23,12 +23,12 @@ void TelnetTextFilter::filter(std::string_view bytes, std::string& out) {
             }
             break;
         case State::Iac:
-            if (byte == kIac) {
+            if (byte == cmd::kIac) {
                 out += c;
                 state_ = State::Data;
-            } else if (byte == kSb) {
+            } else if (byte == cmd::kSb) {
                 state_ = State::Sb;
-            } else if (byte >= kWill && byte <= kDont) {
+            } else if (byte >= cmd::kWill && byte <= cmd::kDont) {
                 state_ = State::Option;
             } else {
                 state_ = State::Data; // a two-byte command (NOP, AYT, ...)
@@ -38,12 +38,12 @@ void TelnetTextFilter::filter(std::string_view bytes, std::string& out) {
             state_ = State::Data;
             break;
         case State::Sb:
-            if (byte == kIac) {
+            if (byte == cmd::kIac) {
                 state_ = State::SbIac;
             }
             break;
         case State::SbIac:
-            state_ = byte == kSe ? State::Data : State::Sb;
+            state_ = byte == cmd::kSe ? State::Data : State::Sb;
             break;
         }
     }

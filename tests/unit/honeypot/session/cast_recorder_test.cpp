@@ -62,10 +62,10 @@ TEST(CastRecorder, ASessionThatNeverLogsInLeavesNoFile) {
     CastOptions options{dir.path.string(), 64 * 1024};
     CastRecorder cast(options, "00000000000000c2", "telnet", Clock::now(), 0);
     for (int i = 0; i < 1000; ++i) {
-        cast.output("login: ", Clock::now()); // more than kFlushBytes: held back, then cut
+        cast.output("login: ", Clock::now()); // more than kHoldBytes: held back, then cut
         cast.input("admin\r", Clock::now());
     }
-    EXPECT_LE(cast.heapBytes(), CastRecorder::kFlushBytes * 2);
+    EXPECT_LE(cast.heapBytes(), CastRecorder::kHoldBytes * 2);
     CastCounters counters;
     cast.finish(counters);
     EXPECT_FALSE(fs::exists(cast.path()));
