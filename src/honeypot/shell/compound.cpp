@@ -102,6 +102,12 @@ bool isStarter(std::string_view word) {
     return word == "if" || word == "for" || word == "while" || word == "until" || word == "case";
 }
 
+/// Reserved words that end or continue a compound command: out of place at a command's start.
+bool isCloser(std::string_view word) {
+    return word == "then" || word == "else" || word == "elif" || word == "fi" || word == "do" || word == "done" ||
+           word == "esac";
+}
+
 class Parser {
 public:
     Parser(std::string_view text, std::vector<Tok> tokens, size_t max_nodes)
@@ -180,6 +186,10 @@ private:
                 stop = stop || isWord(t, s);
             }
             if (stop) {
+                break;
+            }
+            if (t->kind == Tok::Kind::Word && isCloser(t->text)) {
+                fail("syntax error: unexpected \"" + std::string(t->text) + "\"");
                 break;
             }
             if (!count()) {
