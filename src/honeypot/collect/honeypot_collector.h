@@ -87,6 +87,7 @@ private:
     /// Stores `bytes` and emits honeypot.download (and `sample`) for them.
     void store(const Origin& origin, std::string_view bytes);
     void fetched(const Origin& origin, const malware::download::DownloadOutcome& outcome);
+    void rememberFetch(const std::string& url, const std::string& sha256);
 
     EventSink* sink_;
     std::string sensor_;
@@ -97,6 +98,9 @@ private:
     /// (session, path) -> argv of the last attempt to run it; bounded (oldest forgotten first).
     std::map<std::pair<std::string, std::string>, std::vector<std::string>> executions_;
     std::deque<std::pair<std::string, std::string>> execution_order_;
+    /// URL -> SHA-256 of its last successful fetch; bounded (oldest forgotten first).
+    std::map<std::string, std::string> recent_fetches_;
+    std::deque<std::string> recent_order_;
 };
 
 } // namespace kansoku::honeypot

@@ -266,6 +266,8 @@ void SshProtocol::tallyTransfers() {
         counters.sftp_bad_messages += c.bad_messages;
         counters.sftp_bad_handles += c.bad_handles;
     }
+    counters.download_waits += shell_.fetchWaits();
+    counters.download_wait_timeouts += shell_.fetchTimeouts();
     counters.uploads += shell_.uploads().files();
     counters.upload_limit += shell_.uploads().hits().total();
 }
