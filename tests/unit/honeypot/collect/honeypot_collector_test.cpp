@@ -178,6 +178,10 @@ public:
         accept();
     }
     uint16_t port() const { return acceptor_.local_endpoint().port(); }
+    void stop() {
+        boost::system::error_code ignored;
+        acceptor_.close(ignored);
+    }
     int requests = 0;
 
 private:
@@ -225,6 +229,7 @@ TEST_F(HoneypotCollectorTest, AWaitingShellGetsTheBytesAlsoWhenTheSameUrlComesAg
         // A second bot runs the same loader at once: the downloader refuses the URL as too recent.
         collector.fetch(telnet(), url, "wget", "/tmp/y", [&](const Collector::FetchResult& again) {
             got.push_back(again.ok ? std::string(again.bytes) : "failed");
+            server.stop(); // nothing else to serve: io.run() returns
         });
     });
     io.run();
