@@ -46,6 +46,10 @@ public:
         ++downloads_;
     }
     void fileWritten(const SessionContext&, std::string_view, std::string_view) override { ++files_written_; }
+    /// With --download-wait-ms: sessions wait for fetches as with the production downloader (never
+    /// answered here; the bench's sessions fetch nothing).
+    bool canFetch() const override { return can_fetch_; }
+    void setCanFetch(bool on) { can_fetch_ = on; }
 
     const std::map<std::string, uint64_t>& byType() const { return by_type_; }
     uint64_t downloads() const { return downloads_; }
@@ -55,6 +59,7 @@ private:
     std::map<std::string, uint64_t> by_type_;
     uint64_t downloads_ = 0;
     uint64_t files_written_ = 0;
+    bool can_fetch_ = false;
 };
 
 /// "VmRSS" -> KiB from /proc/self/status (0 if absent).
@@ -102,10 +107,13 @@ void printStats(const server::SessionServer& server, const telnet::TelnetService
 [[noreturn]] void usage(int code) {
     std::fprintf(code == 0 ? stdout : stderr,
                  "Usage: honeypot_sessions [--port N] [--address A] [--persona FILE] [--credential USER:PASS]...\n"
-                 "                         [--accept-all] [--failure-delay-ms N (3000)]\n"
+                 "                         [--accept-all] [--failure-delay-ms N (3000)] [--casts-dir DIR]\n"
+                 "                         [--download-wait-ms N (0: off)]\n"
                  "A telnet honeypot host for bench/telnet: prints \"ready PORT\", a stats line on SIGUSR1,\n"
                  "and a final stats line on SIGTERM/SIGINT. Default credential root:xc3511, persona\n"
-                 "rules/personas/tplink-wr841n-mips.toml (relative to the working directory).\n");
+                 "rules/personas/tplink-wr841n-mips.toml (relative to the working directory). --casts-dir records\n"
+                 "every logged-in session as an asciinema cast there; --download-wait-ms makes sessions ready to\n"
+                 "wait for their downloads (as in production), for measuring what each costs an idle session.\n");
     std::exit(code);
 }
 
@@ -126,6 +134,8 @@ int main(int argc, char** argv) {
     std::vector<telnet::Credential> credentials;
     bool accept_all = false;
     long failure_delay_ms = 3000; // production: BusyBox login's pause before "Login incorrect"
+    std::string casts_dir;
+    long download_wait_ms = 0;
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
         auto value = [&]() -> std::string {
@@ -158,6 +168,10 @@ int main(int argc, char** argv) {
             accept_all = true;
         } else if (arg == "--failure-delay-ms") {
             failure_delay_ms = std::strtol(value().c_str(), nullptr, 10);
+        } else if (arg == "--casts-dir") {
+            casts_dir = value();
+        } else if (arg == "--download-wait-ms") {
+            download_wait_ms = std::strtol(value().c_str(), nullptr, 10);
         } else if (arg == "-h" || arg == "--help") {
             usage(0);
         } else {
@@ -186,6 +200,9 @@ int main(int argc, char** argv) {
     CountingCollector collector;
     telnet::TelnetServiceOptions options;
     options.failure_delay = std::chrono::milliseconds(failure_delay_ms);
+    options.cast.dir = casts_dir;
+    options.download_wait = std::chrono::milliseconds(download_wait_ms);
+    collector.setCanFetch(download_wait_ms > 0);
     telnet::TelnetService service(collector, std::make_shared<const shell::Persona>(std::move(*persona)), policy,
                                   options);
 

@@ -218,6 +218,10 @@ Result<std::unique_ptr<HoneypotRuntime>> HoneypotRuntime::start(const Config& co
         impl->cowrie = std::move(*cowrie);
     }
 
+    if (!hc.casts_dir.empty()) {
+        makeDirectory(hc.casts_dir, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                                        std::filesystem::perms::group_exec);
+    }
     auto persona = loadPersona(hc);
     KANSOKU_TRY(persona);
     impl->persona = *persona;
@@ -261,6 +265,8 @@ Result<std::unique_ptr<HoneypotRuntime>> HoneypotRuntime::start(const Config& co
         hp::telnet::TelnetServiceOptions telnet_options;
         telnet_options.failure_delay = hc.telnet_failure_delay.as<std::chrono::milliseconds>();
         telnet_options.prompt_delay = hc.telnet_prompt_delay.as<std::chrono::milliseconds>();
+        telnet_options.download_wait = hc.download_wait.as<std::chrono::milliseconds>();
+        telnet_options.cast = hp::CastOptions{hc.casts_dir, hc.cast_max_bytes};
         impl->telnet =
             std::make_unique<hp::telnet::TelnetService>(*impl->collector, impl->persona, impl->policy, telnet_options);
         KANSOKU_TRY(listen(hc.telnet, "telnet", impl->telnet->factory()));
@@ -269,6 +275,9 @@ Result<std::unique_ptr<HoneypotRuntime>> HoneypotRuntime::start(const Config& co
         hp::ssh::SshConfig ssh_config;
         ssh_config.host_key_dir = hc.host_keys_dir;
         ssh_config.banner = hc.ssh_version;
+        ssh_config.download_wait = hc.download_wait.as<std::chrono::milliseconds>();
+        ssh_config.failure_delay = hc.ssh_failure_delay.as<std::chrono::milliseconds>();
+        ssh_config.cast = hp::CastOptions{hc.casts_dir, hc.cast_max_bytes};
         auto ssh = hp::ssh::SshService::create(ssh_config, *impl->policy, impl->persona, *impl->collector);
         if (!ssh) {
             return fail("ssh honeypot: {}", ssh.error().message);
@@ -357,9 +366,20 @@ std::string HoneypotRuntime::summary() const {
                             "subnegotiations, {} unknown commands\n",
                             t.line_overflows, t.negotiation_floods, t.subnegotiation_overflows,
                             t.malformed_subnegotiations, t.unknown_commands);
+        const auto& k = impl.telnet->castCounters();
+        text += fmt::format("telnet casts: {} recorded ({} bytes), {} cut at cast_max, {} not written (errors)\n",
+                            k.casts, k.bytes, k.cut, k.write_errors);
+        const auto& w = impl.telnet->shellCounters();
+        text += fmt::format("telnet downloads: {} waited for, {} gave up at download_wait, {} typed-ahead lines "
+                            "dropped\n",
+                            w.download_waits, w.download_wait_timeouts, w.lines_dropped_waiting);
     }
     if (impl.ssh) {
         text += hp::ssh::uploadSummary(impl.ssh->counters());
+        text += hp::ssh::downloadWaitSummary(impl.ssh->counters());
+        const auto& k = impl.ssh->castCounters();
+        text += fmt::format("ssh casts: {} recorded ({} bytes), {} cut at cast_max, {} not written (errors)\n", k.casts,
+                            k.bytes, k.cut, k.write_errors);
     }
     if (impl.reflector) {
         const auto& r = impl.reflector->counters();

@@ -45,7 +45,13 @@ struct QueryOptions {
     ConfigOption config;
 };
 
+/// `query commands`: the command-frequency table of the honeypot.command events in range.
+constexpr QueryKindName kCommandsKind{"commands", QueryKind::Events, "honeypot.command"};
+
 const QueryKindName& kindNamed(std::string_view name) {
+    if (name == kCommandsKind.name) {
+        return kCommandsKind;
+    }
     for (const auto& kind : kQueryKinds) {
         if (kind.name == name) {
             return kind;
@@ -55,7 +61,7 @@ const QueryKindName& kindNamed(std::string_view name) {
 }
 
 store::EventQuery buildQuery(const QueryOptions& options, const QueryKindName& kind) {
-    if (!options.type.empty() && kind.kind != QueryKind::Events) {
+    if (!options.type.empty() && (kind.kind != QueryKind::Events || !kind.type.empty())) {
         throw CommandError(fmt::format("--type only applies to `query events` ({} are {})", kind.name, kind.type));
     }
     if (options.limit < 0) {
@@ -76,7 +82,7 @@ store::EventQuery buildQuery(const QueryOptions& options, const QueryKindName& k
     if (!options.subject.empty()) {
         query.subject = options.subject;
     }
-    query.limit = options.limit;
+    query.limit = &kind == &kCommandsKind ? 0 : options.limit; // commands: --limit is the table's rows
     return query;
 }
 
@@ -98,6 +104,42 @@ void printEvents(const std::vector<Event>& events, QueryKind kind, bool json) {
     }
 }
 
+/// The command-frequency table (most runs first), --limit rows; JSON: one object per command.
+void printCommands(const std::vector<Event>& events, const QueryOptions& options) {
+    honeypot::CommandFrequency frequency;
+    for (const auto& event : events) {
+        frequency.add(event);
+    }
+    std::vector<honeypot::CommandCount> rows = frequency.table();
+    if (options.limit > 0 && rows.size() > static_cast<size_t>(options.limit)) {
+        rows.resize(static_cast<size_t>(options.limit));
+    }
+    if (options.json) {
+        for (const auto& row : rows) {
+            const nlohmann::ordered_json line = {{"command", row.command},
+                                                 {"runs", row.runs},
+                                                 {"lines", row.lines},
+                                                 {"sessions", row.sessions},
+                                                 {"sources", row.sources}};
+            std::fputs(line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str(), stdout);
+            std::fputc('\n', stdout);
+        }
+        return;
+    }
+    if (rows.empty()) {
+        std::fputs("no commands\n", stderr);
+        return;
+    }
+    std::fputs(formatCommandTable(rows).c_str(), stdout);
+    std::fprintf(stdout, "%llu command lines in %llu sessions", static_cast<unsigned long long>(frequency.lines()),
+                 static_cast<unsigned long long>(frequency.sessions()));
+    if (frequency.otherRuns() > 0) {
+        std::fprintf(stdout, "; %llu runs of commands beyond the table's bound",
+                     static_cast<unsigned long long>(frequency.otherRuns()));
+    }
+    std::fputc('\n', stdout);
+}
+
 void runQuery(const QueryOptions& options) {
     const QueryKindName& kind = kindNamed(options.what);
     const store::EventQuery query = buildQuery(options, kind);
@@ -109,6 +151,10 @@ void runQuery(const QueryOptions& options) {
     if (!events) {
         throw CommandError(events.error().message);
     }
+    if (&kind == &kCommandsKind) {
+        printCommands(*events, options);
+        return;
+    }
     printEvents(*events, kind.kind, options.json);
 }
 
@@ -116,10 +162,13 @@ void runQuery(const QueryOptions& options) {
 
 void addQueryCommand(CLI::App& app) {
     auto options = std::make_shared<QueryOptions>();
-    auto* query = app.add_subcommand("query", "List stored events: scans, attacks, ports or any events");
-    query->add_option("what", options->what, "scans | attacks | ports | events")
+    auto* query = app.add_subcommand(
+        "query", "List stored events: scans, attacks, ports or any events; or the honeypots' command frequencies");
+    query
+        ->add_option("what", options->what,
+                     "scans | attacks | ports | events | commands (how often attackers ran each command)")
         ->required()
-        ->check(CLI::IsMember({"scans", "attacks", "ports", "events"}));
+        ->check(CLI::IsMember({"scans", "attacks", "ports", "events", "commands"}));
     query->add_option("--type", options->type, "Event type, for `query events` (e.g. honeypot.login)")
         ->type_name("TYPE");
     query->add_option("--since", options->since, "From this time: RFC 3339 or a duration back from now (24h, 7d)")
@@ -129,7 +178,10 @@ void addQueryCommand(CLI::App& app) {
     query->add_option("--sensor", options->sensor, "Only events from this sensor")->type_name("NAME");
     query->add_option("--subject", options->subject, "Only events about this address (src, victim or ip)")
         ->type_name("IP");
-    query->add_option("--limit", options->limit, "At most N events, the earliest first (0: all)")->type_name("N");
+    query
+        ->add_option("--limit", options->limit,
+                     "At most N events, the earliest first; for commands, the N most run (0: all)")
+        ->type_name("N");
     query->add_flag("--json", options->json, "One JSON object per line instead of a table");
     query->add_option("--db", options->db, "SQLite database (default: storage.database of the config)")
         ->type_name("PATH");

@@ -168,4 +168,21 @@ std::string formatEventTable(QueryKind kind, const std::vector<Event>& events) {
     return out;
 }
 
+std::string formatCommandTable(const std::vector<honeypot::CommandCount>& rows) {
+    size_t width = std::string_view("command").size();
+    std::vector<std::string> names;
+    names.reserve(rows.size());
+    for (const auto& row : rows) {
+        names.push_back(printable(row.command));
+        width = std::max(width, names.back().size());
+    }
+    std::string out =
+        fmt::format("{:<{}}  {:>8}  {:>8}  {:>8}  {:>8}\n", "command", width, "runs", "lines", "sessions", "sources");
+    for (size_t i = 0; i < rows.size(); ++i) {
+        out += fmt::format("{:<{}}  {:>8}  {:>8}  {:>8}  {:>8}\n", names[i], width, rows[i].runs, rows[i].lines,
+                           rows[i].sessions, rows[i].sources);
+    }
+    return out;
+}
+
 } // namespace kansoku::cli

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/event.h"
+#include "honeypot/event/command_frequency.h"
 
 namespace kansoku::cli {
 
@@ -20,5 +21,8 @@ enum class QueryKind {
 /// `events` as a table: a header row, then one row per event, columns separated by two spaces,
 /// numbers right-aligned, times to the second, a missing field as "-". Ends with a newline.
 std::string formatEventTable(QueryKind kind, const std::vector<Event>& events);
+
+/// `kansoku query commands`: command, runs, lines, sessions, sources; numbers right-aligned.
+std::string formatCommandTable(const std::vector<honeypot::CommandCount>& rows);
 
 } // namespace kansoku::cli

@@ -60,8 +60,16 @@ void visitConfig(ConfigVisitor& v, HoneypotConfig& c) {
     v.text("samples_dir", c.samples_dir, "the content-addressed sample store");
     v.text("host_keys_dir", c.host_keys_dir, "SSH host keys, generated on first start and kept");
     v.text("cowrie_jsonl", c.cowrie_jsonl, "telnet and SSH events also in Cowrie's JSON format; empty: off");
+    v.text("casts_dir", c.casts_dir,
+           "telnet and SSH sessions that log in, recorded as asciinema casts (SESSION.cast; `kansoku honeypot "
+           "replay SESSION`); empty: off");
+    v.size("cast_max", c.cast_max_bytes, ByteSize::fromKiB(4), ByteSize::fromGiB(1),
+           "bytes per cast; the rest of a session is not recorded (counted)");
     v.check(!c.persona.empty() && !c.samples_dir.empty(),
             "honeypot.persona and honeypot.samples_dir must not be empty");
+    v.duration("download_wait", c.download_wait, Duration(), Duration::fromMinutes(5),
+               "wget/curl/tftp/ftpget in a telnet or SSH shell return once the file is fetched, waiting at most "
+               "this long (then an empty file, counted); 0: at once");
     v.section("limits", "per listener", [&c](ConfigVisitor& s) { visitLimits(s, c.limits); });
     v.section("credentials", "", [&c](ConfigVisitor& s) { visitCredentials(s, c.credentials); });
     v.section("telnet", "", [&c](ConfigVisitor& s) {
@@ -75,6 +83,8 @@ void visitConfig(ConfigVisitor& v, HoneypotConfig& c) {
     v.section("ssh", "", [&c](ConfigVisitor& s) {
         visitListener(s, c.ssh);
         s.text("version", c.ssh_version, "identification string (RFC 4253 section 4.2)");
+        s.duration("failure_delay", c.ssh_failure_delay, Duration(), Duration::fromMinutes(1),
+                   "pause before answering a failed authentication, as Dropbear does (250-350 ms)");
         s.check(c.ssh_version.starts_with("SSH-2.0-") && c.ssh_version.size() <= 200,
                 "honeypot.ssh.version must start with \"SSH-2.0-\" (at most 200 bytes)");
     });

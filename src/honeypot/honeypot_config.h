@@ -52,7 +52,14 @@ struct HoneypotConfig {
     std::string host_keys_dir = "var/ssh-host-keys";
     /// Telnet and SSH events also in Cowrie's JSON format here; empty disables it.
     std::string cowrie_jsonl = "var/cowrie.json";
+    /// Telnet and SSH shell sessions recorded as asciinema casts (<casts_dir>/<session>.cast); empty: off.
+    std::string casts_dir = "var/casts";
+    /// Bytes per cast; the rest of a session is not recorded (counted).
+    size_t cast_max_bytes = 256 * 1024;
     server::SessionLimits limits;
+    /// How long a shell's wget/curl/tftp/ftpget waits for the downloader before it returns (issue 17);
+    /// zero: return at once (an empty placeholder, the download completes in the background).
+    Duration download_wait = Duration::fromSeconds(10);
     CredentialsConfig credentials;
     ListenerConfig telnet{true, "127.0.0.1", 2323};
     /// BusyBox login's pause before "Login incorrect" (LOGIN_FAIL_DELAY).
@@ -60,6 +67,8 @@ struct HoneypotConfig {
     Duration telnet_prompt_delay = Duration::fromMillis(50);
     ListenerConfig ssh{true, "127.0.0.1", 2222};
     std::string ssh_version = "SSH-2.0-dropbear_2019.78";
+    /// Dropbear's pause before answering a failed authentication (250-350 ms in svr-auth.c).
+    Duration ssh_failure_delay = Duration::fromMillis(300);
     ListenerConfig http{true, "127.0.0.1", 8081};
     /// The web interface shown (rules/http/personas/NAME.toml, or a path).
     std::string http_persona = "tplink-wr841n";

@@ -74,10 +74,10 @@ def base_overrides(work: Path, sensor: str = "integ") -> dict:
         "storage": {"data_dir": str(var), "database": str(var / "kansoku.db"),
                     "events_jsonl": str(var / "events.jsonl")},
         "honeypot": {"samples_dir": str(var / "samples"), "host_keys_dir": str(var / "ssh-host-keys"),
-                     "cowrie_jsonl": str(var / "cowrie.json")},
+                     "cowrie_jsonl": str(var / "cowrie.json"), "casts_dir": str(var / "casts")},
         # BusyBox's 3 s pause before "Login incorrect" would make brute-force tests slow; 200 ms keeps it visible.
         "honeypot.telnet": {"enabled": True, "address": "127.0.0.1", "port": 0, "failure_delay": "200ms"},
-        "honeypot.ssh": {"enabled": False, "address": "127.0.0.1", "port": 0},
+        "honeypot.ssh": {"enabled": False, "address": "127.0.0.1", "port": 0, "failure_delay": "50ms"},
         "honeypot.http": {"enabled": False, "address": "127.0.0.1", "port": 0},
         "honeypot.reflector": {"enabled": False, "address": "127.0.0.1", "dns_port": 0, "ntp_port": 0,
                                "ssdp_port": 0, "chargen_port": 0, "memcached_port": 0},

@@ -13,15 +13,23 @@ c. Bad input: binary garbage, a 1 MiB line, 10,000 IAC negotiations, a slowloris
    client and 200 parallel connections from one source, while a normal login from another loopback address keeps
    working; the honeypot's VmRSS stays under 100 MiB and every limit hit is counted.
 
-Usage: honeypot_telnet.py PATH/TO/kansoku [--keep DIR] [--only a|b|c]
+d. A three-stage loader (tests/data/loaders/wget_stages.sh, its stages served by a loopback HTTP server) over
+   the real telnet: each wget returns once the file is fetched, so `sh bins.sh` and `./.bot` right after run
+   the real bytes; every stage is a sample, in order, each fetched once; `kansoku query commands` counts the
+   commands; the session's asciinema cast replays (`kansoku honeypot replay`, --dump and timed) to the screen
+   the telnet client showed.
+
+Usage: honeypot_telnet.py PATH/TO/kansoku [--keep DIR] [--only a|b|c|d]
 """
 
+import json
 import os
 import random
 import re
 import shutil
 import socket
 import stat
+import subprocess
 import sys
 import threading
 import time
@@ -261,6 +269,156 @@ def test_loader(binary: str, work: Path, checks: ic.Checks) -> None:
                  f"b. the loader's commands are honeypot.command events ({len(commands)})")
 
 
+# --- d. a multi-stage loader: wget-then-run, every stage a sample; the command table; the session's cast ----------
+LOADERS = ic.REPO_ROOT / "tests" / "data" / "loaders"
+_TELNET_CLIENT_LINE = re.compile(rb"^(Trying .*|Connected to .*|Escape character is .*|"
+                                 rb"Connection closed by foreign host\.)\r*$")
+_ESCAPE = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
+
+
+def render(data: bytes, width: int = 80):
+    """The lines a terminal shows for `data` (CR, LF, BS, wrapping; escape sequences ignored)."""
+    rows = [[]]
+    row = col = 0
+    for ch in _ESCAPE.sub(b"", data).decode("utf-8", errors="replace"):
+        if ch == "\r":
+            col = 0
+        elif ch == "\n":
+            row, col = row + 1, 0  # the pty's ONLCR: a line feed also returns the carriage
+            while len(rows) <= row:
+                rows.append([])
+        elif ch == "\b":
+            col = max(0, col - 1)
+        elif ch >= " " or ch == "\t":
+            if col >= width:
+                row, col = row + 1, 0
+                while len(rows) <= row:
+                    rows.append([])
+            line = rows[row]
+            while len(line) <= col:
+                line.append(" ")
+            line[col] = ch
+            col += 1
+    lines = ["".join(r).rstrip() for r in rows]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def without_client_lines(transcript: bytes) -> bytes:
+    """The telnet client's own lines (Trying..., Connected to..., Escape character..., Connection closed...) out."""
+    kept = [line for line in transcript.split(b"\n") if not _TELNET_CLIENT_LINE.match(line)]
+    return b"\n".join(kept)
+
+
+def test_stages(binary: str, work: Path, checks: ic.Checks) -> None:
+    if shutil.which("telnet") is None:
+        print("skip  d. stages: /usr/bin/telnet is not installed (scripts/setup installs it)", flush=True)
+        return
+    server = hl.SampleServer({})
+    origin = f"127.0.0.1:{server.port}"
+    # The bot: an ELF for the persona's CPU (MIPS big-endian, ET_EXEC), so that `./.bot` "runs" and ps lists it.
+    bot = b"\x7fELF\x01\x02\x01" + bytes(9) + b"\x00\x02\x00\x08" + random.Random(7).randbytes(300)
+    stages = {"/bins.sh": (LOADERS / "stages" / "bins.sh").read_bytes().replace(b"192.0.2.50", origin.encode()),
+              "/bins/bot.mips": bot,
+              "/p.sh": (LOADERS / "stages" / "p.sh").read_bytes().replace(b"192.0.2.50", origin.encode())}
+    server.files.update(stages)
+    loader = [line.replace("192.0.2.50", origin) for line in (LOADERS / "wget_stages.sh").read_text().splitlines()
+              if line and not line.startswith("#")]
+    lab = hl.HoneypotLab(binary, work, accepted=ACCEPTED)
+    client = None
+    try:
+        lab.start()
+        client = hl.PtyProcess(["telnet", "127.0.0.1", str(lab.ports["telnet"])], env={"TERM": "vt100", "PATH":
+                                                                                     os.environ.get("PATH", "")})
+        steps = [client.expect(b"login: ", 10)]
+        client.sendline(ACCEPTED[0])
+        steps.append(client.expect(b"Password: ", 10))
+        client.sendline(ACCEPTED[1])
+        steps.append(client.expect(hl.PROMPT, 10))
+        for line in loader:
+            client.sendline(line)
+            steps.append(client.expect(hl.PROMPT, 30))
+        client.sendline("exit")
+        client.expect(b"Connection closed", 5)
+        transcript = client.output
+        (work / "telnet.transcript").write_bytes(transcript)
+        checks.check(all(steps), f"d. a prompt after each of the loader's {len(loader)} lines",
+                     transcript.decode(errors="replace")[-2000:])
+        lab.wait_for_events(lambda ev: len([e for e in ic.of_type(ev, "honeypot.download")
+                                            if e.get("outcome") == "ok"]) >= 4 and ic.of_type(ev, "honeypot.session"),
+                            15)
+    finally:
+        if client is not None:
+            client.close()
+        lab.stop()
+        server.stop()
+    text = transcript.decode(errors="replace")
+    checks.check("./.bot loader.wget" in text, "d. `./.bot` right after its wget ran the fetched ELF (ps lists it "
+                 "as started)", text[-1500:])
+    checks.check("stage3 done" in text and "*/5 * * * * wget -qO- http://" in text,
+                 "d. `wget -qO- URL | sh` ran the third stage; `cat /tmp/.cron` shows what it wrote", text[-1500:])
+    events = lab.events()
+    oks = [e for e in ic.of_type(events, "honeypot.download") if e.get("outcome") == "ok"]
+    order = [str(e.get("url") or e.get("path")) for e in oks]
+    want = [f"http://{origin}/bins.sh", f"http://{origin}/bins/bot.mips", f"http://{origin}/p.sh", "/tmp/.cron"]
+    checks.check(order == want, "d. every stage is a sample, in order: bins.sh, bot.mips, p.sh, then /tmp/.cron",
+                 str(order))
+    checks.check([e.get("sha256") for e in oks[:3]] == [hl.sha256_of(b) for b in stages.values()],
+                 "d. the three fetched stages are stored with the SHA-256 of the bytes served")
+    gets = [r[1] for r in server.requests if r[0] == "GET"]
+    checks.check(gets == ["/bins.sh", "/bins/bot.mips", "/p.sh"], "d. each stage was fetched once, in order "
+                 "(a line that waited ran again from the file, not from the network)", str(gets))
+    checks.check(lab.summary_value(r"telnet downloads: (\d+) waited for") == 3 and
+                 lab.summary_value(r"(\d+) gave up at download_wait") == 0,
+                 "d. the summary counts 3 waits and no wait given up", lab.stderr_text[-800:])
+
+    # The command-frequency table from the honeypot's own events.
+    db = str(lab.settings["storage"]["database"])
+    query = ic.run([binary, "query", "commands", "--db", db, "--json"], timeout=60)
+    rows = {}
+    for line in query.stdout.splitlines():
+        row = json.loads(line)
+        rows[row["command"]] = row
+    checks.check(query.returncode == 0 and rows.get("wget", {}).get("runs") == 3 and
+                 rows.get("sh", {}).get("runs", 0) >= 2 and rows.get("wget", {}).get("sessions") == 1,
+                 "d. `kansoku query commands` counts wget 3 times (the line and the stages' scripts), sh, in 1 "
+                 "session", query.stdout[:600] + query.stderr)
+    table = ic.run([binary, "query", "commands", "--db", db, "--limit", "3", "--since", "1h"], timeout=60)
+    checks.check(table.returncode == 0 and table.stdout.startswith("command") and
+                 len(table.stdout.splitlines()) == 5, "d. the table form: a header, 3 rows (--limit 3), a total line",
+                 table.stdout + table.stderr)
+
+    # The session's cast: a valid asciinema v2 file that replays to the screen the telnet client showed.
+    session = next(iter({e.get("session") for e in ic.of_type(events, "honeypot.connect")}), "")
+    cast_path = Path(lab.settings["honeypot"]["casts_dir"]) / f"{session}.cast"
+    checks.check(cast_path.exists(), f"d. the session was recorded ({cast_path.name})")
+    if not cast_path.exists():
+        return
+    lines = cast_path.read_text().splitlines()
+    header = json.loads(lines[0])
+    cast_events = [json.loads(line) for line in lines[1:]]
+    times = [e[0] for e in cast_events]
+    checks.check(header.get("version") == 2 and {e[1] for e in cast_events} == {"o", "i"} and times == sorted(times),
+                 "d. the cast is asciinema v2 with output and input events in time order", lines[0])
+    dump = subprocess.run([binary, "honeypot", "replay", session, "--dump", "--config", str(lab.config)],
+                          capture_output=True, timeout=60, cwd=work)
+    shown, replayed = render(without_client_lines(transcript)), render(dump.stdout)
+    checks.check(dump.returncode == 0 and replayed == shown and len(shown) > 10,
+                 f"d. `kansoku honeypot replay SESSION --dump` shows the same screen as the telnet client did "
+                 f"({len(shown)} lines)", "\n".join(f"{a!r} | {b!r}" for a, b in zip(shown, replayed)
+                                                     if a != b)[:1500] + dump.stderr.decode(errors="replace"))
+    started = time.monotonic()
+    timed = subprocess.run([binary, "honeypot", "replay", str(cast_path), "--speed", "1000", "--max-idle", "0.5"],
+                           capture_output=True, timeout=60)
+    checks.check(timed.returncode == 0 and render(timed.stdout) == shown,
+                 f"d. the timed replay of the .cast file (--speed 1000) shows it too "
+                 f"({time.monotonic() - started:.1f} s)", timed.stderr.decode(errors="replace"))
+    bad = ic.run([binary, "honeypot", "replay", str(work / "missing.cast")], timeout=30)
+    checks.check(bad.returncode != 0 and len(bad.stderr.strip().splitlines()) == 1,
+                 "d. a missing cast is a one-line error", bad.stderr)
+
+
 # --- c. bad input ------------------------------------------------------------------------------------------------
 class RssWatch(threading.Thread):
     def __init__(self, lab: hl.HoneypotLab) -> None:
@@ -447,12 +605,12 @@ def test_bad_input(binary: str, work: Path, checks: ic.Checks) -> None:
 def main() -> int:
     binary = ic.kansoku_binary()
     keep = Path(sys.argv[sys.argv.index("--keep") + 1]) if "--keep" in sys.argv else None
-    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else "abc"
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else "abcd"
     ic.exit_on_signals()
     checks = ic.Checks()
     work = ic.make_temp_dir("kansoku-telnet-")
     try:
-        for part, test in (("a", test_hydra), ("b", test_loader), ("c", test_bad_input)):
+        for part, test in (("a", test_hydra), ("b", test_loader), ("c", test_bad_input), ("d", test_stages)):
             if part not in only:
                 continue
             part_dir = work / part

@@ -25,11 +25,19 @@ namespace {
 
 /// How many attempts to run a dropped file are remembered (for the sandbox's honeypot context).
 constexpr size_t kMaxExecutions = 4096;
+/// URLs whose last fetch is remembered (url -> sample), to answer a waiting shell when the same URL
+/// is refused as fetched too recently.
+constexpr size_t kMaxRecentFetches = 1024;
 
 } // namespace
 
 void HoneypotCollector::download(const SessionContext& session, std::string_view url, std::string_view tool,
                                  std::string_view output_path) {
+    fetch(session, url, tool, output_path, {});
+}
+
+void HoneypotCollector::fetch(const SessionContext& session, std::string_view url, std::string_view tool,
+                              std::string_view output_path, FetchDone done) {
     Origin origin{session, std::string(url), std::string(tool), {}, malware::SourceKind::Download};
     if (output_path != "-") {
         origin.path = std::string(output_path);
@@ -44,12 +52,32 @@ void HoneypotCollector::download(const SessionContext& session, std::string_view
         outcome.status = dl::DownloadStatus::RefusedPolicy;
         outcome.detail = "downloads are disabled ([honeypot.download] enabled = false)";
         fetched(origin, outcome);
-        return;
+        return; // canFetch() is false: no session waits for this
     }
     ++counters_.downloads_requested;
     dl::DownloadJob job{origin.url, origin.tool, session.id, {}};
-    downloader_->fetch(std::move(job),
-                       [this, origin = std::move(origin)](dl::DownloadOutcome outcome) { fetched(origin, outcome); });
+    downloader_->fetch(std::move(job), [this, origin = std::move(origin),
+                                        done = std::move(done)](dl::DownloadOutcome outcome) {
+        fetched(origin, outcome);
+        if (!done) {
+            return;
+        }
+        if (outcome.status == dl::DownloadStatus::RateLimited) {
+            // The same URL again within the downloader's de-duplication window (many bots run the
+            // same loader): the waiting shell gets the bytes fetched last time, from the store.
+            if (const auto it = recent_fetches_.find(origin.url); it != recent_fetches_.end()) {
+                if (auto bytes = store_->read(it->second); bytes) {
+                    done(FetchResult{true,
+                                     std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()), 0});
+                    return;
+                }
+            }
+        }
+        const bool ok = outcome.status == dl::DownloadStatus::Ok;
+        done(FetchResult{
+            ok, ok ? std::string_view(outcome.bytes) : std::string_view(),
+            static_cast<uint16_t>(outcome.status == dl::DownloadStatus::HttpStatus ? outcome.http_status : 0)});
+    });
 }
 
 void HoneypotCollector::fileWritten(const SessionContext& session, std::string_view path, std::string_view content) {
@@ -73,6 +101,16 @@ void HoneypotCollector::executed(const SessionContext& session, std::string_view
         if (execution_order_.size() > kMaxExecutions) {
             executions_.erase(execution_order_.front());
             execution_order_.pop_front();
+        }
+    }
+}
+
+void HoneypotCollector::rememberFetch(const std::string& url, const std::string& sha256) {
+    if (recent_fetches_.insert_or_assign(url, sha256).second) {
+        recent_order_.push_back(url);
+        if (recent_order_.size() > kMaxRecentFetches) {
+            recent_fetches_.erase(recent_order_.front());
+            recent_order_.pop_front();
         }
     }
 }
@@ -147,6 +185,9 @@ void HoneypotCollector::store(const Origin& origin, std::string_view bytes) {
         return;
     }
     (stored->is_new ? counters_.samples_stored : counters_.samples_seen_again) += 1;
+    if (origin.kind == malware::SourceKind::Download && !origin.url.empty()) {
+        rememberFetch(origin.url, stored->sha256);
+    }
     event.add("outcome", std::string("ok"));
     event.add("sha256", stored->sha256);
     event.add("file_type", stored->file_type);

@@ -57,6 +57,9 @@ public:
     void emit(Event event) override;
     void download(const SessionContext& session, std::string_view url, std::string_view tool,
                   std::string_view output_path) override;
+    bool canFetch() const override { return downloader_ != nullptr; }
+    void fetch(const SessionContext& session, std::string_view url, std::string_view tool, std::string_view output_path,
+               FetchDone done) override;
     void fileWritten(const SessionContext& session, std::string_view path, std::string_view content) override;
     void uploaded(const SessionContext& session, std::string_view path, std::string_view content,
                   std::string_view via) override;
@@ -84,6 +87,7 @@ private:
     /// Stores `bytes` and emits honeypot.download (and `sample`) for them.
     void store(const Origin& origin, std::string_view bytes);
     void fetched(const Origin& origin, const malware::download::DownloadOutcome& outcome);
+    void rememberFetch(const std::string& url, const std::string& sha256);
 
     EventSink* sink_;
     std::string sensor_;
@@ -94,6 +98,9 @@ private:
     /// (session, path) -> argv of the last attempt to run it; bounded (oldest forgotten first).
     std::map<std::pair<std::string, std::string>, std::vector<std::string>> executions_;
     std::deque<std::pair<std::string, std::string>> execution_order_;
+    /// URL -> SHA-256 of its last successful fetch; bounded (oldest forgotten first).
+    std::map<std::string, std::string> recent_fetches_;
+    std::deque<std::string> recent_order_;
 };
 
 } // namespace kansoku::honeypot

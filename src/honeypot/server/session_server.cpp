@@ -87,6 +87,11 @@ public:
     const asio::ip::address& source() const { return src_; }
 
     void begin() {
+        output_.wake_ = [weak = weak_from_this()](std::chrono::milliseconds delay) {
+            if (const auto self = weak.lock()) {
+                self->scheduleWake(delay);
+            }
+        };
         armWatchdog();
         asio::co_spawn(socket_.get_executor(), readLoop(shared_from_this()), asio::detached);
     }
@@ -106,6 +111,9 @@ public:
         server_.countClose(reason);
         boost::system::error_code ignored;
         watchdog_.cancel();
+        if (wake_timer_) {
+            wake_timer_->cancel();
+        }
         socket_.shutdown(tcp::socket::shutdown_both, ignored);
         socket_.close(ignored);
         guarded([&] { protocol_->onClose(reason); });
@@ -114,6 +122,40 @@ public:
     }
 
 private:
+    void scheduleWake(std::chrono::milliseconds delay) {
+        if (closed_) {
+            return;
+        }
+        const auto weak = weak_from_this();
+        if (delay <= std::chrono::milliseconds::zero()) {
+            asio::post(socket_.get_executor(), [weak] {
+                if (const auto self = weak.lock()) {
+                    self->woken();
+                }
+            });
+            return;
+        }
+        if (!wake_timer_) {
+            wake_timer_ = std::make_unique<asio::steady_timer>(socket_.get_executor());
+        }
+        wake_timer_->expires_after(delay);
+        wake_timer_->async_wait([weak](const boost::system::error_code& ec) {
+            const auto self = weak.lock();
+            if (!ec && self) {
+                self->woken();
+            }
+        });
+    }
+
+    void woken() {
+        if (closed_ || closing_) {
+            return;
+        }
+        bool keep_open = true;
+        const bool ok = guarded([&] { keep_open = protocol_->onWake(output_); });
+        afterProtocol(keep_open && ok);
+    }
+
     /// Runs a SessionProtocol call. Protocols must not throw; one that does (a bug, or memory
     /// exhaustion) closes only its own session, counted in protocol_errors.
     template <typename F>
@@ -302,6 +344,7 @@ private:
     SessionServer& server_;
     tcp::socket socket_;
     asio::steady_timer watchdog_;
+    std::unique_ptr<asio::steady_timer> wake_timer_; ///< made at the first Output::wakeAfter()
     asio::ip::address src_;
     SessionInfo info_;
     std::unique_ptr<SessionProtocol> protocol_;

@@ -82,6 +82,21 @@ public:
     /// Input is still read meanwhile; the session's watchdog timer releases the held bytes.
     void pause(std::chrono::milliseconds delay);
 
+    /// Asks the session to call SessionProtocol::onWake soon (posted, never from inside this call):
+    /// for work that ends outside onData, e.g. a download a shell line waits for. Safe to call from
+    /// a callback on the io_context's thread while the session is open.
+    void wake() const {
+        if (wake_) {
+            wake_(std::chrono::milliseconds::zero());
+        }
+    }
+    /// The same after `delay` (one pending timed wake per session; a later call replaces it).
+    void wakeAfter(std::chrono::milliseconds delay) const {
+        if (wake_) {
+            wake_(delay);
+        }
+    }
+
     size_t queuedBytes() const { return queue_.size() + held_.size() + in_flight_; }
     bool overflowed() const { return overflowed_; }
     bool holding() const { return holding_; }
@@ -95,7 +110,8 @@ private:
     size_t limit_;
     bool overflowed_ = false;
     bool holding_ = false;
-    bool pause_changed_ = false; ///< the session must re-arm its timer for release_at_
+    bool pause_changed_ = false;                          ///< the session must re-arm its timer for release_at_
+    std::function<void(std::chrono::milliseconds)> wake_; ///< set by the session
 };
 
 /// What a service implements, one instance per connection. Called on the io_context's thread only;
@@ -107,6 +123,11 @@ public:
     virtual void start(Output& out) = 0;
     /// Bytes from the client (any split). Return false to close after the queued output is sent.
     virtual bool onData(std::span<const uint8_t> data, Output& out) = 0;
+    /// After Output::wake() / wakeAfter(): write what is ready. Return false to close, as onData.
+    virtual bool onWake(Output& out) {
+        (void)out;
+        return true;
+    }
     /// The session is closing (called once, also when start/onData did not ask for it).
     virtual void onClose(CloseReason reason) = 0;
 };

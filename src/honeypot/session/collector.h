@@ -4,6 +4,8 @@
 /// serves every session of every service in a process; it is called on the io_context's thread
 /// only (a service running elsewhere, e.g. libssh's thread, posts to the io_context first).
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +28,28 @@ public:
     /// asked for the file (absolute, "-" for standard output, empty if unknown).
     virtual void download(const SessionContext& session, std::string_view url, std::string_view tool,
                           std::string_view output_path) = 0;
+
+    /// How a fetch for a waiting shell ended: the bytes (ok), or why not (an HTTP status, else a
+    /// connection that failed or was refused by policy).
+    struct FetchResult {
+        bool ok = false;
+        std::string_view bytes; ///< valid only during the callback
+        uint16_t http_status = 0;
+    };
+    using FetchDone = std::function<void(const FetchResult&)>;
+
+    /// True when fetch() really fetches (a downloader is configured): a shell may then wait for the
+    /// bytes before its `wget` returns.
+    virtual bool canFetch() const { return false; }
+
+    /// As download(), and `done` is called once with the outcome (on the collector's thread, never
+    /// from inside fetch()), after the file was stored and its events emitted. Default: download()
+    /// alone (`done` is never called; canFetch() says so).
+    virtual void fetch(const SessionContext& session, std::string_view url, std::string_view tool,
+                       std::string_view output_path, FetchDone done) {
+        (void)done;
+        download(session, url, tool, output_path);
+    }
 
     /// The attacker wrote a file in the emulated filesystem (echo -ne, cat >): store its bytes as a
     /// sample when they look like one (non-empty), emit honeypot.download (with the path, no URL)

@@ -37,13 +37,105 @@ std::string ShellSession::welcome() const {
     return text;
 }
 
+void ShellSession::enableFetchWait(std::chrono::milliseconds wait, std::function<void()> wake) {
+    if (!collector_->canFetch() || wait <= std::chrono::milliseconds::zero() || !wake) {
+        return;
+    }
+    fetch_wait_ = wait;
+    wake_ = std::move(wake);
+    anchor_ = std::make_shared<FetchAnchor>(FetchAnchor{this});
+}
+
 ShellSession::LineResult ShellSession::runLine(std::string_view line, bool truncated, bool interactive,
                                                std::optional<std::string_view> stdin_data) {
+    if (!wake_) {
+        // No waiting: one run; downloads complete in the background.
+        shell::ShellResult result = stdin_data ? shell_.run(line, *stdin_data) : shell_.run(line);
+        return finishLine(line, truncated, interactive, std::move(result));
+    }
+    pending_line_ = std::make_unique<PendingLine>(
+        PendingLine{std::string(line), truncated, interactive,
+                    stdin_data ? std::optional<std::string>(*stdin_data) : std::nullopt, shell_.saveState()});
+    return runPass();
+}
+
+ShellSession::LineResult ShellSession::runPass() {
+    PendingLine& p = *pending_line_;
+    shell_.setWaitForDownloads(p.rounds < kMaxFetchRounds);
+    shell::ShellResult result = p.stdin_data ? shell_.run(p.line, *p.stdin_data) : shell_.run(p.line);
+    if (result.blocked && !result.downloads.empty()) {
+        // Back to before the line; fetch the URL it stopped at; run it again when the bytes are here.
+        ++p.rounds;
+        ++fetch_waits_;
+        shell_.restoreState(p.saved);
+        const shell::DownloadRequest& request = result.downloads.back();
+        shell_.setFetched(request.url, {});
+        p.deadline = std::chrono::steady_clock::now() + fetch_wait_;
+        collector_->fetch(context_, request.url, request.tool, request.output_path,
+                          [anchor = std::weak_ptr<FetchAnchor>(anchor_), url = request.url](const auto& outcome) {
+                              if (const auto live = anchor.lock()) {
+                                  live->session->fetchEnded(url, outcome);
+                              }
+                          });
+        LineResult waiting;
+        waiting.waiting = true;
+        return waiting;
+    }
+    shell_.setWaitForDownloads(false);
+    shell_.fetched().clear();
+    const std::unique_ptr<PendingLine> done = std::move(pending_line_);
+    return finishLine(done->line, done->truncated, done->interactive, std::move(result));
+}
+
+void ShellSession::fetchEnded(const std::string& url, const Collector::FetchResult& outcome) {
+    auto& fetched = shell_.fetched();
+    const auto it = fetched.find(url);
+    if (it == fetched.end() || it->second.state != shell::SessionState::Fetched::State::Pending) {
+        return; // given up already, or a line that has finished
+    }
+    using State = shell::SessionState::Fetched::State;
+    it->second.state = outcome.ok ? State::Ok : State::Failed;
+    it->second.http_status = outcome.http_status;
+    // Bounded like any file of the session: the write into its filesystem cuts and counts the rest.
+    it->second.bytes.assign(outcome.bytes.substr(0, shell_.filesystem().limits().max_file_bytes + 1));
+    if (pending_line_) {
+        wake_();
+    }
+}
+
+std::chrono::steady_clock::time_point ShellSession::waitDeadline() const {
+    return pending_line_ ? pending_line_->deadline : std::chrono::steady_clock::time_point::max();
+}
+
+std::optional<ShellSession::LineResult> ShellSession::resumeLine(std::chrono::steady_clock::time_point now) {
+    if (!pending_line_) {
+        return std::nullopt;
+    }
+    using State = shell::SessionState::Fetched::State;
+    bool open = false;
+    for (const auto& [url, fetched] : shell_.fetched()) {
+        open = open || fetched.state == State::Pending;
+    }
+    if (open && now < pending_line_->deadline) {
+        return std::nullopt;
+    }
+    for (auto& [url, fetched] : shell_.fetched()) {
+        if (fetched.state == State::Pending) {
+            fetched.state = State::TimedOut;
+            ++fetch_timeouts_;
+        }
+    }
+    return runPass();
+}
+
+ShellSession::LineResult ShellSession::finishLine(std::string_view line, bool truncated, bool interactive,
+                                                  shell::ShellResult result) {
     ++commands_;
-    shell::ShellResult result = stdin_data ? shell_.run(line, *stdin_data) : shell_.run(line);
     collector_->emit(makeCommandEvent(context_, line, truncated, interactive, result));
     for (const auto& request : result.downloads) {
-        collector_->download(context_, request.url, request.tool, request.output_path);
+        if (!request.known) {
+            collector_->download(context_, request.url, request.tool, request.output_path);
+        }
     }
     for (auto& write : result.files_written) {
         noteWrite(std::move(write));
@@ -139,6 +231,12 @@ shell::FsStatus ShellSession::upload(const std::string& path, std::string_view c
 }
 
 void ShellSession::close() {
+    if (pending_line_) {
+        // The session ends while a line waits: it runs without its fetch, so its command is recorded.
+        pending_line_->rounds = kMaxFetchRounds;
+        resumeLine(std::chrono::steady_clock::time_point::max());
+    }
+    anchor_.reset();
     while (!pending_.empty()) {
         report(pending_.begin()->first);
     }

@@ -5,7 +5,9 @@
 /// events, downloads, written files). The transport (telnet codec, SSH channel) feeds it lines and
 /// sends back what it returns.
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -35,10 +37,30 @@ public:
     std::string welcome() const;
 
     struct LineResult {
-        std::string output; ///< "\n" line ends; ends with the next prompt unless `close`
-        bool close = false; ///< exit/logout
-        int status = 0;     ///< $? after the line (an SSH exec request's exit-status)
+        std::string output;   ///< "\n" line ends; ends with the next prompt unless `close`
+        bool close = false;   ///< exit/logout
+        int status = 0;       ///< $? after the line (an SSH exec request's exit-status)
+        bool waiting = false; ///< the line waits for a download (nothing else is set): see resumeLine()
     };
+
+    /// Lets `wget`/`curl`/`tftp`/`ftpget` return only once the file is fetched (issue 17), when the
+    /// collector can fetch and `wait` > 0: a line that meets a URL not fetched yet returns
+    /// `waiting`; `wake` is called (on the collector's thread) when the fetch has ended, and the
+    /// transport then calls resumeLine(). A fetch not ended after `wait` is given up for the line
+    /// (counted in fetchTimeouts(); the download still completes in the background and the file is
+    /// an empty placeholder, as without waiting). At most kMaxFetchRounds waits per line.
+    void enableFetchWait(std::chrono::milliseconds wait, std::function<void()> wake);
+    static constexpr size_t kMaxFetchRounds = 16;
+
+    /// After a `waiting` result: runs the line again once its fetch ended, or `now` is past the wait
+    /// (the fetch then counts as timed out). nullopt while it must still wait (or nothing waits).
+    std::optional<LineResult> resumeLine(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
+    bool lineWaiting() const { return pending_line_ != nullptr; }
+    /// When the waiting line gives up its fetch (the transport's timer), or time_point::max().
+    std::chrono::steady_clock::time_point waitDeadline() const;
+    /// Lines that waited for a fetch, and fetches given up at the wait's end.
+    uint64_t fetchWaits() const { return fetch_waits_; }
+    uint64_t fetchTimeouts() const { return fetch_timeouts_; }
     /// Runs one command line (a honeypot.command event per line), reports downloads and files
     /// written. `interactive` = false for an SSH exec request: no prompt is appended. `stdin_data`:
     /// an SSH exec channel's input, read to its end; files a command writes from it (`cat > f`) are
@@ -66,6 +88,24 @@ public:
     uint32_t commands() const { return commands_; }
 
 private:
+    /// A line stopped at a download: what to run again, from which state.
+    struct PendingLine {
+        std::string line;
+        bool truncated = false;
+        bool interactive = true;
+        std::optional<std::string> stdin_data;
+        shell::SessionState saved;
+        size_t rounds = 0;
+        std::chrono::steady_clock::time_point deadline{};
+    };
+    /// What fetch callbacks hold (weakly): the session may be gone when a fetch ends.
+    struct FetchAnchor {
+        ShellSession* session;
+    };
+    LineResult runPass();
+    LineResult finishLine(std::string_view line, bool truncated, bool interactive, shell::ShellResult result);
+    void fetchEnded(const std::string& url, const Collector::FetchResult& outcome);
+
     void noteWrite(shell::FileWrite write);
     void report(const std::string& path);
     /// Reports a file written from an exec channel's stdin, if the upload budget admits it.
@@ -86,6 +126,12 @@ private:
     std::map<std::string, Pending, std::less<>> pending_;
     size_t pending_bytes_ = 0;
     UploadBudget uploads_;
+    std::chrono::milliseconds fetch_wait_{0};
+    std::function<void()> wake_;
+    std::unique_ptr<PendingLine> pending_line_;
+    std::shared_ptr<FetchAnchor> anchor_;
+    uint64_t fetch_waits_ = 0;
+    uint64_t fetch_timeouts_ = 0;
 };
 
 } // namespace kansoku::honeypot

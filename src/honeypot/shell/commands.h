@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -50,6 +51,18 @@ struct SessionState {
     std::vector<std::pair<int, std::string>> started;
     int next_pid = 1403;
     static constexpr size_t kMaxStarted = 32;
+
+    /// What the session layer fetched for the line being run (a URL as wget/curl/tftp/ftpget asked
+    /// for it -> outcome), kept across the runs of one line and cleared after it.
+    struct Fetched {
+        enum class State : uint8_t { Pending, Ok, Failed, TimedOut } state = State::Pending;
+        std::string bytes;
+        uint16_t http_status = 0;
+    };
+    std::map<std::string, Fetched, std::less<>> fetched;
+    /// Set by the session layer while it can wait: a download whose URL is not in `fetched` stops
+    /// the run (ShellResult::blocked) so the line runs again once the bytes are there.
+    bool wait_for_downloads = false;
 };
 
 /// One command's run: its input, its output and error, and the run's side effects.
@@ -130,6 +143,7 @@ int cmdTail(CommandContext&, const std::vector<std::string>&);
 int cmdSed(CommandContext&, const std::vector<std::string>&);
 int cmdAwk(CommandContext&, const std::vector<std::string>&);
 int cmdKill(CommandContext&, const std::vector<std::string>&);
+int cmdTest(CommandContext&, const std::vector<std::string>&);
 
 /// True when the command (after expansion) reads its standard input: `cat` or `cat -`, `dd` without
 /// `if=`, `tee`, `base64 [-d]`, `head`/`tail` without a file, `sh` without a script (also behind

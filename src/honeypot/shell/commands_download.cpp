@@ -1,6 +1,10 @@
 // Download applets. Nothing is fetched here: each URL becomes a DownloadRequest for the session
-// layer (which hands it to the safe downloader), and an empty placeholder file keeps the loader's
-// `chmod 777 x; ./x` going.
+// layer (which hands it to the safe downloader). When the session can wait, the first run stops at
+// a URL it has not fetched (ShellResult::blocked) and the line runs again with the bytes in
+// SessionState::fetched, which the applet writes where a device would; otherwise an empty
+// placeholder keeps the loader's `chmod 777 x; ./x` going.
+
+#include <cstdio>
 
 #include "honeypot/shell/commands.h"
 
@@ -36,9 +40,18 @@ std::pair<std::string, std::string> hostPort(std::string_view url) {
     return {std::string(rest), name == "https" ? "443" : name == "ftp" ? "21" : "80"};
 }
 
-/// Records the request and leaves an empty placeholder; returns false (and prints the error) when
-/// the output file cannot be created.
-bool requestDownload(CommandContext& ctx, const char* tool, std::string url, const std::string& output) {
+enum class Fetch : uint8_t {
+    Done,     ///< the fetched bytes are at the output (or were printed for "-")
+    Missing,  ///< not fetched (no downloader, or the wait timed out): an empty placeholder is there
+    Failed,   ///< the fetch failed: nothing written, the applet prints its error
+    Blocked,  ///< the session fetches it first (ShellResult::blocked): the run stops here
+    CantOpen, ///< the output file cannot be created (the error is printed)
+};
+
+/// Records the request and puts what the session layer fetched for it (SessionState::fetched) at
+/// `output`, an empty placeholder when there is nothing (yet). `size` is set to the bytes written.
+Fetch requestDownload(CommandContext& ctx, const char* tool, std::string url, const std::string& output,
+                      size_t* size = nullptr, uint16_t* http_status = nullptr) {
     if (url.size() > kMaxUrlBytes) {
         url.resize(kMaxUrlBytes);
     }
@@ -46,17 +59,72 @@ bool requestDownload(CommandContext& ctx, const char* tool, std::string url, con
     if (output != "-") {
         path = ctx.resolve(output);
     }
-    ctx.result.downloads.push_back(DownloadRequest{std::move(url), tool, path.empty() ? output : path});
+    const auto known = ctx.state.fetched.find(url);
+    const bool is_known = known != ctx.state.fetched.end();
+    ctx.result.downloads.push_back(DownloadRequest{url, tool, path.empty() ? output : path, is_known});
+    if (!is_known && ctx.state.wait_for_downloads) {
+        ctx.result.blocked = true;
+        return Fetch::Blocked;
+    }
+    using State = SessionState::Fetched::State;
+    const State state = is_known ? known->second.state : State::Pending;
+    if (state == State::Failed) {
+        if (http_status != nullptr) {
+            *http_status = known->second.http_status;
+        }
+        return Fetch::Failed;
+    }
+    const std::string_view bytes = state == State::Ok ? std::string_view(known->second.bytes) : std::string_view();
+    if (size != nullptr) {
+        *size = bytes.size();
+    }
     if (path == "-") {
-        return true;
+        ctx.print(bytes);
+        return state == State::Ok ? Fetch::Done : Fetch::Missing;
     }
-    const FsStatus status = path.empty() ? FsStatus::PathTooLong : ctx.state.fs.write(path, "", false);
+    // Not a FileWrite: the collector already has these bytes as the download's sample.
+    const FsStatus status = path.empty() ? FsStatus::PathTooLong : ctx.state.fs.write(path, bytes, false);
     ctx.countStatus(status);
-    if (status != FsStatus::Ok) {
+    if (status != FsStatus::Ok && status != FsStatus::FileTooLarge && status != FsStatus::NoSpace) {
         ctx.error(tool, "can't open '" + output + "': " + std::string(fsStatusText(status)));
-        return false;
+        return Fetch::CantOpen;
     }
-    return true;
+    return state == State::Ok ? Fetch::Done : Fetch::Missing;
+}
+
+/// BusyBox's "HTTP/1.1 404 Not Found" for the statuses loaders meet.
+std::string httpStatusLine(uint16_t status) {
+    std::string reason;
+    switch (status) {
+    case 403:
+        reason = " Forbidden";
+        break;
+    case 404:
+        reason = " Not Found";
+        break;
+    case 500:
+        reason = " Internal Server Error";
+        break;
+    case 503:
+        reason = " Service Unavailable";
+        break;
+    default:
+        break;
+    }
+    return "HTTP/1.1 " + std::to_string(status) + reason;
+}
+
+/// wget's size column: bytes up to 99999, then k/M as BusyBox's progress meter scales them.
+std::string progressSize(size_t size) {
+    char text[16];
+    if (size < 100000) {
+        std::snprintf(text, sizeof(text), "%6zu", size);
+    } else if (size < 100000 * 1024) {
+        std::snprintf(text, sizeof(text), "%5zuk", size / 1024);
+    } else {
+        std::snprintf(text, sizeof(text), "%5zuM", size / (1024 * 1024));
+    }
+    return text;
 }
 
 void usage(CommandContext& ctx, std::string_view text) {
@@ -87,6 +155,16 @@ int cmdWget(CommandContext& ctx, const std::vector<std::string>& argv) {
             ++i;
         } else if (arg == "-q" || arg == "--quiet") {
             quiet = true;
+        } else if (arg.size() > 1 && arg[0] == '-' && arg[1] != '-') {
+            // Grouped short options: "-qO-", "-qO /tmp/x".
+            quiet = quiet || arg.find('q') < arg.find('O');
+            if (const size_t o = arg.find('O'); o != std::string::npos) {
+                if (o + 1 < arg.size()) {
+                    output = arg.substr(o + 1);
+                } else if (i + 1 < argv.size()) {
+                    output = argv[++i];
+                }
+            }
         } else if (!arg.empty() && arg[0] == '-') {
             continue;
         } else if (url.empty()) {
@@ -106,17 +184,28 @@ int cmdWget(CommandContext& ctx, const std::vector<std::string>& argv) {
     if (output.empty()) {
         output = prefix.empty() ? name : prefix + "/" + name;
     }
+    size_t size = 0;
+    uint16_t http_status = 0;
+    const Fetch fetch = requestDownload(ctx, "wget", url, output, &size, &http_status);
+    if (fetch == Fetch::Blocked) {
+        return 0; // the line runs again once the file is fetched
+    }
+    const auto [host, port] = hostPort(url);
     if (!quiet) {
-        const auto [host, port] = hostPort(url);
         ctx.err += "Connecting to " + host + " (" + host + ":" + port + ")\n";
     }
-    if (!requestDownload(ctx, "wget", url, output)) {
+    if (fetch == Fetch::CantOpen) {
+        return 1;
+    }
+    if (fetch == Fetch::Failed) {
+        ctx.error("wget", http_status != 0 ? "server returned error: " + httpStatusLine(http_status)
+                                           : "can't connect to remote host (" + host + "): Connection refused");
         return 1;
     }
     if (!quiet && output != "-") {
         std::string shown = output.substr(0, 20);
         shown.resize(21, ' ');
-        ctx.err += shown + "100% |*******************************|     0  0:00:00 ETA\n";
+        ctx.err += shown + "100% |*******************************|" + progressSize(size) + "  0:00:00 ETA\n";
     }
     return 0;
 }
@@ -156,7 +245,23 @@ int cmdCurl(CommandContext& ctx, const std::vector<std::string>& argv) {
     if (url.find("://") == std::string::npos) {
         url = "http://" + url;
     }
-    return requestDownload(ctx, "curl", url, output) ? 0 : 23;
+    uint16_t http_status = 0;
+    switch (requestDownload(ctx, "curl", url, output, nullptr, &http_status)) {
+    case Fetch::Done:
+    case Fetch::Missing:
+    case Fetch::Blocked:
+        return 0;
+    case Fetch::CantOpen:
+        return 23;
+    case Fetch::Failed:
+        break;
+    }
+    if (http_status != 0) {
+        return 22; // loaders use -f: no output, exit 22
+    }
+    const auto [host, port] = hostPort(url);
+    ctx.err += "curl: (7) Failed to connect to " + host + " port " + port + ": Connection refused\n";
+    return 7;
 }
 
 int cmdTftp(CommandContext& ctx, const std::vector<std::string>& argv) {
@@ -200,7 +305,11 @@ int cmdTftp(CommandContext& ctx, const std::vector<std::string>& argv) {
     const std::string port = operands.size() > 1 ? ":" + operands[1] : "";
     const std::string url =
         "tftp://" + operands[0] + port + "/" + (!remote.empty() && remote[0] == '/' ? remote.substr(1) : remote);
-    return requestDownload(ctx, "tftp", url, local) ? 0 : 1;
+    const Fetch fetch = requestDownload(ctx, "tftp", url, local);
+    if (fetch == Fetch::Failed) {
+        ctx.error("tftp", "timeout");
+    }
+    return fetch == Fetch::Failed || fetch == Fetch::CantOpen ? 1 : 0;
 }
 
 int cmdFtpget(CommandContext& ctx, const std::vector<std::string>& argv) {
@@ -234,7 +343,11 @@ int cmdFtpget(CommandContext& ctx, const std::vector<std::string>& argv) {
     }
     url += operands[0] + (port.empty() ? "" : ":" + port) + "/" +
            (!remote.empty() && remote[0] == '/' ? remote.substr(1) : remote);
-    return requestDownload(ctx, "ftpget", url, local) ? 0 : 1;
+    const Fetch fetch = requestDownload(ctx, "ftpget", url, local);
+    if (fetch == Fetch::Failed) {
+        ctx.error("ftpget", "can't connect to remote host (" + operands[0] + "): Connection refused");
+    }
+    return fetch == Fetch::Failed || fetch == Fetch::CantOpen ? 1 : 0;
 }
 
 } // namespace kansoku::honeypot::shell

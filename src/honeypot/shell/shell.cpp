@@ -7,10 +7,14 @@
 
 #include <fnmatch.h>
 
+#include "honeypot/shell/shell_run.h"
+
 namespace kansoku::honeypot::shell {
 namespace {
 
 constexpr size_t kBusyboxHelpWidth = 80;
+/// Lines of a script one compound command may span (`for ... do` to `done`).
+constexpr size_t kMaxCompoundLines = 256;
 
 bool isAssignment(std::string_view raw) {
     const size_t eq = raw.find('=');
@@ -65,25 +69,6 @@ bool runsOnPersona(std::string_view content, std::string_view busybox_elf) {
     }
     return content[4] == busybox_elf[4] && content[5] == busybox_elf[5] && content[18] == busybox_elf[18] &&
            content[19] == busybox_elf[19];
-}
-
-/// True when the raw word has an unquoted `*`, `?` or `[` (a glob).
-bool hasUnquotedGlob(std::string_view raw) {
-    bool in_double = false;
-    for (size_t i = 0; i < raw.size(); ++i) {
-        const char c = raw[i];
-        if (c == '\\') {
-            ++i;
-        } else if (c == '"') {
-            in_double = !in_double;
-        } else if (c == '\'' && !in_double) {
-            const size_t close = raw.find('\'', i + 1);
-            i = close == std::string_view::npos ? raw.size() : close;
-        } else if (!in_double && (c == '*' || c == '?' || c == '[')) {
-            return true;
-        }
-    }
-    return false;
 }
 
 /// True when the raw word has quotes of its own (outside `$(...)` and backquotes): then it stays a
@@ -152,18 +137,6 @@ size_t hereDocEnd(std::string_view script, size_t line_end) {
 
 } // namespace
 
-struct Shell::Run {
-    ShellResult result;
-    std::set<std::string> written_paths;
-    size_t commands = 0;
-    bool stopped = false;            ///< the command limit was reached: nothing more runs
-    std::string* out_sink = nullptr; ///< inside sh -c / sh FILE: where output goes instead of the terminal
-    std::string* err_sink = nullptr;
-    bool expansion_failed = false;                 ///< a `$((...))` error in the command being expanded
-    std::optional<std::string_view> session_stdin; ///< not yet read by any command
-    std::set<std::string> stdin_paths;             ///< files written by the command that read it
-};
-
 Shell::Shell(std::shared_ptr<const Persona> persona, ShellLimits limits) : state_(std::move(persona), limits) {
     assert(state_.persona != nullptr);
 }
@@ -217,6 +190,17 @@ ShellResult Shell::runWith(Run& run, std::string_view line) {
         state_.pending_heredoc.clear();
         text.append(line);
         line = text;
+    }
+    if (mayBeCompound(line) && parseCompound(line, state_.limits.max_commands_per_run).incomplete) {
+        // `for x in a b; do` typed alone: the next lines complete it (prompt "> "), as in ash.
+        if (line.size() >= state_.limits.max_line_bytes) {
+            run.result.limits.add(ShellLimit::LineBytes);
+        } else {
+            state_.pending_heredoc.assign(line).push_back('\n');
+            run.result.continuation = true;
+            run.result.status = state_.last_status;
+            return std::move(run.result);
+        }
     }
     if (line.find("<<") != std::string_view::npos) {
         const ParsedLine parsed = parseCommandLine(line, state_.limits.parse);
@@ -272,6 +256,12 @@ std::string Shell::prompt() const {
     return out;
 }
 
+void Shell::restoreState(SessionState saved) {
+    saved.fetched = std::move(state_.fetched);
+    saved.wait_for_downloads = state_.wait_for_downloads;
+    state_ = std::move(saved);
+}
+
 FsStatus Shell::provideFile(std::string_view path, std::string_view bytes) {
     const auto resolved = state_.fs.resolve("/", path);
     if (!resolved) {
@@ -310,6 +300,21 @@ void Shell::emit(Run& run, std::string_view bytes, bool error) {
 }
 
 int Shell::runLine(Run& run, std::string_view line, int depth) {
+    if (mayBeCompound(line)) {
+        const CompoundParse compound = parseCompound(line, state_.limits.max_commands_per_run);
+        if (compound.compound) {
+            if (!compound.error.empty()) {
+                if (compound.error.find("too many") != std::string::npos ||
+                    compound.error.find("too deep") != std::string::npos) {
+                    run.result.limits.add(ShellLimit::Words);
+                }
+                emit(run, state_.persona->shell_name + ": " + compound.error + "\n", true);
+                state_.last_status = 2;
+                return 2;
+            }
+            return runCompound(run, compound.seq, depth);
+        }
+    }
     const ParsedLine parsed = parseCommandLine(line, state_.limits.parse);
     if (parsed.limit_hit) {
         run.result.limits.add(ShellLimit::Words);
@@ -450,7 +455,7 @@ std::vector<std::string> Shell::expandArguments(Run& run, const SimpleCommand& c
         if (word.empty() && !hasOwnQuotes(raw)) {
             continue; // an unquoted expansion to nothing is no word at all
         }
-        if (hasUnquotedGlob(raw)) {
+        if (detail::hasUnquotedGlob(raw)) {
             std::vector<std::string> matches = expandGlob(run, word);
             if (!matches.empty()) {
                 for (std::string& match : matches) {
@@ -458,6 +463,24 @@ std::vector<std::string> Shell::expandArguments(Run& run, const SimpleCommand& c
                 }
                 continue;
             }
+        }
+        if (raw.find_first_of("'\"") == std::string::npos && raw.find_first_of("$`") != std::string::npos &&
+            word.find_first_of(" \t\n") != std::string::npos) {
+            // An unquoted expansion is split into fields at IFS white space (`for a in $ARCHS`, `$(cat f)`).
+            size_t i = 0;
+            while (i < word.size()) {
+                while (i < word.size() && (word[i] == ' ' || word[i] == '\t' || word[i] == '\n')) {
+                    ++i;
+                }
+                const size_t begin = i;
+                while (i < word.size() && word[i] != ' ' && word[i] != '\t' && word[i] != '\n') {
+                    ++i;
+                }
+                if (i > begin) {
+                    argv.push_back(word.substr(begin, i - begin));
+                }
+            }
+            continue;
         }
         argv.push_back(std::move(word));
     }
@@ -574,6 +597,9 @@ void Shell::deliverOutput(Run& run, CommandContext& ctx, const Redirects& redire
 
 int Shell::runSimple(Run& run, const SimpleCommand& command, std::string_view input, std::string& out, int depth,
                      bool pipeline_head) {
+    if (run.result.blocked) {
+        run.stopped = true; // waiting for a download: nothing after it runs in this pass
+    }
     if (run.stopped) {
         return 1;
     }
@@ -638,6 +664,9 @@ int Shell::dispatch(Run& run, CommandContext& ctx, std::vector<std::string>& arg
     }
     if (name == "busybox") {
         return runBusybox(run, ctx, argv, depth);
+    }
+    if (name == "read") {
+        return runRead(run, ctx, argv);
     }
     const CommandEntry* entry = findCommand(name);
     if ((entry != nullptr && entry->builtin) || name == "sh" || p.hasApplet(name)) {
@@ -769,6 +798,14 @@ int Shell::runScript(Run& run, std::string_view script, CommandContext& ctx, int
             // A here-document's body follows on the next lines: they are one command with it.
             const size_t body_end = hereDocEnd(script.substr(start), end - start);
             end = body_end == std::string_view::npos ? script.size() : start + body_end;
+        } else if (mayBeCompound(script.substr(start, end - start))) {
+            // A compound command over several lines runs as one (at most kMaxCompoundLines of them).
+            for (size_t lines = 1;
+                 end < script.size() && lines < kMaxCompoundLines &&
+                 parseCompound(script.substr(start, end - start), state_.limits.max_commands_per_run).incomplete;
+                 ++lines) {
+                end = std::min(script.find('\n', end + 1), script.size());
+            }
         }
         status = runLine(run, script.substr(start, end - start), depth);
         start = end + 1;
@@ -825,6 +862,10 @@ bool Shell::assign(Run& run, std::string_view raw, const ExpansionHooks* hooks) 
     const std::string name(raw.substr(0, eq));
     std::string value = expandWord(
         raw.substr(eq + 1), [this](std::string_view n) { return variable(n); }, hooks);
+    return setVariable(run, name, std::move(value));
+}
+
+bool Shell::setVariable(Run& run, const std::string& name, std::string value) {
     if (value.size() > state_.limits.max_variable_bytes) {
         value.resize(state_.limits.max_variable_bytes);
         run.result.limits.add(ShellLimit::Variables);

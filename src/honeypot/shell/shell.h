@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "honeypot/shell/commands.h"
+#include "honeypot/shell/compound.h"
 #include "honeypot/shell/persona.h"
 #include "honeypot/shell/shell_result.h"
 
@@ -38,6 +39,18 @@ public:
     /// Puts bytes at a path (e.g. what the downloader fetched for a DownloadRequest), bounded like
     /// any write, so a later `./x` or `sh x` sees them. The result is not reported as a FileWrite.
     FsStatus provideFile(std::string_view path, std::string_view bytes);
+
+    /// Fetching before `wget` returns (issue 17): with waiting on, a run that meets a URL not in
+    /// fetched() stops there (ShellResult::blocked); the session restores the state saved before
+    /// the run, fetches, records the outcome with setFetched() and runs the line again.
+    void setWaitForDownloads(bool wait) { state_.wait_for_downloads = wait; }
+    void setFetched(const std::string& url, SessionState::Fetched outcome) {
+        state_.fetched.insert_or_assign(url, std::move(outcome));
+    }
+    std::map<std::string, SessionState::Fetched, std::less<>>& fetched() { return state_.fetched; }
+    SessionState saveState() const { return state_; }
+    /// Back to a state saveState() returned; what was fetched for the line (and waiting) stays.
+    void restoreState(SessionState saved);
 
     const std::string& cwd() const { return state_.cwd; }
     const VirtualFs& filesystem() const { return state_.fs; }
@@ -76,6 +89,18 @@ private:
     int runScript(Run& run, std::string_view script, CommandContext& ctx, int depth);
     std::string variable(std::string_view name) const;
     bool assign(Run& run, std::string_view word, const ExpansionHooks* hooks = nullptr);
+    bool setVariable(Run& run, const std::string& name, std::string value);
+
+    // Compound commands (shell_compound.cpp).
+    int runCompound(Run& run, const CompoundSeq& seq, int depth);
+    int runNode(Run& run, const CompoundNode& node, int depth);
+    int runWhile(Run& run, const CompoundNode& node, int depth);
+    /// `for` words and `case` subjects: expanded, split into fields, globs matched.
+    std::vector<std::string> expandFields(Run& run, const std::vector<std::string>& raw, int depth);
+    /// `read [-r] NAME...`: the next line of the enclosing `while`'s input (or of the command's own).
+    int runRead(Run& run, CommandContext& ctx, const std::vector<std::string>& argv);
+    /// True when `text` may hold a compound command (a cheap look for the reserved words).
+    static bool mayBeCompound(std::string_view text);
     void emit(Run& run, std::string_view bytes, bool error);
 
     SessionState state_;

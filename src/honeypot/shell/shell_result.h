@@ -47,12 +47,14 @@ struct CommandRecord {
     int status = 0;
 };
 
-/// A URL an attacker asked wget/curl/tftp/ftpget to fetch. Nothing is fetched by the shell; an empty
-/// placeholder is left at output_path ("-" for standard output) so `chmod 777 x; ./x` goes on.
+/// A URL an attacker asked wget/curl/tftp/ftpget to fetch. Nothing is fetched by the shell: the
+/// bytes the session layer fetched (SessionState::fetched) are written to output_path ("-" for
+/// standard output); without them an empty placeholder keeps `chmod 777 x; ./x` going.
 struct DownloadRequest {
     std::string url;
     std::string tool;        ///< "wget", "curl", "tftp", "ftpget"
     std::string output_path; ///< absolute, or "-"
+    bool known = false;      ///< the URL was in SessionState::fetched: already requested in this line
 };
 
 /// An attempt to run a file that the session dropped (`./x telnet.arm`). Never executed.
@@ -74,6 +76,10 @@ struct ShellResult {
     int status = 0;              ///< $? after the line
     bool exit_requested = false; ///< `exit` / `logout`
     bool continuation = false;   ///< a here-document is open: the next lines are its body (prompt "> ")
+    /// The run stopped at a download not fetched yet (SessionState::wait_for_downloads): the last
+    /// DownloadRequest is it. The session restores the state from before the run, fetches, and runs
+    /// the line again; nothing else of this result counts.
+    bool blocked = false;
     std::vector<CommandRecord> commands;
     std::vector<FileWrite> files_written;
     std::vector<DownloadRequest> downloads;

@@ -13,4 +13,9 @@ std::string uploadSummary(const SshCounters& c) {
                        c.sftp_bad_handles);
 }
 
+std::string downloadWaitSummary(const SshCounters& c) {
+    return fmt::format("ssh downloads: {} waited for, {} gave up at download_wait, {} typed-ahead lines dropped\n",
+                       c.download_waits, c.download_wait_timeouts, c.lines_dropped_waiting);
+}
+
 } // namespace kansoku::honeypot::ssh

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/time.h"
 #include "honeypot/session/honeypot_events.h"
 #include "honeypot/ssh/ssh_service.h"
 
@@ -116,6 +117,8 @@ bool SshProtocol::setUp() {
 }
 
 void SshProtocol::start(server::Output& out) {
+    output_ = &out; // the session's: lives as long as this protocol
+    shell_.enableFetchWait(service_->config_.download_wait, [this] { output_->wake(); });
     shell_.connected();
     prior_attempts_ = service_->attempts_.prior(shell_.context().src);
     // ssh_handle_key_exchange's first call writes the server's identification line.
@@ -153,7 +156,85 @@ bool SshProtocol::onData(std::span<const uint8_t> data, server::Output& out) {
     return pump(out);
 }
 
+bool SshProtocol::onWake(server::Output& out) {
+    if (dead_) {
+        return false;
+    }
+    auto result = shell_.resumeLine();
+    if (!result) {
+        return true;
+    }
+    if (mode_ == Mode::Shell) {
+        std::string output;
+        bool finish = result->close;
+        if (result->waiting) {
+            out.wakeAfter(service_->config_.download_wait);
+        } else {
+            output = pty_ ? toCrLf(result->output) : std::move(result->output);
+            finish = finish || runQueuedLines(output);
+        }
+        writeChannel(output);
+        if (finish) {
+            finishChannel(0);
+        }
+    } else {
+        execDone(std::move(*result));
+    }
+    return pump(out);
+}
+
+bool SshProtocol::runQueuedLines(std::string& output) {
+    SshCounters& counters = service_->counters_;
+    size_t next = 0;
+    bool finish = false;
+    for (; next < queued_.size() && !shell_.lineWaiting(); ++next) {
+        LineEvent& event = queued_[next];
+        if (event.kind == LineEvent::Kind::Line) {
+            auto result = shell_.runLine(event.text, event.truncated, pty_);
+            if (result.waiting) {
+                output_->wakeAfter(service_->config_.download_wait);
+                continue;
+            }
+            output += pty_ ? toCrLf(result.output) : result.output;
+            if (result.close) {
+                finish = true;
+                break;
+            }
+        } else if (event.kind == LineEvent::Kind::Interrupt) {
+            if (pty_) {
+                output += shell_.shell().prompt();
+            }
+        } else {
+            finish = true;
+            break;
+        }
+    }
+    if (finish) {
+        queued_.clear();
+        return true;
+    }
+    queued_.erase(queued_.begin(), queued_.begin() + static_cast<std::ptrdiff_t>(next));
+    if (queued_.size() > service_->config_.max_lines_while_waiting) {
+        counters.lines_dropped_waiting += queued_.size() - service_->config_.max_lines_while_waiting;
+        queued_.resize(service_->config_.max_lines_while_waiting);
+    }
+    return queued_.empty() && !shell_.lineWaiting() && input_ended_;
+}
+
+void SshProtocol::execDone(ShellSession::LineResult result) {
+    if (result.waiting) {
+        output_->wakeAfter(service_->config_.download_wait);
+        return;
+    }
+    writeChannel(pty_ ? toCrLf(result.output) : result.output);
+    finishChannel(result.status);
+}
+
 void SshProtocol::onClose(server::CloseReason) {
+    if (cast_) {
+        cast_->finish(service_->cast_counters_);
+        cast_.reset();
+    }
     service_->attempts_.add(shell_.context().src, password_attempts_);
     emitClient();
     tallyTransfers();
@@ -185,6 +266,8 @@ void SshProtocol::tallyTransfers() {
         counters.sftp_bad_messages += c.bad_messages;
         counters.sftp_bad_handles += c.bad_handles;
     }
+    counters.download_waits += shell_.fetchWaits();
+    counters.download_wait_timeouts += shell_.fetchTimeouts();
     counters.uploads += shell_.uploads().files();
     counters.upload_limit += shell_.uploads().hits().total();
 }
@@ -223,6 +306,11 @@ bool SshProtocol::pump(server::Output& out) {
         if (disconnect_pending_) {
             disconnect_pending_ = false;
             ssh_disconnect(session_); // sends SSH_MSG_DISCONNECT, closes libssh's end
+        }
+        if (failure_pause_) {
+            // libssh has written USERAUTH_FAILURE into the socketpair: it goes out after the pause.
+            failure_pause_ = false;
+            out.pause(service_->config_.failure_delay);
         }
         size_t before = out.queuedBytes();
         if (!drain(out)) {
@@ -281,6 +369,9 @@ void SshProtocol::afterLibssh() {
         runTransfers();
     }
     if (mode_ == Mode::Shell && (!keys_.empty() || eof_pending_)) {
+        if (cast_) {
+            cast_->input(keys_, CastRecorder::Clock::now());
+        }
         std::string echo;
         std::vector<LineEvent> events;
         uint64_t truncated_before = editor_.truncatedLines();
@@ -291,24 +382,13 @@ void SshProtocol::afterLibssh() {
         }
         service_->counters_.lines_truncated += editor_.truncatedLines() - truncated_before;
         std::string output = pty_ ? std::move(echo) : std::string();
-        bool finish = eof_pending_;
+        input_ended_ = input_ended_ || eof_pending_;
+        eof_pending_ = false;
         for (auto& event : events) {
-            if (event.kind == LineEvent::Kind::Line) {
-                auto result = shell_.runLine(event.text, event.truncated, pty_);
-                output += pty_ ? toCrLf(result.output) : result.output;
-                if (result.close) {
-                    finish = true;
-                    break;
-                }
-            } else if (event.kind == LineEvent::Kind::Interrupt) {
-                if (pty_) {
-                    output += shell_.shell().prompt();
-                }
-            } else {
-                finish = true;
-                break;
-            }
+            queued_.push_back(std::move(event));
         }
+        // Lines wait behind one whose wget has not returned yet, as in a pty's buffer.
+        const bool finish = !shell_.lineWaiting() && runQueuedLines(output);
         writeChannel(output);
         if (finish) {
             finishChannel(0);
@@ -353,9 +433,7 @@ void SshProtocol::startExec() {
     }
     stdin_.clear();
     stdin_.shrink_to_fit();
-    auto result = shell_.runLine(exec_command_, truncated_exec_, /*interactive=*/false);
-    writeChannel(pty_ ? toCrLf(result.output) : result.output);
-    finishChannel(result.status);
+    execDone(shell_.runLine(exec_command_, truncated_exec_, /*interactive=*/false));
 }
 
 void SshProtocol::runTransfers() {
@@ -376,8 +454,7 @@ void SshProtocol::runTransfers() {
         stdin_.clear();
         stdin_.shrink_to_fit();
         mode_ = Mode::Exec;
-        writeChannel(pty_ ? toCrLf(result.output) : result.output);
-        finishChannel(result.status);
+        execDone(std::move(result));
         return;
     }
     if (!open || (eof_pending_ && mode_ != Mode::ExecInput)) {
@@ -400,6 +477,9 @@ void SshProtocol::writeChannel(std::string_view text) {
     service_->counters_.output_dropped += text.size() - n;
     if (n > 0) {
         ssh_channel_write(channel_, text.data(), static_cast<uint32_t>(n));
+        if (cast_ && mode_ == Mode::Shell) {
+            cast_->output(text.substr(0, n), CastRecorder::Clock::now());
+        }
     }
 }
 
@@ -450,6 +530,7 @@ int SshProtocol::onMessage(ssh_message message) {
 
 bool SshProtocol::authFailed() {
     ++failures_;
+    failure_pause_ = true;
     if (failures_ >= service_->config_.max_auth_tries) {
         ++service_->counters_.auth_limit;
         disconnect_pending_ = true;
@@ -553,6 +634,8 @@ int SshProtocol::onChannelRequest(ssh_message message) {
     switch (ssh_message_subtype(message)) {
     case SSH_CHANNEL_REQUEST_PTY:
         pty_ = true;
+        pty_width_ = static_cast<uint16_t>(std::clamp(ssh_message_channel_request_pty_width(message), 0, 1000));
+        pty_height_ = static_cast<uint16_t>(std::clamp(ssh_message_channel_request_pty_height(message), 0, 1000));
         ssh_message_channel_request_reply_success(message);
         return 0;
     case SSH_CHANNEL_REQUEST_ENV:
@@ -566,6 +649,14 @@ int SshProtocol::onChannelRequest(ssh_message message) {
         ++counters.shell_requests;
         mode_ = Mode::Shell;
         shell_pending_ = true;
+        if (!service_->config_.cast.dir.empty()) {
+            // The interactive shell is recorded from here (the login happened in the SSH layer).
+            const SessionContext& context = shell_.context();
+            cast_ = std::make_unique<CastRecorder>(service_->config_.cast, context.id, "ssh " + context.src,
+                                                   CastRecorder::Clock::now(), nowMicros());
+            cast_->setSize(pty_width_, pty_height_);
+            cast_->keep();
+        }
         ssh_message_channel_request_reply_success(message);
         return 0;
     case SSH_CHANNEL_REQUEST_EXEC: {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "honeypot/server/session_server.h"
+#include "honeypot/session/cast_recorder.h"
 #include "honeypot/session/shell_session.h"
 #include "honeypot/ssh/client_hello.h"
 #include "honeypot/ssh/line_editor.h"
@@ -41,6 +42,7 @@ public:
 
     void start(server::Output& out) override;
     bool onData(std::span<const uint8_t> data, server::Output& out) override;
+    bool onWake(server::Output& out) override;
     void onClose(server::CloseReason reason) override;
 
     // libssh's callbacks (ssh_protocol.cpp), public only for the C trampolines.
@@ -57,6 +59,11 @@ private:
     bool pump(server::Output& out);
     bool drain(server::Output& out);
     void afterLibssh();
+    /// Runs the queued shell lines until one waits for a download; output to `output`. True when
+    /// the channel is to end (exit, ^D, or the input's end once every line has run).
+    bool runQueuedLines(std::string& output);
+    /// An exec line's result: written and the channel finished, unless it waits for a download.
+    void execDone(ShellSession::LineResult result);
     void finishChannel(int exit_status);
     void writeChannel(std::string_view text);
     void emitClient();
@@ -77,10 +84,15 @@ private:
     ssh_event_struct* event_ = nullptr;
     ssh_channel_struct* channel_ = nullptr;
     std::unique_ptr<ssh_channel_callbacks_struct> channel_callbacks_;
-    int fd_ = -1;           ///< our end of the socketpair (libssh owns the other)
-    std::string to_libssh_; ///< client bytes libssh has not taken yet
-    std::string keys_;      ///< channel data received, for the line editor or SCP/SFTP (after libssh returns)
-    std::string stdin_;     ///< an exec channel's input, until its EOF (bounded by the upload file limit)
+    int fd_ = -1;                   ///< our end of the socketpair (libssh owns the other)
+    std::string to_libssh_;         ///< client bytes libssh has not taken yet
+    std::string keys_;              ///< channel data received, for the line editor or SCP/SFTP (after libssh returns)
+    std::string stdin_;             ///< an exec channel's input, until its EOF (bounded by the upload file limit)
+    std::vector<LineEvent> queued_; ///< shell lines read while a line waits for a download (bounded)
+    server::Output* output_ = nullptr;
+    std::unique_ptr<CastRecorder> cast_; ///< the shell channel's recording; null: off or no shell
+    uint16_t pty_width_ = 0;
+    uint16_t pty_height_ = 0;
     std::unique_ptr<ScpSink> scp_;
     std::unique_ptr<SftpServer> sftp_;
     std::string exec_command_;
@@ -99,6 +111,8 @@ private:
     bool close_pending_ = false;
     bool disconnect_pending_ = false;
     bool truncated_exec_ = false;
+    bool failure_pause_ = false; ///< an authentication failed in this pump: its answer waits failure_delay
+    bool input_ended_ = false;   ///< the shell channel's input ended: finish once the queued lines ran
     bool dead_ = false;
     bool tallied_ = false;
 };

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "honeypot/server/session_server.h"
+#include "honeypot/session/cast_recorder.h"
 #include "honeypot/session/collector.h"
 #include "honeypot/session/source_attempts.h"
 #include "honeypot/shell/commands.h"
@@ -30,6 +31,19 @@ struct TelnetServiceOptions {
     std::chrono::milliseconds prompt_delay{50};
     /// Pause before "Login incorrect" (BusyBox login's LOGIN_FAIL_DELAY, 3 s). 0 turns it off.
     std::chrono::milliseconds failure_delay{3000};
+    /// How long a line's wget/curl/tftp waits for its file (ShellSession::enableFetchWait); 0: not.
+    std::chrono::milliseconds download_wait{10'000};
+    /// Lines typed while a line waits for a download, kept to run after it; more are dropped.
+    size_t max_lines_while_waiting = 64;
+    /// Sessions that log in are recorded as asciinema casts here (CastRecorder); dir empty: off.
+    CastOptions cast;
+};
+
+/// What the shells of closed telnet sessions counted about waiting for downloads.
+struct TelnetShellCounters {
+    uint64_t download_waits = 0;         ///< lines that waited for a fetch (once per fetch)
+    uint64_t download_wait_timeouts = 0; ///< fetches given up at download_wait
+    uint64_t lines_dropped_waiting = 0;  ///< typed-ahead lines beyond max_lines_while_waiting
 };
 
 class TelnetService {
@@ -49,6 +63,10 @@ public:
     /// Every closed session's parser counters, added up (limits hit: lines cut, floods, ...).
     const TelnetCounters& counters() const { return totals_; }
     void addCounters(const TelnetCounters& counters) { totals_ += counters; }
+    const CastCounters& castCounters() const { return cast_totals_; }
+    CastCounters& castCounters() { return cast_totals_; }
+    const TelnetShellCounters& shellCounters() const { return shell_totals_; }
+    TelnetShellCounters& shellCounters() { return shell_totals_; }
 
     Collector& collector() { return *collector_; }
     const std::shared_ptr<const shell::Persona>& persona() const { return persona_; }
@@ -62,6 +80,8 @@ private:
     TelnetServiceOptions options_;
     SourceAttempts attempts_;
     TelnetCounters totals_;
+    TelnetShellCounters shell_totals_;
+    CastCounters cast_totals_;
 };
 
 } // namespace kansoku::honeypot::telnet

@@ -170,5 +170,79 @@ TEST_F(HoneypotCollectorTest, TheDownloaderRefusesPrivateTargetsByDefault) {
     EXPECT_TRUE(ofType("sample").empty());
 }
 
+/// A loopback HTTP server that answers every request with `body` (one request per connection).
+class TinyHttpServer {
+public:
+    TinyHttpServer(boost::asio::io_context& io, std::string body)
+        : acceptor_(io, {boost::asio::ip::make_address("127.0.0.1"), 0}), body_(std::move(body)) {
+        accept();
+    }
+    uint16_t port() const { return acceptor_.local_endpoint().port(); }
+    void stop() {
+        boost::system::error_code ignored;
+        acceptor_.close(ignored);
+    }
+    int requests = 0;
+
+private:
+    void accept() {
+        acceptor_.async_accept([this](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
+            if (ec) {
+                return;
+            }
+            ++requests;
+            auto peer = std::make_shared<boost::asio::ip::tcp::socket>(std::move(socket));
+            auto request = std::make_shared<std::string>();
+            boost::asio::async_read_until(
+                *peer, boost::asio::dynamic_buffer(*request), "\r\n\r\n",
+                [this, peer, request](boost::system::error_code, size_t) {
+                    auto reply = std::make_shared<std::string>(
+                        "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body_.size()) +
+                        "\r\nConnection: close\r\n\r\n" + body_);
+                    boost::asio::async_write(*peer, boost::asio::buffer(*reply),
+                                             [peer, reply](boost::system::error_code, size_t) {
+                                                 boost::system::error_code ignored;
+                                                 peer->shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+                                             });
+                });
+            accept();
+        });
+    }
+
+    boost::asio::ip::tcp::acceptor acceptor_;
+    std::string body_;
+};
+
+TEST_F(HoneypotCollectorTest, AWaitingShellGetsTheBytesAlsoWhenTheSameUrlComesAgainTooSoon) {
+    boost::asio::io_context io;
+    TinyHttpServer server(io, "\x7f"
+                              "ELF-stage-two");
+    dl::DownloaderOptions options;
+    options.policy.allow_loopback = true;
+    dl::Downloader downloader(io, options);
+    HoneypotCollector collector(sink_, "site-c", *store_, &downloader);
+    ASSERT_TRUE(collector.canFetch());
+    const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/bins/x";
+    std::vector<std::string> got;
+    collector.fetch(telnet(), url, "wget", "/tmp/x", [&](const Collector::FetchResult& r) {
+        got.push_back(r.ok ? std::string(r.bytes) : "failed");
+        // A second bot runs the same loader at once: the downloader refuses the URL as too recent.
+        collector.fetch(telnet(), url, "wget", "/tmp/y", [&](const Collector::FetchResult& again) {
+            got.push_back(again.ok ? std::string(again.bytes) : "failed");
+            server.stop(); // nothing else to serve: io.run() returns
+        });
+    });
+    io.run();
+    EXPECT_EQ(got, (std::vector<std::string>{"\x7f"
+                                             "ELF-stage-two",
+                                             "\x7f"
+                                             "ELF-stage-two"}));
+    EXPECT_EQ(server.requests, 1); // fetched once
+    const auto downloads = ofType("honeypot.download");
+    ASSERT_EQ(downloads.size(), 2u);
+    EXPECT_EQ(downloads[0]->fields["outcome"], "ok");
+    EXPECT_EQ(downloads[1]->fields["outcome"], "rate_limited");
+}
+
 } // namespace
 } // namespace kansoku::honeypot

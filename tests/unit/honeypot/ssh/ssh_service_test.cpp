@@ -4,6 +4,7 @@
 // events and counters are made after it has stopped.
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <future>
@@ -400,6 +401,22 @@ TEST_F(SshServiceTest, AuthAttemptsAreLimitedPerConnection) {
     EXPECT_EQ(collector_.ofType("honeypot.login").size(), 6u);
     EXPECT_EQ(honeypot.service().counters().auth_limit, 1u);
     EXPECT_EQ(honeypot.service().counters().auth_password, 6u);
+}
+
+// Issue 17 item 4: a wrong password is answered after failure_delay (300 ms by default, Dropbear's
+// pause), not at once; the right one at once.
+TEST_F(SshServiceTest, AWrongPasswordIsAnsweredAfterThePauseDropbearMakes) {
+    Honeypot honeypot(keyDir(), policy_, collector_);
+    {
+        LibsshClient client(honeypot.port());
+        ASSERT_TRUE(client.connected);
+        const auto start = std::chrono::steady_clock::now();
+        EXPECT_EQ(ssh_userauth_password(client.session, nullptr, "guess"), SSH_AUTH_DENIED);
+        const auto denied = std::chrono::steady_clock::now() - start;
+        EXPECT_GE(denied, std::chrono::milliseconds(280));
+        EXPECT_EQ(honeypot.service().config().failure_delay, std::chrono::milliseconds(300));
+    }
+    honeypot.stop();
 }
 
 // Issue 10: an SSH username and password whose bytes are not UTF-8 (sent by libssh's client as
