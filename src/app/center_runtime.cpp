@@ -37,6 +37,8 @@ public:
         for (const auto& c : counters.consumers) {
             s.consumers.push_back({c.name, c.delivered, c.errors + c.flush_errors});
         }
+        s.events_queued = counters.queued;
+        s.events_max_queued = counters.max_queued;
         return s;
     }
 
@@ -108,6 +110,9 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
     }
     if (center->correlation_) {
         bus.subscribe("correlation", center->correlation_->consumer());
+    }
+    if (center->web_) {
+        bus.subscribe("web", center->web_->events()); // the live stream and the event counters of /metrics
     }
     center->database_ = storage.database;
     center->events_file_ = storage.events_jsonl;
