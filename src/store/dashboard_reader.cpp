@@ -4,7 +4,6 @@
 #include <filesystem>
 
 #include <fmt/format.h>
-
 #include <sqlite3.h>
 
 #include "store/address_function.h"
@@ -23,10 +22,14 @@ struct TopKindName {
 };
 
 constexpr std::array kTopKinds = {
-    TopKindName{TopKind::Sources, "sources"},   TopKindName{TopKind::Ports, "ports"},
-    TopKindName{TopKind::Asns, "asns"},         TopKindName{TopKind::Countries, "countries"},
-    TopKindName{TopKind::Tools, "tools"},       TopKindName{TopKind::Families, "families"},
-    TopKindName{TopKind::Credentials, "credentials"}, TopKindName{TopKind::Commands, "commands"},
+    TopKindName{TopKind::Sources, "sources"},
+    TopKindName{TopKind::Ports, "ports"},
+    TopKindName{TopKind::Asns, "asns"},
+    TopKindName{TopKind::Countries, "countries"},
+    TopKindName{TopKind::Tools, "tools"},
+    TopKindName{TopKind::Families, "families"},
+    TopKindName{TopKind::Credentials, "credentials"},
+    TopKindName{TopKind::Commands, "commands"},
 };
 
 /// How a top list of the rollup is read: its top_hours kind, the event type and expressions a tenant's
@@ -43,21 +46,34 @@ struct RollupTop {
 std::optional<RollupTop> rollupOf(TopKind kind) {
     switch (kind) {
     case TopKind::Sources:
-        return RollupTop{"source", "darknet.scan", "json_extract(body, '$.src')",
-                         "coalesce(json_extract(body, '$.packets'), 0)", "1", true};
+        return RollupTop{"source",
+                         "darknet.scan",
+                         "json_extract(body, '$.src')",
+                         "coalesce(json_extract(body, '$.packets'), 0)",
+                         "1",
+                         true};
     case TopKind::Tools:
-        return RollupTop{"tool", "darknet.scan", "coalesce(json_extract(body, '$.tool'), 'unknown')",
-                         "coalesce(json_extract(body, '$.packets'), 0)", "1", false};
+        return RollupTop{"tool",
+                         "darknet.scan",
+                         "coalesce(json_extract(body, '$.tool'), 'unknown')",
+                         "coalesce(json_extract(body, '$.packets'), 0)",
+                         "1",
+                         false};
     case TopKind::Ports: // port_stats have no address: a tenant's list is empty
-        return RollupTop{"port", "darknet.port_stats",
+        return RollupTop{"port",
+                         "darknet.port_stats",
                          "json_extract(body, '$.proto') || '/' || json_extract(body, '$.port')",
-                         "coalesce(json_extract(body, '$.packets'), 0)", "coalesce(json_extract(body, '$.sources'), 0)",
+                         "coalesce(json_extract(body, '$.packets'), 0)",
+                         "coalesce(json_extract(body, '$.sources'), 0)",
                          true};
     case TopKind::Credentials:
-        return RollupTop{"credential", "honeypot.login",
+        return RollupTop{"credential",
+                         "honeypot.login",
                          "json_array(coalesce(json_extract(body, '$.username'), ''), "
                          "coalesce(json_extract(body, '$.password'), ''))",
-                         "coalesce(json_extract(body, '$.success') = 1, 0)", "1", false};
+                         "coalesce(json_extract(body, '$.success') = 1, 0)",
+                         "1",
+                         false};
     case TopKind::Commands:
         return RollupTop{"command", "honeypot.command", "json_extract(body, '$.input')", "0", "1", false};
     default:
@@ -294,8 +310,7 @@ Result<std::vector<int64_t>> DashboardReader::countSeries(std::string_view type,
     return buckets;
 }
 
-Result<std::vector<int64_t>> DashboardReader::probeSeries(TimeRange range, Timestamp step,
-                                                          std::optional<int64_t> port,
+Result<std::vector<int64_t>> DashboardReader::probeSeries(TimeRange range, Timestamp step, std::optional<int64_t> port,
                                                           std::optional<std::string> proto, bool sources) {
     const Timestamp start = floorTo(range.from, step);
     std::vector<int64_t> buckets(bucketCount(range, step), 0);
@@ -353,9 +368,9 @@ Result<std::vector<TopItem>> DashboardReader::top(TopKind kind, TimeRange range,
         // From infected_hosts: hosts last seen in the range, grouped.
         std::string_view key = kind == TopKind::Asns ? "asn" : kind == TopKind::Countries ? "country" : "family";
         std::string_view label = kind == TopKind::Asns ? "max(as_name)" : "''";
-        std::string_view present = kind == TopKind::Asns ? "asn IS NOT NULL" : kind == TopKind::Countries
-                                                                                   ? "country != ''"
-                                                                                   : "family != ''";
+        std::string_view present = kind == TopKind::Asns        ? "asn IS NOT NULL"
+                                   : kind == TopKind::Countries ? "country != ''"
+                                                                : "family != ''";
         std::vector<SqlParam> params{range.from, range.to};
         std::string clause = "1";
         if (scope != nullptr) {
@@ -418,7 +433,8 @@ Result<EventPage> DashboardReader::search(const EventSearch& search, const Addre
         select.where("ts < ?", {*search.to});
     }
     if (search.after) {
-        select.where("(ts < ? OR (ts = ? AND id < ?))", {search.after->first, search.after->first, search.after->second});
+        select.where("(ts < ? OR (ts = ? AND id < ?))",
+                     {search.after->first, search.after->first, search.after->second});
     }
     if (scope != nullptr) {
         std::vector<SqlParam> params;

@@ -104,7 +104,8 @@ Result<void> SqliteStore::configure(OpenMode mode) {
     KANSOKU_TRY(exec("PRAGMA synchronous = NORMAL", {}));
     KANSOKU_TRY(checkVersion(mode));
     KANSOKU_TRY(migrate());
-    auto insert = prepare("INSERT INTO events (type, ts, sensor, subject, body, addr) VALUES (?1, ?2, ?3, ?4, ?5, kansoku_addr(?4))");
+    auto insert = prepare(
+        "INSERT INTO events (type, ts, sensor, subject, body, addr) VALUES (?1, ?2, ?3, ?4, ?5, kansoku_addr(?4))");
     if (!insert) {
         return fail(insert.error());
     }

@@ -7,9 +7,7 @@
 #include "web/prometheus_text.h"
 
 namespace kansoku::web {
-namespace {
-
-} // namespace
+namespace {} // namespace
 
 std::string prometheusText(const ProcessStatus& s, const ServerMetrics& m, const MetricsExtras& extras) {
     const auto load = [](const std::atomic<uint64_t>& v) { return static_cast<double>(v.load()); };
@@ -53,19 +51,16 @@ std::string prometheusText(const ProcessStatus& s, const ServerMetrics& m, const
              static_cast<double>(s.events_queued));
     e.single("kansoku_events_queued_max", "gauge", "The most events the event bus held at once.",
              static_cast<double>(s.events_max_queued));
-    if (s.store_commits > 0 || s.store_commit_seconds > 0) {
-        e.single("kansoku_store_commits_total", "counter", "Store write transactions committed.",
-                 static_cast<double>(s.store_commits));
-        e.single("kansoku_store_commit_seconds_total", "counter",
-                 "Time spent writing and committing store transactions (divide by commits: write latency).",
-                 s.store_commit_seconds);
-        e.single("kansoku_store_commit_seconds_max", "gauge", "The slowest store transaction so far.",
-                 s.store_commit_seconds_max);
-    }
+    e.single("kansoku_store_commits_total", "counter", "Store write transactions committed.",
+             static_cast<double>(s.store_commits));
+    e.single("kansoku_store_commit_seconds_total", "counter",
+             "Time spent writing and committing store transactions (divide by commits: write latency).",
+             s.store_commit_seconds);
+    e.single("kansoku_store_commit_seconds_max", "gauge", "The slowest store transaction so far.",
+             s.store_commit_seconds_max);
     if (extras.stream != nullptr) {
         const auto& st = *extras.stream;
-        e.single("kansoku_web_stream_clients", "gauge", "Clients of /api/v1/stream connected now.",
-                 load(st.clients));
+        e.single("kansoku_web_stream_clients", "gauge", "Clients of /api/v1/stream connected now.", load(st.clients));
         e.single("kansoku_web_stream_connected_total", "counter", "Clients of /api/v1/stream since start.",
                  load(st.connected));
         e.single("kansoku_web_stream_events_total", "counter", "Events queued to stream clients.", load(st.sent));

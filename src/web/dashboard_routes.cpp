@@ -28,8 +28,8 @@ constexpr int64_t kSessionEvents = 10000;
 constexpr int64_t kSampleEvents = 1000;
 constexpr int64_t kLookalikeCandidates = 5000;
 constexpr size_t kLookalikes = 20;
-constexpr int kLookalikeSsdeep = 50;   ///< an ssdeep score at least this is a look-alike
-constexpr int kLookalikeTlsh = 100;    ///< a TLSH distance at most this is a look-alike
+constexpr int kLookalikeSsdeep = 50; ///< an ssdeep score at least this is a look-alike
+constexpr int kLookalikeTlsh = 100;  ///< a TLSH distance at most this is a look-alike
 constexpr size_t kMaxTypes = 32;
 constexpr size_t kShown = 40;
 
@@ -39,9 +39,12 @@ struct CountMetric {
     std::string_view type;
 };
 constexpr std::array kCountMetrics = {
-    CountMetric{"scans", "darknet.scan"},        CountMetric{"attacks", "ddos.attack"},
-    CountMetric{"logins", "honeypot.login"},     CountMetric{"sessions", "honeypot.session"},
-    CountMetric{"commands", "honeypot.command"}, CountMetric{"samples", "sample"},
+    CountMetric{"scans", "darknet.scan"},
+    CountMetric{"attacks", "ddos.attack"},
+    CountMetric{"logins", "honeypot.login"},
+    CountMetric{"sessions", "honeypot.session"},
+    CountMetric{"commands", "honeypot.command"},
+    CountMetric{"samples", "sample"},
     CountMetric{"alerts", "alert"},
 };
 
@@ -482,8 +485,8 @@ Response DashboardApi::detail(const Request& request, std::string_view type, std
     int64_t id = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
     if (ec != std::errc() || end != text.data() + text.size() || id < 1) {
-        return badRequest(Error{fmt::format("{} id '{}' is not a positive whole number", what,
-                                            escapeNonPrintable(text, kShown))});
+        return badRequest(
+            Error{fmt::format("{} id '{}' is not a positive whole number", what, escapeNonPrintable(text, kShown))});
     }
     auto event = reader_.event(id, type);
     if (!event) {
@@ -645,10 +648,10 @@ Response DashboardApi::sample(const Request& request) {
             if (other_sha.empty() || other_sha == *sha) {
                 continue;
             }
-            const auto score = ssdeep.empty() ? std::nullopt
-                                              : malware::triage::ssdeepScore(ssdeep, other.value("ssdeep", ""));
-            const auto distance = tlsh.empty() ? std::nullopt
-                                               : malware::triage::tlshDistance(tlsh, other.value("tlsh", ""));
+            const auto score =
+                ssdeep.empty() ? std::nullopt : malware::triage::ssdeepScore(ssdeep, other.value("ssdeep", ""));
+            const auto distance =
+                tlsh.empty() ? std::nullopt : malware::triage::tlshDistance(tlsh, other.value("tlsh", ""));
             if ((score && *score >= kLookalikeSsdeep) || (distance && *distance <= kLookalikeTlsh)) {
                 found.emplace_back(-score.value_or(0), distance.value_or(std::numeric_limits<int>::max()), other_sha);
             }
@@ -656,9 +659,10 @@ Response DashboardApi::sample(const Request& request) {
         std::sort(found.begin(), found.end());
         for (size_t i = 0; i < found.size() && i < kLookalikes; ++i) {
             const auto& [neg_score, distance, other] = found[i];
-            lookalikes.push_back({{"sha256", other},
-                                  {"ssdeep", neg_score == 0 ? json(nullptr) : json(-neg_score)},
-                                  {"tlsh", distance == std::numeric_limits<int>::max() ? json(nullptr) : json(distance)}});
+            lookalikes.push_back(
+                {{"sha256", other},
+                 {"ssdeep", neg_score == 0 ? json(nullptr) : json(-neg_score)},
+                 {"tlsh", distance == std::numeric_limits<int>::max() ? json(nullptr) : json(distance)}});
         }
     }
     return json200({{"sha256", *sha},
@@ -816,7 +820,8 @@ void addDashboardRoutes(Router& router, store::DashboardReader& reader, store::S
                [api](const Request& r) { return api->detail(r, "darknet.scan", "scan"); });
     router.get("/api/v1/attacks/{id}", Caller::Tenant,
                [api](const Request& r) { return api->detail(r, "ddos.attack", "attack"); });
-    router.get("/api/v1/alerts/{id}", Caller::Tenant, [api](const Request& r) { return api->detail(r, "alert", "alert"); });
+    router.get("/api/v1/alerts/{id}", Caller::Tenant,
+               [api](const Request& r) { return api->detail(r, "alert", "alert"); });
     router.get("/api/v1/sessions/{session}", Caller::Tenant, [api](const Request& r) { return api->session(r); });
     router.get("/api/v1/samples/{sha256}", Caller::Tenant, [api](const Request& r) { return api->sample(r); });
     router.get("/api/v1/hosts", Caller::Tenant, [api](const Request& r) { return api->hosts(r); });

@@ -13,8 +13,7 @@ bool streamTypeMatches(const std::vector<std::string>& patterns, std::string_vie
         return true;
     }
     for (const auto& p : patterns) {
-        if (!p.empty() && p.back() == '*' ? type.starts_with(std::string_view(p).substr(0, p.size() - 1))
-                                          : type == p) {
+        if (!p.empty() && p.back() == '*' ? type.starts_with(std::string_view(p).substr(0, p.size() - 1)) : type == p) {
             return true;
         }
     }

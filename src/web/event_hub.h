@@ -21,7 +21,7 @@
 namespace kansoku::web {
 
 struct StreamFilter {
-    std::vector<std::string> types; ///< exact types, or prefixes ending in '*'; empty: every type
+    std::vector<std::string> types;            ///< exact types, or prefixes ending in '*'; empty: every type
     std::shared_ptr<const AddressScope> scope; ///< set for a tenant: only events inside it
 };
 

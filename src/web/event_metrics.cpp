@@ -74,9 +74,10 @@ void EventMetrics::render(std::string& out) const {
     e.single("kansoku_darknet_untrusted_probes_total", "counter", "Probes whose source cannot be trusted.",
              static_cast<double>(capture_.count("untrusted_probes") ? capture_.at("untrusted_probes") : 0));
     labelled("kansoku_honeypot_sessions_total", "Honeypot sessions ended, by protocol.", "protocol", sessions_);
-    labelled("kansoku_honeypot_session_ends_total",
-             "Honeypot sessions by why they ended (input_limit, output_limit, total_timeout, idle_timeout: limits hit).",
-             "reason", session_ends_);
+    labelled(
+        "kansoku_honeypot_session_ends_total",
+        "Honeypot sessions by why they ended (input_limit, output_limit, total_timeout, idle_timeout: limits hit).",
+        "reason", session_ends_);
     labelled("kansoku_honeypot_logins_total", "Honeypot login attempts, by whether they were accepted.", "success",
              logins_);
     labelled("kansoku_sandbox_analyses_total", "Sandbox analyses finished, by verdict.", "verdict", analyses_);

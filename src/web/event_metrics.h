@@ -23,14 +23,14 @@ public:
 private:
     using Counts = std::map<std::string, uint64_t, std::less<>>;
     mutable std::mutex mutex_;
-    Counts events_;           ///< by type
-    Counts packets_;          ///< capture.stats classes
-    Counts capture_;          ///< received, dropped_kernel, dropped_decode, evicted_state, untrusted_probes
-    Counts sessions_;         ///< honeypot.session by protocol
-    Counts session_ends_;     ///< honeypot.session by close_reason
-    Counts logins_;           ///< "true" / "false"
-    Counts analyses_;         ///< sandbox.report by verdict
-    Counts alerts_;           ///< by kind
+    Counts events_;       ///< by type
+    Counts packets_;      ///< capture.stats classes
+    Counts capture_;      ///< received, dropped_kernel, dropped_decode, evicted_state, untrusted_probes
+    Counts sessions_;     ///< honeypot.session by protocol
+    Counts session_ends_; ///< honeypot.session by close_reason
+    Counts logins_;       ///< "true" / "false"
+    Counts analyses_;     ///< sandbox.report by verdict
+    Counts alerts_;       ///< by kind
 };
 
 } // namespace kansoku::web

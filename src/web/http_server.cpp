@@ -307,6 +307,9 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream, Connection& connec
             keep_alive = parser.get().keep_alive() && served < config_.max_requests_per_connection && !draining_;
         }
 
+        if (response.stream && is_head) {
+            response.stream->cancel(); // HEAD: the head only, and the producer forgets the client
+        }
         if (response.stream && !is_head) {
             metrics_.countResponse(response.status);
             if (access_log_) {

@@ -48,11 +48,11 @@ private:
     /// One server thread with everything its handlers use: no state is shared between workers
     /// but the counters and the access log.
     struct Worker {
-        std::unique_ptr<store::SqliteStore> store; ///< the handlers' connection (null without a database)
+        std::unique_ptr<store::SqliteStore> store;      ///< the handlers' connection (null without a database)
         std::unique_ptr<store::DashboardReader> reader; ///< the dashboard API's read-only connection
         std::unique_ptr<Authenticator> tenants;         ///< keys: the admin's and the ISPs'
         std::unique_ptr<Authenticator> authenticator;   ///< tenants, or the local session over them
-        std::unique_ptr<HttpServer> server; // last: stopped before the rest is destroyed
+        std::unique_ptr<HttpServer> server;             // last: stopped before the rest is destroyed
     };
     Result<void> startWorker(const WebConfig& config, const StatusProvider& status, const std::string& database,
                              HttpServer::Worker how);
@@ -60,7 +60,7 @@ private:
     ServerMetrics metrics_;
     std::unique_ptr<EventHub> hub_ = std::make_unique<EventHub>();
     EventMetrics event_metrics_;
-    FanoutSink events_; ///< hub_ and event_metrics_
+    FanoutSink events_;            ///< hub_ and event_metrics_
     share::SharingConfig sharing_; ///< the TAXII routes' (a copy: they outlive the caller's)
     std::vector<Worker> workers_;
 };

@@ -8,7 +8,6 @@
 #include <set>
 
 #include <gtest/gtest.h>
-
 #include <sqlite3.h>
 
 #include "common/prefix.h"
@@ -137,7 +136,7 @@ TEST_F(DashboardReaderTest, RollupsAgreeWithTheEvents) {
     }
     auto counts = r->countsByType(range, nullptr);
     ASSERT_TRUE(counts);
-    EXPECT_EQ(*counts, std::map<std::string, int64_t>(types.begin(), types.end()));
+    EXPECT_EQ(*counts, types);
     auto totals = r->probeTotals(range);
     ASSERT_TRUE(totals);
     EXPECT_EQ(totals->first, probes);
@@ -229,9 +228,10 @@ TEST(DashboardMigration, BackfillsADatabaseWrittenBeforeIt) {
     {
         sqlite3* db = nullptr;
         ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-        ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
-                               nullptr, nullptr, nullptr),
-                  SQLITE_OK);
+        ASSERT_EQ(
+            sqlite3_exec(db, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
         for (const auto& m : compiledMigrations()) {
             if (m.version >= 5) {
                 break;
