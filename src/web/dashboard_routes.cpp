@@ -832,6 +832,12 @@ void addDashboardRoutes(Router& router, store::DashboardReader& reader, store::S
     }
 }
 
+std::vector<std::string> dashboardPaths() {
+    return {"/api/v1/whoami",   "/api/v1/overview", "/api/v1/series",  "/api/v1/top",
+            "/api/v1/events",   "/api/v1/scans",    "/api/v1/attacks", "/api/v1/alerts",
+            "/api/v1/sessions", "/api/v1/samples",  "/api/v1/hosts",   "/api/v1/stream"};
+}
+
 void addOpenApiRoute(Router& router) {
     router.get("/api/v1/openapi.json", Caller::Anonymous, [](const Request&) {
         Response response;

@@ -5,6 +5,9 @@
 /// scan, attack, alert, honeypot session, sample and infected host, and the live stream. Every
 /// route accepts a tenant (an ISP's key: only its own space) or the admin.
 
+#include <string>
+#include <vector>
+
 #include "store/dashboard_reader.h"
 #include "store/sqlite_store.h"
 #include "web/authenticator.h"
@@ -17,6 +20,9 @@ namespace kansoku::web {
 /// no stream route) must outlive the router; all are used from the router's thread but the hub.
 void addDashboardRoutes(Router& router, store::DashboardReader& reader, store::SqliteStore& store,
                         const Authenticator& authenticator, EventHub* hub);
+
+/// The paths of those routes (each a route or the parent of some): what the local admin session opens.
+std::vector<std::string> dashboardPaths();
 
 /// GET /api/v1/openapi.json: the document compiled in from src/web/openapi.json.
 void addOpenApiRoute(Router& router);

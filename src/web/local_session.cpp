@@ -42,8 +42,11 @@ bool isLoopbackHost(std::string_view host) {
 
 void LocalSessionAuthenticator::authenticate(Request& request) const {
     inner_.authenticate(request);
-    if (request.caller == Caller::Anonymous && request.authorization.empty() && isLoopbackAddress(request.client) &&
-        isLoopbackHost(request.host)) {
+    const auto dashboard = std::any_of(paths_.begin(), paths_.end(), [&request](const std::string& path) {
+        return request.path == path || (request.path.starts_with(path) && request.path[path.size()] == '/');
+    });
+    if (dashboard && request.caller == Caller::Anonymous && request.authorization.empty() &&
+        isLoopbackAddress(request.client) && isLoopbackHost(request.host)) {
         request.caller = Caller::Admin;
     }
 }

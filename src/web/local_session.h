@@ -4,9 +4,13 @@
 /// a loopback listening address, a request that carries no Authorization header, comes from a
 /// loopback peer and names a loopback host in `Host` (so a web page elsewhere cannot reach the API
 /// through DNS rebinding) is the admin, as a local shell user could read the database anyway.
-/// Any other request is left to the wrapped authenticator; on another address nothing changes.
+/// Only the dashboard's routes get it (`paths`: a path matches one exactly or continues it with '/'):
+/// the ISP API, blocklists and reports keep asking for a key. Any other request is left to the
+/// wrapped authenticator; on another address nothing changes.
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "web/authenticator.h"
 
@@ -15,11 +19,13 @@ namespace kansoku::web {
 class LocalSessionAuthenticator : public Authenticator {
 public:
     /// `inner` must outlive this.
-    explicit LocalSessionAuthenticator(const Authenticator& inner) : inner_(inner) {}
+    LocalSessionAuthenticator(const Authenticator& inner, std::vector<std::string> paths)
+        : inner_(inner), paths_(std::move(paths)) {}
     void authenticate(Request& request) const override;
 
 private:
     const Authenticator& inner_;
+    std::vector<std::string> paths_;
 };
 
 /// Whether `address` (text) is a loopback address (127.0.0.0/8, ::1, or IPv4-mapped 127/8).

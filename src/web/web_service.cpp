@@ -59,7 +59,7 @@ Result<void> WebService::startWorker(const WebConfig& config, const StatusProvid
     }
     worker.tenants = std::make_unique<TenantAuthenticator>(config.admin_key, worker.store.get());
     if (config.local_admin && isLoopbackAddress(config.address)) {
-        worker.authenticator = std::make_unique<LocalSessionAuthenticator>(*worker.tenants);
+        worker.authenticator = std::make_unique<LocalSessionAuthenticator>(*worker.tenants, dashboardPaths());
     } else {
         worker.authenticator = std::move(worker.tenants);
     }

@@ -300,6 +300,9 @@ def run_checks(kansoku, seed_tool, work, checks):
                  "no key on loopback with local_admin: the local admin session", body.decode()[:200])
     code, _, body = api.get("/api/v1/whoami", key=None, host="dashboard.example:8470")
     checks.check(code == 401, "no key with a foreign Host (DNS rebinding): 401", body.decode()[:200])
+    code, _, body = api.get("/api/v1/isp/hosts", key=None)
+    checks.check(code == 401, "the local session opens the dashboard's routes only: the ISP API still needs a key",
+                 body.decode()[:200])
 
     # Bad input: every parameter, answered 400 with a message naming it; never 200, never 500.
     bad = [

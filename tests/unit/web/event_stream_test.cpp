@@ -87,12 +87,20 @@ TEST(LocalSession, LoopbackPeerAndHostOnly) {
     EXPECT_FALSE(isLoopbackHost(""));
 
     AdminKeyAuthenticator keys("k");
-    LocalSessionAuthenticator local(keys);
+    LocalSessionAuthenticator local(keys, {"/api/v1/overview", "/api/v1/top"});
     Request r;
     r.client = "127.0.0.1";
     r.host = "127.0.0.1:8470";
+    r.path = "/api/v1/top/sources";
     local.authenticate(r);
     EXPECT_EQ(r.caller, Caller::Admin);
+    r.path = "/api/v1/isp/hosts"; // not the dashboard's: still needs a key
+    local.authenticate(r);
+    EXPECT_EQ(r.caller, Caller::Anonymous);
+    r.path = "/api/v1/topx";
+    local.authenticate(r);
+    EXPECT_EQ(r.caller, Caller::Anonymous);
+    r.path = "/api/v1/overview";
     r.authorization = "Bearer wrong"; // a wrong key is not promoted
     local.authenticate(r);
     EXPECT_EQ(r.caller, Caller::Anonymous);
