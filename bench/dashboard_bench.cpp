@@ -1,6 +1,6 @@
 // Dashboard query benchmark (issue 13 "Speed"): fills a store with N events (default 10 million,
 // a month of a busy darknet and honeypots) through SqliteStore, as the live sink writes them (so
-// the triggers of migration 0005 keep the rollups), then times what the dashboard's REST API asks
+// the triggers of migration 0006 keep the rollups), then times what the dashboard's REST API asks
 // of DashboardReader: the overview, every top list, and a search by prefix and time range, each
 // over the last day and over the whole month, `--rounds` times; reports medians against the
 // targets (overview and top lists < 200 ms, search < 500 ms) and the fill rate.
@@ -191,7 +191,7 @@ int main(int argc, char** argv) {
             }
         }
         const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-        std::printf("fill: %lld events in %.1f s (%.0f events/s, triggers and indexes of migration 0005 included)\n",
+        std::printf("fill: %lld events in %.1f s (%.0f events/s, triggers and indexes of migration 0006 included)\n",
                     static_cast<long long>(events), seconds, static_cast<double>(events) / seconds);
         stored = static_cast<uint64_t>(events);
     }

@@ -1,7 +1,7 @@
 #pragma once
 
 /// What the dashboard's REST API reads (issue 13): counts, series and top lists from the rollups of
-/// migration 0005 (event_minutes, probe_minutes, port_minutes, top_hours), searches over the typed
+/// migration 0006 (event_minutes, probe_minutes, port_minutes, top_hours), searches over the typed
 /// columns of `events`, single events and their neighbours. Its own read-only connection, so the
 /// web worker that owns it never waits on the writer (WAL). A tenant's questions (an AddressScope)
 /// are answered from the events whose address lies in one of its prefixes, since the rollups are

@@ -344,7 +344,7 @@ TEST_F(SqliteStoreQuery, LimitTakesTheEarliest) {
 }
 
 TEST_F(SqliteStoreQuery, ReportsACorruptBody) {
-    // Valid JSON that is not an object: since migration 0005 indexes columns computed from the body,
+    // Valid JSON that is not an object: since migration 0006 indexes columns computed from the body,
     // SQLite itself refuses a body that is not JSON at all.
     rawQuery(dir_.file("kansoku.db"), "UPDATE events SET body = '\"garbage\"' WHERE type = 'ddos.attack'");
     const auto events = store_->query({});
