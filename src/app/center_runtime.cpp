@@ -24,7 +24,8 @@ Result<void> makeParentDirectory(const std::string& path) {
 /// GET /api/v1/status and /metrics: this process and its event bus.
 class BusStatus : public web::StatusProvider {
 public:
-    BusStatus(const transport::EventBus& bus, std::string sensor) : bus_(bus), sensor_(std::move(sensor)) {}
+    BusStatus(const transport::EventBus& bus, std::string sensor, const EventOutputs* outputs)
+        : bus_(bus), sensor_(std::move(sensor)), outputs_(outputs) {}
 
     web::ProcessStatus status() const override {
         const auto counters = bus_.counters();
@@ -37,12 +38,21 @@ public:
         for (const auto& c : counters.consumers) {
             s.consumers.push_back({c.name, c.delivered, c.errors + c.flush_errors});
         }
+        s.events_queued = counters.queued;
+        s.events_max_queued = counters.max_queued;
+        if (outputs_ != nullptr) {
+            const auto writes = outputs_->storeWrites();
+            s.store_commits = writes.commits;
+            s.store_commit_seconds = static_cast<double>(writes.micros) / 1e6;
+            s.store_commit_seconds_max = static_cast<double>(writes.max_micros) / 1e6;
+        }
         return s;
     }
 
 private:
     const transport::EventBus& bus_;
     std::string sensor_;
+    const EventOutputs* outputs_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
@@ -74,7 +84,7 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
     KANSOKU_TRY(correlation);
     center->correlation_ = std::move(*correlation);
     if (options.web && config.web.enabled) {
-        center->status_ = std::make_unique<BusStatus>(bus, config.sensor_name);
+        center->status_ = std::make_unique<BusStatus>(bus, config.sensor_name, center->outputs_.get());
         auto web = web::WebService::start(config.web, *center->status_, storage.database, config.sharing);
         KANSOKU_TRY(web);
         center->web_ = std::move(*web);
@@ -108,6 +118,9 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
     }
     if (center->correlation_) {
         bus.subscribe("correlation", center->correlation_->consumer());
+    }
+    if (center->web_) {
+        bus.subscribe("web", center->web_->events()); // the live stream and the event counters of /metrics
     }
     center->database_ = storage.database;
     center->events_file_ = storage.events_jsonl;

@@ -31,6 +31,10 @@ public:
     /// Each output by name ("events_file", "stdout", "store"), files first, so a bus can count
     /// them one by one; the store comes last so files are written before it commits.
     std::vector<std::pair<std::string, EventSink*>> consumers() const { return consumers_; }
+    /// The store's write latency so far (zeros without a store).
+    store::StoreSink::WriteStats storeWrites() const {
+        return store_sink_ ? store_sink_->writeStats() : store::StoreSink::WriteStats{};
+    }
     /// Flushes files and commits the store. Without it, nothing reaches the database.
     Result<void> commit() { return fanout_.flush(); }
     bool hasAny() const { return any_; }

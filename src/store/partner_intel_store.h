@@ -1,6 +1,6 @@
 #pragma once
 
-/// Where partners' intelligence is kept (issue 12 item 4; tables of migration 0005): the objects pulled
+/// Where partners' intelligence is kept (issue 12 item 4; tables of migration 0006): the objects pulled
 /// from each feed, the indicator values kansoku matches against, kansoku's sightings of them, and where
 /// each feed's pulls stand. SqliteStore implements it (sqlite_store_partner_intel.cpp).
 

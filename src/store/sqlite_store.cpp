@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include "store/address_function.h"
 #include "store/event_row.h"
 #include "store/migration.h"
 #include "store/sqlite_statement.h"
@@ -84,6 +85,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
 
 Result<void> SqliteStore::configure(OpenMode mode) {
     sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
+    if (!registerAddressFunction(db_.get())) {
+        return fail(error("registering kansoku_addr"));
+    }
     KANSOKU_TRY(exec("PRAGMA foreign_keys = ON", {}));
     // Reads from a memory map of the file rather than read() into the page cache's copy: pages of TAXII
     // objects and ISP hosts are large and read often (measured: bench/taxii_bench). Up to 256 MiB of the
@@ -100,7 +104,8 @@ Result<void> SqliteStore::configure(OpenMode mode) {
     KANSOKU_TRY(exec("PRAGMA synchronous = NORMAL", {}));
     KANSOKU_TRY(checkVersion(mode));
     KANSOKU_TRY(migrate());
-    auto insert = prepare("INSERT INTO events (type, ts, sensor, subject, body) VALUES (?, ?, ?, ?, ?)");
+    auto insert = prepare(
+        "INSERT INTO events (type, ts, sensor, subject, body, addr) VALUES (?1, ?2, ?3, ?4, ?5, kansoku_addr(?4))");
     if (!insert) {
         return fail(insert.error());
     }

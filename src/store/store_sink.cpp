@@ -1,6 +1,16 @@
 #include "store/store_sink.h"
 
+#include <chrono>
+
 namespace kansoku::store {
+namespace {
+
+uint64_t microsSince(std::chrono::steady_clock::time_point start) {
+    return static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
+}
+
+} // namespace
 
 StoreSink::StoreSink(Store& store, Mode mode) : store_(store) {
     if (const auto* batched = std::get_if<Batched>(&mode)) {
@@ -48,19 +58,29 @@ Result<void> StoreSink::flush() {
 }
 
 Result<void> StoreSink::append(const Event& event) {
+    const auto started = std::chrono::steady_clock::now();
     if (!in_transaction_) {
         KANSOKU_TRY(store_.begin());
         in_transaction_ = true;
+        batch_micros_ = 0;
     }
     KANSOKU_TRY(store_.append(event));
     ++pending_;
+    batch_micros_ += microsSince(started);
     return {};
 }
 
 Result<void> StoreSink::commitPending() {
+    const auto started = std::chrono::steady_clock::now();
     KANSOKU_TRY(store_.commit());
     in_transaction_ = false;
     pending_ = 0;
+    const uint64_t micros = batch_micros_ + microsSince(started);
+    commits_.fetch_add(1, std::memory_order_relaxed);
+    commit_micros_.fetch_add(micros, std::memory_order_relaxed);
+    if (micros > max_commit_micros_.load(std::memory_order_relaxed)) {
+        max_commit_micros_.store(micros, std::memory_order_relaxed); // one writer: no lost maximum
+    }
     return {};
 }
 

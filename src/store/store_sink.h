@@ -2,6 +2,7 @@
 
 /// An EventSink that writes events to a Store, in transactions.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <variant>
@@ -39,6 +40,17 @@ public:
     /// Events lost to failed transactions.
     int64_t dropped() const { return dropped_; }
 
+    /// Write latency of committed transactions (for /metrics), readable from any thread.
+    struct WriteStats {
+        uint64_t commits = 0;
+        uint64_t micros = 0;     ///< total time spent in the store writing them (appends and commit)
+        uint64_t max_micros = 0; ///< the slowest
+    };
+    WriteStats writeStats() const {
+        return {commits_.load(std::memory_order_relaxed), commit_micros_.load(std::memory_order_relaxed),
+                max_commit_micros_.load(std::memory_order_relaxed)};
+    }
+
 private:
     Result<void> append(const Event& event);
     Result<void> commitPending();
@@ -50,6 +62,10 @@ private:
     int64_t pending_ = 0; ///< events appended in the open transaction
     int64_t dropped_ = 0;
     std::optional<Error> error_;
+    uint64_t batch_micros_ = 0; ///< time spent writing the open transaction so far
+    std::atomic<uint64_t> commits_{0};
+    std::atomic<uint64_t> commit_micros_{0};
+    std::atomic<uint64_t> max_commit_micros_{0};
 };
 
 } // namespace kansoku::store

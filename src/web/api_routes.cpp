@@ -4,47 +4,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "web/prometheus_text.h"
+
 namespace kansoku::web {
-namespace {
+namespace {} // namespace
 
-/// A label value escaped as the text format requires (backslash, double quote, newline).
-std::string labelValue(std::string_view value) {
-    std::string out;
-    for (const char c : value) {
-        if (c == '\\' || c == '"') {
-            out += '\\';
-            out += c;
-        } else if (c == '\n') {
-            out += "\\n";
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
-class Exposition {
-public:
-    void family(std::string_view name, std::string_view type, std::string_view help) {
-        text_ += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
-    }
-    void sample(std::string_view name, std::string_view labels, double value) {
-        text_ +=
-            labels.empty() ? fmt::format("{} {}\n", name, value) : fmt::format("{}{{{}}} {}\n", name, labels, value);
-    }
-    void single(std::string_view name, std::string_view type, std::string_view help, double value) {
-        family(name, type, help);
-        sample(name, "", value);
-    }
-    std::string take() { return std::move(text_); }
-
-private:
-    std::string text_;
-};
-
-} // namespace
-
-std::string prometheusText(const ProcessStatus& s, const ServerMetrics& m) {
+std::string prometheusText(const ProcessStatus& s, const ServerMetrics& m, const MetricsExtras& extras) {
     const auto load = [](const std::atomic<uint64_t>& v) { return static_cast<double>(v.load()); };
     Exposition e;
     e.family("kansoku_build_info", "gauge", "The running version.");
@@ -82,10 +47,34 @@ std::string prometheusText(const ProcessStatus& s, const ServerMetrics& m) {
              load(m.tls_handshake_failures));
     e.single("kansoku_http_access_log_dropped_total", "counter", "Access log lines dropped (writer behind).",
              load(m.access_log_dropped));
-    return e.take();
+    e.single("kansoku_events_queued", "gauge", "Events waiting in the event bus now.",
+             static_cast<double>(s.events_queued));
+    e.single("kansoku_events_queued_max", "gauge", "The most events the event bus held at once.",
+             static_cast<double>(s.events_max_queued));
+    e.single("kansoku_store_commits_total", "counter", "Store write transactions committed.",
+             static_cast<double>(s.store_commits));
+    e.single("kansoku_store_commit_seconds_total", "counter",
+             "Time spent writing and committing store transactions (divide by commits: write latency).",
+             s.store_commit_seconds);
+    e.single("kansoku_store_commit_seconds_max", "gauge", "The slowest store transaction so far.",
+             s.store_commit_seconds_max);
+    if (extras.stream != nullptr) {
+        const auto& st = *extras.stream;
+        e.single("kansoku_web_stream_clients", "gauge", "Clients of /api/v1/stream connected now.", load(st.clients));
+        e.single("kansoku_web_stream_connected_total", "counter", "Clients of /api/v1/stream since start.",
+                 load(st.connected));
+        e.single("kansoku_web_stream_events_total", "counter", "Events queued to stream clients.", load(st.sent));
+        e.single("kansoku_web_stream_dropped_total", "counter",
+                 "Stream clients disconnected because they fell behind (queue full).", load(st.dropped));
+    }
+    std::string text = e.take();
+    if (extras.events != nullptr) {
+        extras.events->render(text);
+    }
+    return text;
 }
 
-void addApiRoutes(Router& router, const StatusProvider& status, const ServerMetrics& metrics) {
+void addApiRoutes(Router& router, const StatusProvider& status, const ServerMetrics& metrics, MetricsExtras extras) {
     router.get("/api/v1/status", Caller::Anonymous, [&status](const Request&) {
         const auto s = status.status();
         auto consumers = nlohmann::json::array();
@@ -98,10 +87,10 @@ void addApiRoutes(Router& router, const StatusProvider& status, const ServerMetr
                                   {"events", {{"published", s.events_published}, {"dropped", s.events_dropped}}},
                                   {"consumers", consumers}});
     });
-    router.get("/metrics", Caller::Anonymous, [&status, &metrics](const Request&) {
+    router.get("/metrics", Caller::Anonymous, [&status, &metrics, extras](const Request&) {
         Response response;
         response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-        response.body = prometheusText(status.status(), metrics);
+        response.body = prometheusText(status.status(), metrics, extras);
         return response;
     });
 }

@@ -17,6 +17,8 @@
 
 namespace kansoku::web {
 
+class BodyStream;
+
 /// Who is calling (Authenticator). Routes declare the least they accept (Route::access).
 enum class Caller : uint8_t {
     Anonymous, ///< no or unknown credentials
@@ -51,6 +53,7 @@ struct Response {
     std::string allow;                              ///< the Allow header (405)
     std::string www_authenticate;                   ///< the WWW-Authenticate header (401)
     std::vector<std::pair<std::string, std::string>> headers; ///< further header fields, sent as given
+    std::shared_ptr<BodyStream> stream; ///< when set, the body is sent as it comes (web/body_stream.h)
 };
 
 /// A JSON body (serialised with a trailing newline) and its Content-Type.

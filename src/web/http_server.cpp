@@ -19,6 +19,7 @@
 
 #include "common/asio.h"
 #include "web/access_log.h"
+#include "web/body_stream.h"
 #include "web/http_date.h"
 
 namespace kansoku::web {
@@ -34,6 +35,9 @@ namespace {
 constexpr auto kAwait = asio::use_awaitable;
 constexpr size_t kFirstRead = 4096;
 constexpr auto kCloseTimeout = std::chrono::seconds(1);
+/// A streamed body with nothing to send for this long gets a comment line, so proxies and clients
+/// see the connection alive (the HTML standard's server-sent events suggest about 15 s).
+constexpr auto kStreamKeepAlive = std::chrono::seconds(15);
 /// Sent once, without waiting, to a connection over a limit before it is closed.
 constexpr std::string_view kRefused =
     "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 74\r\n"
@@ -80,6 +84,8 @@ private:
     asio::awaitable<void> session(tcp::socket socket, std::string client);
     template <class Stream>
     asio::awaitable<void> serve(Stream& stream, Connection& connection);
+    template <class Stream>
+    asio::awaitable<void> streamBody(Stream& stream, Connection& connection, const Response& response);
     Response handle(const http::request<http::string_body>& message, const std::string& client, bool& is_head);
     void connectionClosed(const std::string& client);
 
@@ -301,6 +307,20 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream, Connection& connec
             keep_alive = parser.get().keep_alive() && served < config_.max_requests_per_connection && !draining_;
         }
 
+        if (response.stream && is_head) {
+            response.stream->cancel(); // HEAD: the head only, and the producer forgets the client
+        }
+        if (response.stream && !is_head) {
+            metrics_.countResponse(response.status);
+            if (access_log_) {
+                const auto& request = parser.get();
+                (void)access_log_->write({connection.client, std::string(request.method_string()),
+                                          std::string(request.target()), response.status, 0,
+                                          std::chrono::duration<double, std::milli>(Clock::now() - started).count()});
+            }
+            co_await streamBody(stream, connection, response);
+            co_return;
+        }
         // The body is sent from where it lies: the handler's string or a rendering it shares with a cache.
         const std::string& payload = response.shared_body ? *response.shared_body : response.body;
         http::response<http::span_body<const char>> message{static_cast<http::status>(response.status), 11};
@@ -344,6 +364,78 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream, Connection& connec
             co_return;
         }
     }
+}
+
+template <class Stream>
+asio::awaitable<void> HttpServer::Impl::streamBody(Stream& stream, Connection& connection, const Response& response) {
+    // The waker runs on this thread (posted), so `woken` needs no lock: a wake that comes while a
+    // write is in flight is remembered and the next wait does not start.
+    struct Waker {
+        explicit Waker(asio::any_io_executor executor) : timer(std::move(executor)) {}
+        asio::steady_timer timer;
+        bool woken = false;
+    };
+    const auto executor = co_await asio::this_coro::executor;
+    auto waker = std::make_shared<Waker>(executor);
+    std::weak_ptr<Waker> weak = waker;
+    auto source = response.stream;
+    source->onReady([executor, weak] {
+        asio::post(executor, [weak] {
+            if (auto w = weak.lock()) {
+                w->woken = true;
+                w->timer.cancel();
+            }
+        });
+    });
+    auto old_close = connection.close;
+    connection.close = [old_close, waker] {
+        old_close();
+        waker->woken = true;
+        waker->timer.cancel();
+    };
+    connection.idle = true; // shutdown closes it at once: a stream has no end to wait for
+    std::string head = fmt::format("HTTP/1.1 {} OK\r\nServer: kansoku\r\nDate: {}\r\nContent-Type: {}\r\n"
+                                   "Cache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: close\r\n",
+                                   response.status, httpDate(std::chrono::system_clock::now()), response.content_type);
+    for (const auto& [name, value] : response.headers) {
+        head += fmt::format("{}: {}\r\n", name, value);
+    }
+    head += "\r\n";
+    const auto write_timeout = config_.request_timeout.as<std::chrono::microseconds>();
+    beast::error_code ec;
+    lowest(stream).expires_after(write_timeout);
+    co_await asio::async_write(stream, asio::buffer(head), asio::redirect_error(kAwait, ec));
+    static const std::string kKeepAlive = ": keep-alive\n\n";
+    while (!ec && !draining_) {
+        auto pieces = source->take();
+        for (const auto& piece : pieces) {
+            lowest(stream).expires_after(write_timeout); // a client that stops reading is closed
+            co_await asio::async_write(stream, asio::buffer(*piece), asio::redirect_error(kAwait, ec));
+            if (ec) {
+                break;
+            }
+        }
+        lowest(stream).expires_never();
+        if (ec || source->closed() || draining_) {
+            break;
+        }
+        if (waker->woken) {
+            waker->woken = false;
+            continue;
+        }
+        waker->timer.expires_after(kStreamKeepAlive);
+        beast::error_code wait_ec;
+        co_await waker->timer.async_wait(asio::redirect_error(kAwait, wait_ec));
+        if (!wait_ec && !waker->woken) {
+            lowest(stream).expires_after(write_timeout);
+            co_await asio::async_write(stream, asio::buffer(kKeepAlive), asio::redirect_error(kAwait, ec));
+        }
+        waker->woken = false;
+    }
+    if (ec == beast::error::timeout) {
+        metrics_.request_timeouts.fetch_add(1, std::memory_order_relaxed);
+    }
+    source->cancel();
 }
 
 Response HttpServer::Impl::handle(const http::request<http::string_body>& message, const std::string& client,

@@ -22,6 +22,11 @@ struct ProcessStatus {
     uint64_t events_published = 0; ///< accepted by the event bus
     uint64_t events_dropped = 0;   ///< refused by the event bus (full or stopped)
     std::vector<ConsumerStatus> consumers;
+    uint64_t events_queued = 0; ///< waiting in the event bus now
+    uint64_t events_max_queued = 0;
+    uint64_t store_commits = 0;      ///< store write transactions committed (live runs)
+    double store_commit_seconds = 0; ///< their total time, appends and commit
+    double store_commit_seconds_max = 0;
 };
 
 class StatusProvider {

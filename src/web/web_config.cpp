@@ -28,6 +28,9 @@ void visitConfig(ConfigVisitor& v, WebConfig& c) {
                "at stop, requests in flight may finish within this");
     v.text("admin_key", c.admin_key,
            "Authorization: Bearer <this> is the admin (admin-only routes); empty: nobody; keep the file private");
+    v.boolean("local_admin", c.local_admin,
+              "when address is loopback, a request from this machine without a key is the admin (the dashboard's "
+              "local session); no effect on any other address");
     v.duration("notice_ttl", c.notice_ttl, Duration::fromHours(1), Duration::fromDays(365),
                "a subscriber notice link (/notice/<token>) works this long after it is issued");
     v.text(

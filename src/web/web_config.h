@@ -29,6 +29,9 @@ struct WebConfig {
     int64_t max_requests_per_connection = 1000;           ///< keep-alive: then the connection is closed
     Duration shutdown_timeout = Duration::fromSeconds(5); ///< in-flight requests may finish within this
     std::string admin_key; ///< `Authorization: Bearer KEY` with this key is the admin; empty: no admin
+    /// On a loopback address: a local request without a key is the admin (the dashboard's local
+    /// session, docs/web.md); on any other address this has no effect.
+    bool local_admin = false;
     Duration notice_ttl = Duration::fromDays(30); ///< a subscriber notice link works this long (docs/notices.md)
     std::string notice_url; ///< base URL subscribers open notice links at; empty: this server's own URL
     share::blocklist::BlocklistConfig blocklist; ///< [web.blocklist] (docs/blocklists.md)

@@ -4,7 +4,9 @@
 
 #include "web/api_routes.h"
 #include "web/blocklist_routes.h"
+#include "web/dashboard_routes.h"
 #include "web/isp_routes.h"
+#include "web/local_session.h"
 #include "web/notice_routes.h"
 #include "web/report_routes.h"
 #include "web/taxii_routes.h"
@@ -24,6 +26,8 @@ Result<std::unique_ptr<WebService>> WebService::start(const WebConfig& config, c
                                                       const share::SharingConfig& sharing) {
     std::unique_ptr<WebService> service(new WebService());
     service->sharing_ = sharing;
+    service->events_.add(service->hub_.get());
+    service->events_.add(&service->event_metrics_);
     const int64_t count = std::max<int64_t>(1, config.workers);
     HttpServer::Worker how;
     how.reuse_port = count > 1;
@@ -53,10 +57,20 @@ Result<void> WebService::startWorker(const WebConfig& config, const StatusProvid
         KANSOKU_TRY(store);
         worker.store = std::move(*store);
     }
-    worker.authenticator = std::make_unique<TenantAuthenticator>(config.admin_key, worker.store.get());
+    worker.tenants = std::make_unique<TenantAuthenticator>(config.admin_key, worker.store.get());
+    if (config.local_admin && isLoopbackAddress(config.address)) {
+        worker.authenticator = std::make_unique<LocalSessionAuthenticator>(*worker.tenants, dashboardPaths());
+    } else {
+        worker.authenticator = std::move(worker.tenants);
+    }
     Router router;
-    addApiRoutes(router, status, metrics_);
+    addApiRoutes(router, status, metrics_, {&hub_->counters(), &event_metrics_});
+    addOpenApiRoute(router);
     if (worker.store) {
+        auto reader = store::DashboardReader::open(database);
+        KANSOKU_TRY(reader);
+        worker.reader = std::move(*reader);
+        addDashboardRoutes(router, *worker.reader, *worker.store, *worker.authenticator, hub_.get());
         addNoticeRoutes(router, *worker.store, *worker.store);
         addBlocklistRoutes(router, *worker.store, config.blocklist);
         addIspRoutes(router, *worker.store);

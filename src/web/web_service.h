@@ -9,10 +9,14 @@
 #include <memory>
 #include <vector>
 
+#include "common/event_sink.h"
 #include "common/result.h"
 #include "share/sharing/sharing_config.h"
+#include "store/dashboard_reader.h"
 #include "store/sqlite_store.h"
 #include "web/authenticator.h"
+#include "web/event_hub.h"
+#include "web/event_metrics.h"
 #include "web/http_server.h"
 #include "web/server_metrics.h"
 #include "web/status_provider.h"
@@ -34,20 +38,29 @@ public:
     std::string url() const { return workers_.front().server->url(); }
     uint16_t port() const { return workers_.front().server->port(); }
     const ServerMetrics& metrics() const { return metrics_; }
+    /// What the service wants from the event bus (subscribe it): the live stream (GET /api/v1/stream)
+    /// and the counters /metrics reads off the events. Safe to publish to from the bus's thread.
+    EventSink& events() { return events_; }
+    const EventHub& hub() const { return *hub_; }
 
 private:
     WebService() = default;
     /// One server thread with everything its handlers use: no state is shared between workers
     /// but the counters and the access log.
     struct Worker {
-        std::unique_ptr<store::SqliteStore> store; ///< the handlers' connection (null without a database)
-        std::unique_ptr<Authenticator> authenticator;
-        std::unique_ptr<HttpServer> server; // last: stopped before the rest is destroyed
+        std::unique_ptr<store::SqliteStore> store;      ///< the handlers' connection (null without a database)
+        std::unique_ptr<store::DashboardReader> reader; ///< the dashboard API's read-only connection
+        std::unique_ptr<Authenticator> tenants;         ///< keys: the admin's and the ISPs'
+        std::unique_ptr<Authenticator> authenticator;   ///< tenants, or the local session over them
+        std::unique_ptr<HttpServer> server;             // last: stopped before the rest is destroyed
     };
     Result<void> startWorker(const WebConfig& config, const StatusProvider& status, const std::string& database,
                              HttpServer::Worker how);
 
     ServerMetrics metrics_;
+    std::unique_ptr<EventHub> hub_ = std::make_unique<EventHub>();
+    EventMetrics event_metrics_;
+    FanoutSink events_;            ///< hub_ and event_metrics_
     share::SharingConfig sharing_; ///< the TAXII routes' (a copy: they outlive the caller's)
     std::vector<Worker> workers_;
 };

@@ -7,7 +7,8 @@
 //               optional "asn", "country", "refs": ["tcp/23", ...] (the evidence's refs, in order)}],
 //    "c2": [{"kind", "indicator", "port", "family", "first_seen", "last_seen", optional "samples": [SHA-256]}],
 //    "isps": [{"name", "lang", "prefixes": [...], optional "asns": [...], "created"}],
-//    "feedback": [{"isp", "ip", "state", "ts"}]}          times are RFC 3339
+//    "feedback": [{"isp", "ip", "state", "ts"}],
+//    "events": [{"type", "ts", "sensor", ...fields}]}       times are RFC 3339
 
 #include <cstdio>
 #include <fstream>
@@ -119,6 +120,23 @@ int main(int argc, char** argv) {
             }
             check(store.recordFeedback(
                 {f.at("isp").get<std::string>(), address(f.at("ip")), *state, time(f.at("ts")), ""}));
+        }
+        const auto events = seed.value("events", nlohmann::json::array());
+        if (!events.empty()) {
+            check(store.begin());
+            for (const auto& e : events) {
+                kansoku::Event event;
+                event.type = e.at("type").get<std::string>();
+                event.ts = time(e.at("ts"));
+                event.sensor = e.value("sensor", "seed");
+                for (const auto& [name, value] : e.items()) {
+                    if (name != "type" && name != "ts" && name != "sensor") {
+                        event.add(name, value);
+                    }
+                }
+                check(store.append(event));
+            }
+            check(store.commit());
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "seed: %s\n", e.what());

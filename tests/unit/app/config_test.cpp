@@ -241,8 +241,9 @@ TEST(Config, CrossKeyRulesNameTheKeys) {
 }
 
 /// The embedded default (config/local.toml) spells out every key, with the compiled-in default,
-/// so the file documents what a config without it gets. One deliberate difference: only the
-/// embedded default lets the downloader fetch from loopback, where its honeypots listen.
+/// so the file documents what a config without it gets. Two deliberate differences: only the
+/// embedded default lets the downloader fetch from loopback, where its honeypots listen, and opens
+/// the dashboard's local admin session (web.local_admin, docs/web.md).
 TEST(Config, LocalTomlAndCompiledDefaultsAgreeKeyByKey) {
     const auto defaults = Config{}.flatten();
     auto embedded = Config::embeddedDefault().flatten();
@@ -250,6 +251,9 @@ TEST(Config, LocalTomlAndCompiledDefaultsAgreeKeyByKey) {
     EXPECT_EQ(embedded["honeypot.download.allow_loopback"], "true");
     EXPECT_EQ(defaults.at("honeypot.download.allow_loopback"), "false");
     embedded["honeypot.download.allow_loopback"] = "false";
+    EXPECT_EQ(embedded["web.local_admin"], "true");
+    EXPECT_EQ(defaults.at("web.local_admin"), "false");
+    embedded["web.local_admin"] = "false";
     for (const auto& [key, value] : defaults) {
         EXPECT_EQ(embedded[key], value) << key;
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -39,6 +40,13 @@ bool RawClient::send(const std::string& bytes) {
         sent += static_cast<size_t>(n);
     }
     return true;
+}
+
+std::string RawClient::readSome(std::chrono::milliseconds timeout) {
+    if (buffer_.empty() && !fill(timeout)) {
+        return {};
+    }
+    return std::exchange(buffer_, std::string());
 }
 
 bool RawClient::fill(std::chrono::milliseconds timeout) {

@@ -30,6 +30,8 @@ public:
     /// Reads one response (a HEAD response's body is not read); nullopt if the connection closed
     /// first or nothing came within `timeout`.
     std::optional<RawResponse> read(bool head = false, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    /// Whatever bytes arrive within `timeout` (at most one read; "" on timeout or close).
+    std::string readSome(std::chrono::milliseconds timeout);
     /// True if the server closes the connection within `timeout` (reading and discarding).
     bool closedWithin(std::chrono::milliseconds timeout);
 

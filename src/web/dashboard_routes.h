@@ -1,0 +1,33 @@
+#pragma once
+
+/// The dashboard's REST API under /api/v1/ (issue 13 item 1; docs/web.md "Dashboard API", the
+/// OpenAPI document src/web/openapi.json): overview, series, top lists, event search, details of a
+/// scan, attack, alert, honeypot session, sample and infected host, and the live stream. Every
+/// route accepts a tenant (an ISP's key: only its own space) or the admin.
+
+#include <string>
+#include <vector>
+
+#include "store/dashboard_reader.h"
+#include "store/sqlite_store.h"
+#include "web/authenticator.h"
+#include "web/event_hub.h"
+#include "web/router.h"
+
+namespace kansoku::web {
+
+/// Adds the routes. `reader`, `store`, `authenticator` (for the stream's `key=`) and `hub` (null:
+/// no stream route) must outlive the router; all are used from the router's thread but the hub.
+void addDashboardRoutes(Router& router, store::DashboardReader& reader, store::SqliteStore& store,
+                        const Authenticator& authenticator, EventHub* hub);
+
+/// The paths of those routes (each a route or the parent of some): what the local admin session opens.
+std::vector<std::string> dashboardPaths();
+
+/// GET /api/v1/openapi.json: the document compiled in from src/web/openapi.json.
+void addOpenApiRoute(Router& router);
+
+/// The OpenAPI document (for tests).
+std::string_view openApiDocument();
+
+} // namespace kansoku::web
