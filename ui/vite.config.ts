@@ -12,7 +12,7 @@ export default defineConfig({
         assetsInlineLimit: 0,
         modulePreload: { polyfill: false },
         chunkSizeWarningLimit: 2000,
-        sourcemap: false,
+        sourcemap: process.env.KANSOKU_UI_SOURCEMAP === "1",
     },
     test: {
         environment: "jsdom",

@@ -43,6 +43,9 @@ echarts.use([
 export { echarts };
 export type Chart = echarts.ECharts;
 
+/** Text on the dark panels (axis labels, legends). */
+export const TEXT = "#b9c9d4";
+
 export const PALETTE = ["#ff5a36", "#2bb3c0", "#f2b134", "#7d6bd8", "#4caf50", "#e05297", "#8fa3b3", "#c97d3a"];
 
 const charts = new Set<Chart>();
@@ -65,7 +68,10 @@ export function makeChart(container: HTMLElement): Chart {
 /** Sets the chart's option and marks whether it holds data (tests and the paint mark read this). */
 export function draw(chart: Chart, option: echarts.EChartsCoreOption, filled: boolean, notMerge = false): void {
     chart.getDom().dataset.filled = filled ? "true" : "false";
-    chart.setOption({ aria: { enabled: true }, color: PALETTE, animationDuration: 600, ...option }, notMerge);
+    chart.setOption(
+        { aria: { enabled: true }, color: PALETTE, animationDuration: 600, textStyle: { color: TEXT }, ...option },
+        notMerge,
+    );
 }
 
 export function disposeCharts(): void {
@@ -137,7 +143,7 @@ export function timeSeriesOption(
 ): echarts.EChartsCoreOption {
     return {
         tooltip: { trigger: "axis", formatter: axisTooltip },
-        legend: { top: 0, type: "scroll" },
+        legend: { top: 0, type: "scroll", textStyle: { color: TEXT } },
         grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
         xAxis: { type: "time" },
         yAxis: { type: "value", minInterval: 1 },

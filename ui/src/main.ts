@@ -208,6 +208,7 @@ async function show(): Promise<void> {
         resizeCharts();
     } catch (error) {
         if (isAbort(error) || controller.signal.aborted) return;
+        console.error(error); // a view that cannot load is an error the browser test must see
         replace(container, errorNote(error));
         container.dataset.loaded = "error";
     }

@@ -39,7 +39,16 @@ export function chartPanel(title: string, name: string, wide = false, tall = fal
         "aria-label": title,
     });
     const section = panel(title, box, wide);
-    return { panel: section, chart: makeChart(box) };
+    // Created on first use, once the view has put the panel in the page: a chart made on a detached
+    // element has no size (and a map then has no invertible transform).
+    let chart: Chart | null = null;
+    return {
+        panel: section,
+        get chart(): Chart {
+            chart ??= makeChart(box);
+            return chart;
+        },
+    };
 }
 
 export function link(route: Route, page: PageName, id: string | undefined, text: string): HTMLAnchorElement {

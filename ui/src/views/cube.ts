@@ -3,7 +3,7 @@
 // lie flat across ports, backscatter sits on the victims' (often high) ports.
 
 import { api } from "../api";
-import { draw, PALETTE, tooltipNode } from "../charts";
+import { draw, PALETTE, TEXT, tooltipNode } from "../charts";
 import type { CubeKind, CubeRecord } from "../cube";
 import { cubeEdges, cubeRecords, project } from "../cube";
 import { el, replace } from "../dom";
@@ -32,7 +32,7 @@ export const cubeView: View = async (root, ctx) => {
 
     let records: CubeRecord[] = [];
     let yaw = 0.6;
-    let frame = 0;
+    let frame = REPLAY_FRAMES; // everything at first; the replay starts over after a pause
     const edges = cubeEdges();
 
     const render = () => {
@@ -71,7 +71,7 @@ export const cubeView: View = async (root, ctx) => {
                         return tooltipNode(param.name ?? "", [[t("kind"), param.seriesName ?? ""]]);
                     },
                 },
-                legend: { top: 0, data: KINDS },
+                legend: { top: 0, data: KINDS, textStyle: { color: TEXT } },
                 grid: { left: 0, right: 0, top: 28, bottom: 0 },
                 xAxis: { type: "value", min: -0.95, max: 0.95, show: false },
                 yAxis: { type: "value", min: -0.85, max: 0.85, show: false },

@@ -1,7 +1,7 @@
 // Infected hosts per ISP (by AS when the host carries no ISP name), with their remediation state.
 
 import { api } from "../api";
-import { draw, PALETTE, axisTooltip } from "../charts";
+import { axisTooltip, draw, PALETTE, TEXT } from "../charts";
 import { el, replace, table } from "../dom";
 import { formatTime, t } from "../i18n";
 import type { View } from "../view";
@@ -39,7 +39,7 @@ export const hostsView: View = async (root, ctx) => {
             chart.chart,
             {
                 tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: axisTooltip },
-                legend: { top: 0 },
+                legend: { top: 0, textStyle: { color: TEXT } },
                 grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
                 xAxis: { type: "value", minInterval: 1 },
                 yAxis: { type: "category", inverse: true, data: shown, axisLabel: { width: 180, overflow: "truncate" } },

@@ -4,7 +4,7 @@
 import type { EventRecord, Series } from "../api";
 import { api } from "../api";
 import { axisTooltip, draw, timeSeriesOption, tooltipNode } from "../charts";
-import { t } from "../i18n";
+import { formatTime, t } from "../i18n";
 import type { View } from "../view";
 import { chartPanel, heading } from "../view";
 
@@ -26,6 +26,14 @@ export function alertMarks(alerts: EventRecord[], port?: number): { xAxis: strin
             return details.port === port || String(a.subject ?? "").endsWith(`/${port}`);
         })
         .map((a) => ({ xAxis: a.ts, name: String(a.kind ?? "alert") }));
+}
+
+/** A bucket's start as the viewer's local time (hours and minutes, the day when it is not today). */
+export function shortTime(iso: string): string {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return iso;
+    const hm = `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+    return d.toDateString() === new Date().toDateString() ? hm : `${d.getMonth() + 1}/${d.getDate()} ${hm}`;
 }
 
 export const portsView: View = async (root, ctx) => {
@@ -63,13 +71,13 @@ export const portsView: View = async (root, ctx) => {
                     formatter: (p: unknown) => {
                         const v = (p as { value: [number, number, number] }).value;
                         return tooltipNode(ports[v[1]]?.key ?? "", [
-                            [t("time"), times[v[0]] ?? ""],
+                            [t("time"), formatTime(times[v[0]] ?? "")],
                             [t("sources"), v[2]],
                         ]);
                     },
                 },
                 grid: { left: 8, right: 16, top: 8, bottom: 56, containLabel: true },
-                xAxis: { type: "category", data: times.map((ts) => ts.slice(11, 16)), splitArea: { show: true } },
+                xAxis: { type: "category", data: times.map(shortTime), splitArea: { show: true } },
                 yAxis: { type: "category", data: ports.map((p) => p.key), splitArea: { show: true } },
                 visualMap: {
                     min: 0,
