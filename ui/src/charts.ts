@@ -1,42 +1,35 @@
 // ECharts, tree-shaken to the charts and components the views use, on canvas. Tooltips are built as
 // DOM nodes (text only), never from HTML strings, because series and item names can be attacker text.
 
-import { BarChart, HeatmapChart, LineChart, LinesChart, MapChart, ScatterChart, EffectScatterChart } from "echarts/charts";
+import { BarChart, LineChart, ScatterChart } from "echarts/charts";
 import {
     AriaComponent,
     DataZoomComponent,
-    GeoComponent,
     GridComponent,
     LegendComponent,
     MarkLineComponent,
     MarkPointComponent,
     TitleComponent,
     TooltipComponent,
-    VisualMapComponent,
 } from "echarts/components";
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 
 import { el } from "./dom";
 
+// What most views draw; the map, cube and heat map add their own kinds in their chunks.
 echarts.use([
     BarChart,
-    HeatmapChart,
     LineChart,
-    LinesChart,
-    MapChart,
     ScatterChart,
-    EffectScatterChart,
     AriaComponent,
     DataZoomComponent,
-    GeoComponent,
     GridComponent,
     LegendComponent,
     MarkLineComponent,
     MarkPointComponent,
     TitleComponent,
     TooltipComponent,
-    VisualMapComponent,
     CanvasRenderer,
 ]);
 

@@ -13,32 +13,22 @@ import type { PageName, Route, ViewName } from "./route";
 import { RANGES, VIEWS, formatRoute, parseRoute, withPage } from "./route";
 import type { View } from "./view";
 import { errorNote, isAbort } from "./view";
-import { alertsView } from "./views/alerts";
-import { cubeView } from "./views/cube";
-import { honeypotView } from "./views/honeypot";
-import { hostsView } from "./views/hosts";
-import { mapView } from "./views/map";
-import { overviewView } from "./views/overview";
-import { portsView } from "./views/ports";
-import { sampleView } from "./views/sample";
-import { samplesView } from "./views/samples";
-import { scannersView } from "./views/scanners";
-import { sessionView } from "./views/session";
-import { sourceView } from "./views/source";
 
-const PAGES: Record<PageName, View> = {
-    overview: overviewView,
-    map: mapView,
-    cube: cubeView,
-    ports: portsView,
-    scanners: scannersView,
-    honeypot: honeypotView,
-    samples: samplesView,
-    hosts: hostsView,
-    alerts: alertsView,
-    source: sourceView,
-    session: sessionView,
-    sample: sampleView,
+// Each view is its own chunk, loaded when first shown: the first page needs only its own code
+// (the world map's geometry and country names are not part of the overview's download).
+const PAGES: Record<PageName, () => Promise<View>> = {
+    overview: () => import("./views/overview").then((m) => m.overviewView),
+    map: () => import("./views/map").then((m) => m.mapView),
+    cube: () => import("./views/cube").then((m) => m.cubeView),
+    ports: () => import("./views/ports").then((m) => m.portsView),
+    scanners: () => import("./views/scanners").then((m) => m.scannersView),
+    honeypot: () => import("./views/honeypot").then((m) => m.honeypotView),
+    samples: () => import("./views/samples").then((m) => m.samplesView),
+    hosts: () => import("./views/hosts").then((m) => m.hostsView),
+    alerts: () => import("./views/alerts").then((m) => m.alertsView),
+    source: () => import("./views/source").then((m) => m.sourceView),
+    session: () => import("./views/session").then((m) => m.sessionView),
+    sample: () => import("./views/sample").then((m) => m.sampleView),
 };
 
 const LANG_STORAGE = "kansoku.lang";
@@ -197,7 +187,9 @@ async function show(): Promise<void> {
     const container = el("div", { class: "view", "data-view": route.page }, el("p", { class: "loading" }, t("loading")));
     replace(main, container); // in the page before the view draws, so its charts have a size
     try {
-        await PAGES[route.page](container, {
+        const view = await PAGES[route.page]();
+        if (controller.signal.aborted) return;
+        await view(container, {
             route,
             signal: controller.signal,
             onLive: (types, reload) => live.watch(types, reload),

@@ -3,7 +3,8 @@
 // lie flat across ports, backscatter sits on the victims' (often high) ports.
 
 import { api } from "../api";
-import { draw, PALETTE, TEXT, tooltipNode } from "../charts";
+import { LinesChart } from "echarts/charts";
+import { draw, echarts, PALETTE, TEXT, tooltipNode } from "../charts";
 import type { CubeKind, CubeRecord } from "../cube";
 import { cubeEdges, cubeRecords, project } from "../cube";
 import { el, replace } from "../dom";
@@ -16,6 +17,8 @@ const KINDS: CubeKind[] = ["horizontal", "vertical", "block", "backscatter"];
 const PITCH = 0.45;
 const FRAME_MS = 100;
 const REPLAY_FRAMES = 60;
+
+echarts.use([LinesChart]);
 
 export const cubeView: View = async (root, ctx) => {
     const { route, signal } = ctx;

@@ -2,6 +2,8 @@
 // the sensor site; countries and ASes as tables beside it. Selecting a source opens its detail.
 
 import type { TopItem } from "../api";
+import { EffectScatterChart, LinesChart, MapChart } from "echarts/charts";
+import { GeoComponent } from "echarts/components";
 import { api } from "../api";
 import { draw, echarts, itemTooltip, topBarOption, tooltipNode } from "../charts";
 import { el, replace, table } from "../dom";
@@ -31,6 +33,8 @@ export function sourcePosition(item: TopItem & { country?: string | null }, cent
     const [dx, dy] = jitter(item.key, item.country ? 4 : 10);
     return [base[0] + dx, base[1] + dy];
 }
+
+echarts.use([MapChart, LinesChart, EffectScatterChart, GeoComponent]);
 
 export const mapView: View = async (root, ctx) => {
     const { route, signal } = ctx;

@@ -2,8 +2,10 @@
 // each port as a series with the outbreak alerts marked on the time axis.
 
 import type { EventRecord, Series } from "../api";
+import { HeatmapChart } from "echarts/charts";
+import { VisualMapComponent } from "echarts/components";
 import { api } from "../api";
-import { axisTooltip, draw, timeSeriesOption, tooltipNode } from "../charts";
+import { axisTooltip, draw, echarts, timeSeriesOption, tooltipNode } from "../charts";
 import { formatTime, t } from "../i18n";
 import type { View } from "../view";
 import { chartPanel, heading } from "../view";
@@ -35,6 +37,8 @@ export function shortTime(iso: string): string {
     const hm = `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
     return d.toDateString() === new Date().toDateString() ? hm : `${d.getMonth() + 1}/${d.getDate()} ${hm}`;
 }
+
+echarts.use([HeatmapChart, VisualMapComponent]);
 
 export const portsView: View = async (root, ctx) => {
     const { route, signal } = ctx;
