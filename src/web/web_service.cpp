@@ -4,7 +4,7 @@
 
 #include "web/api_routes.h"
 #include "web/blocklist_routes.h"
-#include "web/dashboard_routes.h"
+#include "web/dashboard_asset_routes.h"
 #include "web/isp_routes.h"
 #include "web/notice_routes.h"
 #include "web/report_routes.h"
@@ -57,7 +57,7 @@ Result<void> WebService::startWorker(const WebConfig& config, const StatusProvid
     worker.authenticator = std::make_unique<TenantAuthenticator>(config.admin_key, worker.store.get());
     Router router;
     addApiRoutes(router, status, metrics_);
-    addDashboardRoutes(router);
+    addDashboardAssetRoutes(router);
     if (worker.store) {
         addNoticeRoutes(router, *worker.store, *worker.store);
         addBlocklistRoutes(router, *worker.store, config.blocklist);

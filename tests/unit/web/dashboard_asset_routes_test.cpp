@@ -5,7 +5,7 @@
 
 #include "http_client.h"
 #include "server_fixture.h"
-#include "web/dashboard_routes.h"
+#include "web/dashboard_asset_routes.h"
 
 namespace kansoku::web::test {
 namespace {
@@ -69,11 +69,11 @@ TEST(DashboardAssetsTest, TheEmbeddedPackIsWholeWhenTheBuildHadNode) {
     EXPECT_GE(found, 2) << "the page names its script and style sheet";
 }
 
-class DashboardRoutesTest : public ServerTest {
+class DashboardAssetRoutesTest : public ServerTest {
 protected:
     void serve(const DashboardAssets& assets) {
         Router router;
-        addDashboardRoutes(router, assets);
+        addDashboardAssetRoutes(router, assets);
         start(std::move(router));
     }
     RawResponse get(const std::string& target) {
@@ -83,7 +83,7 @@ protected:
     }
 };
 
-TEST_F(DashboardRoutesTest, ServesThePageAndAssetsWithTypesCachingAndCsp) {
+TEST_F(DashboardAssetRoutesTest, ServesThePageAndAssetsWithTypesCachingAndCsp) {
     auto assets = DashboardAssets::parse(kPack);
     ASSERT_TRUE(assets);
     serve(*assets);
@@ -108,7 +108,7 @@ TEST_F(DashboardRoutesTest, ServesThePageAndAssetsWithTypesCachingAndCsp) {
     EXPECT_EQ(get("/favicon.svg").status, 200u);
 }
 
-TEST_F(DashboardRoutesTest, UnknownFilesAndTraversalAre404) {
+TEST_F(DashboardAssetRoutesTest, UnknownFilesAndTraversalAre404) {
     auto assets = DashboardAssets::parse(kPack);
     ASSERT_TRUE(assets);
     serve(*assets);
@@ -122,7 +122,7 @@ TEST_F(DashboardRoutesTest, UnknownFilesAndTraversalAre404) {
     EXPECT_EQ(get("/index.html").status, 200u);
 }
 
-TEST_F(DashboardRoutesTest, WithoutADashboardThePageSaysSo) {
+TEST_F(DashboardAssetRoutesTest, WithoutADashboardThePageSaysSo) {
     auto empty = DashboardAssets::parse("KSUI1\n");
     ASSERT_TRUE(empty);
     serve(*empty);

@@ -1,4 +1,4 @@
-#include "web/dashboard_routes.h"
+#include "web/dashboard_asset_routes.h"
 
 #include <map>
 #include <memory>
@@ -48,7 +48,7 @@ std::string dashboardContentSecurityPolicy() {
            "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 }
 
-void addDashboardRoutes(Router& router, const DashboardAssets& assets) {
+void addDashboardAssetRoutes(Router& router, const DashboardAssets& assets) {
     auto files = std::make_shared<ServedFiles>();
     for (const auto& [path, asset] : assets.files()) {
         files->emplace(path,

@@ -17,6 +17,6 @@ std::string dashboardContentSecurityPolicy();
 
 /// Adds the dashboard's routes serving `assets` (which must outlive the router); with no assets
 /// (a build without node), `/` is a short page saying so.
-void addDashboardRoutes(Router& router, const DashboardAssets& assets = DashboardAssets::embedded());
+void addDashboardAssetRoutes(Router& router, const DashboardAssets& assets = DashboardAssets::embedded());
 
 } // namespace kansoku::web
