@@ -98,8 +98,8 @@ const LABELS = {
     dstPort: { en: "Destination port", ja: "宛先ポート" },
     srcAddress: { en: "Source", ja: "送信元" },
     cubeHelp: {
-        en: "Each dot is a probe: scans draw lines along one axis, worms fill planes, backscatter clusters on high ports.",
-        ja: "点は1つの探索。スキャンは軸に沿った線、ワームは面、バックスキャッタは高位ポートに集まります。",
+        en: "Each dot is a source probing a port. Horizontal scans (one port, many addresses) stand tall; vertical scans (many ports) spread along the port axis; backscatter sits on the victims' ports.",
+        ja: "点は送信元とそのポート。水平スキャン（1ポート・多数のアドレス）は高く、垂直スキャン（多数のポート）はポート軸に沿って広がり、バックスキャッタは被害者のポートに現れます。",
     },
     mapHelp: {
         en: "Arcs run from each source country to the sensor site; select a country or source for details.",

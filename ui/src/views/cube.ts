@@ -63,6 +63,8 @@ export const cubeView: View = async (root, ctx) => {
             const [x, y] = project(p, yaw, PITCH);
             return { value: [x, y], label: { show: true, formatter: text, color: "#9fb6c6", fontSize: 11 } };
         };
+        const aspect = cube.chart.getWidth() / Math.max(1, cube.chart.getHeight() - 28);
+        const halfWidth = Math.max(0.95, 0.85 * aspect);
         draw(
             cube.chart,
             {
@@ -76,7 +78,8 @@ export const cubeView: View = async (root, ctx) => {
                 },
                 legend: { top: 0, data: KINDS, textStyle: { color: TEXT } },
                 grid: { left: 0, right: 0, top: 28, bottom: 0 },
-                xAxis: { type: "value", min: -0.95, max: 0.95, show: false },
+                // Equal scales on both axes, so the cube stays a cube at any width.
+                xAxis: { type: "value", min: -halfWidth, max: halfWidth, show: false },
                 yAxis: { type: "value", min: -0.85, max: 0.85, show: false },
                 series: [
                     {
