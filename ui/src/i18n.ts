@@ -109,7 +109,14 @@ const LABELS = {
     play: { en: "Play", ja: "再生" },
     sensorSite: { en: "Sensor site", ja: "センサ拠点" },
     backTo: { en: "Back", ja: "戻る" },
-    paint: { en: "first paint", ja: "初回描画" },
+    drops: { en: "drops", ja: "投下" },
+    droppedBy: { en: "dropped by", ja: "投下元" },
+    lookalike: { en: "looks like", ja: "類似" },
+    apiKey: { en: "API key", ja: "API キー" },
+    apiKeyHelp: {
+        en: "This server is not on loopback: give the admin key or your ISP's key (kept for this tab only).",
+        ja: "このサーバはループバック以外で動作しています。管理者キーか ISP のキーを入力してください（このタブの間だけ保持）。",
+    },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type LabelKey = keyof typeof LABELS;

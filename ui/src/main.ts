@@ -138,9 +138,10 @@ async function askForKey(message: string): Promise<void> {
     const form = el(
         "form",
         { class: "panel" },
-        el("h1", {}, "API key"),
-        el("p", {}, message),
-        el("label", { for: "api-key" }, "Bearer key "),
+        el("h1", {}, t("apiKey")),
+        el("p", {}, t("apiKeyHelp")),
+        el("p", { class: "error" }, message),
+        el("label", { for: "api-key" }, `${t("apiKey")} `),
         input,
         el("button", { type: "submit", class: "button" }, t("apply")),
     );

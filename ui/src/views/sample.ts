@@ -115,10 +115,10 @@ export const sampleView: View = async (root, ctx) => {
             el(
                 "ul",
                 { class: "list" },
-                ...detail.drops.map((h) => el("li", {}, "drops ", link(route, "sample", h, h.slice(0, 16) + "…"))),
-                ...detail.dropped_by.map((h) => el("li", {}, "dropped by ", link(route, "sample", h, h.slice(0, 16) + "…"))),
+                ...detail.drops.map((h) => el("li", {}, `${t("drops")} `, link(route, "sample", h, h.slice(0, 16) + "…"))),
+                ...detail.dropped_by.map((h) => el("li", {}, `${t("droppedBy")} `, link(route, "sample", h, h.slice(0, 16) + "…"))),
                 ...detail.lookalikes.map((l) =>
-                    el("li", {}, link(route, "sample", l.sha256, l.sha256.slice(0, 16) + "…"), ` ssdeep ${text(l.ssdeep)} tlsh ${text(l.tlsh)}`),
+                    el("li", {}, `${t("lookalike")} `, link(route, "sample", l.sha256, l.sha256.slice(0, 16) + "…"), ` ssdeep ${text(l.ssdeep)} tlsh ${text(l.tlsh)}`),
                 ),
             ),
             true,
