@@ -125,7 +125,7 @@ for (const [view, mustFill] of VIEWS) {
     const texts = await page.locator('.view[data-view="honeypot"] code').allTextContents();
     check(texts.includes(hostile), "[honeypot] the hostile username is shown, as text", texts.slice(0, 10).join("\n"));
     const injected = await page.evaluate(() => ({
-        img: document.querySelectorAll('main img, main [onerror], main script').length,
+        img: document.querySelectorAll('main img, main [onerror], main script, main b').length,
         pwned: window.__pwned ?? null,
     }));
     check(injected.img === 0 && injected.pwned === null, "[honeypot] its markup made no element and ran nothing", JSON.stringify(injected));
@@ -133,7 +133,12 @@ for (const [view, mustFill] of VIEWS) {
     if (check((await session.count()) > 0, "[honeypot] lists the session")) {
         await session.click();
         await loaded("session");
-        await page.waitForFunction((h) => document.querySelector('[data-testid="transcript"]')?.textContent.includes(h), hostile, { timeout: 8000 }).catch(() => {});
+        await page
+            .waitForFunction((h) => {
+                const text = document.querySelector('[data-testid="transcript"]')?.textContent ?? "";
+                return text.includes(h) && text.includes("$ uname -a");
+            }, hostile, { timeout: 8000 })
+            .catch(() => {});
         const transcript = (await page.textContent('[data-testid="transcript"]')) ?? "";
         check(transcript.includes(hostile) && transcript.includes("$ uname -a"), "[session] the replay shows the login (as text) and the commands", transcript.slice(0, 800));
         check((await page.evaluate(() => window.__pwned ?? null)) === null, "[session] nothing ran");

@@ -4,7 +4,7 @@
 `kansoku run` with the embedded default starts in a network namespace of its own with only loopback
 (so the default ports are free and nothing leaves the machine); its demo capture is the darknet
 traffic. A telnet client logs into the honeypot on 127.0.0.1:2323 with a username carrying markup
-(`<img src=x onerror=...>`), fails once, gets in on the second try and runs commands. Then
+(`<img/src=x/onerror=...>`), fails once, gets in on the second try and runs commands. Then
 dashboard_browser.mjs drives Debian's chromium (playwright-core) through every view: each loads with
 no console errors and no failed requests, the charts fed by the traffic are drawn with data, the map
 drills down to a source, the hostile username is text on the honeypot view and in the session
@@ -30,7 +30,9 @@ import honeypot_lab as hl  # noqa: E402
 import integ_common as ic  # noqa: E402
 
 BASE = "http://127.0.0.1:8470"
-HOSTILE = "<img src=x onerror=window.__pwned=1>r00t<script>window.__pwned=2</script>"
+# No spaces (login takes the first word of the line, as BusyBox does; "/" separates HTML attributes) and under
+# the honeypot's 64-byte username limit.
+HOSTILE = "<img/src=x/onerror=__pwned=1><b>r00t</b>"
 
 
 def get_json(path: str):
