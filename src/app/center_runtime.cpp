@@ -130,7 +130,7 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
 std::vector<std::string> CenterRuntime::notices() const {
     std::vector<std::string> lines;
     if (web_) {
-        lines.push_back(fmt::format("web: serving {}", web_->url()));
+        lines.push_back(fmt::format("web: serving {} (the dashboard; the API under /api/v1/)", web_->url()));
     }
     if (correlation_) {
         lines.insert(lines.end(), correlation_->notices().begin(), correlation_->notices().end());

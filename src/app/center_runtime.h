@@ -36,7 +36,7 @@ public:
 
     /// Where the events went, for the operator ("events stored in var/kansoku.db and appended to ...").
     std::string destinations() const;
-    /// "web: serving http://127.0.0.1:8470/" when the web server runs.
+    /// "web: serving http://127.0.0.1:8470/ (the dashboard; ...)" when the web server runs.
     std::vector<std::string> notices() const;
     /// Stops the web server gracefully (requests in flight finish). Idempotent.
     void stop();

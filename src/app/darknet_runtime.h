@@ -28,7 +28,11 @@ class DarknetRuntime {
 public:
     /// Opens the source (a bad interface, prefix or warning-list folder fails here, before any thread
     /// starts). `sink` must be thread-safe and outlive the runtime.
-    static Result<std::unique_ptr<DarknetRuntime>> open(const Config& config, EventSink& sink);
+    /// With `replay_demo` and no interface, the demo capture is analysed at once and then a new
+    /// 10-minute scenario is replayed in real time, again and again until stopped, so the
+    /// dashboard's views move.
+    static Result<std::unique_ptr<DarknetRuntime>> open(const Config& config, EventSink& sink,
+                                                        bool replay_demo = false);
     /// requestStop() and join().
     ~DarknetRuntime();
 
@@ -38,12 +42,16 @@ public:
     /// Interrupts a blocking read; the thread finishes its records and ends. Any thread, idempotent.
     void requestStop();
     void join();
-    /// The capture thread has ended (for a capture file: the whole file was analysed).
+    /// The capture file was analysed (with a replay, the first pass over it; the replay goes on), or
+    /// the capture thread ended.
     bool finished() const { return finished_.load(); }
+    /// Replaying the demo capture in real time after the first pass.
+    bool replaying() const { return replay_; }
     /// Live capture on an interface (runs until stopped) rather than a file.
     bool live() const { return live_; }
 
-    /// Valid after join(): totals and the capture's wall time, or the read error that ended it.
+    /// Valid once finished(): totals and the capture's wall time (with a replay: of the first pass),
+    /// or the read error that ended it.
     const darknet::DarknetTotals& totals() const { return totals_; }
     double seconds() const { return seconds_; }
     const std::string& error() const { return error_; }
@@ -53,11 +61,15 @@ public:
 private:
     DarknetRuntime() = default;
     void runLoop();
+    void replayLoop();
 
     std::unique_ptr<intel::WarningLists> benign_;
     std::unique_ptr<capture::PacketSource> source_;
     std::unique_ptr<darknet::DarknetAnalyzer> analyzer_;
     bool live_ = false;
+    bool replay_ = false;
+    std::vector<std::string> prefixes_; /// [darknet] prefixes, for each replayed scenario
+    std::string data_dir_;
     std::atomic<bool> stop_{false};
     std::atomic<bool> finished_{false};
     std::thread thread_;

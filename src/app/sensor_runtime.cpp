@@ -14,7 +14,7 @@ Result<std::unique_ptr<SensorRuntime>> SensorRuntime::create(const Config& confi
     if (options.darknet) {
         // Darknet events are aggregates (a few per source); waiting for room loses nothing, and a
         // live capture that falls behind is counted by the kernel (capture.stats dropped_kernel).
-        auto darknet = DarknetRuntime::open(config, bus.publisher(transport::Overflow::Block));
+        auto darknet = DarknetRuntime::open(config, bus.publisher(transport::Overflow::Block), options.replay_demo);
         KANSOKU_TRY(darknet);
         sensor->darknet_ = std::move(*darknet);
     }

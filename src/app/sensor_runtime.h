@@ -19,6 +19,9 @@ namespace kansoku::app {
 struct SensorOptions {
     bool darknet = true;   ///< the darknet capture (live interface or demo capture)
     bool honeypots = true; ///< the honeypots, if [honeypot] enabled
+    /// With no interface: after the demo capture, replay new demo scenarios in real time until stopped
+    /// (`kansoku run` without --once).
+    bool replay_demo = false;
 };
 
 class SensorRuntime {

@@ -21,7 +21,9 @@ struct RunArgs {
 void runMain(const RunArgs& args) {
     const app::Config config = args.config.load();
     const auto& stop = installStopSignals();
-    auto runtime = orThrow(app::Runtime::start(config, {}));
+    app::RuntimeOptions options;
+    options.sensor.replay_demo = !args.once; // the views move: the demo capture goes on in real time
+    auto runtime = orThrow(app::Runtime::start(config, options));
     printStarted(*runtime);
     auto* darknet = runtime->sensor().darknet();
     const bool keeps_running =

@@ -17,7 +17,9 @@ void printStarted(app::Runtime& runtime) {
 }
 
 void printDarknetDone(app::DarknetRuntime& darknet) {
-    darknet.join();
+    if (!darknet.replaying()) {
+        darknet.join(); // with a replay the thread goes on; the first pass's figures are already final
+    }
     if (!darknet.error().empty()) {
         throw CommandError(darknet.error());
     }

@@ -5,6 +5,7 @@
 #include "web/api_routes.h"
 #include "web/blocklist_routes.h"
 #include "web/dashboard_routes.h"
+#include "web/dashboard_asset_routes.h"
 #include "web/isp_routes.h"
 #include "web/local_session.h"
 #include "web/notice_routes.h"
@@ -66,6 +67,7 @@ Result<void> WebService::startWorker(const WebConfig& config, const StatusProvid
     Router router;
     addApiRoutes(router, status, metrics_, {&hub_->counters(), &event_metrics_});
     addOpenApiRoute(router);
+    addDashboardAssetRoutes(router);
     if (worker.store) {
         auto reader = store::DashboardReader::open(database);
         KANSOKU_TRY(reader);
