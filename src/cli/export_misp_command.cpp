@@ -31,9 +31,9 @@ struct MispArgs {
     std::string community;
     std::string since;
     std::string tlp = "green";
-    std::string subscribers = "withhold";
+    std::string subscribers; ///< "": the community's policy ([[sharing.community]], else [sharing.stix])
     std::string key_file;
-    std::string identity = "kansoku";
+    std::string identity; ///< "": [sharing.stix] identity_name
 };
 
 std::string readKey(const std::string& path) {
@@ -49,11 +49,12 @@ std::string readKey(const std::string& path) {
 }
 
 void mispMain(const MispArgs& args) {
-    share::misp::MispScope scope;
-    if (!args.community.empty() && !share::validCommunityName(args.community)) {
-        throw CommandError(fmt::format("export misp: --community must be 1-64 of a-z, 0-9, - and _, not '{}'",
-                                       args.community.substr(0, 40)));
+    const app::Config config = args.config.load();
+    if (!args.community.empty() && !config.sharing.hasCommunity(args.community)) {
+        throw CommandError(
+            fmt::format("export misp: no --community '{}' (sharing.communities)", args.community.substr(0, 64)));
     }
+    share::misp::MispScope scope;
     scope.community = args.community;
     const auto ceiling = share::stix::parseTlp(args.tlp);
     if (!ceiling || *ceiling == share::stix::Tlp::Red) {
@@ -61,23 +62,26 @@ void mispMain(const MispArgs& args) {
                                        args.tlp.substr(0, 40)));
     }
     scope.ceiling = *ceiling;
-    const auto policy = share::stix::parseSubscriberPolicy(args.subscribers);
+    // The community's policy unless the flags say otherwise.
+    const share::CommunityPolicy community = config.sharing.policyOf(args.community);
+    const std::string& policy_name = args.subscribers.empty() ? community.subscribers : args.subscribers;
+    const auto policy = share::stix::parseSubscriberPolicy(policy_name);
     if (!policy) {
         throw CommandError(
             fmt::format("export misp: --subscribers must be withhold, pseudonymise or aggregate24, not '{}'",
-                        args.subscribers.substr(0, 40)));
+                        policy_name.substr(0, 40)));
     }
     scope.subscribers = *policy;
     if (*policy == share::stix::SubscriberPolicy::Pseudonymise) {
-        if (args.key_file.empty()) {
-            throw CommandError("export misp: --subscribers pseudonymise needs --pseudonym-key-file");
+        scope.pseudonym_key = args.key_file.empty() ? community.pseudonym_key : readKey(args.key_file);
+        if (scope.pseudonym_key.empty()) {
+            throw CommandError("export misp: --subscribers pseudonymise needs --pseudonym-key-file (or the community's "
+                               "pseudonym_key)");
         }
-        scope.pseudonym_key = readKey(args.key_file);
     }
     if (!args.since.empty()) {
         scope.since = parseTimeOption("--since", args.since, nowMicros());
     }
-    const app::Config config = args.config.load();
     const std::string database = args.db.empty() ? config.storage.database : args.db;
     std::error_code ec;
     if (!std::filesystem::exists(database, ec)) {
@@ -85,9 +89,10 @@ void mispMain(const MispArgs& args) {
     }
     // Read-write: the export is written to the sharing log.
     auto store = orThrow(store::SqliteStore::open(database, store::OpenMode::ReadWriteCreate));
-    // [sharing.stix] (share/stix/stix_config.h) is read here once app::Config carries it; until then its defaults.
-    share::stix::StixConfig stix;
-    stix.identity_name = args.identity;
+    share::stix::StixConfig stix = config.sharing.stix;
+    if (!args.identity.empty()) {
+        stix.identity_name = args.identity;
+    }
     share::misp::MispFeedProducer producer(*store, stix);
     auto events = producer.produce(scope);
     if (!events) {
@@ -134,12 +139,12 @@ void addExportMispCommand(CLI::App& exporter) {
     cmd->add_option("--tlp", args->tlp, "the most restricted TLP to include: clear, green, amber or amber+strict")
         ->capture_default_str();
     cmd->add_option("--subscribers", args->subscribers,
-                    "infected-host addresses: withhold (never), pseudonymise (Crypto-PAn) or aggregate24 (their /24)")
-        ->capture_default_str();
+                    "infected-host addresses: withhold (never), pseudonymise (Crypto-PAn) or aggregate24 (their /24); "
+                    "default: the community's policy");
     cmd->add_option("--pseudonym-key-file", args->key_file,
                     "file holding the Crypto-PAn key (64 hex digits, or a long random secret)");
-    cmd->add_option("--identity", args->identity, "the producer's name (MISP Orgc; keep it stable: it seeds the uuids)")
-        ->capture_default_str();
+    cmd->add_option("--identity", args->identity,
+                    "the producer's name (MISP Orgc; keep it stable: it seeds the uuids); default: [sharing.stix]");
     cmd->add_option("--db", args->db, "the database (default: [storage] database)");
     args->config.add(*cmd);
     cmd->callback([args] { mispMain(*args); });

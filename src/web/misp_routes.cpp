@@ -52,9 +52,8 @@ std::string etagOf(std::string_view body) {
 
 class MispFeedApi {
 public:
-    MispFeedApi(store::SqliteStore& store, const share::SharingConfig& sharing, share::stix::StixConfig stix,
-                Duration max_age)
-        : store_(store), sharing_(sharing), partners_(store, sharing), producer_(store, std::move(stix)),
+    MispFeedApi(store::SqliteStore& store, const share::SharingConfig& sharing, Duration max_age)
+        : store_(store), sharing_(sharing), partners_(store, sharing), producer_(store, sharing.stix),
           max_age_(max_age) {}
 
     Response manifest(const Request& request);
@@ -117,9 +116,11 @@ Result<std::shared_ptr<const share::misp::MispFeed>> MispFeedApi::feedOf(const s
     share::misp::MispScope scope;
     scope.community = community;
     scope.ceiling = Tlp::AmberStrict; // cut per caller
-    const auto policy = share::stix::parseSubscriberPolicy(producer_.config().subscribers);
-    scope.subscribers = policy.value_or(share::stix::SubscriberPolicy::Withhold);
-    scope.pseudonym_key = producer_.config().pseudonym_key;
+    // The community's [[sharing.community]] policy, else [sharing.stix]'s; one that cannot be read withholds.
+    const share::CommunityPolicy policy = sharing_.policyOf(community);
+    scope.subscribers =
+        share::stix::parseSubscriberPolicy(policy.subscribers).value_or(share::stix::SubscriberPolicy::Withhold);
+    scope.pseudonym_key = policy.pseudonym_key;
     auto events = producer_.produce(scope);
     KANSOKU_TRY(events);
     auto feed = std::make_shared<const share::misp::MispFeed>(share::misp::MispFeed::render(*events, producer_.org()));
@@ -231,9 +232,8 @@ Response MispFeedApi::event(const Request& request) {
 
 } // namespace
 
-void addMispRoutes(Router& router, store::SqliteStore& store, const share::SharingConfig& sharing,
-                   share::stix::StixConfig stix, Duration max_age) {
-    auto api = std::make_shared<MispFeedApi>(store, sharing, std::move(stix), max_age);
+void addMispRoutes(Router& router, store::SqliteStore& store, const share::SharingConfig& sharing, Duration max_age) {
+    auto api = std::make_shared<MispFeedApi>(store, sharing, max_age);
     const auto route = [&](std::string pattern, Response (MispFeedApi::*handler)(const Request&)) {
         router.add({"GET", std::move(pattern), Caller::Anonymous,
                     [api, handler](const Request& r) { return ((*api).*handler)(r); }});

@@ -15,19 +15,19 @@
 /// Last-Modified (the newest event timestamp they hold).
 ///
 /// The feed is built from the store (share/misp MispFeedProducer, all TLPs up to amber+strict for
-/// the community) and kept while the store is unchanged, at most `max_age`.
+/// the community, its subscriber policy from [[sharing.community]] or [sharing.stix]) and kept while the
+/// store is unchanged, at most `max_age`.
 
 #include "common/duration.h"
 #include "share/sharing/sharing_config.h"
-#include "share/stix/stix_config.h"
 #include "store/sqlite_store.h"
 #include "web/router.h"
 
 namespace kansoku::web {
 
 /// Adds the routes; `store` and `sharing` must outlive the router; used from the server's thread only.
-/// `stix` gives the producer identity, the TLP of each kind of data and the subscriber policy.
+/// `sharing.stix` gives the producer identity and the TLP of each kind of data.
 void addMispRoutes(Router& router, store::SqliteStore& store, const share::SharingConfig& sharing,
-                   share::stix::StixConfig stix = {}, Duration max_age = Duration::fromMinutes(5));
+                   Duration max_age = Duration::fromMinutes(5));
 
 } // namespace kansoku::web
