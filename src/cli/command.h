@@ -50,7 +50,6 @@ void addReportCommand(CLI::App& app);
 void addExportCommand(CLI::App& app);
 void addExportBlocklistCommand(CLI::App& exporter); ///< under `export`
 void addExportStixCommand(CLI::App& exporter);      ///< under `export`
-void addExportMispCommand(CLI::App& exporter);      ///< under `export`
 void addNoticeCommand(CLI::App& app);
 void addIspCommand(CLI::App& app);
 /// `kansoku partner add|list|remove|rotate` (partner_command.cpp).

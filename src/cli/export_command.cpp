@@ -7,6 +7,9 @@
 
 namespace kansoku::cli {
 
+/// export_misp_command.cpp (declared here: command.h is included by every command).
+void addExportMispCommand(CLI::App& exporter);
+
 void addExportCommand(CLI::App& app) {
     auto* exporter =
         app.add_subcommand("export", "Write kansoku's indicators for other tools (blocklists, STIX 2.1, MISP feeds)");
