@@ -8,6 +8,7 @@
 #include "web/dashboard_asset_routes.h"
 #include "web/isp_routes.h"
 #include "web/local_session.h"
+#include "web/misp_routes.h"
 #include "web/notice_routes.h"
 #include "web/report_routes.h"
 #include "web/taxii_routes.h"
@@ -78,6 +79,7 @@ Result<void> WebService::startWorker(const WebConfig& config, const StatusProvid
         addIspRoutes(router, *worker.store);
         addReportRoutes(router, *worker.store);
         addTaxiiRoutes(router, *worker.store, sharing_, static_cast<int64_t>(config.max_body.bytes()));
+        addMispRoutes(router, *worker.store, sharing_);
     }
     auto server = HttpServer::start(config, std::move(router), *worker.authenticator, metrics_, std::move(how));
     KANSOKU_TRY(server);
