@@ -10,6 +10,7 @@
   event and in the host record) and counts an intel.partner_sighting; `kansoku intel correlate` labels
   it the same way from stored events;
 - B publishes the sighting (sighting_of_ref = A's indicator, A's TLP) and A pulls it back;
+- B also pulls A's MISP feed ([[sharing.feeds]] kind "misp"), served at /misp/ and exported to a directory;
 - over TLS: A serves HTTPS (`web.tls_cert`), B verifies it with the feed's `ca_file` and refuses it without;
 - hostile partner servers (garbage, HTML, `more` forever with the same `next`, invalid STIX, wrong
   password) end a pull with one line and store nothing of what was invalid.
@@ -201,6 +202,32 @@ def run_checks(kansoku, seed_tool, work, checks, servers):
     r = ic.run([kansoku, "sharing", "pull", "--config", str(config_b)], timeout=60,
                env=dict(os.environ, SITE_A_SECRET="ksp_wrong"))
     checks.check(r.returncode == 1 and "401" in r.stderr, "a wrong password: the partner's 401, one line", r.stderr)
+
+    # The same from A's MISP feed: served at /misp/ (HTTP Basic, like TAXII) and exported to a directory.
+    misp_dir = work / "misp-export"
+    r = ic.run([kansoku, "export", "misp", "--out", str(misp_dir), "--community", "partners", "--config",
+                str(config_a)], timeout=120)
+    checks.check(r.returncode == 0 and (misp_dir / "manifest.json").exists(), "site A exports its MISP feed",
+                 r.stdout + r.stderr)
+    misp_b = work / "b-misp"
+    misp_b.mkdir()
+    config = site_config(misp_b, "site-b", ic.free_port(),
+                         f'[[sharing.feeds]]\nname = "a-misp"\nkind = "misp"\n'
+                         f'url = "http://127.0.0.1:{port_a}/misp/partners/"\nusername = "site-b"\n'
+                         f'password = "env:SITE_A_SECRET"\n'
+                         f'[[sharing.feeds]]\nname = "a-misp-dir"\nkind = "misp"\nurl = "{misp_dir}"\n')
+    r = ic.run([kansoku, "sharing", "pull", "--config", str(config)], timeout=120, env=env_b)
+    with sqlite3.connect(misp_b / "kansoku.db") as con:
+        misp_values = con.execute("SELECT feed, kind, value FROM partner_indicators").fetchall()
+    checks.check(r.returncode == 0 and ("a-misp", "ipv4", source) in misp_values
+                 and ("a-misp-dir", "ipv4", source) in misp_values,
+                 "B pulls A's MISP feed, served and as a directory, and keeps the C2 address",
+                 r.stdout + r.stderr + str(misp_values)[:500])
+    r = ic.run([kansoku, "sharing", "pull", "--config", str(config)], timeout=120, env=env_b)
+    with sqlite3.connect(misp_b / "kansoku.db") as con:
+        again = con.execute("SELECT count(*) FROM partner_indicators").fetchone()[0]
+    checks.check(r.returncode == 0 and again == len(misp_values), "a second MISP pull duplicates nothing",
+                 r.stdout + r.stderr)
 
     # B's darknet sees the address scanning: live correlation in `kansoku run --once` (the demo capture).
     r = ic.run([kansoku, "run", "--once", "--config", str(config_b)], timeout=300, cwd=site_b, env=env_b)

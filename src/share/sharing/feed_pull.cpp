@@ -1,5 +1,6 @@
 #include "share/sharing/feed_pull.h"
 
+#include "share/sharing/misp_pull.h"
 #include "store/partner_intel_store.h"
 
 namespace kansoku::share {
@@ -12,7 +13,10 @@ Result<PullCounts> pullFeed(const FeedConfig& feed, store::PartnerIntelStore& st
         TaxiiClient client(feed, std::move(*get), store);
         return client.pull(now);
     }
-    return fail("feed {}: pulling {} feeds is not built yet", feed.name, feed.kind);
+    if (feed.kind == "misp") {
+        return pullMispFeed(feed, store, now, std::move(cancelled));
+    }
+    return fail("feed {}: unknown kind {}", feed.name, feed.kind);
 }
 
 } // namespace kansoku::share
