@@ -4,8 +4,8 @@
 
 #include "web/api_routes.h"
 #include "web/blocklist_routes.h"
-#include "web/dashboard_routes.h"
 #include "web/dashboard_asset_routes.h"
+#include "web/dashboard_routes.h"
 #include "web/isp_routes.h"
 #include "web/local_session.h"
 #include "web/misp_routes.h"
