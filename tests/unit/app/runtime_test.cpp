@@ -108,7 +108,7 @@ TEST(Runtime, RunsDarknetAndHoneypotsAndFlushesEverythingAtStop) {
         total += n;
     }
     EXPECT_EQ(bus.published, static_cast<uint64_t>(total));
-    ASSERT_EQ(bus.consumers.size(), 4u); // events file, store, correlation, Cowrie log
+    ASSERT_EQ(bus.consumers.size(), 5u); // events file, store, correlation, the web's live stream, Cowrie log
     for (const auto& consumer : bus.consumers) {
         EXPECT_EQ(consumer.delivered, bus.published) << consumer.name;
         EXPECT_EQ(consumer.errors, 0u) << consumer.name;
