@@ -58,6 +58,9 @@ public:
 
     Response manifest(const Request& request);
     Response hashes(const Request& request);
+    /// A file that lists the events the caller may see (manifest.json, hashes.csv), rendered by `render`.
+    template <typename Render>
+    Response listing(const Request& request, std::string content_type, const Render& render);
     Response event(const Request& request);
 
 private:
@@ -174,33 +177,28 @@ Response answer(std::string content_type, std::string body, int64_t newest_secon
 }
 
 Response MispFeedApi::manifest(const Request& request) {
-    auto opened = open(request);
-    if (auto* refused = std::get_if<Response>(&opened)) {
-        return std::move(*refused);
-    }
-    auto& [who, feed] = std::get<0>(opened);
-    const auto admit = [&who](Tlp tlp) { return who.admits(tlp); };
-    int64_t events = 0;
-    for (const auto& entry : feed->entries()) {
-        events += admit(entry.tlp) ? 1 : 0;
-    }
-    auto response = answer("application/json", feed->manifestJson(admit), feed->newest(admit));
-    log(who, request.params.at("community"), events, request);
-    return response;
+    return listing(request, "application/json",
+                   [](const share::misp::MispFeed& feed, const auto& admit) { return feed.manifestJson(admit); });
 }
 
 Response MispFeedApi::hashes(const Request& request) {
+    return listing(request, "text/csv; charset=utf-8",
+                   [](const share::misp::MispFeed& feed, const auto& admit) { return feed.hashesCsv(admit); });
+}
+
+template <typename Render>
+Response MispFeedApi::listing(const Request& request, std::string content_type, const Render& render) {
     auto opened = open(request);
     if (auto* refused = std::get_if<Response>(&opened)) {
         return std::move(*refused);
     }
     auto& [who, feed] = std::get<0>(opened);
-    const auto admit = [&who](Tlp tlp) { return who.admits(tlp); };
+    const std::function<bool(Tlp)> admit = [&who](Tlp tlp) { return who.admits(tlp); };
     int64_t events = 0;
     for (const auto& entry : feed->entries()) {
         events += admit(entry.tlp) ? 1 : 0;
     }
-    auto response = answer("text/csv; charset=utf-8", feed->hashesCsv(admit), feed->newest(admit));
+    auto response = answer(std::move(content_type), render(*feed, admit), feed->newest(admit));
     log(who, request.params.at("community"), events, request);
     return response;
 }

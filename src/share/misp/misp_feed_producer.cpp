@@ -12,6 +12,7 @@
 #include "share/blocklist/indicator_policy.h"
 #include "share/misp/misp_tag.h"
 #include "share/stix/stix_id.h"
+#include "store/event_body_scan.h"
 #include "store/sqlite_store.h"
 
 namespace kansoku::share::misp {
@@ -92,26 +93,8 @@ private:
 };
 
 Result<void> Run::scanEvents(std::string_view type,
-                             const std::function<void(const nlohmann::json&, Timestamp)>& visit) {
-    store::EventQuery query;
-    query.type = std::string(type);
-    if (scope_.since > 0) {
-        query.since = scope_.since;
-    }
-    auto cursor = store_.cursor(query);
-    KANSOKU_TRY(cursor);
-    while (true) {
-        auto more = (*cursor)->next();
-        KANSOKU_TRY(more);
-        if (!*more) {
-            return {};
-        }
-        const store::EventRowView& row = (*cursor)->row();
-        const nlohmann::json body = nlohmann::json::parse(row.body, nullptr, false);
-        if (body.is_object()) {
-            visit(body, row.ts);
-        }
-    }
+                             const std::function<void(const nlohmann::json& body, Timestamp ts)>& visit) {
+    return store::forEachEventBody(store_, type, scope_.since, visit);
 }
 
 MispEvent& Run::event(const std::string& key, const std::function<void(MispEvent&)>& make) {

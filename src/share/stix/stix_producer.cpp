@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "share/stix/stix_producer_run.h"
+#include "store/event_body_scan.h"
 #include "store/sqlite_store.h"
 
 namespace kansoku::share::stix {
@@ -60,25 +61,7 @@ Result<void> ProducerRun::run() {
 
 Result<void> ProducerRun::scanEvents(std::string_view type,
                                      const std::function<void(const nlohmann::json& body, Timestamp ts)>& visit) {
-    store::EventQuery query;
-    query.type = std::string(type);
-    if (scope_.since > 0) {
-        query.since = scope_.since;
-    }
-    auto cursor = store_.cursor(query);
-    KANSOKU_TRY(cursor);
-    while (true) {
-        auto more = (*cursor)->next();
-        KANSOKU_TRY(more);
-        if (!*more) {
-            return {};
-        }
-        const store::EventRowView& row = (*cursor)->row();
-        const nlohmann::json body = nlohmann::json::parse(row.body, nullptr, false);
-        if (body.is_object()) {
-            visit(body, row.ts);
-        }
-    }
+    return store::forEachEventBody(store_, type, scope_.since, visit);
 }
 
 Result<void> ProducerRun::emit(StixObject&& object) {
