@@ -44,10 +44,14 @@ struct AnalyzeArgs {
     std::string db;
     std::string events_file;
     bool quiet = false;
+    int workers = 0;
 };
 
 void runAnalyze(const AnalyzeArgs& args) {
-    const app::Config config = args.config.load();
+    app::Config config = args.config.load();
+    if (args.workers > 0) {
+        config.darknet.workers = args.workers;
+    }
     auto options = orThrow(DarknetAnalyzerOptions::fromConfig(config.darknet, config.sensor_name, args.prefixes));
     const auto benign = benignScanners(config, args.warning_lists);
     options.setBenignScanners(benign.get());
@@ -103,6 +107,7 @@ struct CaptureArgs {
     int snaplen = 0;
     double duration_s = 0;
     int64_t stats_interval_s = 0;
+    int workers = 0;
     bool jsonl = false;
     std::string db;
     std::string events_file;
@@ -112,6 +117,9 @@ void runCapture(const CaptureArgs& args) {
     app::Config config = args.config.load();
     if (args.stats_interval_s > 0) {
         config.darknet.stats_interval = Duration::fromSeconds(args.stats_interval_s);
+    }
+    if (args.workers > 0) {
+        config.darknet.workers = args.workers;
     }
     auto options = orThrow(DarknetAnalyzerOptions::fromConfig(config.darknet, config.sensor_name, args.prefixes));
     const auto benign = benignScanners(config, args.warning_lists);
@@ -190,6 +198,10 @@ void addDarknetCommand(CLI::App& app) {
     analyze->add_option("--warning-lists", analyze_args->warning_lists,
                         "MISP warning lists folder; sources on benign-scanner lists are labelled in scan records");
     analyze->add_flag("-q,--quiet", analyze_args->quiet, "No summary on stderr");
+    analyze->add_option("-j,--workers", analyze_args->workers,
+                        "Analysis threads, sources split between them by address (default: darknet.workers, "
+                        "whose default is one per core)")
+        ->check(CLI::Range(1, 1024));
     analyze->add_option("files", analyze_args->files, "Capture files (pcap or pcapng), analysed as one capture")
         ->required();
     analyze->callback([analyze_args] { runAnalyze(*analyze_args); });
@@ -210,6 +222,9 @@ void addDarknetCommand(CLI::App& app) {
         ->check(CLI::Range(1, 86400));
     capture->add_option("--warning-lists", capture_args->warning_lists,
                         "MISP warning lists folder; sources on benign-scanner lists are labelled in scan records");
+    capture->add_option("-j,--workers", capture_args->workers,
+                        "Analysis threads, sources split between them by address (default: darknet.workers)")
+        ->check(CLI::Range(1, 1024));
     capture->add_flag("--jsonl", capture_args->jsonl, "Print every event as a JSON line on stdout");
     capture->add_option("--db", capture_args->db, "Store events in this SQLite database (batched commits)");
     capture->add_option("--events-file", capture_args->events_file, "Also append events as JSON lines to this file");

@@ -108,7 +108,11 @@ void BackscatterTracker::close(const IpAddress& victim, VictimRecord&& r, CloseR
         }
     }
     backscatter.darknet_addresses = r.darknet_addresses.count();
-    sink_.publish(attack.toEvent());
+    if (closed_ != nullptr) {
+        closed_->publishClosed(attack.toEvent(), CloseOrder{r.first_seen, victim, 0});
+    } else {
+        sink_.publish(attack.toEvent());
+    }
     ++attacks_;
 }
 

@@ -121,7 +121,11 @@ void ScanTracker::close(const ScanKey& key, ScanRecord&& r, CloseReason reason) 
     event.add("ttl_min", r.ttl_min);
     event.add("ttl_max", r.ttl_max);
     event.add("closed", closeReasonName(reason));
-    sink_.publish(event);
+    if (closed_ != nullptr) {
+        closed_->publishClosed(std::move(event), CloseOrder{r.first_seen, key.src, key.protocol});
+    } else {
+        sink_.publish(event);
+    }
     ++emitted_;
 }
 

@@ -1,0 +1,71 @@
+#pragma once
+
+/// One darknet worker's state: the scan and backscatter records of the sources (and victims)
+/// whose address hashes to it, and its counts of the open minutes' port statistics. It classifies
+/// and accounts decoded packets in prefetching batches; it never publishes: closed records wait
+/// in closedScans()/closedVictims() until the DarknetAnalyzer merges every worker's. Only the
+/// worker's thread touches a shard while it has work; the analyzer reads it between steps.
+
+#include <array>
+#include <cstddef>
+
+#include "capture/decode_anomaly.h"
+#include "capture/decoded_packet.h"
+#include "darknet/backscatter_tracker.h"
+#include "darknet/closed_records.h"
+#include "darknet/darknet_analyzer_options.h"
+#include "darknet/packet_classifier.h"
+#include "darknet/port_minute_counts.h"
+#include "darknet/scan_tracker.h"
+
+namespace kansoku::darknet {
+
+/// What a shard counted of its packets (summed into DarknetTotals).
+struct ShardCounts {
+    std::array<uint64_t, kPacketClassCount> by_class{};
+    uint64_t untrusted = 0;
+    std::array<uint64_t, spoof_flag::kCount> untrusted_by_reason{};
+};
+
+class DarknetShard {
+public:
+    /// `options` as the analyzer's; the record tables get a `1/shards` share of the memory budget.
+    DarknetShard(const DarknetAnalyzerOptions& options, size_t shards);
+
+    /// Classifies and accounts `n` decoded packets (any n).
+    void process(const capture::DecodedPacket* packets, const capture::DecodeAnomaly* anomalies, size_t n);
+    /// Closes records idle at packet time `now`: scan records if `scans`, victims if `victims`.
+    void sweep(Timestamp now, bool scans, bool victims);
+    /// Closes every record (end of input).
+    void closeAll();
+    /// The port counts were merged: forget them before the next packet, late probes going to
+    /// `current_minute`. (Deferred so that their memory is freed on the worker's thread.)
+    void portMinutesMerged(Timestamp current_minute) { port_restart_ = current_minute; }
+
+    ClosedRecords& closedScans() { return closed_scans_; }
+    ClosedRecords& closedVictims() { return closed_victims_; }
+    const PortMinuteCounts& portMinutes() const { return port_minutes_; }
+    const ScanTracker& scans() const { return scans_; }
+    const BackscatterTracker& backscatter() const { return backscatter_; }
+    const ShardCounts& counts() const { return counts_; }
+
+private:
+    static constexpr size_t kBatch = 32;
+    /// Classifies up to kBatch packets, prefetches the records they will touch, then updates them:
+    /// the tables are larger than the caches, so this hides most of their latency.
+    void processBatch(const capture::DecodedPacket* packets, const capture::DecodeAnomaly* anomalies, size_t n);
+    void countUntrusted(uint8_t flags);
+    void restartPortMinutes();
+
+    ClosedRecords closed_scans_;
+    ClosedRecords closed_victims_;
+    PacketClassifier classifier_;
+    ScanTracker scans_;
+    BackscatterTracker backscatter_;
+    PortMinuteCounts port_minutes_;
+    ShardCounts counts_;
+    static constexpr Timestamp kNoRestart = -2;
+    Timestamp port_restart_ = kNoRestart;
+};
+
+} // namespace kansoku::darknet
