@@ -15,7 +15,9 @@ class ClosedRecords final : public EventSink, public ClosedRecordSink {
 public:
     using Entry = std::pair<CloseOrder, Event>;
 
-    void publishClosed(Event&& event, const CloseOrder& order) override { entries_.emplace_back(order, std::move(event)); }
+    void publishClosed(Event&& event, const CloseOrder& order) override {
+        entries_.emplace_back(order, std::move(event));
+    }
     /// Events without an order (none today) keep their place after the ordered ones so far.
     void publish(const Event& event) override {
         entries_.emplace_back(entries_.empty() ? CloseOrder{} : entries_.back().first, event);

@@ -78,7 +78,8 @@ Result<DarknetAnalyzerOptions> DarknetAnalyzerOptions::fromConfig(const DarknetC
     o.campaigns.min_sources = static_cast<uint32_t>(d.campaign.min_sources);
 
     o.stats_interval = d.stats_interval.micros();
-    o.workers = d.workers > 0 ? static_cast<size_t>(d.workers) : std::max<size_t>(1, std::thread::hardware_concurrency());
+    o.workers =
+        d.workers > 0 ? static_cast<size_t>(d.workers) : std::max<size_t>(1, std::thread::hardware_concurrency());
     return o;
 }
 
@@ -103,18 +104,66 @@ DarknetAnalyzer::~DarknetAnalyzer() = default;
 
 void DarknetAnalyzer::beginSource(capture::PacketSource& source) {
     processBatch();
+    kernel_drops_done_ += droppedKernel();
+    sources_ = {&source};
+    if (workers_.empty()) {
+        shards_.front()->beginSource(source.linkType());
+        return;
+    }
     if (decoder_) {
         addCounters(decode_done_, decoder_->counters());
     }
-    if (source_ != nullptr) {
-        kernel_drops_done_ += source_->stats().dropped_kernel;
-    }
     decoder_.emplace(source.linkType());
-    source_ = &source;
+}
+
+void DarknetAnalyzer::beginFanout(const std::vector<capture::PacketSource*>& sources) {
+    processBatch();
+    kernel_drops_done_ += droppedKernel();
+    sources_ = sources;
+    fanout_ = true;
+    workers_.clear();
+    for (size_t i = 0; i < shards_.size(); ++i) {
+        shards_[i]->beginSource(sources[i % sources.size()]->linkType());
+        workers_.push_back(std::make_unique<ShardWorker>(*shards_[i], i < sources.size() ? sources[i] : nullptr));
+    }
+    worker_at_interval_start_.assign(shards_.size(), {0, 0});
+}
+
+std::optional<Error> DarknetAnalyzer::fanoutError() {
+    for (const auto& worker : workers_) {
+        if (auto error = worker->feedError()) {
+            return error;
+        }
+    }
+    return std::nullopt;
+}
+
+void DarknetAnalyzer::holdFeeds() {
+    if (hold_depth_++ == 0) {
+        for (const auto& worker : workers_) {
+            worker->hold();
+        }
+    }
+}
+
+void DarknetAnalyzer::releaseFeeds() {
+    if (--hold_depth_ == 0) {
+        for (const auto& worker : workers_) {
+            worker->release();
+        }
+    }
+}
+
+uint64_t DarknetAnalyzer::droppedKernel() const {
+    uint64_t dropped = 0;
+    for (capture::PacketSource* source : sources_) {
+        dropped += source->stats().dropped_kernel;
+    }
+    return dropped;
 }
 
 void DarknetAnalyzer::onPacket(const capture::RawPacket& raw) {
-    if (totals_.packets == 0) {
+    if (packets_ == 0) {
         totals_.first_ts = raw.ts;
         if (!started_) {
             startIntervals(raw.ts);
@@ -128,23 +177,19 @@ void DarknetAnalyzer::onPacket(const capture::RawPacket& raw) {
         }
         now_ = raw.ts;
     }
-    ++totals_.packets;
-    totals_.bytes += raw.wire_length;
-    capture::DecodedPacket& p = batch_[batch_size_];
-    p.ts = raw.ts;
-    p.wire_length = raw.wire_length;
-    anomalies_[batch_size_] = decoder_->decode(raw.data, raw.captured_length, p);
+    ++packets_;
+    bytes_ += raw.wire_length;
     if (workers_.empty()) {
-        if (++batch_size_ == kInlineBatch) {
-            shards_.front()->process(batch_.data(), anomalies_.data(), batch_size_);
-            batch_size_ = 0;
-        }
+        shards_.front()->add(raw);
         return;
     }
-    ShardWorker& worker = *workers_[shardOf(p)];
+    packet_.ts = raw.ts;
+    packet_.wire_length = raw.wire_length;
+    const capture::DecodeAnomaly anomaly = decoder_->decode(raw.data, raw.captured_length, packet_);
+    ShardWorker& worker = *workers_[shardOf(packet_)];
     PacketBatch& batch = worker.filling();
-    batch.packets[batch.size] = p;
-    batch.anomalies[batch.size] = anomalies_[0];
+    batch.packets[batch.size] = packet_;
+    batch.anomalies[batch.size] = anomaly;
     if (++batch.size == batch.packets.size()) {
         worker.submit();
     }
@@ -152,7 +197,7 @@ void DarknetAnalyzer::onPacket(const capture::RawPacket& raw) {
 
 void DarknetAnalyzer::onBatchEnd() {
     if (workers_.empty()) {
-        processBatch();
+        shards_.front()->flush();
         return;
     }
     for (const auto& worker : workers_) {
@@ -170,10 +215,7 @@ size_t DarknetAnalyzer::shardOf(const capture::DecodedPacket& p) const {
 
 void DarknetAnalyzer::processBatch() {
     if (workers_.empty()) {
-        if (batch_size_ != 0) {
-            shards_.front()->process(batch_.data(), anomalies_.data(), batch_size_);
-            batch_size_ = 0;
-        }
+        shards_.front()->flush();
         return;
     }
     for (const auto& worker : workers_) {
@@ -227,18 +269,25 @@ void DarknetAnalyzer::mergePortMinutes() {
 }
 
 void DarknetAnalyzer::tick(Timestamp now) {
+    if (fanout_ && started_ && std::max(now, now_) < next_housekeeping_) {
+        return; // the workers read on; nothing to do yet
+    }
+    if (fanout_) {
+        holdFeeds();
+    }
     processBatch();
     if (!started_) {
         // A live sensor that sees nothing still reports: its stats intervals start with the clock.
         startIntervals(now);
         now_ = now;
-        return;
+    } else {
+        now_ = std::max(now, now_);
+        if (now_ >= next_housekeeping_) {
+            housekeeping(now_);
+        }
     }
-    if (now > now_) {
-        now_ = now;
-    }
-    if (now_ >= next_housekeeping_) {
-        housekeeping(now_);
+    if (fanout_) {
+        releaseFeeds();
     }
 }
 
@@ -319,12 +368,17 @@ size_t DarknetAnalyzer::stateBytes() const {
 }
 
 const DarknetTotals& DarknetAnalyzer::totals() {
+    if (fanout_) {
+        holdFeeds();
+    }
     processBatch();
+    totals_.packets = packets_;
+    totals_.bytes = bytes_;
     totals_.decode = decode_done_;
     if (decoder_) {
         addCounters(totals_.decode, decoder_->counters());
     }
-    totals_.dropped_kernel = kernel_drops_done_ + (source_ != nullptr ? source_->stats().dropped_kernel : 0);
+    totals_.dropped_kernel = kernel_drops_done_ + droppedKernel();
     totals_.by_class = {};
     totals_.untrusted = 0;
     totals_.untrusted_by_reason = {};
@@ -332,6 +386,9 @@ const DarknetTotals& DarknetAnalyzer::totals() {
     totals_.attacks = 0;
     for (const auto& shard : shards_) {
         const ShardCounts& c = shard->counts();
+        totals_.packets += c.fed_packets;
+        totals_.bytes += c.fed_bytes;
+        addCounters(totals_.decode, shard->decodeCounters());
         for (size_t i = 0; i < kPacketClassCount; ++i) {
             totals_.by_class[i] += c.by_class[i];
         }
@@ -347,6 +404,9 @@ const DarknetTotals& DarknetAnalyzer::totals() {
     totals_.alerts = outbreak_.alerts();
     totals_.evicted_state = evictedState();
     totals_.last_ts = now_;
+    if (fanout_) {
+        releaseFeeds();
+    }
     return totals_;
 }
 
@@ -361,7 +421,7 @@ void DarknetAnalyzer::emitStats(Timestamp now) {
     event.reserveFields(16);
     event.add("interval", static_cast<double>(now - interval_start_) / static_cast<double>(kMicrosPerSecond));
     event.add("start", formatRfc3339(interval_start_));
-    event.add("source", source_ != nullptr ? source_->name() : "");
+    event.add("source", sources_.empty() ? "" : sources_.front()->name());
     event.add("received", t.packets - before.packets);
     event.add("dropped_kernel", t.dropped_kernel - before.dropped_kernel);
     event.add("dropped_decode", t.decode.errors() - before.decode.errors());
@@ -397,6 +457,19 @@ void DarknetAnalyzer::emitStats(Timestamp now) {
     event.add("open_scans", open_scans);
     event.add("open_victims", open_victims);
     event.add("state_bytes", stateBytes());
+    if (fanout_) {
+        // Each worker's share, so a worker that falls behind (its ring overflowing) shows.
+        auto workers = nlohmann::ordered_json::array();
+        for (size_t i = 0; i < shards_.size(); ++i) {
+            const uint64_t received = shards_[i]->counts().fed_packets;
+            const uint64_t dropped = i < sources_.size() ? sources_[i]->stats().dropped_kernel : 0;
+            auto& [received_before, dropped_before] = worker_at_interval_start_[i];
+            workers.push_back({{"received", received - received_before}, {"dropped_kernel", dropped - dropped_before}});
+            received_before = received;
+            dropped_before = dropped;
+        }
+        event.add("workers", std::move(workers));
+    }
     sink_.publish(event);
 
     at_interval_start_ = t;
@@ -404,6 +477,13 @@ void DarknetAnalyzer::emitStats(Timestamp now) {
 }
 
 void DarknetAnalyzer::finish() {
+    if (fanout_) {
+        holdFeeds();
+        for (const auto& worker : workers_) {
+            worker->detachFeed(); // what was read is accounted; nothing more is
+        }
+        releaseFeeds();
+    }
     processBatch();
     publishClosed();
     mergePortMinutes();

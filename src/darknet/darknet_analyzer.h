@@ -38,6 +38,13 @@ public:
     void beginSource(capture::PacketSource& source);
     void onPacket(const capture::RawPacket& packet) override;
     void onBatchEnd() override;
+    /// Live capture over every worker: `sources` are members of one PACKET_FANOUT group, one per
+    /// worker (as many as workers()); each worker reads, decodes and accounts its own, and tick()
+    /// (wall clock) keeps the housekeeping schedule. capture.stats then lists each worker's
+    /// packets and kernel drops.
+    void beginFanout(const std::vector<capture::PacketSource*>& sources);
+    /// The error that ended a fanout worker's source, if one did.
+    std::optional<Error> fanoutError();
     /// Lets time pass without packets (live capture): expires idle records, emits due stats.
     void tick(Timestamp now);
     /// Closes every open record and emits the final capture.stats (end of input or shutdown).
@@ -50,6 +57,10 @@ public:
 private:
     /// Hands the decoded packets to their workers and waits until every worker is done with them.
     void processBatch();
+    /// Fanout: stops the workers reading their sources (until releaseFeeds()).
+    void holdFeeds();
+    void releaseFeeds();
+    uint64_t droppedKernel() const;
     /// The worker owning the record `p` updates.
     size_t shardOf(const capture::DecodedPacket& p) const;
     /// Runs `step` on every shard (in parallel on the worker threads) and waits for all.
@@ -73,18 +84,20 @@ private:
     OutbreakDetector outbreak_;                         ///< fed by port_stats_, so constructed before it
     PortStatsTracker port_stats_;
     CampaignTracker campaigns_;
-    std::optional<capture::PacketDecoder> decoder_;
-    capture::PacketSource* source_ = nullptr;
-    /// One shard: packets wait here for a batch of kInlineBatch.
-    static constexpr size_t kInlineBatch = 32;
-    std::array<capture::DecodedPacket, kInlineBatch> batch_;
-    std::array<capture::DecodeAnomaly, kInlineBatch> anomalies_{};
-    size_t batch_size_ = 0;
+    std::optional<capture::PacketDecoder> decoder_; ///< several workers: the reader's decoder
+    capture::DecodedPacket packet_;                 ///< several workers: the packet being dispatched
+    std::vector<capture::PacketSource*> sources_;   ///< being read (several: a fanout group)
+    bool fanout_ = false;
+    int hold_depth_ = 0; ///< fanout: nested holdFeeds()
     Timestamp housekeeping_interval_ = 0;
 
     DarknetTotals totals_;
-    capture::DecodeCounters decode_done_; ///< counters of decoders of earlier sources
+    uint64_t packets_ = 0; ///< packets seen by onPacket() (fanout workers count theirs)
+    uint64_t bytes_ = 0;
+    capture::DecodeCounters decode_done_; ///< counters of the reader's decoders of earlier sources
     uint64_t kernel_drops_done_ = 0;      ///< kernel drops of earlier sources
+    /// Fanout: each worker's packets and kernel drops at the start of the stats interval.
+    std::vector<std::pair<uint64_t, uint64_t>> worker_at_interval_start_;
 
     bool started_ = false; ///< the first packet or live tick has set the clock
     Timestamp now_ = 0;    ///< latest packet time seen

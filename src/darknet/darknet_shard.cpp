@@ -28,7 +28,47 @@ void DarknetShard::process(const capture::DecodedPacket* packets, const capture:
     }
 }
 
+void DarknetShard::beginSource(capture::LinkType link_type) {
+    flush();
+    decode_done_ = decodeCounters();
+    decoder_.emplace(link_type);
+}
+
+void DarknetShard::add(const capture::RawPacket& raw) {
+    capture::DecodedPacket& p = batch_[batch_size_];
+    p.ts = raw.ts;
+    p.wire_length = raw.wire_length;
+    anomalies_[batch_size_] = decoder_->decode(raw.data, raw.captured_length, p);
+    if (++batch_size_ == kBatch) {
+        flush();
+    }
+}
+
+void DarknetShard::flush() {
+    if (batch_size_ != 0) {
+        process(batch_.data(), anomalies_.data(), batch_size_);
+        batch_size_ = 0;
+    }
+}
+
+void DarknetShard::onPacket(const capture::RawPacket& raw) {
+    ++counts_.fed_packets;
+    counts_.fed_bytes += raw.wire_length;
+    add(raw);
+}
+
+capture::DecodeCounters DarknetShard::decodeCounters() const {
+    capture::DecodeCounters sum = decode_done_;
+    if (decoder_) {
+        for (size_t i = 0; i < capture::kDecodeAnomalyCount; ++i) {
+            sum.by_reason[i] += decoder_->counters().by_reason[i];
+        }
+    }
+    return sum;
+}
+
 void DarknetShard::sweep(Timestamp now, bool scans, bool victims) {
+    flush();
     restartPortMinutes();
     if (scans) {
         scans_.expire(now);
@@ -39,6 +79,7 @@ void DarknetShard::sweep(Timestamp now, bool scans, bool victims) {
 }
 
 void DarknetShard::closeAll() {
+    flush();
     restartPortMinutes();
     scans_.closeAll();
     backscatter_.closeAll();

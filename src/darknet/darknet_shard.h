@@ -8,9 +8,12 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 
 #include "capture/decode_anomaly.h"
 #include "capture/decoded_packet.h"
+#include "capture/packet_decoder.h"
+#include "capture/packet_source.h"
 #include "darknet/backscatter_tracker.h"
 #include "darknet/closed_records.h"
 #include "darknet/darknet_analyzer_options.h"
@@ -22,18 +25,32 @@ namespace kansoku::darknet {
 
 /// What a shard counted of its packets (summed into DarknetTotals).
 struct ShardCounts {
+    uint64_t fed_packets = 0; ///< packets read by the worker itself (live capture, onPacket())
+    uint64_t fed_bytes = 0;
     std::array<uint64_t, kPacketClassCount> by_class{};
     uint64_t untrusted = 0;
     std::array<uint64_t, spoof_flag::kCount> untrusted_by_reason{};
 };
 
-class DarknetShard {
+class DarknetShard final : public capture::PacketHandler {
 public:
     /// `options` as the analyzer's; the record tables get a `1/shards` share of the memory budget.
     DarknetShard(const DarknetAnalyzerOptions& options, size_t shards);
 
     /// Classifies and accounts `n` decoded packets (any n).
     void process(const capture::DecodedPacket* packets, const capture::DecodeAnomaly* anomalies, size_t n);
+
+    // Raw packets, decoded here (one worker, or a worker reading its own live source).
+    /// Packets of a new source follow, of this link type.
+    void beginSource(capture::LinkType link_type);
+    /// Decodes and accounts one packet (in batches: call flush() before looking at the results).
+    void add(const capture::RawPacket& raw);
+    void flush();
+    /// As add(), counting the packet as read by this worker (ShardCounts::fed_packets).
+    void onPacket(const capture::RawPacket& raw) override;
+    void onBatchEnd() override { flush(); }
+    /// What this shard's decoders counted.
+    capture::DecodeCounters decodeCounters() const;
     /// Closes records idle at packet time `now`: scan records if `scans`, victims if `victims`.
     void sweep(Timestamp now, bool scans, bool victims);
     /// Closes every record (end of input).
@@ -64,6 +81,11 @@ private:
     BackscatterTracker backscatter_;
     PortMinuteCounts port_minutes_;
     ShardCounts counts_;
+    std::optional<capture::PacketDecoder> decoder_;
+    capture::DecodeCounters decode_done_; ///< of the decoders of earlier sources
+    std::array<capture::DecodedPacket, kBatch> batch_;
+    std::array<capture::DecodeAnomaly, kBatch> anomalies_{};
+    size_t batch_size_ = 0;
     static constexpr Timestamp kNoRestart = -2;
     Timestamp port_restart_ = kNoRestart;
 };

@@ -25,8 +25,7 @@ void PortStatsTracker::merge(Timestamp minute, uint32_t port_key, uint64_t packe
     bool inserted = false;
     PortMinute& row = ports_.findOrInsert(port_key, inserted);
     row.packets += packets;
-    heap_bytes_ =
-        static_cast<size_t>(static_cast<ptrdiff_t>(heap_bytes_) + row.sources.merge(sources, kSourcesPolicy));
+    heap_bytes_ = static_cast<size_t>(static_cast<ptrdiff_t>(heap_bytes_) + row.sources.merge(sources, kSourcesPolicy));
     enforceBudget();
 }
 

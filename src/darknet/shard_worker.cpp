@@ -2,7 +2,7 @@
 
 namespace kansoku::darknet {
 
-ShardWorker::ShardWorker(DarknetShard& shard) : shard_(shard) {
+ShardWorker::ShardWorker(DarknetShard& shard, capture::PacketSource* feed) : shard_(shard), feed_(feed) {
     for (size_t i = 0; i < kBatches; ++i) {
         batches_.push_back(std::make_unique<PacketBatch>(kBatchPackets));
         free_.push_back(batches_.back().get());
@@ -44,12 +44,63 @@ void ShardWorker::wait() {
     done_.wait(lock, [this] { return queue_.empty() && !busy_; });
 }
 
+void ShardWorker::hold() {
+    std::unique_lock lock(mutex_);
+    held_ = true;
+    done_.wait(lock, [this] { return !feeding_; });
+}
+
+void ShardWorker::release() {
+    {
+        std::lock_guard lock(mutex_);
+        held_ = false;
+    }
+    wake_.notify_one();
+}
+
+void ShardWorker::detachFeed() {
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [this] { return !feeding_; });
+    feed_ = nullptr;
+}
+
+std::optional<Error> ShardWorker::feedError() {
+    std::lock_guard lock(mutex_);
+    return feed_error_;
+}
+
+bool ShardWorker::readFeed(std::unique_lock<std::mutex>& lock) {
+    if (feed_ == nullptr || held_ || stopping_) {
+        return false;
+    }
+    feeding_ = true;
+    capture::PacketSource* feed = feed_;
+    lock.unlock();
+    auto status = feed->dispatch(shard_, kFeedPackets);
+    lock.lock();
+    feeding_ = false;
+    if (!status) {
+        feed_error_ = std::move(status.error());
+        feed_ = nullptr;
+    } else if (*status == capture::DispatchStatus::End || *status == capture::DispatchStatus::Stopped) {
+        feed_ = nullptr;
+    }
+    done_.notify_all(); // hold() may be waiting for this read to end
+    return true;
+}
+
 void ShardWorker::loop() {
     std::unique_lock lock(mutex_);
     for (;;) {
-        wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty() && readFeed(lock)) {
+            continue;
+        }
+        wake_.wait(lock, [this] { return stopping_ || !queue_.empty() || (feed_ != nullptr && !held_); });
         if (queue_.empty()) {
-            return; // stopping, and nothing left
+            if (stopping_) {
+                return; // and nothing left
+            }
+            continue; // the feed may be read again
         }
         Work work = std::move(queue_.front());
         queue_.pop_front();

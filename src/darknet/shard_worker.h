@@ -4,17 +4,24 @@
 /// (housekeeping sweeps, end of input) in the order they were handed over. Batches come from a
 /// small fixed set, so a worker that falls behind makes the reader wait (offline: nothing is
 /// lost) instead of queueing without bound.
+///
+/// With a feed (live capture, one member of a PACKET_FANOUT group) the worker reads its own
+/// source whenever it has nothing queued and is not held: a worker that falls behind fills only
+/// its own ring, and the others carry on.
 
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "capture/decode_anomaly.h"
 #include "capture/decoded_packet.h"
+#include "capture/packet_source.h"
+#include "common/result.h"
 #include "darknet/darknet_shard.h"
 
 namespace kansoku::darknet {
@@ -34,7 +41,11 @@ public:
     static constexpr size_t kBatchPackets = 1024;
     static constexpr size_t kBatches = 8;
 
-    explicit ShardWorker(DarknetShard& shard);
+    /// Packets read from `feed` per dispatch() call.
+    static constexpr int kFeedPackets = 256;
+
+    /// `feed`: a source this worker reads itself (not owned; may be null).
+    explicit ShardWorker(DarknetShard& shard, capture::PacketSource* feed = nullptr);
     ~ShardWorker();
     ShardWorker(const ShardWorker&) = delete;
     ShardWorker& operator=(const ShardWorker&) = delete;
@@ -47,11 +58,25 @@ public:
     void run(std::function<void(DarknetShard&)> step);
     /// Waits until the worker has done everything handed over; the shard may then be read.
     void wait();
+    /// Stops reading the feed (waiting for the read under way to end) until release(); steps
+    /// handed over meanwhile still run.
+    void hold();
+    void release();
+    /// Reads the feed no more (it ended or failed, or the capture stops).
+    void detachFeed();
+    /// The feed's read error, if one ended it.
+    std::optional<Error> feedError();
 
 private:
     void loop();
+    /// Reads one dispatch() from the feed if there is one and it is not held (unlocking meanwhile).
+    bool readFeed(std::unique_lock<std::mutex>& lock);
 
     DarknetShard& shard_;
+    capture::PacketSource* feed_;
+    std::optional<Error> feed_error_;
+    bool held_ = false;
+    bool feeding_ = false; ///< a dispatch() from the feed is under way
     std::vector<std::unique_ptr<PacketBatch>> batches_;
     PacketBatch* filling_ = nullptr;
     std::mutex mutex_;
