@@ -258,6 +258,9 @@ void DarknetAnalyzer::mergePortMinutes() {
     };
     std::vector<Part> parts;
     for (const auto& shard : shards_) {
+        if (!shard->hasUnmergedPortMinutes()) {
+            continue; // merged at the last step, and no packet since
+        }
         shard->portMinutes().forEachRow([&](Timestamp minute, uint32_t port_key, const PortMinuteCounts::Row& row) {
             parts.push_back({minute, port_key, &row});
         });

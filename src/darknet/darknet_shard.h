@@ -58,6 +58,8 @@ public:
     /// The port counts were merged: forget them before the next packet, late probes going to
     /// `current_minute`. (Deferred so that their memory is freed on the worker's thread.)
     void portMinutesMerged(Timestamp current_minute) { port_restart_ = current_minute; }
+    /// Whether portMinutes() holds counts not merged yet.
+    bool hasUnmergedPortMinutes() const { return port_restart_ == kNoRestart; }
 
     ClosedRecords& closedScans() { return closed_scans_; }
     ClosedRecords& closedVictims() { return closed_victims_; }

@@ -14,6 +14,8 @@
 namespace kansoku::darknet {
 namespace {
 
+using testing::TempDir;
+
 /// The events of a capture analysed with `workers` workers, as JSON lines, without
 /// capture.stats.state_bytes (table memory, which depends on how the records are split).
 std::vector<std::string> eventsOf(const std::string& path, size_t workers, DarknetConfig config = {}) {
