@@ -85,7 +85,8 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
     center->correlation_ = std::move(*correlation);
     if (options.web && config.web.enabled) {
         center->status_ = std::make_unique<BusStatus>(bus, config.sensor_name, center->outputs_.get());
-        auto web = web::WebService::start(config.web, *center->status_, storage.database, config.sharing);
+        auto web = web::WebService::start(config.web, *center->status_, storage.database, config.sharing,
+                                          center->correlation_->origins());
         KANSOKU_TRY(web);
         center->web_ = std::move(*web);
     }

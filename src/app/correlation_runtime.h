@@ -30,6 +30,8 @@ public:
     /// What to subscribe to the bus (as "correlation"); its events are published on the bus given to create().
     EventSink& consumer() { return *consumer_; }
     const std::vector<std::string>& notices() const { return notices_; }
+    /// AS and country of addresses (for the dashboard's sources); null without enrichment data.
+    const AddressOrigins* origins() const { return enricher_.get(); }
 
 private:
     CorrelationRuntime() = default;

@@ -80,6 +80,12 @@ public:
         }
     }
 
+    /// Appends another statement's text and parameters (a subquery).
+    void append(const SqlFilter& inner) {
+        sql_ += inner.sql_;
+        params_.insert(params_.end(), inner.params_.begin(), inner.params_.end());
+    }
+
     const std::string& sql() const { return sql_; }
 
     bool bind(sqlite3_stmt* statement) const {

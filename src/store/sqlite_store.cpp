@@ -9,6 +9,7 @@
 #include "store/address_function.h"
 #include "store/event_row.h"
 #include "store/migration.h"
+#include "store/sketch_function.h"
 #include "store/sqlite_statement.h"
 
 namespace kansoku::store {
@@ -85,8 +86,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
 
 Result<void> SqliteStore::configure(OpenMode mode) {
     sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
-    if (!registerAddressFunction(db_.get())) {
-        return fail(error("registering kansoku_addr"));
+    if (!registerAddressFunction(db_.get()) || !registerSketchFunction(db_.get())) {
+        return fail(error("registering kansoku's SQL functions"));
     }
     KANSOKU_TRY(exec("PRAGMA foreign_keys = ON", {}));
     // Reads from a memory map of the file rather than read() into the page cache's copy: pages of TAXII
@@ -102,6 +103,10 @@ Result<void> SqliteStore::configure(OpenMode mode) {
     }
     KANSOKU_TRY(useWal());
     KANSOKU_TRY(exec("PRAGMA synchronous = NORMAL", {}));
+    // The writer's page cache: the events' indexes take random inserts (addresses, sessions), and with
+    // SQLite's default of 2 MiB each insert at millions of rows read index pages back from the file.
+    // Pages are allocated as used, so a small store never takes this much.
+    KANSOKU_TRY(exec("PRAGMA cache_size = -131072", {}));
     KANSOKU_TRY(checkVersion(mode));
     KANSOKU_TRY(migrate());
     auto insert = prepare(
@@ -164,14 +169,21 @@ Result<void> SqliteStore::append(const Event& event) {
     auto result = bindRow(insert, row) ? stepDone(insert, "append") : fail(error("append"));
     sqlite3_reset(insert);
     sqlite3_clear_bindings(insert);
+    if (result) {
+        rollups_.add(event);
+    }
     return result;
 }
 
 Result<void> SqliteStore::commit() {
+    auto rolled = writeRollups();
+    rollups_.clear();
+    KANSOKU_TRY(rolled);
     return exec("COMMIT", "commit");
 }
 
 void SqliteStore::rollback() {
+    rollups_.clear();
     if (sqlite3_get_autocommit(db_.get()) == 0) {
         sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
     }

@@ -3,7 +3,10 @@
 /// The embedded store: one SQLite file in WAL mode (var/kansoku.db by default), so the live
 /// writer and `kansoku query` readers do not block each other.
 
+#include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +15,7 @@
 #include "store/intel_store.h"
 #include "store/partner_intel_store.h"
 #include "store/report_store.h"
+#include "store/rollup_batch.h"
 #include "store/sharing_store.h"
 #include "store/store.h"
 #include "store/tenant_store.h"
@@ -146,6 +150,22 @@ private:
     Result<int64_t> insertSharedObjects(std::vector<SharedObjectRecord>& objects, Timestamp now);
     Result<int64_t> insertPartnerObjects(std::string_view feed, const std::vector<PartnerObjectRecord>& objects,
                                          const std::vector<PartnerIndicatorRecord>& values);
+    // The dashboard's rollups (sqlite_store_rollups.cpp): what the transaction's events add, written
+    // once per key before it commits, then the summaries of the hours and days that closed.
+    Result<void> writeRollups();
+    Result<void> writeSourceSketches();
+    Result<Timestamp> latestRollupHour();
+    Result<void> summariseClosed();
+    Result<void> cutHour(const TopRollupKind& kind, Timestamp hour);
+    Result<void> summariseDay(const TopRollupKind& kind, Timestamp day);
+    Result<void> recordCut(const TopRollupKind& kind, std::string_view span, Timestamp period, int64_t cut,
+                           int64_t max_count, int64_t max_amount);
+    /// A statement prepared once per SQL text, reset and unbound.
+    Result<sqlite3_stmt*> cached(const std::string& sql);
+    /// Runs a cached statement that returns no rows with `values` bound as ?1, ?2, ...
+    template <typename... Values>
+    Result<void> run(const std::string& sql, std::string_view context, const Values&... values);
+
     /// Runs a statement that changes rows; the number of rows it changed.
     Result<int> change(sqlite3_stmt* statement, std::string_view context);
 
@@ -160,6 +180,11 @@ private:
     Statement insert_;       ///< prepared once; destroyed before db_
     Statement upsert_host_;  ///< prepared on first use (correlation upserts hosts by the hundred thousand)
     Statement data_version_; ///< changeStamp()'s, prepared on first use
+    std::map<std::string, Statement, std::less<>> cached_;
+    RollupBatch rollups_;                ///< what the open transaction's events add to the rollups
+    std::optional<Timestamp> watermark_; ///< the latest event time stored (read once from the rollups)
+    std::set<Timestamp> open_hours_;     ///< hours written to that have not closed yet
+    std::set<Timestamp> open_days_;      ///< days with a closed hour, not closed themselves yet
 };
 
 } // namespace kansoku::store

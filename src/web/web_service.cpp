@@ -24,10 +24,11 @@ int64_t share(int64_t limit, int64_t workers) {
 } // namespace
 
 Result<std::unique_ptr<WebService>> WebService::start(const WebConfig& config, const StatusProvider& status,
-                                                      const std::string& database,
-                                                      const share::SharingConfig& sharing) {
+                                                      const std::string& database, const share::SharingConfig& sharing,
+                                                      const AddressOrigins* origins) {
     std::unique_ptr<WebService> service(new WebService());
     service->sharing_ = sharing;
+    service->origins_ = origins;
     service->events_.add(service->hub_.get());
     service->events_.add(&service->event_metrics_);
     const int64_t count = std::max<int64_t>(1, config.workers);
@@ -73,7 +74,7 @@ Result<void> WebService::startWorker(const WebConfig& config, const StatusProvid
         auto reader = store::DashboardReader::open(database);
         KANSOKU_TRY(reader);
         worker.reader = std::move(*reader);
-        addDashboardRoutes(router, *worker.reader, *worker.store, *worker.authenticator, hub_.get());
+        addDashboardRoutes(router, *worker.reader, *worker.store, *worker.authenticator, hub_.get(), origins_);
         addNoticeRoutes(router, *worker.store, *worker.store);
         addBlocklistRoutes(router, *worker.store, config.blocklist);
         addIspRoutes(router, *worker.store);
