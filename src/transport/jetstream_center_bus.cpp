@@ -90,6 +90,7 @@ JetStreamCenterBus::~JetStreamCenterBus() {
     if (subscription_ != nullptr) {
         natsSubscription_Destroy(subscription_);
     }
+    connection_.reset();
     if (js_ != nullptr) {
         jsCtx_Destroy(js_);
     }

@@ -77,6 +77,7 @@ Result<std::unique_ptr<JetStreamSensorBus>> JetStreamSensorBus::open(JetStreamSe
 
 JetStreamSensorBus::~JetStreamSensorBus() {
     (void)stop();
+    connection_.reset(); // closed first: no acknowledgement callback runs after this
     if (js_ != nullptr) {
         jsCtx_Destroy(js_);
     }
@@ -135,8 +136,8 @@ bool JetStreamSensorBus::publishRecords(const std::vector<SpoolRecord>& records)
     for (const auto& record : records) {
         natsMsg* msg = nullptr;
         const auto subject = eventSubject(nats.subject_prefix, options_.sensor, record.topic);
-        natsStatus s = natsMsg_Create(&msg, subject.c_str(), nullptr, record.body.data(),
-                                      static_cast<int>(record.body.size()));
+        natsStatus s =
+            natsMsg_Create(&msg, subject.c_str(), nullptr, record.body.data(), static_cast<int>(record.body.size()));
         if (s == NATS_OK) {
             s = natsMsgHeader_Set(msg, "Nats-Msg-Id", messageId(options_.sensor, record.sequence).c_str());
         }

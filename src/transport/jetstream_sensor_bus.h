@@ -6,9 +6,9 @@
 /// asynchronous publishes; a window is acknowledged in the spool only when the stream acknowledged
 /// all of it, otherwise it is sent again from the spool (the stream drops what it already has by
 /// message id). Publishes are pipelined: up to `publish_window` are in flight, and the spool's
-/// cursor follows the acknowledgements' watermark (publish_acks). While the cluster is unreachable events stay in the spool, in order. Consumers
-/// subscribed here (the honeypots' Cowrie log) get every event locally, as with the in-process bus.
-/// Every `heartbeat_interval` a sensor.heartbeat event reports the sequence and loss counters.
+/// cursor follows the acknowledgements' watermark (publish_acks). While the cluster is unreachable events stay in the
+/// spool, in order. Consumers subscribed here (the honeypots' Cowrie log) get every event locally, as with the
+/// in-process bus. Every `heartbeat_interval` a sensor.heartbeat event reports the sequence and loss counters.
 
 #include <atomic>
 #include <chrono>

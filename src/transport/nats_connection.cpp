@@ -1,5 +1,6 @@
 #include "transport/nats_connection.h"
 
+#include <chrono>
 #include <vector>
 
 #include <fmt/format.h>
@@ -26,6 +27,13 @@ void NatsConnection::onDisconnected(natsConnection*, void* closure) {
 
 void NatsConnection::onReconnected(natsConnection*, void* closure) {
     static_cast<NatsConnection*>(closure)->reconnects_.fetch_add(1);
+}
+
+void NatsConnection::onClosed(natsConnection*, void* closure) {
+    auto* self = static_cast<NatsConnection*>(closure);
+    std::lock_guard lock(self->closed_mutex_);
+    self->closed_ = true;
+    self->closed_changed_.notify_all();
 }
 
 Result<std::unique_ptr<NatsConnection>> NatsConnection::connect(const NatsConfig& config, const std::string& name,
@@ -66,8 +74,13 @@ Result<std::unique_ptr<NatsConnection>> NatsConnection::connect(const NatsConfig
     if (s == NATS_OK) {
         s = natsOptions_SetReconnectedCB(raw_options, &NatsConnection::onReconnected, out.get());
     }
+    if (s == NATS_OK) {
+        s = natsOptions_SetClosedCB(raw_options, &NatsConnection::onClosed, out.get());
+    }
     if (s == NATS_OK && retry_in_background) {
-        s = natsOptions_SetRetryOnFailedConnect(raw_options, true, nullptr, nullptr);
+        // With a connected callback the first connection is also made in the background (without
+        // one, natsConnection_Connect would block until a server answers).
+        s = natsOptions_SetRetryOnFailedConnect(raw_options, true, &NatsConnection::onReconnected, out.get());
     }
     if (s == NATS_OK && (!config.user.empty() || !config.password.empty())) {
         s = natsOptions_SetUserInfo(raw_options, config.user.c_str(), config.password.c_str());
@@ -98,9 +111,15 @@ Result<std::unique_ptr<NatsConnection>> NatsConnection::connect(const NatsConfig
 }
 
 NatsConnection::~NatsConnection() {
-    if (connection_ != nullptr) {
-        natsConnection_Destroy(connection_);
+    if (connection_ == nullptr) {
+        return;
     }
+    natsConnection_Close(connection_);
+    {
+        std::unique_lock lock(closed_mutex_);
+        closed_changed_.wait_for(lock, std::chrono::seconds(10), [this] { return closed_; });
+    }
+    natsConnection_Destroy(connection_);
 }
 
 bool NatsConnection::connected() const {

@@ -5,8 +5,10 @@
 /// other headers (forward-declared here, used in the buses' .cpp files).
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "common/result.h"
@@ -38,10 +40,16 @@ private:
     NatsConnection() = default;
     static void onDisconnected(__natsConnection* nc, void* closure);
     static void onReconnected(__natsConnection* nc, void* closure);
+    static void onClosed(__natsConnection* nc, void* closure);
 
     __natsConnection* connection_ = nullptr;
     std::atomic<uint64_t> reconnects_{0};
     std::atomic<uint64_t> disconnects_{0};
+    /// libnats calls back from its own thread, the closed callback last: the destructor waits for it
+    /// so no callback runs on a destroyed object.
+    std::mutex closed_mutex_;
+    std::condition_variable closed_changed_;
+    bool closed_ = false;
 };
 
 } // namespace kansoku::transport

@@ -72,6 +72,11 @@ bool SensorLossTracker::observe(const Event& event, uint64_t sequence, Timestamp
             s.loss.highest_sequence = 0;
         }
     }
+    if (s.loss.events == 0 && s.loss.redeliveries == 0) {
+        // The first message this center sees of the sensor (a center started after it): nothing
+        // before it counts as missing.
+        s.contiguous = sequence - 1;
+    }
     s.loss.highest_sequence = std::max(s.loss.highest_sequence, sequence);
     if (sequence <= s.contiguous) {
         for (auto& gap : s.loss.gaps) {

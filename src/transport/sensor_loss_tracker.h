@@ -5,7 +5,8 @@
 /// sensor's own counters from its latest sensor.heartbeat. It raises an `alert` event when a
 /// sensor is silent longer than `silent_after` (kind sensor.silent, once per silence) and when a
 /// sequence number is still missing after `gap_after` (kind sensor.sequence_gap, once per gap).
-/// Thread-safe. A center tracks what it consumed: with several centers on one stream each sees its
+/// Sequence numbers before the first one a center sees of a sensor are not missing (the center
+/// started later). Thread-safe. A center tracks what it consumed: with several centers on one stream each sees its
 /// share, so gap alerts come from the centers' union only when one center runs (docs/transport.md).
 
 #include <cstdint>

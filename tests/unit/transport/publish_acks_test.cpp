@@ -1,6 +1,6 @@
-#include "transport/publish_acks.h"
-
 #include <gtest/gtest.h>
+
+#include "transport/publish_acks.h"
 
 namespace kansoku::transport {
 namespace {

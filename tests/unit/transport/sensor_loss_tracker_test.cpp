@@ -29,6 +29,14 @@ TEST(SensorLossTracker, InOrderSequencesHaveNoGapAndRepeatsAreRedeliveries) {
     EXPECT_EQ(s.missing, 0u);
 }
 
+TEST(SensorLossTracker, NumbersBeforeTheFirstSeenAreNotMissing) {
+    auto t = tracker();
+    t.observe(event("s1", 0), 5000, 0);
+    t.observe(event("s1", 0), 5001, 0);
+    EXPECT_TRUE(t.check(60 * kSecond / 2).empty());
+    EXPECT_EQ(t.snapshot().at(0).missing, 0u);
+}
+
 TEST(SensorLossTracker, OutOfOrderWithinGapAfterIsNoGap) {
     auto t = tracker();
     t.observe(event("s1", 0), 1, 0);
