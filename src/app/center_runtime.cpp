@@ -24,8 +24,9 @@ Result<void> makeParentDirectory(const std::string& path) {
 /// GET /api/v1/status and /metrics: this process and its event bus.
 class BusStatus : public web::StatusProvider {
 public:
-    BusStatus(const transport::EventBus& bus, std::string sensor, const EventOutputs* outputs)
-        : bus_(bus), sensor_(std::move(sensor)), outputs_(outputs) {}
+    BusStatus(const transport::EventBus& bus, std::string sensor, const EventOutputs* outputs,
+              std::function<void(web::ProcessStatus&)> transport_status)
+        : bus_(bus), sensor_(std::move(sensor)), outputs_(outputs), transport_status_(std::move(transport_status)) {}
 
     web::ProcessStatus status() const override {
         const auto counters = bus_.counters();
@@ -46,6 +47,9 @@ public:
             s.store_commit_seconds = static_cast<double>(writes.micros) / 1e6;
             s.store_commit_seconds_max = static_cast<double>(writes.max_micros) / 1e6;
         }
+        if (transport_status_) {
+            transport_status_(s);
+        }
         return s;
     }
 
@@ -53,6 +57,7 @@ private:
     const transport::EventBus& bus_;
     std::string sensor_;
     const EventOutputs* outputs_;
+    std::function<void(web::ProcessStatus&)> transport_status_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
@@ -84,7 +89,8 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
     KANSOKU_TRY(correlation);
     center->correlation_ = std::move(*correlation);
     if (options.web && config.web.enabled) {
-        center->status_ = std::make_unique<BusStatus>(bus, config.sensor_name, center->outputs_.get());
+        center->status_ =
+            std::make_unique<BusStatus>(bus, config.sensor_name, center->outputs_.get(), options.transport_status);
         auto web = web::WebService::start(config.web, *center->status_, storage.database, config.sharing,
                                           center->correlation_->origins());
         KANSOKU_TRY(web);
