@@ -150,7 +150,7 @@ std::optional<std::string> subjectOf(const json& event) {
 
 class DashboardApi {
 public:
-    DashboardApi(store::DashboardReader& reader, store::SqliteStore& store, const Authenticator& authenticator,
+    DashboardApi(store::DashboardReader& reader, store::Database& store, const Authenticator& authenticator,
                  EventHub* hub)
         : reader_(reader), store_(store), authenticator_(authenticator), hub_(hub) {}
 
@@ -168,7 +168,7 @@ public:
 
 private:
     store::DashboardReader& reader_;
-    store::SqliteStore& store_;
+    store::Database& store_;
     const Authenticator& authenticator_;
     EventHub* hub_;
 };
@@ -808,7 +808,7 @@ Response DashboardApi::stream(const Request& request) {
 
 } // namespace
 
-void addDashboardRoutes(Router& router, store::DashboardReader& reader, store::SqliteStore& store,
+void addDashboardRoutes(Router& router, store::DashboardReader& reader, store::Database& store,
                         const Authenticator& authenticator, EventHub* hub) {
     auto api = std::make_shared<DashboardApi>(reader, store, authenticator, hub);
     router.get("/api/v1/whoami", Caller::Tenant, [api](const Request& r) { return api->whoami(r); });
