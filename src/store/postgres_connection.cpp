@@ -155,17 +155,53 @@ Result<PgRows> PgConnection::check(pg_result* raw, std::string_view context) con
     return rows;
 }
 
+Result<void> PgConnection::usable(std::string_view context) {
+    if (PQstatus(connection_) == CONNECTION_OK) {
+        return {};
+    }
+    if (lost_in_transaction_) {
+        // What the transaction wrote is gone: the caller must see that (rollback()) before anything else runs.
+        return fail(error(context, "connection lost in a transaction that was not rolled back"));
+    }
+    PQreset(connection_);
+    if (PQstatus(connection_) != CONNECTION_OK) {
+        return fail(error(context, PQerrorMessage(connection_)));
+    }
+    return {};
+}
+
+Result<PgRows> PgConnection::run(pg_result* raw, bool was_in_transaction, std::string_view context) {
+    auto rows = check(raw, context);
+    if (!rows && was_in_transaction && PQstatus(connection_) == CONNECTION_BAD) {
+        lost_in_transaction_ = true;
+    }
+    return rows;
+}
+
+void PgConnection::abandonTransaction() {
+    if (PQstatus(connection_) == CONNECTION_OK) {
+        if (inTransaction()) {
+            PQclear(PQexec(connection_, "ROLLBACK"));
+        }
+    }
+    lost_in_transaction_ = false;
+}
+
 Result<void> PgConnection::exec(std::string_view sql, std::string_view context) {
+    KANSOKU_TRY(usable(context));
+    const bool was_in_transaction = inTransaction();
     const std::string text(sql);
-    KANSOKU_TRY(check(PQexec(connection_, text.c_str()), context));
+    KANSOKU_TRY(run(PQexec(connection_, text.c_str()), was_in_transaction, context));
     return {};
 }
 
 Result<PgRows> PgConnection::query(std::string_view sql, const PgParams& params, std::string_view context) {
+    KANSOKU_TRY(usable(context));
+    const bool was_in_transaction = inTransaction();
     const std::string text(sql);
-    return check(PQexecParams(connection_, text.c_str(), params.count(), nullptr, params.values(), params.lengths(),
-                              params.formats(), 0),
-                 context);
+    return run(PQexecParams(connection_, text.c_str(), params.count(), nullptr, params.values(), params.lengths(),
+                            params.formats(), 0),
+               was_in_transaction, context);
 }
 
 Result<PgRows> PgConnection::query(const SqlFilter& select, std::string_view context) {
@@ -173,11 +209,16 @@ Result<PgRows> PgConnection::query(const SqlFilter& select, std::string_view con
 }
 
 Result<void> PgConnection::copyIn(std::string_view target, std::string_view data, std::string_view context) {
+    KANSOKU_TRY(usable(context));
+    if (!inTransaction()) {
+        return fail(error(context, "COPY outside a transaction"));
+    }
     const std::string start = fmt::format("COPY {} FROM STDIN", target);
     pg_result* begun = PQexec(connection_, start.c_str());
     const bool copying = begun != nullptr && PQresultStatus(begun) == PGRES_COPY_IN;
     const PgRows begun_rows(begun);
     if (!copying) {
+        lost_in_transaction_ = PQstatus(connection_) == CONNECTION_BAD;
         return fail(error(context, PQerrorMessage(connection_)));
     }
     if (PQputCopyData(connection_, data.data(), static_cast<int>(data.size())) != 1 ||
@@ -186,6 +227,7 @@ Result<void> PgConnection::copyIn(std::string_view target, std::string_view data
         while (pg_result* r = PQgetResult(connection_)) {
             PQclear(r);
         }
+        lost_in_transaction_ = PQstatus(connection_) == CONNECTION_BAD;
         return fail(failed);
     }
     Result<void> outcome;
@@ -195,11 +237,13 @@ Result<void> PgConnection::copyIn(std::string_view target, std::string_view data
             outcome = fail(error(context, PQresultErrorMessage(r)));
         }
     }
+    lost_in_transaction_ = lost_in_transaction_ || PQstatus(connection_) == CONNECTION_BAD;
     return outcome;
 }
 
 bool PgConnection::inTransaction() const {
-    return PQtransactionStatus(connection_) != PQTRANS_IDLE;
+    const PGTransactionStatusType status = PQtransactionStatus(connection_);
+    return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
 }
 
 std::string numberedParameters(std::string_view sql) {

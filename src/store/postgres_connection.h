@@ -96,15 +96,24 @@ public:
 
     /// True inside BEGIN ... COMMIT.
     bool inTransaction() const;
+    /// Ends the open transaction (ROLLBACK), or forgets one the connection lost. A connection lost
+    /// outside a transaction is opened again by the next statement; one lost inside a transaction
+    /// fails every statement until this is called, so no later COMMIT can pass for the lost work.
+    void abandonTransaction();
 
 private:
     PgConnection(pg_conn* connection, std::string name);
     Error error(std::string_view context, std::string_view message) const;
     /// Takes `raw`; an error unless it is a command's or a query's success.
     Result<PgRows> check(pg_result* raw, std::string_view context) const;
+    /// check(), noting a connection lost inside a transaction.
+    Result<PgRows> run(pg_result* raw, bool was_in_transaction, std::string_view context);
+    /// Reconnects a connection lost outside a transaction; fails for one lost inside.
+    Result<void> usable(std::string_view context);
 
     pg_conn* connection_;
     std::string name_;
+    bool lost_in_transaction_ = false;
 };
 
 /// `sql` with each '?' numbered $1, $2, ... in order (the SQL has no '?' inside literals).

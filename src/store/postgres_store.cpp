@@ -245,9 +245,7 @@ Result<void> PostgresStore::commit() {
 void PostgresStore::rollback() {
     copy_buffer_.clear();
     buffered_rows_ = 0;
-    if (connection_->inTransaction()) {
-        (void)connection_->exec("ROLLBACK", "rollback");
-    }
+    connection_->abandonTransaction();
 }
 
 Result<void> PostgresStore::atomically(std::string_view name, const std::function<Result<void>()>& work) {
@@ -256,9 +254,11 @@ Result<void> PostgresStore::atomically(std::string_view name, const std::functio
     KANSOKU_TRY(connection_->exec(nested ? fmt::format("SAVEPOINT {}", name) : std::string("BEGIN"), name));
     auto done = work();
     if (!done) {
-        (void)connection_->exec(nested ? fmt::format("ROLLBACK TO SAVEPOINT {}; RELEASE SAVEPOINT {}", name, name)
-                                       : std::string("ROLLBACK"),
-                                name);
+        if (nested) {
+            (void)connection_->exec(fmt::format("ROLLBACK TO SAVEPOINT {}; RELEASE SAVEPOINT {}", name, name), name);
+        } else {
+            connection_->abandonTransaction();
+        }
         return done;
     }
     ++changes_;

@@ -3,8 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include "store/event_select.h"
+#include "store/infected_host_columns.h"
 #include "store/migration.h"
 #include "store/postgres_connection.h"
+#include "store/shared_object_select.h"
 #include "support/test_database.h"
 
 namespace kansoku::store {
@@ -148,6 +151,15 @@ TEST(PostgresStoreTest, PasswordsAreLeftOutOfNames) {
     EXPECT_EQ(redactedUrl("postgres://h/db"), "postgres://h/db");
 }
 
+/// Ends every other connection to `location`'s database, as a server restart or a network cut would.
+void cutConnections(const std::string& location) {
+    auto admin = PgConnection::connect(location);
+    ASSERT_TRUE(admin);
+    ASSERT_TRUE((*admin)->exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                               "current_database() AND pid <> pg_backend_pid()",
+                               "terminate"));
+}
+
 TEST(PostgresStoreTest, AConnectionLostMidRunIsAnErrorTheCallerSees) {
     kansoku::testing::TempDir dir;
     const auto where = kansoku::testing::newTestDatabase(StoreEngine::Postgres, dir);
@@ -156,20 +168,94 @@ TEST(PostgresStoreTest, AConnectionLostMidRunIsAnErrorTheCallerSees) {
     }
     auto store = kansoku::testing::openTestDatabase(where.location);
     ASSERT_NE(store, nullptr);
+
+    // Lost before commit: commit fails (the consumer does not acknowledge), the transaction is over.
     ASSERT_TRUE(store->begin());
     ASSERT_TRUE(store->append(scan(kT0, "192.0.2.1")));
-    // Another connection ends this one's backend, as a server restart or a network cut would.
-    auto admin = PgConnection::connect(where.location);
-    ASSERT_TRUE(admin);
-    ASSERT_TRUE((*admin)->exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
-                               "current_database() AND pid <> pg_backend_pid()",
-                               "terminate"));
+    cutConnections(where.location);
     const auto committed = store->commit();
     ASSERT_FALSE(committed);
     EXPECT_EQ(committed.error().message.find('\n'), std::string::npos) << committed.error().message;
+
+    // Lost inside a transaction and noticed by a read: nothing runs until the caller rolls back, so no later
+    // COMMIT (on a new connection) could pass for the lost rows.
+    ASSERT_TRUE(store->begin()) << "a new connection after the loss";
+    ASSERT_TRUE(store->append(scan(kT0, "192.0.2.3")));
+    cutConnections(where.location);
+    EXPECT_FALSE(store->countEvents({}));
+    EXPECT_FALSE(store->commit());
     store->rollback();
-    EXPECT_FALSE(store->query({}));
-    EXPECT_FALSE(store->begin());
+
+    // Then the store connects again: the lost rows are not there, new ones are.
+    ASSERT_TRUE(store->begin());
+    ASSERT_TRUE(store->append(scan(kT0, "192.0.2.2")));
+    ASSERT_TRUE(store->commit());
+    auto events = store->query({});
+    ASSERT_TRUE(events) << events.error().message;
+    ASSERT_EQ(events->size(), 1U);
+    EXPECT_EQ(events->front().fields.value("src", ""), "192.0.2.2");
+}
+
+/// The plan of `select` on `db`, with sequential scans priced out: a "Seq Scan" left in it means no index serves.
+std::string planOf(PgConnection& db, const SqlFilter& select) {
+    auto plan = db.query(numberedParameters("EXPLAIN " + select.sql()), PgParams(select.params()), "explain");
+    EXPECT_TRUE(plan) << plan.error().message;
+    std::string text;
+    for (int r = 0; plan && r < plan->size(); ++r) {
+        text += std::string(plan->text(r, 0)) + "\n";
+    }
+    return text;
+}
+
+TEST(PostgresStoreTest, TheQueriesOfTheApiReportsAndTaxiiAreIndexed) {
+    kansoku::testing::TempDir dir;
+    const auto where = kansoku::testing::newTestDatabase(StoreEngine::Postgres, dir);
+    if (!where.skip.empty()) {
+        GTEST_SKIP() << where.skip;
+    }
+    ASSERT_NE(kansoku::testing::openTestDatabase(where.location), nullptr); // migrated
+    auto db = PgConnection::connect(where.location);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE((*db)->exec("SET enable_seqscan = off", "explain"));
+    const auto prefix = *Prefix::parse("198.51.100.0/24");
+    HostQuery in_scope;
+    in_scope.scope = AddressScope{{prefix}, {64500}};
+    in_scope.after = *IpAddress::parse("198.51.100.9");
+    in_scope.limit = 1000;
+    HostQuery recent;
+    recent.seen_since = kT0;
+    SharedObjectQuery page;
+    page.collection = "c1";
+    page.tlps = {"clear", "green"};
+    page.limit = 1000;
+    page.added_after = kT0;
+    SqlFilter by_ip{std::string(kHostColumns)};
+    by_ip.where("ip = ?", {std::string("198.51.100.7")});
+    SqlFilter reports("SELECT id FROM reports");
+    reports.where("isp = ?", {std::string("isp-a")});
+    reports.append(" ORDER BY id DESC LIMIT 10");
+    SqlFilter last_report("SELECT MAX(until) FROM reports");
+    last_report.where("isp = ?", {std::string("isp-a")});
+    SqlFilter log("SELECT ts FROM sharing_log");
+    log.where("ts >= ?", {kT0});
+    const std::vector<std::pair<std::string, SqlFilter>> queries = {
+        {"events of a type in a time range", eventSelect({.type = "darknet.scan", .since = kT0, .until = kT0 + 1})},
+        {"events in a time range", eventSelect({.since = kT0, .until = kT0 + 1})},
+        {"events about one address", eventSelect({.subject = "198.51.100.7"})},
+        {"a cursor's next page", eventSelect({.type = "darknet.scan", .limit = 10000}, EventPosition{kT0, 42})},
+        {"counting a type", eventCountSelect({.type = "darknet.scan", .since = kT0})},
+        {"an ISP's hosts page", hostSelect(in_scope)},
+        {"hosts seen since", hostSelect(recent)},
+        {"one host", by_ip},
+        {"an ISP's reports", reports},
+        {"where the next report starts", last_report},
+        {"a TAXII page", sharedObjectSelect(page, 0)},
+        {"the sharing log", log},
+    };
+    for (const auto& [what, select] : queries) {
+        const std::string plan = planOf(**db, select);
+        EXPECT_EQ(plan.find("Seq Scan"), std::string::npos) << what << ":\n" << select.sql() << "\n" << plan;
+    }
 }
 
 } // namespace
