@@ -14,7 +14,7 @@
 #include "intel/enricher.h"
 #include "intel/partner_intel.h"
 #include "intel/warning_lists.h"
-#include "store/sqlite_store.h"
+#include "store/database.h"
 #include "transport/event_bus.h"
 
 namespace kansoku::app {
@@ -35,7 +35,7 @@ public:
 
 private:
     CorrelationRuntime() = default;
-    std::unique_ptr<store::SqliteStore> database_;
+    std::unique_ptr<store::Database> database_;
     std::unique_ptr<intel::Enricher> enricher_;
     std::unique_ptr<intel::WarningLists> benign_;
     std::unique_ptr<intel::CorrelationConsumer> consumer_; // after what it uses

@@ -8,6 +8,7 @@
 
 #include "store/address_function.h"
 #include "store/event_row.h"
+#include "store/event_select.h"
 #include "store/migration.h"
 #include "store/sketch_function.h"
 #include "store/sqlite_statement.h"
@@ -25,31 +26,6 @@ bool bindRow(sqlite3_stmt* statement, const EventRow& row) {
            bindText(statement, 5, row.body) == SQLITE_OK;
 }
 
-/// A SELECT over `events` from an EventQuery.
-SqlFilter eventSelect(const EventQuery& query) {
-    SqlFilter select("SELECT id, type, ts, sensor, body FROM events");
-    if (!query.type.empty()) {
-        select.where("type = ?", {query.type});
-    }
-    if (query.since) {
-        select.where("ts >= ?", {*query.since});
-    }
-    if (query.until) {
-        select.where("ts < ?", {*query.until});
-    }
-    if (query.sensor) {
-        select.where("sensor = ?", {*query.sensor});
-    }
-    if (query.subject) {
-        select.where("subject = ?", {*query.subject});
-    }
-    select.append(" ORDER BY ts, id");
-    if (query.limit > 0) {
-        select.append(" LIMIT ?", {query.limit});
-    }
-    return select;
-}
-
 } // namespace
 
 void SqliteStore::DatabaseCloser::operator()(sqlite3* db) const {
@@ -60,7 +36,7 @@ void SqliteStore::StatementFinalizer::operator()(sqlite3_stmt* statement) const 
     sqlite3_finalize(statement);
 }
 
-SqliteStore::SqliteStore(std::string path, Database db) : path_(std::move(path)), db_(std::move(db)) {}
+SqliteStore::SqliteStore(std::string path, Connection db) : path_(std::move(path)), db_(std::move(db)) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -75,7 +51,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
     const int flags = mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
-    Database db(raw);
+    Connection db(raw);
     if (rc != SQLITE_OK) {
         return fail("database {}: {}", path, db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc));
     }
@@ -239,14 +215,8 @@ Result<std::unique_ptr<EventCursor>> SqliteStore::cursor(const EventQuery& query
 }
 
 Result<uint64_t> SqliteStore::countEvents(const EventQuery& query) {
-    EventQuery unordered = query;
-    unordered.limit = 0;
-    SqlFilter select = eventSelect(unordered);
-    // The same filters, counted: "SELECT COUNT(*) FROM events WHERE ..." without the ORDER BY.
-    std::string sql = select.sql();
-    sql.replace(0, sql.find(" FROM "), "SELECT COUNT(*)");
-    sql.erase(sql.rfind(" ORDER BY "));
-    auto statement = prepare(sql);
+    const SqlFilter select = eventCountSelect(query);
+    auto statement = prepare(select.sql());
     if (!statement) {
         return fail(statement.error());
     }

@@ -11,14 +11,8 @@
 #include <string_view>
 #include <utility>
 
-#include "store/event_cursor.h"
-#include "store/intel_store.h"
-#include "store/partner_intel_store.h"
-#include "store/report_store.h"
+#include "store/database.h"
 #include "store/rollup_batch.h"
-#include "store/sharing_store.h"
-#include "store/store.h"
-#include "store/tenant_store.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -28,17 +22,7 @@ namespace kansoku::store {
 struct Migration;
 class SqlFilter;
 
-enum class OpenMode {
-    ReadWriteCreate, ///< create the file if missing and bring its schema up to date
-    ReadOnly,        ///< the file must exist with this binary's schema version
-};
-
-class SqliteStore final : public Store,
-                          public IntelStore,
-                          public TenantStore,
-                          public ReportStore,
-                          public SharingStore,
-                          public PartnerIntelStore {
+class SqliteStore final : public Database {
 public:
     /// Opens (and for ReadWriteCreate creates and migrates) the database at `path`. Every failure
     /// is one line naming the path: a missing or unwritable directory, a file that is not an SQLite
@@ -54,10 +38,8 @@ public:
     Result<void> commit() override;
     void rollback() override;
     Result<std::vector<Event>> query(const EventQuery& query) override;
-    /// The rows query() would return, one at a time and unparsed; the cursor must not outlive the store.
-    Result<std::unique_ptr<EventCursor>> cursor(const EventQuery& query);
-    /// How many rows query() would return (the index answers for a type and time range).
-    Result<uint64_t> countEvents(const EventQuery& query);
+    Result<std::unique_ptr<EventCursor>> cursor(const EventQuery& query) override;
+    Result<uint64_t> countEvents(const EventQuery& query) override;
     Result<int> schemaVersion() override;
 
     // IntelStore (sqlite_store_intel.cpp)
@@ -88,12 +70,11 @@ public:
     Result<int> addDelivery(const DeliveryRecord& delivery) override;
     Result<std::vector<DeliveryRecord>> deliveries(int64_t report) override;
 
-    const std::string& path() const { return path_; }
+    const std::string& path() const override { return path_; }
 
-    /// Changes whenever the database may have changed since the last call: another connection
-    /// (this process or another) committed (`PRAGMA data_version`), or this connection changed rows
-    /// (sqlite3_total_changes). Cheap; for caches of what was read.
-    Result<std::pair<int64_t, int64_t>> changeStamp();
+    /// Another connection (this process or another) committed (`PRAGMA data_version`), or this
+    /// connection changed rows (sqlite3_total_changes).
+    Result<std::pair<int64_t, int64_t>> changeStamp() override;
 
     // SharingStore (sqlite_store_sharing.cpp).
     Result<void> addPartner(const PartnerRecord& partner) override;
@@ -127,10 +108,10 @@ private:
     struct StatementFinalizer {
         void operator()(sqlite3_stmt* statement) const;
     };
-    using Database = std::unique_ptr<sqlite3, DatabaseCloser>;
+    using Connection = std::unique_ptr<sqlite3, DatabaseCloser>;
     using Statement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 
-    SqliteStore(std::string path, Database db);
+    SqliteStore(std::string path, Connection db);
 
     Result<void> configure(OpenMode mode);
     Result<void> useWal();
@@ -176,7 +157,7 @@ private:
     Error error(std::string_view context) const;
 
     std::string path_;
-    Database db_;
+    Connection db_;
     Statement insert_;       ///< prepared once; destroyed before db_
     Statement upsert_host_;  ///< prepared on first use (correlation upserts hosts by the hundred thousand)
     Statement data_version_; ///< changeStamp()'s, prepared on first use

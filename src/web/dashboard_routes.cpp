@@ -160,7 +160,7 @@ std::string ispOf(const std::vector<store::IspRecord>& isps, const store::Infect
 
 class DashboardApi {
 public:
-    DashboardApi(store::DashboardReader& reader, store::SqliteStore& store, const Authenticator& authenticator,
+    DashboardApi(store::DashboardReader& reader, store::Database& store, const Authenticator& authenticator,
                  EventHub* hub, const AddressOrigins* origins)
         : reader_(reader), store_(store), authenticator_(authenticator), hub_(hub), origins_(origins) {}
 
@@ -178,7 +178,7 @@ public:
 
 private:
     store::DashboardReader& reader_;
-    store::SqliteStore& store_;
+    store::Database& store_;
     const Authenticator& authenticator_;
     EventHub* hub_;
     const AddressOrigins* origins_;
@@ -842,7 +842,7 @@ Response DashboardApi::stream(const Request& request) {
 
 } // namespace
 
-void addDashboardRoutes(Router& router, store::DashboardReader& reader, store::SqliteStore& store,
+void addDashboardRoutes(Router& router, store::DashboardReader& reader, store::Database& store,
                         const Authenticator& authenticator, EventHub* hub, const AddressOrigins* origins) {
     auto api = std::make_shared<DashboardApi>(reader, store, authenticator, hub, origins);
     router.get("/api/v1/whoami", Caller::Tenant, [api](const Request& r) { return api->whoami(r); });

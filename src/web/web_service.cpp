@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "store/open_database.h"
 #include "web/api_routes.h"
 #include "web/blocklist_routes.h"
 #include "web/dashboard_asset_routes.h"
@@ -56,7 +57,7 @@ Result<void> WebService::startWorker(const WebConfig& config, const StatusProvid
                                      HttpServer::Worker how) {
     Worker worker;
     if (!database.empty()) {
-        auto store = store::SqliteStore::open(database, store::OpenMode::ReadWriteCreate);
+        auto store = store::openDatabase(database, store::OpenMode::ReadWriteCreate);
         KANSOKU_TRY(store);
         worker.store = std::move(*store);
     }
@@ -71,10 +72,14 @@ Result<void> WebService::startWorker(const WebConfig& config, const StatusProvid
     addOpenApiRoute(router);
     addDashboardAssetRoutes(router);
     if (worker.store) {
-        auto reader = store::DashboardReader::open(database);
-        KANSOKU_TRY(reader);
-        worker.reader = std::move(*reader);
-        addDashboardRoutes(router, *worker.reader, *worker.store, *worker.authenticator, hub_.get(), origins_);
+        // The dashboard's reader is SQLite's own read-only connection; on PostgreSQL the dashboard API is not
+        // served yet (its rollups are kept: store/migrations/postgres/0006_dashboard.sql).
+        if (!store::isPostgresUrl(database)) {
+            auto reader = store::DashboardReader::open(database);
+            KANSOKU_TRY(reader);
+            worker.reader = std::move(*reader);
+            addDashboardRoutes(router, *worker.reader, *worker.store, *worker.authenticator, hub_.get(), origins_);
+        }
         addNoticeRoutes(router, *worker.store, *worker.store);
         addBlocklistRoutes(router, *worker.store, config.blocklist);
         addIspRoutes(router, *worker.store);

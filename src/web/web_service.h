@@ -14,7 +14,7 @@
 #include "common/result.h"
 #include "share/sharing/sharing_config.h"
 #include "store/dashboard_reader.h"
-#include "store/sqlite_store.h"
+#include "store/database.h"
 #include "web/authenticator.h"
 #include "web/event_hub.h"
 #include "web/event_metrics.h"
@@ -51,7 +51,7 @@ private:
     /// One server thread with everything its handlers use: no state is shared between workers
     /// but the counters and the access log.
     struct Worker {
-        std::unique_ptr<store::SqliteStore> store;      ///< the handlers' connection (null without a database)
+        std::unique_ptr<store::Database> store;         ///< the handlers' connection (null without a database)
         std::unique_ptr<store::DashboardReader> reader; ///< the dashboard API's read-only connection
         std::unique_ptr<Authenticator> tenants;         ///< keys: the admin's and the ISPs'
         std::unique_ptr<Authenticator> authenticator;   ///< tenants, or the local session over them
