@@ -282,6 +282,8 @@ def run_checks(kansoku, seed_tool, work, checks):
     host_b = api.check(checks, "/api/v1/hosts/{ip}", "/api/v1/hosts/198.51.100.200", 200)
     checks.check(host_b and host_b["isp"] == "isp-b", "a host names the ISP whose space holds it", json.dumps(host_b)[:300])
     api.check(checks, "/api/v1/hosts/{ip}", "/api/v1/hosts/192.0.2.1", 404)
+    sensors = api.check(checks, "/api/v1/sensors", "/api/v1/sensors", 200)
+    checks.check(sensors is not None, "the loss report answers on a center without a transport", json.dumps(sensors)[:200])
     every_host = api.check(checks, "/api/v1/hosts", "/api/v1/hosts", 200)
     checks.check(every_host and {h["ip"]: h["isp"] for h in every_host["hosts"]}
                  == {"198.51.100.7": "isp-a", "198.51.100.8": "isp-a", "198.51.100.200": "isp-b"},
