@@ -490,18 +490,22 @@ Result<std::pair<SqlFilter, int64_t>> DashboardReader::topFromSummaries(std::str
     if (next < to) {
         hours.emplace_back(next, to);
     }
-    std::string hour_clause;
+    // "(column >= ? AND column < ?) OR ..." over those hours; "0" when there are none.
+    const auto within = [&hours](std::string_view column) {
+        std::string clause;
+        for (size_t i = 0; i < hours.size(); ++i) {
+            clause += fmt::format("{}({} >= ? AND {} < ?)", i == 0 ? "(" : " OR ", column, column);
+        }
+        return clause.empty() ? std::string("0") : clause + ")";
+    };
     std::vector<SqlParam> hour_params{std::string(kind)};
     for (const auto& [a, b] : hours) {
-        hour_clause += hour_clause.empty() ? "(" : " OR ";
-        hour_clause += "(period >= ? AND period < ?)";
         hour_params.emplace_back(a);
         hour_params.emplace_back(b);
     }
-    hour_clause = hour_clause.empty() ? "0" : hour_clause + ")";
     // The cut hours' bounds add up too.
     SqlFilter cuts(fmt::format("SELECT coalesce(sum({}), 0) FROM top_cuts WHERE kind = ? AND span = 'hour' AND {}",
-                               bound_column, hour_clause));
+                               bound_column, within("period")));
     cuts.append("", hour_params);
     Query hour_bounds(db_.get(), std::move(cuts));
     if (!hour_bounds.ok() || hour_bounds.step() != SQLITE_ROW) {
@@ -509,12 +513,8 @@ Result<std::pair<SqlFilter, int64_t>> DashboardReader::topFromSummaries(std::str
     }
     bound += sqlite3_column_int64(hour_bounds.get(), 0);
 
-    std::string hour_rows = hour_clause;
-    for (size_t at = 0; (at = hour_rows.find("period", at)) != std::string::npos;) {
-        hour_rows.replace(at, 6, "hour");
-    }
     SqlFilter select("SELECT key, sum(count), sum(amount), '' FROM (");
-    select.append("SELECT key, count, amount FROM top_hours WHERE kind = ? AND " + hour_rows, hour_params);
+    select.append("SELECT key, count, amount FROM top_hours WHERE kind = ? AND " + within("hour"), hour_params);
     if (!day_list.empty()) {
         select.append(" UNION ALL SELECT key, count, amount FROM top_days WHERE kind = ? AND day IN (" + day_list + ")",
                       day_params);
