@@ -31,6 +31,7 @@
 #include <fmt/format.h>
 
 #include "intel/stored_correlation.h"
+#include "store/sqlite_store.h"
 #include "support/correlation_events.h"
 
 using namespace kansoku;

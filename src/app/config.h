@@ -18,6 +18,7 @@
 #include "share/isp/notify_config.h"
 #include "share/sharing/sharing_config.h"
 #include "store/storage_config.h"
+#include "transport/transport_config.h"
 #include "web/web_config.h"
 
 namespace kansoku::app {
@@ -32,6 +33,7 @@ struct Config {
     web::WebConfig web;
     share::isp::NotifyConfig notify;
     share::SharingConfig sharing;
+    transport::TransportConfig transport;
 
     /// Walks every section (reading, printing and comparing use this one list).
     void visit(ConfigVisitor& v);

@@ -1,6 +1,7 @@
 #include "app/correlation_runtime.h"
 
 #include "app/benign_scanners.h"
+#include "store/open_database.h"
 
 namespace kansoku::app {
 
@@ -11,8 +12,8 @@ Result<std::unique_ptr<CorrelationRuntime>> CorrelationRuntime::create(const Con
         return nullptr;
     }
     std::unique_ptr<CorrelationRuntime> runtime(new CorrelationRuntime());
-    if (!config.storage.database.empty()) {
-        auto database = store::SqliteStore::open(config.storage.database, store::OpenMode::ReadWriteCreate);
+    if (!config.storage.location().empty()) {
+        auto database = store::openDatabase(config.storage.location(), store::OpenMode::ReadWriteCreate);
         KANSOKU_TRY(database);
         runtime->database_ = std::move(*database);
     }
@@ -32,7 +33,7 @@ Result<std::unique_ptr<CorrelationRuntime>> CorrelationRuntime::create(const Con
         std::move(correlator), runtime->database_.get(), bus.publisher(transport::Overflow::Drop), config.sensor_name);
     runtime->notices_.push_back(
         "correlation: infected hosts and C2 as intel.* events" +
-        (config.storage.database.empty() ? std::string() : " and rows in " + config.storage.database));
+        (config.storage.location().empty() ? std::string() : " and rows in " + config.storage.location()));
     return runtime;
 }
 

@@ -14,7 +14,7 @@
 #include "intel/enricher.h"
 #include "intel/partner_intel.h"
 #include "intel/warning_lists.h"
-#include "store/sqlite_store.h"
+#include "store/database.h"
 #include "transport/event_bus.h"
 
 namespace kansoku::app {
@@ -30,10 +30,12 @@ public:
     /// What to subscribe to the bus (as "correlation"); its events are published on the bus given to create().
     EventSink& consumer() { return *consumer_; }
     const std::vector<std::string>& notices() const { return notices_; }
+    /// AS and country of addresses (for the dashboard's sources); null without enrichment data.
+    const AddressOrigins* origins() const { return enricher_.get(); }
 
 private:
     CorrelationRuntime() = default;
-    std::unique_ptr<store::SqliteStore> database_;
+    std::unique_ptr<store::Database> database_;
     std::unique_ptr<intel::Enricher> enricher_;
     std::unique_ptr<intel::WarningLists> benign_;
     std::unique_ptr<intel::CorrelationConsumer> consumer_; // after what it uses

@@ -1,12 +1,14 @@
 #include "app/event_outputs.h"
 
+#include "store/open_database.h"
+
 namespace kansoku::app {
 
 Result<std::unique_ptr<EventOutputs>> EventOutputs::open(const OutputOptions& options) {
     auto outputs = std::make_unique<EventOutputs>();
     // Opened (and so checked) first; added last, so files are flushed before the store commits.
     if (!options.database.empty()) {
-        auto store = store::SqliteStore::open(options.database, store::OpenMode::ReadWriteCreate);
+        auto store = store::openDatabase(options.database, store::OpenMode::ReadWriteCreate);
         KANSOKU_TRY(store);
         outputs->store_ = std::move(*store);
         outputs->store_sink_ = std::make_unique<store::StoreSink>(*outputs->store_, options.mode);

@@ -10,7 +10,7 @@
 
 #include "common/event_sink.h"
 #include "common/jsonl_writer.h"
-#include "store/sqlite_store.h"
+#include "store/database.h"
 #include "store/store_sink.h"
 
 namespace kansoku::app {
@@ -43,7 +43,7 @@ private:
     FanoutSink fanout_;
     std::unique_ptr<JsonlWriter> stdout_;
     std::unique_ptr<JsonlWriter> file_;
-    std::unique_ptr<store::SqliteStore> store_;
+    std::unique_ptr<store::Database> store_;
     std::unique_ptr<store::StoreSink> store_sink_;
     std::vector<std::pair<std::string, EventSink*>> consumers_;
     bool any_ = false;

@@ -5,19 +5,98 @@
 
 #include <fmt/format.h>
 
+#include "app/stored_event_check.h"
+
 namespace kansoku::app {
+namespace {
+
+/// /api/v1/status, /api/v1/sensors and /metrics of `kansoku center`: the stream and each sensor's link.
+void fillTransportStatus(const transport::JetStreamCenterBus& bus, web::ProcessStatus& s) {
+    const auto c = bus.transportCounters();
+    web::TransportStatus t;
+    t.connected = c.connected;
+    t.fetched = c.fetched;
+    t.delivered = c.delivered;
+    t.acknowledged = c.acknowledged;
+    t.nacked = c.nacked;
+    t.redelivered = c.redelivered;
+    t.already_stored = c.already_stored;
+    t.dead_letter_errors = c.dead_letter_errors;
+    for (size_t i = 0; i < transport::kRefusalCount; ++i) {
+        t.refused.emplace_back(std::string(transport::refusalName(static_cast<transport::Refusal>(i))), c.refused[i]);
+    }
+    s.transport = std::move(t);
+    for (const auto& loss : bus.losses().snapshot()) {
+        web::SensorLinkStatus link;
+        link.sensor = loss.sensor;
+        link.last_contact = loss.last_contact;
+        link.last_event_ts = loss.last_event_ts;
+        link.lag_seconds = loss.lag_seconds;
+        link.events = loss.events;
+        link.redeliveries = loss.redeliveries;
+        link.highest_sequence = loss.highest_sequence;
+        link.missing = loss.missing;
+        for (const auto& gap : loss.gaps) {
+            if (gap.first <= gap.last) {
+                link.gaps.push_back({gap.first, gap.last, gap.noticed});
+            }
+        }
+        link.silent = loss.silent;
+        if (loss.has_heartbeat) {
+            const auto& h = loss.heartbeat;
+            link.heartbeat = web::SensorHeartbeatStatus{
+                loss.heartbeat_ts, h.sequence, h.captured,     h.dropped_kernel, h.spooled, h.spool_pending,
+                h.spool_dropped,   h.sent,     h.acknowledged, h.duplicates,     h.resends, h.reconnects};
+        }
+        s.sensors.push_back(std::move(link));
+    }
+}
+
+} // namespace
 
 Result<std::unique_ptr<Runtime>> Runtime::start(const Config& config, RuntimeOptions options) {
     std::unique_ptr<Runtime> runtime(new Runtime());
-    runtime->bus_ = std::make_unique<transport::InProcessBus>(options.bus);
-    auto center = CenterRuntime::create(config, *runtime->bus_, options.center);
-    KANSOKU_TRY(center);
-    runtime->center_ = std::move(*center);
-    auto sensor = SensorRuntime::create(config, *runtime->bus_, options.sensor);
-    KANSOKU_TRY(sensor);
-    runtime->sensor_ = std::move(*sensor);
+    switch (options.role) {
+    case Role::All:
+        runtime->bus_ = std::make_unique<transport::InProcessBus>(options.bus);
+        break;
+    case Role::Sensor: {
+        auto bus = transport::JetStreamSensorBus::open({config.sensor_name, config.transport, options.drain_timeout});
+        KANSOKU_TRY(bus);
+        runtime->sensor_bus_ = bus->get();
+        runtime->bus_ = std::move(*bus);
+        break;
+    }
+    case Role::Center: {
+        auto bus = transport::JetStreamCenterBus::open({config.sensor_name, config.transport, {}});
+        KANSOKU_TRY(bus);
+        runtime->center_bus_ = bus->get();
+        runtime->bus_ = std::move(*bus);
+        auto* center_bus = runtime->center_bus_;
+        options.center.transport_status = [center_bus](web::ProcessStatus& s) { fillTransportStatus(*center_bus, s); };
+        break;
+    }
+    }
+    if (options.role != Role::Sensor) {
+        auto center = CenterRuntime::create(config, *runtime->bus_, options.center);
+        KANSOKU_TRY(center);
+        runtime->center_ = std::move(*center);
+    }
+    if (runtime->center_bus_ != nullptr && !config.storage.database.empty()) {
+        auto check = StoredEventCheck::open(config.storage.database);
+        KANSOKU_TRY(check);
+        runtime->center_bus_->setAlreadyStored([check = std::shared_ptr<StoredEventCheck>(std::move(*check))](
+                                                   const Event& e) { return check->contains(e); });
+    }
+    if (options.role != Role::Center) {
+        auto sensor = SensorRuntime::create(config, *runtime->bus_, options.sensor);
+        KANSOKU_TRY(sensor);
+        runtime->sensor_ = std::move(*sensor);
+    }
     KANSOKU_TRY(runtime->bus_->start());
-    runtime->sensor_->start();
+    if (runtime->sensor_) {
+        runtime->sensor_->start();
+    }
     return runtime;
 }
 
@@ -26,7 +105,7 @@ Runtime::~Runtime() {
 }
 
 void Runtime::wait(const std::atomic<bool>& stop, bool until_darknet_done) {
-    auto* darknet = sensor_->darknet();
+    auto* darknet = sensor_ ? sensor_->darknet() : nullptr;
     while (!stop.load()) {
         if (until_darknet_done && (darknet == nullptr || darknet->finished())) {
             return;
@@ -50,12 +129,39 @@ Result<void> Runtime::stop() {
     return stop_result_;
 }
 
+std::vector<std::string> Runtime::listening() const {
+    return sensor_ ? sensor_->listening() : std::vector<std::string>{};
+}
+
 std::vector<std::string> Runtime::notices() const {
-    auto lines = center_->notices();
-    for (auto& line : sensor_->notices()) {
-        lines.push_back(std::move(line));
+    std::vector<std::string> lines = center_ ? center_->notices() : std::vector<std::string>{};
+    if (sensor_) {
+        for (auto& line : sensor_->notices()) {
+            lines.push_back(std::move(line));
+        }
     }
     return lines;
+}
+
+std::string Runtime::transportSummary() const {
+    if (sensor_bus_ != nullptr) {
+        const auto c = sensor_bus_->lossCounters();
+        return fmt::format("nats: sequence {}, {} spooled, {} sent, acknowledged up to {}, {} still spooled, {} "
+                           "dropped (spool full), {} duplicates, {} resent windows\n",
+                           c.sequence, c.spooled, c.sent, c.acknowledged, c.spool_pending, c.spool_dropped,
+                           c.duplicates, c.resends);
+    }
+    if (center_bus_ != nullptr) {
+        const auto c = center_bus_->transportCounters();
+        uint64_t refused = 0;
+        for (const auto n : c.refused) {
+            refused += n;
+        }
+        return fmt::format("nats: {} fetched, {} stored, {} acknowledged, {} redelivered ({} already stored), {} "
+                           "refused (dead-lettered), {} nacked\n",
+                           c.fetched, c.delivered, c.acknowledged, c.redelivered, c.already_stored, refused, c.nacked);
+    }
+    return {};
 }
 
 std::string Runtime::summary() const {
@@ -70,8 +176,12 @@ std::string Runtime::summary() const {
                                 consumer.last_error);
         }
     }
-    text += "\n" + center_->destinations() + "\n";
-    if (const auto* honeypots = sensor_->honeypots()) {
+    text += "\n";
+    text += transportSummary();
+    if (center_) {
+        text += center_->destinations() + "\n";
+    }
+    if (const auto* honeypots = sensor_ ? sensor_->honeypots() : nullptr) {
         text += honeypots->summary();
     }
     return text;

@@ -3,9 +3,13 @@
 /// One kansoku process assembled from config (ARCHITECTURE.md "One process on one machine"): the
 /// in-process event bus, the center's consumers subscribed to it, and the sensor's producers
 /// publishing to it. `kansoku run` is all of it; `kansoku honeypot` is the honeypots and the center.
-/// The CLI only parses flags, prints what this reports and sets the exit code.
+/// At many sites (docs/transport.md) a process is one half over NATS JetStream: `kansoku sensor`
+/// (Role::Sensor: the sensor publishing through its disk spool) and `kansoku center` (Role::Center:
+/// the center consuming the stream). The CLI only parses flags, prints what this reports and sets
+/// the exit code.
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,13 +18,25 @@
 #include "app/config.h"
 #include "app/sensor_runtime.h"
 #include "transport/in_process_bus.h"
+#include "transport/jetstream_center_bus.h"
+#include "transport/jetstream_sensor_bus.h"
 
 namespace kansoku::app {
 
+/// Which halves run in this process, and over which bus.
+enum class Role : uint8_t {
+    All,    ///< sensor and center, in-process bus
+    Sensor, ///< the sensor, publishing to the JetStream stream ([transport])
+    Center, ///< the center, consuming the JetStream stream ([transport])
+};
+
 struct RuntimeOptions {
+    Role role = Role::All;
     SensorOptions sensor;
     CenterOptions center;
     transport::InProcessBusOptions bus;
+    /// Role::Sensor: at stop, the spool is sent for at most this long (the rest goes at the next start).
+    std::chrono::milliseconds drain_timeout{10000};
 };
 
 class Runtime {
@@ -39,9 +55,11 @@ public:
     /// could not commit). Idempotent.
     Result<void> stop();
 
+    /// Role::All and Role::Sensor only.
     SensorRuntime& sensor() { return *sensor_; }
+    bool hasSensor() const { return sensor_ != nullptr; }
     transport::EventBus& bus() { return *bus_; }
-    std::vector<std::string> listening() const { return sensor_->listening(); }
+    std::vector<std::string> listening() const;
     std::vector<std::string> notices() const;
     /// Where events went and what was dropped or failed on the way, one line per part.
     std::string summary() const;
@@ -49,8 +67,12 @@ public:
 private:
     Runtime() = default;
 
+    std::string transportSummary() const;
+
     // Destroyed in reverse: the sensor (producers) first, then the center, then the bus.
-    std::unique_ptr<transport::InProcessBus> bus_;
+    std::unique_ptr<transport::EventBus> bus_;
+    transport::JetStreamSensorBus* sensor_bus_ = nullptr; ///< bus_, with Role::Sensor
+    transport::JetStreamCenterBus* center_bus_ = nullptr; ///< bus_, with Role::Center
     std::unique_ptr<CenterRuntime> center_;
     std::unique_ptr<SensorRuntime> sensor_;
     bool stopped_ = false;

@@ -46,6 +46,9 @@ void addQueryCommand(CLI::App& app);
 void addSamplesCommand(CLI::App& app);
 void addIntelCommand(CLI::App& app);
 void addServeCommand(CLI::App& app);
+/// `kansoku sensor` and `kansoku center`: the two halves over NATS JetStream (docs/transport.md).
+void addSensorCommand(CLI::App& app);
+void addCenterCommand(CLI::App& app);
 void addReportCommand(CLI::App& app);
 void addExportCommand(CLI::App& app);
 void addExportBlocklistCommand(CLI::App& exporter); ///< under `export`

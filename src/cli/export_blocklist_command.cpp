@@ -16,7 +16,7 @@
 #include "cli/config_option.h"
 #include "share/blocklist/blocklist.h"
 #include "share/blocklist/blocklist_format.h"
-#include "store/sqlite_store.h"
+#include "store/open_database.h"
 
 namespace kansoku::cli {
 namespace {
@@ -53,8 +53,8 @@ void blocklistMain(const BlocklistArgs& args) {
             fmt::format("export blocklist: --format must be txt, csv or rpz, not '{}'", args.format.substr(0, 40)));
     }
     const app::Config config = args.config.load();
-    auto store = orThrow(
-        store::SqliteStore::open(args.db.empty() ? config.storage.database : args.db, store::OpenMode::ReadOnly));
+    auto store =
+        orThrow(store::openDatabase(args.db.empty() ? config.storage.location() : args.db, store::OpenMode::ReadOnly));
     std::optional<AddressScope> scope;
     if (!args.isp.empty()) {
         const auto isp = orThrow(store->isp(args.isp));

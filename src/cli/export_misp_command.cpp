@@ -19,7 +19,7 @@
 #include "share/misp/misp_feed_directory.h"
 #include "share/misp/misp_feed_producer.h"
 #include "share/sharing/sharing_config.h"
-#include "store/sqlite_store.h"
+#include "store/open_database.h"
 
 namespace kansoku::cli {
 namespace {
@@ -82,13 +82,13 @@ void mispMain(const MispArgs& args) {
     if (!args.since.empty()) {
         scope.since = parseTimeOption("--since", args.since, nowMicros());
     }
-    const std::string database = args.db.empty() ? config.storage.database : args.db;
+    const std::string database = args.db.empty() ? config.storage.location() : args.db;
     std::error_code ec;
     if (!std::filesystem::exists(database, ec)) {
         throw CommandError(fmt::format("export misp: no database at {}", database));
     }
     // Read-write: the export is written to the sharing log.
-    auto store = orThrow(store::SqliteStore::open(database, store::OpenMode::ReadWriteCreate));
+    auto store = orThrow(store::openDatabase(database, store::OpenMode::ReadWriteCreate));
     share::stix::StixConfig stix = config.sharing.stix;
     if (!args.identity.empty()) {
         stix.identity_name = args.identity;

@@ -19,7 +19,7 @@
 #include "cli/time_option.h"
 #include "share/stix/stix_bundle_writer.h"
 #include "share/stix/stix_producer.h"
-#include "store/sqlite_store.h"
+#include "store/open_database.h"
 
 namespace kansoku::cli {
 namespace {
@@ -81,13 +81,13 @@ void stixMain(const StixArgs& args) {
         throw CommandError(fmt::format("export stix: --tlp must be clear, green, amber or amber+strict, not '{}'",
                                        args.tlp.substr(0, 40)));
     }
-    const std::string path = args.db.empty() ? config.storage.database : args.db;
+    const std::string path = args.db.empty() ? config.storage.location() : args.db;
     std::error_code missing;
     if (!std::filesystem::exists(path, missing)) {
         throw CommandError(fmt::format("export stix: database {}: no such file (give --db or --config)", path));
     }
     // Read-write only for the sharing log's row.
-    auto store = orThrow(store::SqliteStore::open(path, store::OpenMode::ReadWriteCreate));
+    auto store = orThrow(store::openDatabase(path, store::OpenMode::ReadWriteCreate));
     share::stix::StixConfig stix = config.sharing.stix;
     if (!args.identity.empty()) {
         stix.identity_name = args.identity;

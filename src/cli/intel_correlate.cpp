@@ -22,7 +22,7 @@
 #include "intel/enricher.h"
 #include "intel/partner_intel.h"
 #include "intel/stored_correlation.h"
-#include "store/sqlite_store.h"
+#include "store/open_database.h"
 
 namespace kansoku::cli {
 namespace {
@@ -40,7 +40,7 @@ std::string plural(uint64_t n, const char* one, const char* many) {
 
 void correlateMain(const CorrelateArgs& args) {
     const app::Config config = args.config.load();
-    const std::string path = args.db.empty() ? config.storage.database : args.db;
+    const std::string path = args.db.empty() ? config.storage.location() : args.db;
     intel::StoredCorrelationOptions options;
     if (!args.since.empty()) {
         options.since = parseTimeOption("--since", args.since, nowMicros());
@@ -49,7 +49,7 @@ void correlateMain(const CorrelateArgs& args) {
     if (!std::filesystem::exists(path, ec)) {
         throw CommandError(fmt::format("database {}: no such file (give --db or --config)", path));
     }
-    auto database = orThrow(store::SqliteStore::open(path, store::OpenMode::ReadWriteCreate));
+    auto database = orThrow(store::openDatabase(path, store::OpenMode::ReadWriteCreate));
     // Enrichment is optional here as in `kansoku run`: without the data, hosts have no AS or country.
     std::unique_ptr<intel::Enricher> enricher;
     if (auto opened = intel::Enricher::open(config.intel.enrichment)) {
@@ -109,7 +109,9 @@ void addIntelCorrelateCommand(CLI::App& intel) {
                      "(docs/correlation.md)");
     args->config.add(*correlate);
     correlate->add_option("--since", args->since, "Only events from this time: RFC 3339 or a duration back (24h, 7d)");
-    correlate->add_option("--db", args->db, "SQLite database (default: storage.database of the config)");
+    correlate->add_option(
+        "--db", args->db,
+        "SQLite file or postgresql:// URL (default: storage.url, else storage.database of the config)");
     correlate->add_flag("--json", args->json, "The summary as one JSON object");
     correlate->callback([args] { correlateMain(*args); });
 }

@@ -17,7 +17,7 @@
 #include "cli/config_option.h"
 #include "cli/store_option.h"
 #include "share/isp/isp_registry.h"
-#include "store/sqlite_store.h"
+#include "store/database.h"
 
 namespace kansoku::cli {
 namespace {
@@ -31,7 +31,7 @@ struct IspArgs {
     bool json = false;
 };
 
-std::unique_ptr<store::SqliteStore> openStore(const IspArgs& args, store::OpenMode mode) {
+std::unique_ptr<store::Database> openStore(const IspArgs& args, store::OpenMode mode) {
     return cli::openStore(args.config, args.db, mode);
 }
 
@@ -98,7 +98,7 @@ void listMain(const IspArgs& args) {
     }
 }
 
-store::IspRecord existing(store::SqliteStore& store, const std::string& name) {
+store::IspRecord existing(store::Database& store, const std::string& name) {
     auto isp = orThrow(store.isp(name));
     if (!isp) {
         throw CommandError(fmt::format("no ISP named '{}'", name.substr(0, 80)));

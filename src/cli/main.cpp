@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
     // Every subcommand, from one explicit list.
     kansoku::cli::addRunCommand(app);
     kansoku::cli::addServeCommand(app);
+    kansoku::cli::addSensorCommand(app);
+    kansoku::cli::addCenterCommand(app);
     kansoku::cli::addDarknetCommand(app);
     kansoku::cli::addHoneypotCommand(app);
     kansoku::cli::addSandboxCommand(app);

@@ -15,7 +15,7 @@
 #include "common/duration.h"
 #include "common/ip_address.h"
 #include "share/notice/notice_token.h"
-#include "store/sqlite_store.h"
+#include "store/open_database.h"
 
 namespace kansoku::cli {
 namespace {
@@ -41,8 +41,8 @@ std::string baseUrl(const app::Config& config) {
     return base;
 }
 
-std::unique_ptr<store::SqliteStore> openStore(const NoticeArgs& args, const app::Config& config, store::OpenMode mode) {
-    return orThrow(store::SqliteStore::open(args.db.empty() ? config.storage.database : args.db, mode));
+std::unique_ptr<store::Database> openStore(const NoticeArgs& args, const app::Config& config, store::OpenMode mode) {
+    return orThrow(store::openDatabase(args.db.empty() ? config.storage.location() : args.db, mode));
 }
 
 void issueMain(const NoticeArgs& args) {

@@ -34,7 +34,7 @@ struct Registry {
     explicit Registry(const PartnerArgs& args, store::OpenMode mode)
         : config(args.config.load()), store(openStore(args.config, args.db, mode)), registry(*store, config.sharing) {}
     app::Config config;
-    std::unique_ptr<store::SqliteStore> store;
+    std::unique_ptr<store::Database> store;
     share::PartnerRegistry registry;
 };
 

@@ -14,7 +14,7 @@
 #include "cli/config_option.h"
 #include "cli/query_table.h"
 #include "cli/time_option.h"
-#include "store/sqlite_store.h"
+#include "store/open_database.h"
 
 namespace kansoku::cli {
 namespace {
@@ -88,7 +88,7 @@ store::EventQuery buildQuery(const QueryOptions& options, const QueryKindName& k
 
 /// --db, else the database of --config, else the embedded default's (var/kansoku.db).
 std::string databasePath(const QueryOptions& options) {
-    return options.db.empty() ? options.config.load().storage.database : options.db;
+    return options.db.empty() ? options.config.load().storage.location() : options.db;
 }
 
 void printEvents(const std::vector<Event>& events, QueryKind kind, bool json) {
@@ -143,7 +143,7 @@ void printCommands(const std::vector<Event>& events, const QueryOptions& options
 void runQuery(const QueryOptions& options) {
     const QueryKindName& kind = kindNamed(options.what);
     const store::EventQuery query = buildQuery(options, kind);
-    auto store = store::SqliteStore::open(databasePath(options), store::OpenMode::ReadOnly);
+    auto store = store::openDatabase(databasePath(options), store::OpenMode::ReadOnly);
     if (!store) {
         throw CommandError(store.error().message);
     }
@@ -183,7 +183,9 @@ void addQueryCommand(CLI::App& app) {
                      "At most N events, the earliest first; for commands, the N most run (0: all)")
         ->type_name("N");
     query->add_flag("--json", options->json, "One JSON object per line instead of a table");
-    query->add_option("--db", options->db, "SQLite database (default: storage.database of the config)")
+    query
+        ->add_option("--db", options->db,
+                     "SQLite file or postgresql:// URL (default: storage.url, else storage.database of the config)")
         ->type_name("PATH");
     options->config.add(*query);
     query->callback([options] { runQuery(*options); });

@@ -14,7 +14,7 @@
 #include "cli/command.h"
 #include "cli/config_option.h"
 #include "share/isp/remediation.h"
-#include "store/sqlite_store.h"
+#include "store/open_database.h"
 
 namespace kansoku::cli {
 namespace {
@@ -27,8 +27,8 @@ struct RemediationArgs {
 };
 
 void remediationMain(const RemediationArgs& args) {
-    const std::string path = args.db.empty() ? args.config.load().storage.database : args.db;
-    auto store = orThrow(store::SqliteStore::open(path, store::OpenMode::ReadOnly));
+    const std::string path = args.db.empty() ? args.config.load().storage.location() : args.db;
+    auto store = orThrow(store::openDatabase(path, store::OpenMode::ReadOnly));
     std::vector<store::IspRecord> isps;
     if (args.isp.empty()) {
         isps = orThrow(store->isps());
@@ -58,7 +58,9 @@ void addRemediationReport(CLI::App& report) {
     command->add_option("--isp", args->isp, "Only this ISP")->type_name("NAME");
     command->add_flag("--json", args->json, "One JSON object");
     args->config.add(*command);
-    command->add_option("--db", args->db, "SQLite database (default: storage.database of the config)")
+    command
+        ->add_option("--db", args->db,
+                     "SQLite file or postgresql:// URL (default: storage.url, else storage.database of the config)")
         ->type_name("PATH");
     command->callback([args] { remediationMain(*args); });
 }

@@ -20,7 +20,7 @@
 #include "share/isp/curl_mail_transport.h"
 #include "share/isp/isp_reporter.h"
 #include "share/isp/report_row.h"
-#include "store/sqlite_store.h"
+#include "store/open_database.h"
 
 namespace kansoku::cli {
 namespace {
@@ -62,8 +62,8 @@ void reportIspMain(const ReportIspArgs& args) {
     if (ec) {
         throw CommandError(fmt::format("report isp: --out {}: {}", args.out, ec.message()));
     }
-    const std::string database = args.db.empty() ? config.storage.database : args.db;
-    auto store = orThrow(store::SqliteStore::open(database, store::OpenMode::ReadWriteCreate));
+    const std::string database = args.db.empty() ? config.storage.location() : args.db;
+    auto store = orThrow(store::openDatabase(database, store::OpenMode::ReadWriteCreate));
     const auto isp = orThrow(store->isp(args.isp));
     if (!isp) {
         throw CommandError(fmt::format("report isp: no ISP named '{}' (kansoku isp list)", args.isp.substr(0, 80)));
@@ -125,7 +125,8 @@ void addReportIspCommand(CLI::App& report) {
     cmd->add_option("--format", args->formats, "csv (default) or xarf; repeat for both (mailed together)")
         ->check(CLI::IsMember({"csv", "xarf"}));
     cmd->add_option("--out", args->out, "directory the report files are written to")->capture_default_str();
-    cmd->add_option("--db", args->db, "SQLite database (default: storage.database of the config)");
+    cmd->add_option("--db", args->db,
+                    "SQLite file or postgresql:// URL (default: storage.url, else storage.database of the config)");
     cmd->add_flag("--send", args->send, "mail it now to the ISP's abuse address ([notify] smtp_url)");
     args->config.add(*cmd);
     cmd->callback([args] { reportIspMain(*args); });

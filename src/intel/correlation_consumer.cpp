@@ -4,7 +4,7 @@
 
 namespace kansoku::intel {
 
-CorrelationConsumer::CorrelationConsumer(std::unique_ptr<Correlator> correlator, store::SqliteStore* database,
+CorrelationConsumer::CorrelationConsumer(std::unique_ptr<Correlator> correlator, store::Database* database,
                                          EventSink& output, std::string sensor)
     : correlator_(std::move(correlator)), database_(database), output_(output), sensor_(std::move(sensor)) {}
 

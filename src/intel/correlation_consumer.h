@@ -11,14 +11,14 @@
 
 #include "common/event_sink.h"
 #include "intel/correlator.h"
-#include "store/sqlite_store.h"
+#include "store/database.h"
 
 namespace kansoku::intel {
 
 class CorrelationConsumer final : public EventSink {
 public:
     /// `database` (its own connection; may be null: events only) and `output` must outlive it.
-    CorrelationConsumer(std::unique_ptr<Correlator> correlator, store::SqliteStore* database, EventSink& output,
+    CorrelationConsumer(std::unique_ptr<Correlator> correlator, store::Database* database, EventSink& output,
                         std::string sensor);
 
     /// Never throws: hostile events are counted by the correlator.
@@ -34,7 +34,7 @@ private:
     Result<void> write(const CorrelationUpdates& updates);
 
     std::unique_ptr<Correlator> correlator_;
-    store::SqliteStore* database_;
+    store::Database* database_;
     EventSink& output_;
     std::string sensor_;
     uint64_t announced_ = 0;

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/address_origin.h"
 #include "common/ip_address.h"
 #include "common/result.h"
 #include "intel/enrichment_data.h"
@@ -23,13 +24,9 @@
 namespace kansoku::intel {
 
 /// What the data says about one address, owning its strings.
-struct Enrichment {
-    uint32_t asn = 0;    ///< 0: no AS known
-    std::string as_name; ///< empty when asn is 0
-    std::string country; ///< ISO 3166-1 alpha-2, empty when unknown
-};
+using Enrichment = AddressOrigin;
 
-class Enricher {
+class Enricher final : public AddressOrigins {
 public:
     /// Knows no address until reload() succeeds.
     explicit Enricher(EnrichmentOptions options);
@@ -46,6 +43,7 @@ public:
     std::shared_ptr<const EnrichmentData> snapshot() const { return current_.load(std::memory_order_acquire); }
 
     Enrichment lookup(const IpAddress& address) const;
+    AddressOrigin origin(const IpAddress& address) const override { return lookup(address); }
 
     const EnrichmentOptions& options() const { return options_; }
 

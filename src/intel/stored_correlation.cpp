@@ -41,7 +41,7 @@ public:
         : correlator_(correlator), options_(options), total_(total) {}
 
     /// Reads `types` merged by (ts, id).
-    Result<void> readGroup(store::SqliteStore& store, const std::vector<std::string>& types) {
+    Result<void> readGroup(store::Database& store, const std::vector<std::string>& types) {
         std::vector<std::unique_ptr<store::EventCursor>> cursors;
         std::vector<bool> live;
         for (const std::string& type : types) {
@@ -96,7 +96,7 @@ private:
 
 } // namespace
 
-Result<StoredCorrelationSummary> correlateStored(store::SqliteStore& store, Correlator& correlator,
+Result<StoredCorrelationSummary> correlateStored(store::Database& store, Correlator& correlator,
                                                  const StoredCorrelationOptions& options) {
     StoredCorrelationSummary summary;
     const auto start = Clock::now();

@@ -12,7 +12,7 @@
 #include "common/result.h"
 #include "common/time.h"
 #include "intel/correlator.h"
-#include "store/sqlite_store.h"
+#include "store/database.h"
 
 namespace kansoku::intel {
 
@@ -32,7 +32,7 @@ struct StoredCorrelationSummary {
     CorrelatorCounters counters;
 };
 
-Result<StoredCorrelationSummary> correlateStored(store::SqliteStore& store, Correlator& correlator,
+Result<StoredCorrelationSummary> correlateStored(store::Database& store, Correlator& correlator,
                                                  const StoredCorrelationOptions& options);
 
 } // namespace kansoku::intel

@@ -6,15 +6,18 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include "common/hyperloglog.h"
 #include "store/address_function.h"
+#include "store/rollup_batch.h"
 #include "store/sqlite_statement.h"
 
 namespace kansoku::store {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
-constexpr Timestamp kMinute = 60 * kMicrosPerSecond;
-constexpr Timestamp kHour = 60 * kMinute;
+constexpr Timestamp kMinute = kRollupMinute;
+constexpr Timestamp kHour = kRollupHour;
+constexpr Timestamp kDay = kRollupDay;
 
 struct TopKindName {
     TopKind kind;
@@ -81,11 +84,6 @@ std::optional<RollupTop> rollupOf(TopKind kind) {
     }
 }
 
-Timestamp floorTo(Timestamp t, Timestamp step) {
-    const Timestamp r = t % step;
-    return r < 0 ? t - r - step : t - r;
-}
-
 Timestamp ceilTo(Timestamp t, Timestamp step) {
     const Timestamp f = floorTo(t, step);
     return f == t ? t : f + step;
@@ -144,6 +142,43 @@ private:
 StoredEvent storedEvent(sqlite3_stmt* s) {
     return {sqlite3_column_int64(s, 0), std::string(columnText(s, 1)), sqlite3_column_int64(s, 2),
             std::string(columnText(s, 3)), std::string(columnText(s, 4))};
+}
+
+/// [from, to) as a minute rollup and an hour rollup cover it: the whole hours from the hour table, the
+/// minutes before the first and after the last whole hour from the minute table.
+struct HourSplit {
+    Timestamp from;      ///< minutes [from, body_from)
+    Timestamp body_from; ///< hours [body_from, body_to)
+    Timestamp body_to;   ///< minutes [body_to, to)
+    Timestamp to;
+};
+
+HourSplit splitByHours(Timestamp from, Timestamp to) {
+    const Timestamp body_from = ceilTo(from, kHour);
+    const Timestamp body_to = floorTo(to, kHour);
+    if (body_from >= body_to) {
+        return {from, to, to, to};
+    }
+    return {from, body_from, body_to, to};
+}
+
+/// Rows `(t, value)` of a rollup kept per minute and per hour over `split` (`filter`: " AND type = ?"
+/// or empty, with `filter_params` for each of the three parts).
+SqlFilter minuteHourRows(const HourSplit& split, std::string_view columns, std::string_view filter,
+                         const std::vector<SqlParam>& filter_params) {
+    SqlFilter rows("");
+    const auto part = [&](std::string_view table, std::string_view time, Timestamp a, Timestamp b, bool first) {
+        std::vector<SqlParam> params = filter_params;
+        params.emplace_back(a);
+        params.emplace_back(b);
+        rows.append(fmt::format("{}SELECT {} AS t, {} FROM {} WHERE 1{} AND {} >= ? AND {} < ?",
+                                first ? "" : " UNION ALL ", time, columns, table, filter, time, time),
+                    std::move(params));
+    };
+    part("event_minutes", "minute", split.from, split.body_from, true);
+    part("event_hours", "hour", split.body_from, split.body_to, false);
+    part("event_minutes", "minute", split.body_to, split.to, false);
+    return rows;
 }
 
 size_t bucketCount(TimeRange range, Timestamp step) {
@@ -205,8 +240,9 @@ Result<std::map<std::string, int64_t>> DashboardReader::countsByType(TimeRange r
     std::map<std::string, int64_t> counts;
     SqlFilter select("");
     if (scope == nullptr) {
-        select.append("SELECT type, sum(count) FROM event_minutes WHERE minute >= ? AND minute < ? GROUP BY type",
-                      {floorTo(range.from, kMinute), range.to});
+        select.append("SELECT type, sum(count) FROM (");
+        select.append(minuteHourRows(splitByHours(floorTo(range.from, kMinute), range.to), "type, count", "", {}));
+        select.append(") GROUP BY type");
     } else {
         std::vector<SqlParam> params{range.from, range.to};
         const std::string clause = eventScopeClause(*scope, params);
@@ -240,19 +276,33 @@ Result<std::pair<int64_t, int64_t>> DashboardReader::probeTotals(TimeRange range
 }
 
 Result<int64_t> DashboardReader::distinctSources(TimeRange range, const AddressScope* scope) {
-    SqlFilter select("");
     if (scope == nullptr) {
-        select.append("SELECT count(DISTINCT key) FROM top_hours WHERE kind = 'source' AND hour >= ? AND hour < ?",
-                      {floorTo(range.from, kHour), range.to});
-    } else {
-        std::vector<SqlParam> params{range.from, range.to};
-        const std::string clause = eventScopeClause(*scope, params);
-        params.emplace_back(kTenantRows);
-        select.append("SELECT count(DISTINCT addr) FROM (SELECT addr FROM events WHERE type = 'darknet.scan' AND "
-                      "ts >= ? AND ts < ? AND " +
-                          clause + " LIMIT ?)",
-                      std::move(params));
+        SqlFilter select("SELECT registers FROM source_sketches");
+        select.where("hour >= ? AND hour < ?", {floorTo(range.from, kHour), range.to});
+        Query q(db_.get(), std::move(select));
+        if (!q.ok()) {
+            return fail(error("sources"));
+        }
+        HyperLogLog sources;
+        int rc = 0;
+        while ((rc = q.step()) == SQLITE_ROW) {
+            const auto* bytes = static_cast<const char*>(sqlite3_column_blob(q.get(), 0));
+            if (bytes != nullptr) {
+                sources.merge(std::string_view(bytes, static_cast<size_t>(sqlite3_column_bytes(q.get(), 0))));
+            }
+        }
+        if (rc != SQLITE_DONE) {
+            return fail(error("sources"));
+        }
+        return static_cast<int64_t>(sources.estimate());
     }
+    std::vector<SqlParam> params{range.from, range.to};
+    const std::string clause = eventScopeClause(*scope, params);
+    params.emplace_back(kTenantRows);
+    SqlFilter select("SELECT count(DISTINCT addr) FROM (SELECT addr FROM events WHERE type = 'darknet.scan' AND "
+                     "ts >= ? AND ts < ? AND " +
+                     clause + " LIMIT ?)");
+    select.append("", std::move(params));
     Query q(db_.get(), std::move(select));
     if (!q.ok() || q.step() != SQLITE_ROW) {
         return fail(error("sources"));
@@ -281,9 +331,12 @@ Result<std::vector<int64_t>> DashboardReader::countSeries(std::string_view type,
     std::vector<int64_t> buckets(bucketCount(range, step), 0);
     SqlFilter select("");
     if (scope == nullptr) {
-        select.append("SELECT (minute - ?) / ?, sum(count) FROM event_minutes WHERE minute >= ? AND minute < ? AND "
-                      "type = ? GROUP BY 1",
-                      {start, step, start, range.to, std::string(type)});
+        // Buckets of whole hours sum event_hours; shorter ones, and the last bucket's minutes, event_minutes.
+        const HourSplit split =
+            step % kHour == 0 ? splitByHours(start, range.to) : HourSplit{start, range.to, range.to, range.to};
+        select.append("SELECT (t - ?) / ?, sum(count) FROM (", {start, step});
+        select.append(minuteHourRows(split, "count", " AND type = ?", {std::string(type)}));
+        select.append(") GROUP BY 1");
     } else {
         std::vector<SqlParam> params{start, step, std::string(type), start, range.to};
         const std::string clause = eventScopeClause(*scope, params);
@@ -345,15 +398,17 @@ Result<std::vector<int64_t>> DashboardReader::probeSeries(TimeRange range, Times
     return buckets;
 }
 
-Result<std::vector<TopItem>> DashboardReader::top(TopKind kind, TimeRange range, int64_t limit,
-                                                  const AddressScope* scope) {
+Result<TopList> DashboardReader::top(TopKind kind, TimeRange range, int64_t limit, const AddressScope* scope) {
     SqlFilter select("");
     const auto rollup = rollupOf(kind);
+    TopList list;
     if (rollup && scope == nullptr) {
-        select.append(fmt::format("SELECT key, sum(count), sum(amount), '' FROM top_hours WHERE kind = ? AND "
-                                  "hour >= ? AND hour < ? GROUP BY key ORDER BY {} DESC, key LIMIT ?",
-                                  rollup->by_amount ? "3" : "2"),
-                      {std::string(rollup->kind), floorTo(range.from, kHour), ceilTo(range.to, kHour), limit});
+        auto summarised = topFromSummaries(rollup->kind, rollup->by_amount, range, limit);
+        if (!summarised) {
+            return fail(summarised.error());
+        }
+        select = std::move(summarised->first);
+        list.error_bound = summarised->second;
     } else if (rollup) {
         std::vector<SqlParam> params{std::string(rollup->type), range.from, range.to};
         const std::string clause = eventScopeClause(*scope, params);
@@ -387,16 +442,85 @@ Result<std::vector<TopItem>> DashboardReader::top(TopKind kind, TimeRange range,
     if (!q.ok()) {
         return fail(error("top"));
     }
-    std::vector<TopItem> items;
     int rc = 0;
     while ((rc = q.step()) == SQLITE_ROW) {
-        items.push_back({std::string(columnText(q.get(), 0)), sqlite3_column_int64(q.get(), 1),
-                         sqlite3_column_int64(q.get(), 2), std::string(columnText(q.get(), 3))});
+        list.items.push_back({std::string(columnText(q.get(), 0)), sqlite3_column_int64(q.get(), 1),
+                              sqlite3_column_int64(q.get(), 2), std::string(columnText(q.get(), 3))});
     }
     if (rc != SQLITE_DONE) {
         return fail(error("top"));
     }
-    return items;
+    return list;
+}
+
+Result<std::pair<SqlFilter, int64_t>> DashboardReader::topFromSummaries(std::string_view kind, bool by_amount,
+                                                                        TimeRange range, int64_t limit) {
+    const Timestamp from = floorTo(range.from, kHour);
+    const Timestamp to = ceilTo(range.to, kHour);
+    const std::string_view bound_column = by_amount ? "max_amount" : "max_count";
+    // The closed days summarised in top_days that lie wholly inside the range, and their bounds.
+    SqlFilter days_select(fmt::format("SELECT period, {} FROM top_cuts", bound_column));
+    days_select.where("kind = ? AND span = 'day' AND period >= ? AND period <= ?",
+                      {std::string(kind), ceilTo(from, kDay), to - kDay});
+    days_select.append(" ORDER BY period");
+    Query days(db_.get(), std::move(days_select));
+    if (!days.ok()) {
+        return fail(error("top"));
+    }
+    std::vector<SqlParam> day_params{std::string(kind)};
+    std::string day_list;
+    int64_t bound = 0;
+    // The hours outside those days, as [a, b) intervals.
+    std::vector<std::pair<Timestamp, Timestamp>> hours;
+    Timestamp next = from;
+    int rc = 0;
+    while ((rc = days.step()) == SQLITE_ROW) {
+        const Timestamp day = sqlite3_column_int64(days.get(), 0);
+        bound += sqlite3_column_int64(days.get(), 1);
+        day_list += day_list.empty() ? "?" : ", ?";
+        day_params.emplace_back(day);
+        if (next < day) {
+            hours.emplace_back(next, day);
+        }
+        next = day + kDay;
+    }
+    if (rc != SQLITE_DONE) {
+        return fail(error("top"));
+    }
+    if (next < to) {
+        hours.emplace_back(next, to);
+    }
+    // "(column >= ? AND column < ?) OR ..." over those hours; "0" when there are none.
+    const auto within = [&hours](std::string_view column) {
+        std::string clause;
+        for (size_t i = 0; i < hours.size(); ++i) {
+            clause += fmt::format("{}({} >= ? AND {} < ?)", i == 0 ? "(" : " OR ", column, column);
+        }
+        return clause.empty() ? std::string("0") : clause + ")";
+    };
+    std::vector<SqlParam> hour_params{std::string(kind)};
+    for (const auto& [a, b] : hours) {
+        hour_params.emplace_back(a);
+        hour_params.emplace_back(b);
+    }
+    // The cut hours' bounds add up too.
+    SqlFilter cuts(fmt::format("SELECT coalesce(sum({}), 0) FROM top_cuts WHERE kind = ? AND span = 'hour' AND {}",
+                               bound_column, within("period")));
+    cuts.append("", hour_params);
+    Query hour_bounds(db_.get(), std::move(cuts));
+    if (!hour_bounds.ok() || hour_bounds.step() != SQLITE_ROW) {
+        return fail(error("top"));
+    }
+    bound += sqlite3_column_int64(hour_bounds.get(), 0);
+
+    SqlFilter select("SELECT key, sum(count), sum(amount), '' FROM (");
+    select.append("SELECT key, count, amount FROM top_hours WHERE kind = ? AND " + within("hour"), hour_params);
+    if (!day_list.empty()) {
+        select.append(" UNION ALL SELECT key, count, amount FROM top_days WHERE kind = ? AND day IN (" + day_list + ")",
+                      day_params);
+    }
+    select.append(fmt::format(") GROUP BY key ORDER BY {} DESC, key LIMIT ?", by_amount ? "3" : "2"), {limit});
+    return std::pair<SqlFilter, int64_t>{std::move(select), bound};
 }
 
 Result<EventPage> DashboardReader::search(const EventSearch& search, const AddressScope* scope) {

@@ -1,7 +1,8 @@
 #pragma once
 
 /// What the dashboard's REST API reads (issue 13): counts, series and top lists from the rollups of
-/// migration 0006 (event_minutes, probe_minutes, port_minutes, top_hours), searches over the typed
+/// migrations 0006 and 0007 (event_minutes and event_hours, probe_minutes, port_minutes, top_hours and
+/// top_days, source_sketches), searches over the typed
 /// columns of `events`, single events and their neighbours. Its own read-only connection, so the
 /// web worker that owns it never waits on the writer (WAL). A tenant's questions (an AddressScope)
 /// are answered from the events whose address lies in one of its prefixes, since the rollups are
@@ -22,6 +23,8 @@
 struct sqlite3;
 
 namespace kansoku::store {
+
+class SqlFilter;
 
 /// [from, to), microseconds.
 struct TimeRange {
@@ -44,6 +47,15 @@ struct TopItem {
     int64_t count = 0;
     int64_t amount = 0; ///< probes (sources, tools, ports), successes (credentials), 0 otherwise
     std::string label;  ///< asns: the AS name
+};
+
+/// A top list. Lists of closed hours and days are read from summaries that keep each period's top
+/// keys only (migration 0007): every count and amount listed may be short by at most `error_bound`
+/// (in the list's order column: probes for sources and ports, count otherwise), and a key left out
+/// had at most that much. 0: exact.
+struct TopList {
+    std::vector<TopItem> items;
+    int64_t error_bound = 0;
 };
 
 /// Which top list (the kinds of top_hours, and those read from infected_hosts).
@@ -82,11 +94,13 @@ public:
     DashboardReader(const DashboardReader&) = delete;
     DashboardReader& operator=(const DashboardReader&) = delete;
 
-    /// Events per type in `range` (minute resolution; a tenant: its own events, exact).
+    /// Events per type in `range` (minute resolution: whole hours from event_hours, the edges from
+    /// event_minutes; a tenant: its own events, exact).
     Result<std::map<std::string, int64_t>> countsByType(TimeRange range, const AddressScope* scope);
     /// Darknet probes and per-minute sources summed over `range` (all ports).
     Result<std::pair<int64_t, int64_t>> probeTotals(TimeRange range);
-    /// Distinct scan sources in `range` (hour resolution; a tenant: its own, exact).
+    /// Distinct scan sources in `range` (hour resolution, merged HyperLogLog sketches: 1.6% standard
+    /// error; a tenant: its own, exact).
     Result<int64_t> distinctSources(TimeRange range, const AddressScope* scope);
     /// Infected hosts last seen in `range` (a tenant: in its scope, prefixes or ASNs).
     Result<int64_t> infectedHostCount(TimeRange range, const AddressScope* scope);
@@ -98,8 +112,9 @@ public:
     Result<std::vector<int64_t>> probeSeries(TimeRange range, Timestamp step, std::optional<int64_t> port,
                                              std::optional<std::string> proto, bool sources);
 
-    /// The top `limit` of `kind` in `range` (hour resolution for the rollups).
-    Result<std::vector<TopItem>> top(TopKind kind, TimeRange range, int64_t limit, const AddressScope* scope);
+    /// The top `limit` of `kind` in `range` (hour resolution for the rollups; whole days from their
+    /// summaries).
+    Result<TopList> top(TopKind kind, TimeRange range, int64_t limit, const AddressScope* scope);
 
     /// A page of events matching `search` (a tenant: inside its prefixes only).
     Result<EventPage> search(const EventSearch& search, const AddressScope* scope);
@@ -119,6 +134,10 @@ private:
         void operator()(sqlite3* db) const;
     };
     DashboardReader(std::string path, sqlite3* db);
+    /// The rollup top list of `kind` (a top_hours kind) over `range`: whole summarised days from top_days,
+    /// the other hours from top_hours; with its error bound.
+    Result<std::pair<SqlFilter, int64_t>> topFromSummaries(std::string_view kind, bool by_amount, TimeRange range,
+                                                           int64_t limit);
     Error error(std::string_view context) const;
 
     std::string path_;

@@ -2,11 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/sqlite_store.h"
+#include "store/database.h"
 
 namespace kansoku::store {
 
-Result<void> forEachEventBody(SqliteStore& store, std::string_view type, Timestamp since,
+Result<void> forEachEventBody(Database& store, std::string_view type, Timestamp since,
                               const std::function<void(const nlohmann::json& body, Timestamp ts)>& visit) {
     EventQuery query;
     query.type = std::string(type);

@@ -13,10 +13,10 @@
 
 namespace kansoku::store {
 
-class SqliteStore;
+class Database;
 
 /// Calls `visit(body, ts)` for every event of `type` with ts >= `since` (0: all).
-Result<void> forEachEventBody(SqliteStore& store, std::string_view type, Timestamp since,
+Result<void> forEachEventBody(Database& store, std::string_view type, Timestamp since,
                               const std::function<void(const nlohmann::json& body, Timestamp ts)>& visit);
 
 } // namespace kansoku::store

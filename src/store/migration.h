@@ -1,8 +1,9 @@
 #pragma once
 
 /// Schema migrations: src/store/migrations/NNNN_name.sql, compiled into the binary at configure
-/// time (see CMakeLists.txt). A database records the ones applied in `schema_migrations`; opening
-/// it for writing applies the missing ones in order, each in its own transaction.
+/// time (see CMakeLists.txt); migrations/postgres/ holds the PostgreSQL dialect of each. A database records the ones
+/// applied in `schema_migrations`; opening it for writing applies the missing ones in order, each in its own
+/// transaction.
 
 #include <span>
 #include <string_view>
@@ -17,6 +18,9 @@ struct Migration {
 
 /// Every migration compiled into this binary, ordered by version.
 std::span<const Migration> compiledMigrations();
+
+/// The same migrations in PostgreSQL's dialect (migrations/postgres/): same versions and names.
+std::span<const Migration> compiledPostgresMigrations();
 
 /// The schema version this binary brings a database to (the last migration's version).
 int latestSchemaVersion();

@@ -8,7 +8,9 @@
 
 #include "store/address_function.h"
 #include "store/event_row.h"
+#include "store/event_select.h"
 #include "store/migration.h"
+#include "store/sketch_function.h"
 #include "store/sqlite_statement.h"
 
 namespace kansoku::store {
@@ -24,31 +26,6 @@ bool bindRow(sqlite3_stmt* statement, const EventRow& row) {
            bindText(statement, 5, row.body) == SQLITE_OK;
 }
 
-/// A SELECT over `events` from an EventQuery.
-SqlFilter eventSelect(const EventQuery& query) {
-    SqlFilter select("SELECT id, type, ts, sensor, body FROM events");
-    if (!query.type.empty()) {
-        select.where("type = ?", {query.type});
-    }
-    if (query.since) {
-        select.where("ts >= ?", {*query.since});
-    }
-    if (query.until) {
-        select.where("ts < ?", {*query.until});
-    }
-    if (query.sensor) {
-        select.where("sensor = ?", {*query.sensor});
-    }
-    if (query.subject) {
-        select.where("subject = ?", {*query.subject});
-    }
-    select.append(" ORDER BY ts, id");
-    if (query.limit > 0) {
-        select.append(" LIMIT ?", {query.limit});
-    }
-    return select;
-}
-
 } // namespace
 
 void SqliteStore::DatabaseCloser::operator()(sqlite3* db) const {
@@ -59,7 +36,7 @@ void SqliteStore::StatementFinalizer::operator()(sqlite3_stmt* statement) const 
     sqlite3_finalize(statement);
 }
 
-SqliteStore::SqliteStore(std::string path, Database db) : path_(std::move(path)), db_(std::move(db)) {}
+SqliteStore::SqliteStore(std::string path, Connection db) : path_(std::move(path)), db_(std::move(db)) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -74,7 +51,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
     const int flags = mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
-    Database db(raw);
+    Connection db(raw);
     if (rc != SQLITE_OK) {
         return fail("database {}: {}", path, db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc));
     }
@@ -85,8 +62,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
 
 Result<void> SqliteStore::configure(OpenMode mode) {
     sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
-    if (!registerAddressFunction(db_.get())) {
-        return fail(error("registering kansoku_addr"));
+    if (!registerAddressFunction(db_.get()) || !registerSketchFunction(db_.get())) {
+        return fail(error("registering kansoku's SQL functions"));
     }
     KANSOKU_TRY(exec("PRAGMA foreign_keys = ON", {}));
     // Reads from a memory map of the file rather than read() into the page cache's copy: pages of TAXII
@@ -102,6 +79,10 @@ Result<void> SqliteStore::configure(OpenMode mode) {
     }
     KANSOKU_TRY(useWal());
     KANSOKU_TRY(exec("PRAGMA synchronous = NORMAL", {}));
+    // The writer's page cache: the events' indexes take random inserts (addresses, sessions), and with
+    // SQLite's default of 2 MiB each insert at millions of rows read index pages back from the file.
+    // Pages are allocated as used, so a small store never takes this much.
+    KANSOKU_TRY(exec("PRAGMA cache_size = -131072", {}));
     KANSOKU_TRY(checkVersion(mode));
     KANSOKU_TRY(migrate());
     auto insert = prepare(
@@ -164,14 +145,21 @@ Result<void> SqliteStore::append(const Event& event) {
     auto result = bindRow(insert, row) ? stepDone(insert, "append") : fail(error("append"));
     sqlite3_reset(insert);
     sqlite3_clear_bindings(insert);
+    if (result) {
+        rollups_.add(event);
+    }
     return result;
 }
 
 Result<void> SqliteStore::commit() {
+    auto rolled = writeRollups();
+    rollups_.clear();
+    KANSOKU_TRY(rolled);
     return exec("COMMIT", "commit");
 }
 
 void SqliteStore::rollback() {
+    rollups_.clear();
     if (sqlite3_get_autocommit(db_.get()) == 0) {
         sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
     }
@@ -227,14 +215,8 @@ Result<std::unique_ptr<EventCursor>> SqliteStore::cursor(const EventQuery& query
 }
 
 Result<uint64_t> SqliteStore::countEvents(const EventQuery& query) {
-    EventQuery unordered = query;
-    unordered.limit = 0;
-    SqlFilter select = eventSelect(unordered);
-    // The same filters, counted: "SELECT COUNT(*) FROM events WHERE ..." without the ORDER BY.
-    std::string sql = select.sql();
-    sql.replace(0, sql.find(" FROM "), "SELECT COUNT(*)");
-    sql.erase(sql.rfind(" ORDER BY "));
-    auto statement = prepare(sql);
+    const SqlFilter select = eventCountSelect(query);
+    auto statement = prepare(select.sql());
     if (!statement) {
         return fail(statement.error());
     }

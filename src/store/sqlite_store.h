@@ -3,18 +3,16 @@
 /// The embedded store: one SQLite file in WAL mode (var/kansoku.db by default), so the live
 /// writer and `kansoku query` readers do not block each other.
 
+#include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
 
-#include "store/event_cursor.h"
-#include "store/intel_store.h"
-#include "store/partner_intel_store.h"
-#include "store/report_store.h"
-#include "store/sharing_store.h"
-#include "store/store.h"
-#include "store/tenant_store.h"
+#include "store/database.h"
+#include "store/rollup_batch.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -24,17 +22,7 @@ namespace kansoku::store {
 struct Migration;
 class SqlFilter;
 
-enum class OpenMode {
-    ReadWriteCreate, ///< create the file if missing and bring its schema up to date
-    ReadOnly,        ///< the file must exist with this binary's schema version
-};
-
-class SqliteStore final : public Store,
-                          public IntelStore,
-                          public TenantStore,
-                          public ReportStore,
-                          public SharingStore,
-                          public PartnerIntelStore {
+class SqliteStore final : public Database {
 public:
     /// Opens (and for ReadWriteCreate creates and migrates) the database at `path`. Every failure
     /// is one line naming the path: a missing or unwritable directory, a file that is not an SQLite
@@ -50,10 +38,8 @@ public:
     Result<void> commit() override;
     void rollback() override;
     Result<std::vector<Event>> query(const EventQuery& query) override;
-    /// The rows query() would return, one at a time and unparsed; the cursor must not outlive the store.
-    Result<std::unique_ptr<EventCursor>> cursor(const EventQuery& query);
-    /// How many rows query() would return (the index answers for a type and time range).
-    Result<uint64_t> countEvents(const EventQuery& query);
+    Result<std::unique_ptr<EventCursor>> cursor(const EventQuery& query) override;
+    Result<uint64_t> countEvents(const EventQuery& query) override;
     Result<int> schemaVersion() override;
 
     // IntelStore (sqlite_store_intel.cpp)
@@ -84,12 +70,11 @@ public:
     Result<int> addDelivery(const DeliveryRecord& delivery) override;
     Result<std::vector<DeliveryRecord>> deliveries(int64_t report) override;
 
-    const std::string& path() const { return path_; }
+    const std::string& path() const override { return path_; }
 
-    /// Changes whenever the database may have changed since the last call: another connection
-    /// (this process or another) committed (`PRAGMA data_version`), or this connection changed rows
-    /// (sqlite3_total_changes). Cheap; for caches of what was read.
-    Result<std::pair<int64_t, int64_t>> changeStamp();
+    /// Another connection (this process or another) committed (`PRAGMA data_version`), or this
+    /// connection changed rows (sqlite3_total_changes).
+    Result<std::pair<int64_t, int64_t>> changeStamp() override;
 
     // SharingStore (sqlite_store_sharing.cpp).
     Result<void> addPartner(const PartnerRecord& partner) override;
@@ -123,10 +108,10 @@ private:
     struct StatementFinalizer {
         void operator()(sqlite3_stmt* statement) const;
     };
-    using Database = std::unique_ptr<sqlite3, DatabaseCloser>;
+    using Connection = std::unique_ptr<sqlite3, DatabaseCloser>;
     using Statement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 
-    SqliteStore(std::string path, Database db);
+    SqliteStore(std::string path, Connection db);
 
     Result<void> configure(OpenMode mode);
     Result<void> useWal();
@@ -146,6 +131,22 @@ private:
     Result<int64_t> insertSharedObjects(std::vector<SharedObjectRecord>& objects, Timestamp now);
     Result<int64_t> insertPartnerObjects(std::string_view feed, const std::vector<PartnerObjectRecord>& objects,
                                          const std::vector<PartnerIndicatorRecord>& values);
+    // The dashboard's rollups (sqlite_store_rollups.cpp): what the transaction's events add, written
+    // once per key before it commits, then the summaries of the hours and days that closed.
+    Result<void> writeRollups();
+    Result<void> writeSourceSketches();
+    Result<Timestamp> latestRollupHour();
+    Result<void> summariseClosed();
+    Result<void> cutHour(const TopRollupKind& kind, Timestamp hour);
+    Result<void> summariseDay(const TopRollupKind& kind, Timestamp day);
+    Result<void> recordCut(const TopRollupKind& kind, std::string_view span, Timestamp period, int64_t cut,
+                           int64_t max_count, int64_t max_amount);
+    /// A statement prepared once per SQL text, reset and unbound.
+    Result<sqlite3_stmt*> cached(const std::string& sql);
+    /// Runs a cached statement that returns no rows with `values` bound as ?1, ?2, ...
+    template <typename... Values>
+    Result<void> run(const std::string& sql, std::string_view context, const Values&... values);
+
     /// Runs a statement that changes rows; the number of rows it changed.
     Result<int> change(sqlite3_stmt* statement, std::string_view context);
 
@@ -156,10 +157,15 @@ private:
     Error error(std::string_view context) const;
 
     std::string path_;
-    Database db_;
+    Connection db_;
     Statement insert_;       ///< prepared once; destroyed before db_
     Statement upsert_host_;  ///< prepared on first use (correlation upserts hosts by the hundred thousand)
     Statement data_version_; ///< changeStamp()'s, prepared on first use
+    std::map<std::string, Statement, std::less<>> cached_;
+    RollupBatch rollups_;                ///< what the open transaction's events add to the rollups
+    std::optional<Timestamp> watermark_; ///< the latest event time stored (read once from the rollups)
+    std::set<Timestamp> open_hours_;     ///< hours written to that have not closed yet
+    std::set<Timestamp> open_days_;      ///< days with a closed hour, not closed themselves yet
 };
 
 } // namespace kansoku::store

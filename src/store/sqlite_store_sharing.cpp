@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/uuid.h"
+#include "store/shared_object_select.h"
 #include "store/sqlite_statement.h"
 #include "store/sqlite_store.h"
 
@@ -15,10 +16,6 @@ PartnerRecord partnerFromRow(sqlite3_stmt* s) {
     return {std::string(columnText(s, 0)), std::string(columnText(s, 1)), std::string(columnText(s, 2)),
             std::string(columnText(s, 3)), sqlite3_column_int64(s, 4),    sqlite3_column_int64(s, 5)};
 }
-
-constexpr std::string_view kObjectColumns =
-    "SELECT seq, collection, id, type, version, version_us, spec_version, tlp, date_added, source, body "
-    "FROM sharing_objects o";
 
 SharedObjectRecord objectFromRow(sqlite3_stmt* s) {
     SharedObjectRecord o;
@@ -218,15 +215,11 @@ Result<int64_t> SqliteStore::insertSharedObjects(std::vector<SharedObjectRecord>
 }
 
 Result<std::vector<SharedObjectRecord>> SqliteStore::sharedObjects(const SharedObjectQuery& query) {
-    SqlFilter select{std::string(kObjectColumns)};
-    select.where("collection = ?", {query.collection});
-    select.whereIn("tlp", query.tlps);
     int64_t after_seq = query.after_seq;
     if (query.added_after) {
         // date_added grows with seq (insertSharedObjects), so "added after T" starts after the last seq added
         // at or before T: the page then walks the (collection, seq) index from there.
-        auto bound = prepare("SELECT seq FROM sharing_objects WHERE date_added <= ? ORDER BY date_added DESC, seq "
-                             "DESC LIMIT 1");
+        auto bound = prepare(kLastSeqAddedBy);
         if (!bound) {
             return fail(bound.error());
         }
@@ -234,62 +227,8 @@ Result<std::vector<SharedObjectRecord>> SqliteStore::sharedObjects(const SharedO
         if (sqlite3_step(bound->get()) == SQLITE_ROW) {
             after_seq = std::max<int64_t>(after_seq, sqlite3_column_int64(bound->get(), 0));
         }
-        select.where("date_added > ?", {*query.added_after});
     }
-    if (after_seq > 0) {
-        select.where("seq > ?", {after_seq});
-    }
-    if (!query.ids.empty()) {
-        select.whereIn("id", query.ids);
-    }
-    if (!query.types.empty()) {
-        select.whereIn("type", query.types);
-    }
-    if (!query.spec_versions.empty()) {
-        select.whereIn("spec_version", query.spec_versions);
-    }
-    // Which version of each object, among those the caller may see (a newer version marked above
-    // its ceiling does not hide the older one it may see).
-    if (!query.all_versions) {
-        std::string allowed = "(";
-        for (size_t i = 0; i < query.tlps.size(); ++i) {
-            allowed += i == 0 ? "?" : ", ?";
-        }
-        allowed += query.tlps.empty() ? "NULL)" : ")";
-        std::string clause;
-        std::vector<SqlParam> params;
-        const auto either = [&](std::string_view condition) {
-            clause += clause.empty() ? "(" : " OR ";
-            clause += condition;
-        };
-        const auto extreme = [&](std::string_view function) {
-            either(fmt::format("version_us = (SELECT {}(v.version_us) FROM sharing_objects v WHERE v.collection = "
-                               "o.collection AND v.id = o.id AND v.tlp IN {})",
-                               function, allowed));
-            for (const auto& tlp : query.tlps) {
-                params.emplace_back(tlp);
-            }
-        };
-        if (query.first_version) {
-            extreme("MIN");
-        }
-        if (query.last_version) {
-            // The latest version held is the last one the caller may see when it may see it (the TLP filter
-            // above); only a superseded row needs the lookup.
-            either("superseded = 0");
-            extreme("MAX");
-        }
-        for (const Timestamp version : query.versions) {
-            either("version_us = ?");
-            params.emplace_back(version);
-        }
-        clause += clause.empty() ? "(0)" : ")";
-        select.where(clause, std::move(params));
-    }
-    select.append(" ORDER BY seq");
-    if (query.limit > 0) {
-        select.append(" LIMIT ?", {query.limit});
-    }
+    const SqlFilter select = sharedObjectSelect(query, after_seq);
     auto statement = prepare(select.sql());
     if (!statement) {
         return fail(statement.error());

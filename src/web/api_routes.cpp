@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "web/prometheus_text.h"
+#include "web/sensor_links.h"
 
 namespace kansoku::web {
 namespace {} // namespace
@@ -67,6 +68,7 @@ std::string prometheusText(const ProcessStatus& s, const ServerMetrics& m, const
         e.single("kansoku_web_stream_dropped_total", "counter",
                  "Stream clients disconnected because they fell behind (queue full).", load(st.dropped));
     }
+    addSensorLinkMetrics(e, s, nowMicros());
     std::string text = e.take();
     if (extras.events != nullptr) {
         extras.events->render(text);
@@ -87,6 +89,8 @@ void addApiRoutes(Router& router, const StatusProvider& status, const ServerMetr
                                   {"events", {{"published", s.events_published}, {"dropped", s.events_dropped}}},
                                   {"consumers", consumers}});
     });
+    router.get("/api/v1/sensors", Caller::Anonymous,
+               [&status](const Request&) { return jsonResponse(200, sensorLinksJson(status.status(), nowMicros())); });
     router.get("/metrics", Caller::Anonymous, [&status, &metrics, extras](const Request&) {
         Response response;
         response.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -148,11 +148,21 @@ std::optional<std::string> subjectOf(const json& event) {
     return std::nullopt;
 }
 
+/// The name of the ISP tenant whose prefixes or ASNs hold `host`; empty when none does.
+std::string ispOf(const std::vector<store::IspRecord>& isps, const store::InfectedHostRecord& host) {
+    for (const auto& isp : isps) {
+        if (isp.scope.contains(host.ip, host.asn)) {
+            return isp.name;
+        }
+    }
+    return {};
+}
+
 class DashboardApi {
 public:
-    DashboardApi(store::DashboardReader& reader, store::SqliteStore& store, const Authenticator& authenticator,
-                 EventHub* hub)
-        : reader_(reader), store_(store), authenticator_(authenticator), hub_(hub) {}
+    DashboardApi(store::DashboardReader& reader, store::Database& store, const Authenticator& authenticator,
+                 EventHub* hub, const AddressOrigins* origins)
+        : reader_(reader), store_(store), authenticator_(authenticator), hub_(hub), origins_(origins) {}
 
     Response whoami(const Request& request);
     Response overview(const Request& request);
@@ -168,9 +178,10 @@ public:
 
 private:
     store::DashboardReader& reader_;
-    store::SqliteStore& store_;
+    store::Database& store_;
     const Authenticator& authenticator_;
     EventHub* hub_;
+    const AddressOrigins* origins_;
 };
 
 Response DashboardApi::whoami(const Request& request) {
@@ -318,15 +329,24 @@ Response DashboardApi::top(const Request& request) {
     if (!limit) {
         return badRequest(limit.error());
     }
-    auto items = reader_.top(*kind, *range, *limit, scopeOf(request));
-    if (!items) {
+    auto top = reader_.top(*kind, *range, *limit, scopeOf(request));
+    if (!top) {
         return storeFailed();
     }
     json list = json::array();
-    for (const auto& item : *items) {
+    for (const auto& item : top->items) {
         json entry = {{"key", item.key}, {"count", item.count}};
         switch (*kind) {
-        case store::TopKind::Sources:
+        case store::TopKind::Sources: {
+            entry["packets"] = item.amount;
+            // Where the source is announced and registered, for the map (null when unknown).
+            const auto address = IpAddress::parse(item.key);
+            const AddressOrigin origin = origins_ != nullptr && address ? origins_->origin(*address) : AddressOrigin{};
+            entry["asn"] = origin.asn != 0 ? json(origin.asn) : json(nullptr);
+            entry["as_name"] = origin.asn != 0 ? json(origin.as_name) : json(nullptr);
+            entry["country"] = origin.country.empty() ? json(nullptr) : json(origin.country);
+            break;
+        }
         case store::TopKind::Tools:
             entry["packets"] = item.amount;
             break;
@@ -364,7 +384,11 @@ Response DashboardApi::top(const Request& request) {
         }
         list.push_back(std::move(entry));
     }
-    return json200({{"kind", name}, {"from", rfc3339(range->from)}, {"to", rfc3339(range->to)}, {"items", list}});
+    return json200({{"kind", name},
+                    {"from", rfc3339(range->from)},
+                    {"to", rfc3339(range->to)},
+                    {"error_bound", top->error_bound},
+                    {"items", list}});
 }
 
 Response DashboardApi::events(const Request& request) {
@@ -712,6 +736,10 @@ Response DashboardApi::hosts(const Request& request) {
         return badRequest(limit.error());
     }
     query.limit = *limit + 1;
+    auto isps = store_.isps();
+    if (!isps) {
+        return storeFailed();
+    }
     Response response;
     std::string& body = response.body;
     body = "{\"hosts\":[";
@@ -726,7 +754,8 @@ Response DashboardApi::hosts(const Request& request) {
         if (count++ > 0) {
             body += ',';
         }
-        appendHostJson(body, host, now, false);
+        const std::string isp = ispOf(*isps, host);
+        appendHostJson(body, host, now, false, &isp);
         last = host.ip;
         return true;
     });
@@ -755,8 +784,13 @@ Response DashboardApi::host(const Request& request) {
     if (!host->has_value() || (scope != nullptr && !scope->contains((*host)->ip, (*host)->asn))) {
         return withNoStore(errorResponse(404, fmt::format("no infected host {}", ip->toString())));
     }
+    auto isps = store_.isps();
+    if (!isps) {
+        return storeFailed();
+    }
+    const std::string isp = ispOf(*isps, **host);
     Response response;
-    appendHostJson(response.body, **host, nowMicros(), true);
+    appendHostJson(response.body, **host, nowMicros(), true, &isp);
     response.body += '\n';
     return withNoStore(std::move(response));
 }
@@ -808,9 +842,9 @@ Response DashboardApi::stream(const Request& request) {
 
 } // namespace
 
-void addDashboardRoutes(Router& router, store::DashboardReader& reader, store::SqliteStore& store,
-                        const Authenticator& authenticator, EventHub* hub) {
-    auto api = std::make_shared<DashboardApi>(reader, store, authenticator, hub);
+void addDashboardRoutes(Router& router, store::DashboardReader& reader, store::Database& store,
+                        const Authenticator& authenticator, EventHub* hub, const AddressOrigins* origins) {
+    auto api = std::make_shared<DashboardApi>(reader, store, authenticator, hub, origins);
     router.get("/api/v1/whoami", Caller::Tenant, [api](const Request& r) { return api->whoami(r); });
     router.get("/api/v1/overview", Caller::Tenant, [api](const Request& r) { return api->overview(r); });
     router.get("/api/v1/series/{metric}", Caller::Tenant, [api](const Request& r) { return api->series(r); });

@@ -8,8 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "common/address_origin.h"
 #include "store/dashboard_reader.h"
-#include "store/sqlite_store.h"
+#include "store/database.h"
 #include "web/authenticator.h"
 #include "web/event_hub.h"
 #include "web/router.h"
@@ -18,8 +19,9 @@ namespace kansoku::web {
 
 /// Adds the routes. `reader`, `store`, `authenticator` (for the stream's `key=`) and `hub` (null:
 /// no stream route) must outlive the router; all are used from the router's thread but the hub.
-void addDashboardRoutes(Router& router, store::DashboardReader& reader, store::SqliteStore& store,
-                        const Authenticator& authenticator, EventHub* hub);
+/// `origins` (may be null) adds AS and country to the top sources.
+void addDashboardRoutes(Router& router, store::DashboardReader& reader, store::Database& store,
+                        const Authenticator& authenticator, EventHub* hub, const AddressOrigins* origins = nullptr);
 
 /// The paths of those routes (each a route or the parent of some): what the local admin session opens.
 std::vector<std::string> dashboardPaths();

@@ -52,13 +52,19 @@ public:
             if (closed_) {
                 return false;
             }
+            // Only the first frame of a batch wakes the server's thread: it takes the whole queue, so
+            // one post per batch rather than one per event and client.
+            const bool was_empty = queue_.empty();
             if (queue_.size() >= max_queue_) {
                 closed_ = true;
                 queue_.clear();
+                wake = wake_;
             } else {
                 queue_.push_back(frame);
+                if (was_empty) {
+                    wake = wake_;
+                }
             }
-            wake = wake_;
         }
         if (wake) {
             wake(); // posts to the server's thread; never blocks

@@ -92,7 +92,8 @@ void appendJsonString(std::string& out, std::string_view text) {
     out += '"';
 }
 
-void appendHostJson(std::string& out, const store::InfectedHostRecord& host, Timestamp now, bool evidence) {
+void appendHostJson(std::string& out, const store::InfectedHostRecord& host, Timestamp now, bool evidence,
+                    const std::string* isp) {
     ObjectWriter o(out);
     o.string("ip", host.ip.toString());
     if (host.asn) {
@@ -102,6 +103,11 @@ void appendHostJson(std::string& out, const store::InfectedHostRecord& host, Tim
     }
     o.string("as_name", host.as_name);
     o.string("country", host.country);
+    if (isp != nullptr && !isp->empty()) {
+        o.string("isp", *isp);
+    } else if (isp != nullptr) {
+        o.null("isp");
+    }
     o.string("family", host.family);
     o.number("confidence", host.confidence);
     auto& reasons = o.member("reasons");

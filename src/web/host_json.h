@@ -17,7 +17,9 @@ void appendJsonString(std::string& out, std::string_view text);
 /// Appends one host object: ip, asn, as_name, country, family, confidence, reasons, first_seen,
 /// last_seen, state, state_changed, notified_at, remediated_at, reinfections, and notice (the
 /// notice page's path while its token is valid at `now`, else null); with `evidence`, its
-/// evidence references too. Times are RFC 3339 UTC.
-void appendHostJson(std::string& out, const store::InfectedHostRecord& host, Timestamp now, bool evidence);
+/// evidence references too. Times are RFC 3339 UTC. With `isp` (the dashboard's), also the ISP tenant
+/// holding the address (null when empty).
+void appendHostJson(std::string& out, const store::InfectedHostRecord& host, Timestamp now, bool evidence,
+                    const std::string* isp = nullptr);
 
 } // namespace kansoku::web

@@ -407,13 +407,16 @@ asio::awaitable<void> HttpServer::Impl::streamBody(Stream& stream, Connection& c
     co_await asio::async_write(stream, asio::buffer(head), asio::redirect_error(kAwait, ec));
     static const std::string kKeepAlive = ": keep-alive\n\n";
     while (!ec && !draining_) {
+        // Everything queued goes out in one gathered write (writev), not one write per event.
         auto pieces = source->take();
-        for (const auto& piece : pieces) {
-            lowest(stream).expires_after(write_timeout); // a client that stops reading is closed
-            co_await asio::async_write(stream, asio::buffer(*piece), asio::redirect_error(kAwait, ec));
-            if (ec) {
-                break;
+        if (!pieces.empty()) {
+            std::vector<asio::const_buffer> buffers;
+            buffers.reserve(pieces.size());
+            for (const auto& piece : pieces) {
+                buffers.push_back(asio::buffer(*piece));
             }
+            lowest(stream).expires_after(write_timeout); // a client that stops reading is closed
+            co_await asio::async_write(stream, buffers, asio::redirect_error(kAwait, ec));
         }
         lowest(stream).expires_never();
         if (ec || source->closed() || draining_) {

@@ -83,7 +83,7 @@ Response noSuchHost(const Request& request, std::string_view ip) {
 
 class IspApi {
 public:
-    explicit IspApi(store::SqliteStore& store) : store_(store), pages_(kCachedPages, kCachedBytes, kCacheMaxAge) {}
+    explicit IspApi(store::Database& store) : store_(store), pages_(kCachedPages, kCachedBytes, kCacheMaxAge) {}
 
     Response hosts(const Request& request);
     Response host(const Request& request);
@@ -102,7 +102,7 @@ private:
     /// it would read differently without a change to the store (a notice link expiring).
     Result<std::string> renderHosts(store::HostQuery query, int64_t limit, Timestamp now, Timestamp& stale);
 
-    store::SqliteStore& store_;
+    store::Database& store_;
     ResponseCache pages_; ///< rendered host pages and remediation figures, by caller and parameters
 };
 
@@ -342,7 +342,7 @@ Response IspApi::remediation(const Request& request) {
 
 } // namespace
 
-void addIspRoutes(Router& router, store::SqliteStore& store) {
+void addIspRoutes(Router& router, store::Database& store) {
     auto api = std::make_shared<IspApi>(store);
     router.get("/api/v1/isp/hosts", Caller::Tenant, [api](const Request& r) { return api->hosts(r); });
     router.get("/api/v1/isp/hosts/{ip}", Caller::Tenant, [api](const Request& r) { return api->host(r); });

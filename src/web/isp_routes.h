@@ -13,12 +13,12 @@
 /// A tenant sees only hosts inside its Request::scope; a host outside it gets the same 404 as one
 /// that does not exist, so nothing about other tenants leaks. The admin key sees everything.
 
-#include "store/sqlite_store.h"
+#include "store/database.h"
 #include "web/router.h"
 
 namespace kansoku::web {
 
 /// Adds the ISP routes; `store` must outlive the router and is used from the server's thread only.
-void addIspRoutes(Router& router, store::SqliteStore& store);
+void addIspRoutes(Router& router, store::Database& store);
 
 } // namespace kansoku::web

@@ -52,7 +52,7 @@ std::string etagOf(std::string_view body) {
 
 class MispFeedApi {
 public:
-    MispFeedApi(store::SqliteStore& store, const share::SharingConfig& sharing, Duration max_age)
+    MispFeedApi(store::Database& store, const share::SharingConfig& sharing, Duration max_age)
         : store_(store), sharing_(sharing), partners_(store, sharing), producer_(store, sharing.stix),
           max_age_(max_age) {}
 
@@ -76,7 +76,7 @@ private:
     Result<std::shared_ptr<const share::misp::MispFeed>> feedOf(const std::string& community);
     void log(const Viewer& viewer, const std::string& community, int64_t events, const Request& request);
 
-    store::SqliteStore& store_;
+    store::Database& store_;
     const share::SharingConfig& sharing_;
     share::PartnerRegistry partners_;
     share::misp::MispFeedProducer producer_;
@@ -230,7 +230,7 @@ Response MispFeedApi::event(const Request& request) {
 
 } // namespace
 
-void addMispRoutes(Router& router, store::SqliteStore& store, const share::SharingConfig& sharing, Duration max_age) {
+void addMispRoutes(Router& router, store::Database& store, const share::SharingConfig& sharing, Duration max_age) {
     auto api = std::make_shared<MispFeedApi>(store, sharing, max_age);
     const auto route = [&](std::string pattern, Response (MispFeedApi::*handler)(const Request&)) {
         router.add({"GET", std::move(pattern), Caller::Anonymous,

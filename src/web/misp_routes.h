@@ -20,14 +20,14 @@
 
 #include "common/duration.h"
 #include "share/sharing/sharing_config.h"
-#include "store/sqlite_store.h"
+#include "store/database.h"
 #include "web/router.h"
 
 namespace kansoku::web {
 
 /// Adds the routes; `store` and `sharing` must outlive the router; used from the server's thread only.
 /// `sharing.stix` gives the producer identity and the TLP of each kind of data.
-void addMispRoutes(Router& router, store::SqliteStore& store, const share::SharingConfig& sharing,
+void addMispRoutes(Router& router, store::Database& store, const share::SharingConfig& sharing,
                    Duration max_age = Duration::fromMinutes(5));
 
 } // namespace kansoku::web

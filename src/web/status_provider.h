@@ -4,7 +4,9 @@
 /// given by the runtime that starts it, so web does not depend on app.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kansoku::web {
@@ -13,6 +15,56 @@ struct ConsumerStatus {
     std::string name;
     uint64_t delivered = 0;
     uint64_t errors = 0; ///< failed deliveries and flushes
+};
+
+/// `kansoku center`: the JetStream consumer (docs/transport.md).
+struct TransportStatus {
+    bool connected = false;
+    uint64_t fetched = 0;
+    uint64_t delivered = 0;
+    uint64_t acknowledged = 0;
+    uint64_t nacked = 0;
+    uint64_t redelivered = 0;
+    uint64_t already_stored = 0;
+    uint64_t dead_letter_errors = 0;
+    std::vector<std::pair<std::string, uint64_t>> refused; ///< dead-lettered, per reason
+};
+
+/// What a sensor said in its latest sensor.heartbeat (docs/events.md).
+struct SensorHeartbeatStatus {
+    int64_t ts = 0; ///< microseconds
+    uint64_t seq = 0;
+    uint64_t captured = 0;
+    uint64_t dropped_kernel = 0;
+    uint64_t spooled = 0;
+    uint64_t spool_pending = 0;
+    uint64_t spool_dropped = 0;
+    uint64_t sent = 0;
+    uint64_t acknowledged = 0;
+    uint64_t duplicates = 0;
+    uint64_t resends = 0;
+    uint64_t reconnects = 0;
+};
+
+struct SequenceGapStatus {
+    uint64_t first = 0;
+    uint64_t last = 0;
+    int64_t noticed = 0; ///< microseconds
+};
+
+/// One sensor's link to this center: GET /api/v1/sensors, kansoku_sensor_* in /metrics.
+struct SensorLinkStatus {
+    std::string sensor;
+    int64_t last_contact = 0;  ///< microseconds
+    int64_t last_event_ts = 0; ///< microseconds
+    double lag_seconds = 0;
+    uint64_t events = 0;
+    uint64_t redeliveries = 0;
+    uint64_t highest_sequence = 0;
+    uint64_t missing = 0;
+    std::vector<SequenceGapStatus> gaps;
+    bool silent = false;
+    std::optional<SensorHeartbeatStatus> heartbeat;
 };
 
 struct ProcessStatus {
@@ -27,6 +79,8 @@ struct ProcessStatus {
     uint64_t store_commits = 0;      ///< store write transactions committed (live runs)
     double store_commit_seconds = 0; ///< their total time, appends and commit
     double store_commit_seconds_max = 0;
+    std::optional<TransportStatus> transport; ///< `kansoku center` only
+    std::vector<SensorLinkStatus> sensors;    ///< `kansoku center` only
 };
 
 class StatusProvider {

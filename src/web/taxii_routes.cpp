@@ -45,7 +45,7 @@ struct Viewer {
 
 class TaxiiApi {
 public:
-    TaxiiApi(store::SqliteStore& store, const share::SharingConfig& config, int64_t max_body)
+    TaxiiApi(store::Database& store, const share::SharingConfig& config, int64_t max_body)
         : store_(store), config_(config), partners_(store, config), max_body_(max_body) {}
 
     Response discovery(const Request& request);
@@ -81,7 +81,7 @@ private:
     void log(const Viewer& viewer, std::string_view community, int64_t objects, const Request& request);
     std::string baseUrl(const Request& request) const;
 
-    store::SqliteStore& store_;
+    store::Database& store_;
     const share::SharingConfig& config_;
     share::PartnerRegistry partners_;
     int64_t max_body_;
@@ -437,7 +437,7 @@ Response taxiiError(unsigned status, std::string_view title, std::string_view de
     return taxiiJson(status, body);
 }
 
-void addTaxiiRoutes(Router& router, store::SqliteStore& store, const share::SharingConfig& config, int64_t max_body) {
+void addTaxiiRoutes(Router& router, store::Database& store, const share::SharingConfig& config, int64_t max_body) {
     auto api = std::make_shared<TaxiiApi>(store, config, max_body);
     const auto route = [&](std::string method, std::string pattern, Response (TaxiiApi::*handler)(const Request&)) {
         router.add({std::move(method), std::move(pattern), Caller::Anonymous,

@@ -22,14 +22,14 @@
 /// exist (404). Every answer that carries objects is written to the sharing log.
 
 #include "share/sharing/sharing_config.h"
-#include "store/sqlite_store.h"
+#include "store/database.h"
 #include "web/router.h"
 
 namespace kansoku::web {
 
 /// Adds the TAXII routes; `store` and `config` must outlive the router; used from the server's
 /// thread only. `max_body` is advertised as the roots' max_content_length.
-void addTaxiiRoutes(Router& router, store::SqliteStore& store, const share::SharingConfig& config, int64_t max_body);
+void addTaxiiRoutes(Router& router, store::Database& store, const share::SharingConfig& config, int64_t max_body);
 
 /// A TAXII error message (section 3.6.1) with its status, in TAXII's media type.
 Response taxiiError(unsigned status, std::string_view title, std::string_view description = {});

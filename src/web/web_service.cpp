@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "store/open_database.h"
 #include "web/api_routes.h"
 #include "web/blocklist_routes.h"
 #include "web/dashboard_asset_routes.h"
@@ -24,10 +25,11 @@ int64_t share(int64_t limit, int64_t workers) {
 } // namespace
 
 Result<std::unique_ptr<WebService>> WebService::start(const WebConfig& config, const StatusProvider& status,
-                                                      const std::string& database,
-                                                      const share::SharingConfig& sharing) {
+                                                      const std::string& database, const share::SharingConfig& sharing,
+                                                      const AddressOrigins* origins) {
     std::unique_ptr<WebService> service(new WebService());
     service->sharing_ = sharing;
+    service->origins_ = origins;
     service->events_.add(service->hub_.get());
     service->events_.add(&service->event_metrics_);
     const int64_t count = std::max<int64_t>(1, config.workers);
@@ -55,7 +57,7 @@ Result<void> WebService::startWorker(const WebConfig& config, const StatusProvid
                                      HttpServer::Worker how) {
     Worker worker;
     if (!database.empty()) {
-        auto store = store::SqliteStore::open(database, store::OpenMode::ReadWriteCreate);
+        auto store = store::openDatabase(database, store::OpenMode::ReadWriteCreate);
         KANSOKU_TRY(store);
         worker.store = std::move(*store);
     }
@@ -70,10 +72,14 @@ Result<void> WebService::startWorker(const WebConfig& config, const StatusProvid
     addOpenApiRoute(router);
     addDashboardAssetRoutes(router);
     if (worker.store) {
-        auto reader = store::DashboardReader::open(database);
-        KANSOKU_TRY(reader);
-        worker.reader = std::move(*reader);
-        addDashboardRoutes(router, *worker.reader, *worker.store, *worker.authenticator, hub_.get());
+        // The dashboard's reader is SQLite's own read-only connection; on PostgreSQL the dashboard API is not
+        // served yet (its rollups are kept: store/migrations/postgres/0006_dashboard.sql).
+        if (!store::isPostgresUrl(database)) {
+            auto reader = store::DashboardReader::open(database);
+            KANSOKU_TRY(reader);
+            worker.reader = std::move(*reader);
+            addDashboardRoutes(router, *worker.reader, *worker.store, *worker.authenticator, hub_.get(), origins_);
+        }
         addNoticeRoutes(router, *worker.store, *worker.store);
         addBlocklistRoutes(router, *worker.store, config.blocklist);
         addIspRoutes(router, *worker.store);

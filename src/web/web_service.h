@@ -9,11 +9,12 @@
 #include <memory>
 #include <vector>
 
+#include "common/address_origin.h"
 #include "common/event_sink.h"
 #include "common/result.h"
 #include "share/sharing/sharing_config.h"
 #include "store/dashboard_reader.h"
-#include "store/sqlite_store.h"
+#include "store/database.h"
 #include "web/authenticator.h"
 #include "web/event_hub.h"
 #include "web/event_metrics.h"
@@ -30,9 +31,11 @@ public:
     /// outlive the service and be safe to read from several threads. With a `database` path, each
     /// worker opens its own connection to it and serves the routes that read the store (ISP API,
     /// notices, blocklists, TAXII for the communities of `sharing`); without, only status and metrics.
+    /// `origins` (may be null; must outlive the service) gives the dashboard's sources their AS and country.
     static Result<std::unique_ptr<WebService>> start(const WebConfig& config, const StatusProvider& status,
                                                      const std::string& database = {},
-                                                     const share::SharingConfig& sharing = {});
+                                                     const share::SharingConfig& sharing = {},
+                                                     const AddressOrigins* origins = nullptr);
     /// Graceful shutdown of every worker (HttpServer::stop), in parallel.
     void stop();
     std::string url() const { return workers_.front().server->url(); }
@@ -48,7 +51,7 @@ private:
     /// One server thread with everything its handlers use: no state is shared between workers
     /// but the counters and the access log.
     struct Worker {
-        std::unique_ptr<store::SqliteStore> store;      ///< the handlers' connection (null without a database)
+        std::unique_ptr<store::Database> store;         ///< the handlers' connection (null without a database)
         std::unique_ptr<store::DashboardReader> reader; ///< the dashboard API's read-only connection
         std::unique_ptr<Authenticator> tenants;         ///< keys: the admin's and the ISPs'
         std::unique_ptr<Authenticator> authenticator;   ///< tenants, or the local session over them
@@ -62,6 +65,7 @@ private:
     EventMetrics event_metrics_;
     FanoutSink events_;            ///< hub_ and event_metrics_
     share::SharingConfig sharing_; ///< the TAXII routes' (a copy: they outlive the caller's)
+    const AddressOrigins* origins_ = nullptr;
     std::vector<Worker> workers_;
 };
 

@@ -16,7 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/sqlite_store.h"
+#include "store/open_database.h"
 
 namespace {
 
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
     try {
         std::ifstream file(argv[2]);
         const auto seed = nlohmann::json::parse(file);
-        auto opened = kansoku::store::SqliteStore::open(argv[1], kansoku::store::OpenMode::ReadWriteCreate);
+        auto opened = kansoku::store::openDatabase(argv[1], kansoku::store::OpenMode::ReadWriteCreate);
         if (!opened) {
             throw std::runtime_error(opened.error().message);
         }

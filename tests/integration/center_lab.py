@@ -11,16 +11,17 @@ from pathlib import Path
 import integ_common as ic
 
 
-def write_config(work: Path, name: str, port: int, web_extra: str = "") -> Path:
+def write_config(work: Path, name: str, port: int, web_extra: str = "", store=None) -> Path:
     """A config keeping every file under `work`; `web_extra` is appended to [web] (and may open
-    sections of its own after it)."""
+    sections of its own after it). `store` (store_choice.TestStore) chooses the database; default
+    work/kansoku.db."""
     path = work / "kansoku.toml"
+    storage = store.storage_toml() if store else f'database = "{work / "kansoku.db"}"\n'
     path.write_text(f"""[sensor]
 name = "{name}"
 [storage]
 data_dir = "{work / 'var'}"
-database = "{work / 'kansoku.db'}"
-events_jsonl = "{work / 'var' / 'events.jsonl'}"
+{storage}events_jsonl = "{work / 'var' / 'events.jsonl'}"
 [web]
 port = {port}
 access_log = "{work / 'access.log'}"
@@ -28,10 +29,11 @@ access_log = "{work / 'access.log'}"
     return path
 
 
-def seed(seed_tool: str, work: Path, content: dict) -> subprocess.CompletedProcess:
-    """Puts `content` ({"hosts", "c2", "isps", "feedback"}) into work/kansoku.db."""
+def seed(seed_tool: str, work: Path, content: dict, store=None) -> subprocess.CompletedProcess:
+    """Puts `content` ({"hosts", "c2", "isps", "feedback"}) into `store`'s database (default work/kansoku.db)."""
     (work / "seed.json").write_text(json.dumps(content))
-    return ic.run([seed_tool, str(work / "kansoku.db"), str(work / "seed.json")], timeout=30)
+    location = store.location if store else str(work / "kansoku.db")
+    return ic.run([seed_tool, location, str(work / "seed.json")], timeout=30)
 
 
 def start_serve(kansoku: str, config: Path, work: Path, port: int, timeout: float = 15.0):

@@ -11,6 +11,7 @@ Usage: dashboard_api.py KANSOKU SEED_TOOL
 """
 
 import json
+import subprocess
 import sys
 import urllib.error
 import urllib.parse
@@ -39,7 +40,7 @@ def events_seed():
     t = lambda m, s=0: f"2026-12-07T10:{m:02d}:{s:02d}Z"
     for i, (src, tool, port, packets) in enumerate([("198.51.100.7", "mirai", 23, 300), ("198.51.100.8", "mirai", 23, 200),
                                                    ("198.51.100.9", "zmap", 80, 50), ("198.51.100.200", "masscan", 443, 900),
-                                                   ("198.51.100.201", "nmap", 22, 20), ("203.0.113.77", "unknown", 23, 5)]):
+                                                   ("198.51.100.201", "nmap", 22, 20), ("1.1.1.1", "unknown", 23, 5)]):
         ev.append({"type": "darknet.scan", "ts": t(i + 1), "sensor": "tokyo-1", "src": src, "proto": "tcp",
                    "packets": packets, "dst_count": 10, "port_count": 1, "dst_ports": [{"port": port, "packets": packets}],
                    "tool": tool, "scan_kind": "horizontal", "spoofed": False, "first_seen": t(i), "last_seen": t(i + 1)})
@@ -212,6 +213,20 @@ def run_checks(kansoku, seed_tool, work, checks):
         checks.check("' OR 1=1; DROP TABLE events; --" in [i["key"] for i in tops["commands"]["items"]],
                      "top commands hold the attacker's line as data", json.dumps(tops["commands"]))
 
+    # The map's sources carry where they are announced and registered: the same as `kansoku intel lookup` says.
+    top10 = api.check(checks, "/api/v1/top/{kind}", f"/api/v1/top/sources?{rng}&limit=10", 200)
+    looked = subprocess.run([kansoku, "intel", "lookup", "--json", "1.1.1.1", "--config", str(config)],
+                            capture_output=True, text=True)
+    if checks.check(looked.returncode == 0, "intel lookup 1.1.1.1", looked.stderr) and top10:
+        expected = json.loads(looked.stdout)
+        item = next((i for i in top10["items"] if i["key"] == "1.1.1.1"), {})
+        checks.check({k: item.get(k, "?") for k in ("asn", "as_name", "country")}
+                     == {k: expected[k] for k in ("asn", "as_name", "country")},
+                     "top sources: AS and country of each source, as the enrichment data says",
+                     f"{json.dumps(item)} vs {looked.stdout.strip()}")
+        checks.check(all("country" in i and "asn" in i for i in top10["items"]), "top sources: every item has asn and country")
+        checks.check(top10["error_bound"] == 0, "a day of few sources: the list is exact", json.dumps(top10)[:300])
+
     # Search and paging.
     everything = api.check(checks, "/api/v1/events", f"/api/v1/events?{rng}&limit=1000", 200)
     total = len(everything["events"]) if everything else 0
@@ -264,8 +279,15 @@ def run_checks(kansoku, seed_tool, work, checks):
     if hp:
         rest = api.check(checks, "/api/v1/hosts", f"/api/v1/hosts?limit=2&cursor={hp['next']}", 200)
         checks.check(hp["count"] == 2 and rest and rest["count"] == 1 and rest["next"] is None, "hosts paging")
-    api.check(checks, "/api/v1/hosts/{ip}", "/api/v1/hosts/198.51.100.200", 200)
+    host_b = api.check(checks, "/api/v1/hosts/{ip}", "/api/v1/hosts/198.51.100.200", 200)
+    checks.check(host_b and host_b["isp"] == "isp-b", "a host names the ISP whose space holds it", json.dumps(host_b)[:300])
     api.check(checks, "/api/v1/hosts/{ip}", "/api/v1/hosts/192.0.2.1", 404)
+    sensors = api.check(checks, "/api/v1/sensors", "/api/v1/sensors", 200)
+    checks.check(sensors is not None, "the loss report answers on a center without a transport", json.dumps(sensors)[:200])
+    every_host = api.check(checks, "/api/v1/hosts", "/api/v1/hosts", 200)
+    checks.check(every_host and {h["ip"]: h["isp"] for h in every_host["hosts"]}
+                 == {"198.51.100.7": "isp-a", "198.51.100.8": "isp-a", "198.51.100.200": "isp-b"},
+                 "hosts name their ISP", json.dumps(every_host)[:400])
 
     # Tenants: ISP A sees its own space only.
     a = keys["isp-a"]

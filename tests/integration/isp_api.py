@@ -18,6 +18,7 @@ sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import center_lab  # noqa: E402
 import integ_common as ic  # noqa: E402
+import store_choice  # noqa: E402
 
 
 def main() -> int:
@@ -40,8 +41,8 @@ def main() -> int:
 
 def run_checks(kansoku, seed_tool, work, checks):
     port = ic.free_port()
-    config = center_lab.write_config(work, "integ-isp", port, 'admin_key = "integ-admin-key"\n')
-    db = str(work / "kansoku.db")
+    store = store_choice.TestStore(work / "kansoku.db", "isp_api")
+    config = center_lab.write_config(work, "integ-isp", port, 'admin_key = "integ-admin-key"\n', store)
 
     def isp(*args):
         return ic.run([kansoku, "isp", *args, "--config", str(config)], timeout=30)
@@ -65,7 +66,7 @@ def run_checks(kansoku, seed_tool, work, checks):
     listed = [json.loads(line) for line in r.stdout.splitlines()]
     checks.check([i["name"] for i in listed] == ["isp-a", "isp-b"] and listed[0]["prefixes"] == ["198.51.100.0/25"],
                  "isp list --json shows both ISPs", r.stdout + r.stderr)
-    raw = open(db, "rb").read() + (open(db + "-wal", "rb").read() if os.path.exists(db + "-wal") else b"")
+    raw = store.raw_text()
     checks.check(all(k.encode() not in raw and k not in r.stdout for k in keys.values()),
                  "no key is stored or listed, only its hash")
     checks.check(ic.run([kansoku, "isp", "add", "--help"]).returncode == 0, "isp add --help")
@@ -73,7 +74,7 @@ def run_checks(kansoku, seed_tool, work, checks):
     two_hours_ago = (datetime.now(timezone.utc) - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
     hosts = [{"ip": ip, "family": "mirai", "first_seen": two_hours_ago, "last_seen": two_hours_ago,
               "evidence": ["darknet.scan"]} for ip in ("198.51.100.10", "198.51.100.200", "192.0.2.5")]
-    r = center_lab.seed(seed_tool, work, {"hosts": hosts})  # isp-a's, isp-b's, nobody's
+    r = center_lab.seed(seed_tool, work, {"hosts": hosts}, store)  # isp-a's, isp-b's, nobody's
     if not checks.check(r.returncode == 0, "infected hosts written through the store", r.stdout + r.stderr):
         return None
     serve, ready = center_lab.start_serve(kansoku, config, work, port)

@@ -26,7 +26,6 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -35,6 +34,7 @@ from pathlib import Path
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import integ_common as ic  # noqa: E402
+import store_choice  # noqa: E402
 
 SINK = Path(__file__).resolve().parent / "smtp_sink.py"
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -52,12 +52,11 @@ HOSTS = [  # ip, asn, family, hours ago last seen
 A_HOSTS = {"192.0.2.10", "192.0.2.11", "198.51.100.7"}
 
 
-def write_config(work: Path, name: str, notify: str, web_port: int = 0) -> Path:
+def write_config(work: Path, db: store_choice.TestStore, name: str, notify: str, web_port: int = 0) -> Path:
     path = work / f"{name}.toml"
     path.write_text(f"""[storage]
 data_dir = "{work / 'var'}"
-database = "{work / 'var' / 'kansoku.db'}"
-events_jsonl = ""
+{db.storage_toml()}events_jsonl = ""
 [web]
 port = {web_port}
 access_log = ""
@@ -75,11 +74,11 @@ def rfc3339(seconds: float) -> str:
     return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def seed_database(seed_tool: str, work: Path) -> Path:
+def seed_database(seed_tool: str, work: Path) -> store_choice.TestStore:
     """Two ISPs and the hosts, through the store's own interfaces (tests/e2e/seed_intel.cpp). isp-a was
     added two minutes ago (its first scheduled report is due), isp-b is added in an hour (not due)."""
     (work / "var").mkdir(exist_ok=True)
-    db = work / "var" / "kansoku.db"
+    db = store_choice.TestStore(work / "var" / "kansoku.db", "report_mail")
     now = time.time()
     seed = {
         "isps": [{"name": "isp-a", "lang": "ja", "prefixes": ["192.0.2.0/25"], "asns": [64500],
@@ -91,7 +90,7 @@ def seed_database(seed_tool: str, work: Path) -> Path:
                   for ip, asn, family, hours in HOSTS],
     }
     (work / "seed.json").write_text(json.dumps(seed))
-    r = ic.run([seed_tool, db, work / "seed.json"], timeout=30)
+    r = ic.run([seed_tool, db.location, work / "seed.json"], timeout=30)
     if r.returncode != 0:
         raise RuntimeError(f"seeding failed: {r.stderr}")
     return db
@@ -115,20 +114,14 @@ class Sink:
         ic.stop_process(self.process)
 
 
-def deliveries(db: Path, isp: str):
-    con = sqlite3.connect(db)
-    rows = con.execute("SELECT r.id, r.format, d.attempt, d.outcome, d.detail FROM deliveries d "
-                       "JOIN reports r ON r.id = d.report WHERE r.isp = ? ORDER BY r.id, d.attempt", (isp,)).fetchall()
-    con.close()
-    return rows
+def deliveries(db: store_choice.TestStore, isp: str):
+    return db.rows("SELECT r.id, r.format, d.attempt, d.outcome, d.detail FROM deliveries d "
+                   "JOIN reports r ON r.id = d.report WHERE r.isp = ? ORDER BY r.id, d.attempt", (isp,))
 
 
-def clear_reports(db: Path):
-    con = sqlite3.connect(db)
-    with con:
-        con.execute("DELETE FROM deliveries")
-        con.execute("DELETE FROM reports")
-    con.close()
+def clear_reports(db: store_choice.TestStore):
+    db.rows("DELETE FROM deliveries")
+    db.rows("DELETE FROM reports")
 
 
 def attachments(message):
@@ -136,9 +129,8 @@ def attachments(message):
             for part in message.iter_attachments()]
 
 
-def check_sent(kansoku, work, checks, sink) -> Path:
-    config = write_config(work, "accept", f'smtp_url = "smtp://127.0.0.1:{sink.port}"\ntimeout = "5s"\n')
-    db = work / "var" / "kansoku.db"
+def check_sent(kansoku, work, checks, sink, db) -> store_choice.TestStore:
+    config = write_config(work, db, "accept", f'smtp_url = "smtp://127.0.0.1:{sink.port}"\ntimeout = "5s"\n')
     out = work / "out"
     r = ic.run([kansoku, "report", "isp", "isp-a", "--since", "24h", "--format", "csv", "--format", "xarf",
                 "--out", out, "--send", "--config", config], timeout=60)
@@ -198,7 +190,7 @@ def check_starttls(kansoku, work, checks, db, plain: Sink) -> None:
         if not checks.check(tls.ready, "SMTP server with STARTTLS started (self-signed certificate)"):
             return
         cert = tls.dir / "cert.pem"
-        config = write_config(work, "starttls", f'smtp_url = "smtp://127.0.0.1:{tls.port}"\nca_file = "{cert}"\n'
+        config = write_config(work, db, "starttls", f'smtp_url = "smtp://127.0.0.1:{tls.port}"\nca_file = "{cert}"\n'
                                                 'require_tls = true\ntimeout = "5s"\n')
         r = ic.run([kansoku, "report", "isp", "isp-a", "--send", "--config", config, "--out", work / "out"],
                    timeout=60)
@@ -222,7 +214,7 @@ def check_starttls(kansoku, work, checks, db, plain: Sink) -> None:
 def send_failing(kansoku, work, db, name: str, port: int, notify: str):
     """`report isp isp-a --send` that cannot deliver: (result, seconds, deliveries); the reports are
     removed afterwards."""
-    config = write_config(work, name, f'smtp_url = "smtp://127.0.0.1:{port}"\n{notify}')
+    config = write_config(work, db, name, f'smtp_url = "smtp://127.0.0.1:{port}"\n{notify}')
     start = time.monotonic()
     r = ic.run([kansoku, "report", "isp", "isp-a", "--send", "--config", config, "--out", work / "out"], timeout=60)
     elapsed = time.monotonic() - start
@@ -269,7 +261,7 @@ def check_schedule_and_api(kansoku, work, checks, sink, db) -> None:
     # Seeded: isp-a was added two minutes ago, so its first report is due; isp-b's is not yet.
     before = len(sink.mails())
     port = ic.free_port()
-    config = write_config(work, "schedule", f'smtp_url = "smtp://127.0.0.1:{sink.port}"\ntimeout = "5s"\n'
+    config = write_config(work, db, "schedule", f'smtp_url = "smtp://127.0.0.1:{sink.port}"\ntimeout = "5s"\n'
                                             'report_interval = "24h"\nformats = ["csv"]\n', web_port=port)
     log = work / "serve.log"
     serve = subprocess.Popen([kansoku, "serve", "--config", config], stdout=subprocess.DEVNULL, stderr=log.open("w"),
@@ -280,9 +272,7 @@ def check_schedule_and_api(kansoku, work, checks, sink, db) -> None:
             time.sleep(0.2)
         checks.check(len(sink.mails()) == before + 1, "kansoku serve mails the due report on schedule",
                      log.read_text())
-        con = sqlite3.connect(db)
-        reports = con.execute("SELECT id, isp, since, until, hosts FROM reports ORDER BY id").fetchall()
-        con.close()
+        reports = db.rows("SELECT id, isp, since, until, hosts FROM reports ORDER BY id")
         checks.check(len(reports) == 1 and reports[0][1] == "isp-a" and reports[0][4] == len(A_HOSTS),
                      "one scheduled report stored for isp-a, none for isp-b (not due)", str(reports))
 
@@ -311,9 +301,7 @@ def check_schedule_and_api(kansoku, work, checks, sink, db) -> None:
                              stderr=(work / "serve2.log").open("w"), cwd=work)
     time.sleep(3)
     ic.stop_process(serve)
-    con = sqlite3.connect(db)
-    count = con.execute("SELECT COUNT(*) FROM reports WHERE isp = 'isp-a'").fetchone()[0]
-    con.close()
+    count = db.rows("SELECT COUNT(*) FROM reports WHERE isp = 'isp-a'")[0][0]
     checks.check(count == 1 and len(sink.mails()) == before + 1, "a restart does not repeat the report",
                  f"{count} reports")
 
@@ -353,7 +341,7 @@ def check_schedule_never_blocks(kansoku, work, checks, db) -> None:
     clear_reports(db)
     hang = Sink("hang", work)
     port = ic.free_port()
-    config = write_config(work, "schedule-hang", f'smtp_url = "smtp://127.0.0.1:{hang.port}"\ntimeout = "60s"\n'
+    config = write_config(work, db, "schedule-hang", f'smtp_url = "smtp://127.0.0.1:{hang.port}"\ntimeout = "60s"\n'
                                                  'retries = 3\nformats = ["csv"]\n', web_port=port)
     serve = subprocess.Popen([kansoku, "serve", "--config", config], stdout=subprocess.DEVNULL,
                              stderr=(work / "serve-hang.log").open("w"), cwd=work)
@@ -362,9 +350,7 @@ def check_schedule_never_blocks(kansoku, work, checks, db) -> None:
         stored = 0
         while time.monotonic() < deadline and stored == 0:
             time.sleep(0.2)
-            con = sqlite3.connect(db)
-            stored = con.execute("SELECT COUNT(*) FROM reports WHERE isp = 'isp-a'").fetchone()[0]
-            con.close()
+            stored = db.rows("SELECT COUNT(*) FROM reports WHERE isp = 'isp-a'")[0][0]
         checks.check(stored == 1, "scheduled report built while its mail hangs")
         time.sleep(1)
         start = time.monotonic()
@@ -403,8 +389,7 @@ def main() -> int:
     sink = Sink("accept", work)
     try:
         if checks.check(sink.ready, "SMTP server (aiosmtpd) started on loopback"):
-            seed_database(seed_tool, work)
-            db = check_sent(kansoku, work, checks, sink)
+            db = check_sent(kansoku, work, checks, sink, seed_database(seed_tool, work))
             check_failures(kansoku, work, checks, db)
             check_starttls(kansoku, work, checks, db, sink)
             check_schedule_and_api(kansoku, work, checks, sink, db)

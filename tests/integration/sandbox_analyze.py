@@ -263,7 +263,7 @@ def main() -> int:
                  f"triage: one report per program ({len(reports)} of {len(programs)})", result.stderr[-500:])
     arches = {r.get("arch") for r in reports}
     names = {"x86_64": "x86-64", "arm": "ARM", "mips": "MIPS", "mipsel": "MIPSEL", "aarch64": "AArch64",
-             "powerpc": "PowerPC", "i686": "x86"}
+             "powerpc": "PowerPC", "i686": "x86", "armeb": "ARMEB"}
     built = {names.get(d.name, d.name) for d in bins.iterdir() if d.is_dir()}
     checks.check(arches == built, f"triage: the architecture of every build ({sorted(arches)})")
     with_yara = [r for r in reports if r.get("yara")]

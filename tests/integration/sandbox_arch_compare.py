@@ -4,7 +4,7 @@
     sandbox_arch_compare.py KANSOKU ARCH [ARCH...] [--table]
 
 Runs `kansoku sandbox analyze --report` on the test programs (tests/samples: iot_bot, the issue's bot; c2_beacon;
-crasher) built for x86-64 and for each ARCH (arm, mips, mipsel, aarch64, powerpc, i686), turns each report into
+crasher) built for x86-64 and for each ARCH (arm, mips, mipsel, aarch64, powerpc, i686, armeb), turns each report into
 its comparable fields (pids become positions in the process tree; digests, arch, timings and counters are left
 out) and compares them field by field with the x86-64 report of the same program. Every field must match; a
 difference fails the test and is printed. `--table` prints the per-arch match table of docs/sandbox.md.
@@ -23,7 +23,7 @@ import integ_common as ic  # noqa: E402
 
 PROGRAMS = ["iot_bot", "c2_beacon", "crasher"]
 ARCH_NAMES = {"x86_64": "x86-64", "arm": "ARM", "mips": "MIPS", "mipsel": "MIPSEL", "aarch64": "AArch64",
-              "powerpc": "PowerPC", "i686": "x86"}
+              "powerpc": "PowerPC", "i686": "x86", "armeb": "ARMEB"}
 FIELDS = ["processes", "exec", "renames", "files", "self_deletion", "persistence", "network", "sends", "signals",
           "denied_syscalls", "dns", "connections", "dropped", "signatures", "verdict"]
 

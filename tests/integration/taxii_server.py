@@ -28,6 +28,7 @@ sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import center_lab  # noqa: E402
 import integ_common as ic  # noqa: E402
+import store_choice  # noqa: E402
 
 TAXII = "application/taxii+json;version=2.1"
 TLP = {"clear": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
@@ -95,9 +96,10 @@ def main() -> int:
 
 def run_checks(kansoku, walker, work, checks):
     port = ic.free_port()
+    store = store_choice.TestStore(work / "kansoku.db", "taxii_server")
     config = center_lab.write_config(work, "integ-taxii", port, f'admin_key = "{ADMIN}"\n'
                                      '[sharing]\ncommunities = ["apcert", "local"]\nwritable = ["apcert"]\n'
-                                     'max_page = 50\n')
+                                     'max_page = 50\n', store)
 
     def partner(*args):
         return ic.run([kansoku, "partner", *args, "--config", str(config)], timeout=30)
@@ -121,9 +123,7 @@ def run_checks(kansoku, walker, work, checks):
     listed = {json.loads(line)["name"]: json.loads(line) for line in r.stdout.splitlines()}
     checks.check(set(listed) == set(secrets) and listed["kr-amber"]["tlp"] == "amber", "partner list --json",
                  r.stdout + r.stderr)
-    db = work / "kansoku.db"
-    raw = db.read_bytes() + (db.with_name("kansoku.db-wal").read_bytes() if db.with_name("kansoku.db-wal").exists()
-                             else b"")
+    raw = store.raw_text()
     checks.check(all(s.encode() not in raw for s in secrets.values()), "no secret is stored, only its hash")
 
     serve, ready = center_lab.start_serve(kansoku, config, work, port)

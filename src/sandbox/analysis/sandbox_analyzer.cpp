@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -69,9 +70,14 @@ void collectLimits(BehaviourReport& report) {
             report.limits_hit.emplace_back(name);
         }
     };
+    // Processes the tracer reaped never reach the jail's init: their deaths by SIGXCPU/SIGXFSZ count too.
+    auto died_of = [&](int signal_number) {
+        return std::any_of(report.behaviour.processes.begin(), report.behaviour.processes.end(),
+                           [&](const ProcessRecord& p) { return p.exit_signal == signal_number; });
+    };
     hit(j.timed_out, "timeout");
-    hit(j.cpu_limit_hit, "cpu");
-    hit(j.file_size_limit_hit, "file_size");
+    hit(j.cpu_limit_hit || died_of(SIGXCPU), "cpu");
+    hit(j.file_size_limit_hit || died_of(SIGXFSZ), "file_size");
     hit(j.memory_limit_hit, "memory");
     hit(c.events_dropped > 0, "observation_events");
     hit(c.processes_dropped > 0, "observation_processes");

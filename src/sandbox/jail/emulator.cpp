@@ -28,13 +28,14 @@ std::optional<Emulation> emulationFor(std::string_view arch) {
     };
     // Debian qemu-user-static names; 32-bit ARM/MIPS/PowerPC/SuperH/SPARC are what IoT malware ships.
     static constexpr Row kRows[] = {
-        {"ARM", "qemu-arm-static"},       {"AArch64", "qemu-aarch64-static"}, {"MIPS", "qemu-mips-static"},
-        {"MIPSEL", "qemu-mipsel-static"}, {"PowerPC", "qemu-ppc-static"},     {"SuperH", "qemu-sh4-static"},
-        {"SPARC", "qemu-sparc-static"},   {"x86", "qemu-i386-static"},        {"x86-64", "qemu-x86_64-static"},
+        {"ARM", "qemu-arm-static"},       {"ARMEB", "qemu-armeb-static"},   {"AArch64", "qemu-aarch64-static"},
+        {"MIPS", "qemu-mips-static"},     {"MIPSEL", "qemu-mipsel-static"}, {"PowerPC", "qemu-ppc-static"},
+        {"SuperH", "qemu-sh4-static"},    {"SPARC", "qemu-sparc-static"},   {"x86", "qemu-i386-static"},
+        {"x86-64", "qemu-x86_64-static"},
     };
     for (const Row& row : kRows) {
         if (row.arch == arch) {
-            return Emulation{false, row.qemu, row.arch != "ARM" && row.arch != "PowerPC"};
+            return Emulation{false, row.qemu, row.arch != "ARM" && row.arch != "ARMEB" && row.arch != "PowerPC"};
         }
     }
     return std::nullopt;

@@ -3,9 +3,11 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,6 +49,20 @@ Result<void> detail::writeControlFile(const std::string& path, const std::string
     return {};
 }
 
+int cgroupV1Hierarchy(const std::string& proc_cgroups, const std::string& controller) {
+    std::istringstream rows(proc_cgroups);
+    std::string row;
+    while (std::getline(rows, row)) {
+        std::istringstream fields(row);
+        std::string name;
+        int hierarchy = 0;
+        if (fields >> name >> hierarchy && name == controller) {
+            return hierarchy;
+        }
+    }
+    return 0;
+}
+
 std::string cgroup2Mount() {
     // mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER" (proc(5)).
     std::ifstream in("/proc/self/mountinfo");
@@ -73,7 +89,11 @@ Result<JailCgroup> createJailCgroup(const std::string& parent_dir, const std::st
     const std::string offered = readControl(parent + "/cgroup.controllers");
     for (const char* needed : {"memory", "pids"}) {
         if (!hasWord(offered, needed)) {
-            return fail("{}: the {} controller is not delegated here (offered: '{}')", parent, needed, offered);
+            std::ifstream in("/proc/cgroups");
+            const std::string proc_cgroups{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+            const int v1 = cgroupV1Hierarchy(proc_cgroups, needed);
+            return fail("{}: the {} controller is not delegated here (offered: '{}'){}", parent, needed, offered,
+                        v1 > 0 ? fmt::format("; it is bound to cgroup v1 hierarchy {}", v1) : "");
         }
     }
     const bool cpu = hasWord(offered, "cpu");

@@ -13,6 +13,11 @@ namespace kansoku::sandbox {
 /// Where the cgroup2 hierarchy is mounted (read from /proc/self/mountinfo), or "" when it is not.
 std::string cgroup2Mount();
 
+/// The cgroup v1 hierarchy id that `controller` is bound to, from the text of /proc/cgroups ("#subsys_name
+/// hierarchy num_cgroups enabled" rows); 0 when it is free for cgroup v2 or not listed. A controller lives in one
+/// hierarchy at a time, so one bound to v1 cannot be delegated on v2 in any mount namespace.
+int cgroupV1Hierarchy(const std::string& proc_cgroups, const std::string& controller);
+
 /// A jail's cgroup: created by create(), removed by the Jail after the run.
 struct JailCgroup {
     std::string path;

@@ -7,7 +7,7 @@
 #include "share/isp/curl_mail_transport.h"
 #include "share/isp/isp_reporter.h"
 #include "share/isp/report_mail.h"
-#include "store/sqlite_store.h"
+#include "store/open_database.h"
 
 namespace kansoku::share::isp {
 namespace {
@@ -57,12 +57,12 @@ bool shouldResend(const NotifyConfig& config, const std::vector<store::DeliveryR
     return now - deliveries.back().ts >= config.max_backoff.micros();
 }
 
-ReportScheduler::ReportScheduler(NotifyConfig config, std::unique_ptr<store::SqliteStore> store)
+ReportScheduler::ReportScheduler(NotifyConfig config, std::unique_ptr<store::Database> store)
     : config_(std::move(config)), store_(std::move(store)) {}
 
 Result<std::unique_ptr<ReportScheduler>> ReportScheduler::start(const NotifyConfig& config,
                                                                 const std::string& database) {
-    auto store = store::SqliteStore::open(database, store::OpenMode::ReadWriteCreate);
+    auto store = store::openDatabase(database, store::OpenMode::ReadWriteCreate);
     KANSOKU_TRY(store);
     std::unique_ptr<ReportScheduler> scheduler(new ReportScheduler(config, std::move(*store)));
     scheduler->thread_ = std::thread([s = scheduler.get()] { s->loop(); });

@@ -24,7 +24,7 @@
 #include "store/report_record.h"
 
 namespace kansoku::store {
-class SqliteStore;
+class Database;
 }
 
 namespace kansoku::share::isp {
@@ -58,7 +58,7 @@ public:
     void stop();
 
 private:
-    ReportScheduler(NotifyConfig config, std::unique_ptr<store::SqliteStore> store);
+    ReportScheduler(NotifyConfig config, std::unique_ptr<store::Database> store);
     void loop();
     /// Builds the reports due at `now`; the time of the next due report (nullopt: no ISP).
     std::optional<Timestamp> runDue(Timestamp now);
@@ -69,7 +69,7 @@ private:
     bool wait(Duration d);
 
     NotifyConfig config_;
-    std::unique_ptr<store::SqliteStore> store_;
+    std::unique_ptr<store::Database> store_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;

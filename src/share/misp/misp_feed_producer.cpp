@@ -12,8 +12,8 @@
 #include "share/blocklist/indicator_policy.h"
 #include "share/misp/misp_tag.h"
 #include "share/stix/stix_id.h"
+#include "store/database.h"
 #include "store/event_body_scan.h"
-#include "store/sqlite_store.h"
 
 namespace kansoku::share::misp {
 namespace {
@@ -53,7 +53,7 @@ struct Sample {
 /// One produce() call.
 class Run {
 public:
-    Run(store::SqliteStore& store, const stix::StixConfig& config, const MispScope& scope,
+    Run(store::Database& store, const stix::StixConfig& config, const MispScope& scope,
         const stix::SubscriberAddressMap& addresses, MispCounts& counts)
         : store_(store), config_(config), scope_(scope), addresses_(addresses), counts_(counts),
           ids_(config.identity_name) {}
@@ -78,7 +78,7 @@ private:
     MispEvent& familyEvent(const std::string& family);
     MispEvent& unattributedEvent(Timestamp first_seen);
 
-    store::SqliteStore& store_;
+    store::Database& store_;
     const stix::StixConfig& config_;
     const MispScope& scope_;
     const stix::SubscriberAddressMap& addresses_;
@@ -353,7 +353,7 @@ Result<std::vector<MispEvent>> Run::run() {
 
 } // namespace
 
-MispFeedProducer::MispFeedProducer(store::SqliteStore& store, stix::StixConfig config)
+MispFeedProducer::MispFeedProducer(store::Database& store, stix::StixConfig config)
     : store_(store), config_(std::move(config)) {
     const stix::ObjectIds ids(config_.identity_name);
     org_.name = config_.identity_name;

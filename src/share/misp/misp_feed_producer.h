@@ -27,7 +27,7 @@
 #include "share/stix/subscriber_policy.h"
 
 namespace kansoku::store {
-class SqliteStore;
+class Database;
 }
 
 namespace kansoku::share::misp {
@@ -54,7 +54,7 @@ class MispFeedProducer {
 public:
     /// Reads events and intel tables from `store`, which must outlive the producer. `config` gives the
     /// identity (Orgc, id namespace), the TLP of each kind of data.
-    MispFeedProducer(store::SqliteStore& store, stix::StixConfig config);
+    MispFeedProducer(store::Database& store, stix::StixConfig config);
 
     const MispOrg& org() const { return org_; }
     const stix::StixConfig& config() const { return config_; }
@@ -63,7 +63,7 @@ public:
     const MispCounts& counts() const { return counts_; }
 
 private:
-    store::SqliteStore& store_;
+    store::Database& store_;
     stix::StixConfig config_;
     MispOrg org_;
     MispCounts counts_;

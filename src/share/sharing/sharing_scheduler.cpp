@@ -6,7 +6,7 @@
 
 #include "share/sharing/feed_pull.h"
 #include "share/sharing/stix_publisher.h"
-#include "store/sqlite_store.h"
+#include "store/open_database.h"
 
 namespace kansoku::share {
 namespace {
@@ -19,7 +19,7 @@ constexpr Timestamp kRetry = 60'000'000;
 Result<std::unique_ptr<SharingScheduler>>
 SharingScheduler::start(const SharingConfig& config, const std::string& database,
                         std::function<void(store::PartnerIntelStore&)> partners_changed) {
-    auto store = store::SqliteStore::open(database, store::OpenMode::ReadWriteCreate);
+    auto store = store::openDatabase(database, store::OpenMode::ReadWriteCreate);
     KANSOKU_TRY(store);
     std::unique_ptr<SharingScheduler> scheduler(
         new SharingScheduler(config, std::move(*store), std::move(partners_changed)));
@@ -27,7 +27,7 @@ SharingScheduler::start(const SharingConfig& config, const std::string& database
     return scheduler;
 }
 
-SharingScheduler::SharingScheduler(const SharingConfig& config, std::unique_ptr<store::SqliteStore> store,
+SharingScheduler::SharingScheduler(const SharingConfig& config, std::unique_ptr<store::Database> store,
                                    std::function<void(store::PartnerIntelStore&)> partners_changed)
     : config_(config), store_(std::move(store)), partners_changed_(std::move(partners_changed)) {}
 

@@ -20,7 +20,7 @@
 
 namespace kansoku::store {
 class PartnerIntelStore;
-class SqliteStore;
+class Database;
 } // namespace kansoku::store
 
 namespace kansoku::share {
@@ -39,7 +39,7 @@ public:
     void stop();
 
 private:
-    SharingScheduler(const SharingConfig& config, std::unique_ptr<store::SqliteStore> store,
+    SharingScheduler(const SharingConfig& config, std::unique_ptr<store::Database> store,
                      std::function<void(store::PartnerIntelStore&)> partners_changed);
     void run();
     /// One round: what is due now. Returns when the next round is due.
@@ -47,7 +47,7 @@ private:
     bool stopping() const;
 
     SharingConfig config_;
-    std::unique_ptr<store::SqliteStore> store_;
+    std::unique_ptr<store::Database> store_;
     std::function<void(store::PartnerIntelStore&)> partners_changed_;
     Timestamp next_publish_ = 0;
     mutable std::mutex mutex_;

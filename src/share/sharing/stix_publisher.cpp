@@ -10,7 +10,7 @@
 
 #include "share/stix/stix_object_builder.h"
 #include "share/stix/stix_producer.h"
-#include "store/sqlite_store.h"
+#include "store/database.h"
 
 namespace kansoku::share {
 namespace {
@@ -43,7 +43,7 @@ std::optional<stix::StixObject> partnerSighting(const stix::StixObjectBuilder& b
 
 } // namespace
 
-StixPublisher::StixPublisher(store::SqliteStore& store, const SharingConfig& config) : store_(store), config_(config) {}
+StixPublisher::StixPublisher(store::Database& store, const SharingConfig& config) : store_(store), config_(config) {}
 
 Result<PublishCounts> StixPublisher::publish(std::string_view community, Timestamp now) {
     if (!config_.hasCommunity(community)) {

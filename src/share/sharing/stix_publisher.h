@@ -17,7 +17,7 @@
 #include "share/sharing/sharing_config.h"
 
 namespace kansoku::store {
-class SqliteStore;
+class Database;
 }
 
 namespace kansoku::share {
@@ -32,14 +32,14 @@ struct PublishCounts {
 class StixPublisher {
 public:
     /// `store` and `config` must outlive the publisher.
-    StixPublisher(store::SqliteStore& store, const SharingConfig& config);
+    StixPublisher(store::Database& store, const SharingConfig& config);
 
     /// Publishes into `community`'s collection; objects are added in batches, each batch in one
     /// transaction with one date_added, so a partner polling meanwhile sees whole batches.
     Result<PublishCounts> publish(std::string_view community, Timestamp now);
 
 private:
-    store::SqliteStore& store_;
+    store::Database& store_;
     const SharingConfig& config_;
 };
 

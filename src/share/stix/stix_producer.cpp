@@ -3,15 +3,15 @@
 #include <fmt/format.h>
 
 #include "share/stix/stix_producer_run.h"
+#include "store/database.h"
 #include "store/event_body_scan.h"
-#include "store/sqlite_store.h"
 
 namespace kansoku::share::stix {
 
-StixProducer::StixProducer(store::SqliteStore& store, ProducerIdentity identity)
+StixProducer::StixProducer(store::Database& store, ProducerIdentity identity)
     : StixProducer(store, std::move(identity), StixConfig{}) {}
 
-StixProducer::StixProducer(store::SqliteStore& store, ProducerIdentity identity, StixConfig config)
+StixProducer::StixProducer(store::Database& store, ProducerIdentity identity, StixConfig config)
     : store_(store), identity_(std::move(identity)), config_(std::move(config)) {}
 
 Result<void> StixProducer::produce(const ProduceScope& scope, const Sink& sink) {
@@ -31,7 +31,7 @@ Tlp tlpOr(std::string_view name, Tlp fallback) {
 
 } // namespace
 
-ProducerRun::ProducerRun(store::SqliteStore& store, const StixConfig& config, const ProducerIdentity& identity,
+ProducerRun::ProducerRun(store::Database& store, const StixConfig& config, const ProducerIdentity& identity,
                          const ProduceScope& scope, const SubscriberAddressMap& addresses,
                          const StixProducer::Sink& sink, ProduceCounts& counts)
     : store_(store), config_(config), scope_(scope), addresses_(addresses), sink_(sink), counts_(counts),

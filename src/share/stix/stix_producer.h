@@ -21,7 +21,7 @@
 #include "share/stix/subscriber_policy.h"
 
 namespace kansoku::store {
-class SqliteStore;
+class Database;
 }
 
 namespace kansoku::share::stix {
@@ -47,8 +47,8 @@ public:
     using Sink = std::function<Result<void>(StixObject&&)>;
 
     /// Reads events and intel tables (C2 endpoints, infected hosts) from `store`, which must outlive the producer.
-    explicit StixProducer(store::SqliteStore& store, ProducerIdentity identity);
-    StixProducer(store::SqliteStore& store, ProducerIdentity identity, StixConfig config);
+    explicit StixProducer(store::Database& store, ProducerIdentity identity);
+    StixProducer(store::Database& store, ProducerIdentity identity, StixConfig config);
 
     /// Calls sink once per object (each object once, markings/identity first), stops on the first error
     /// (the sink's, the store's, or a pseudonym key that cannot be used).
@@ -58,7 +58,7 @@ public:
     const ProduceCounts& counts() const { return counts_; }
 
 private:
-    store::SqliteStore& store_;
+    store::Database& store_;
     ProducerIdentity identity_;
     StixConfig config_;
     ProduceCounts counts_;

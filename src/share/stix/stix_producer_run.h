@@ -65,7 +65,7 @@ struct FamilyInfo {
 
 class ProducerRun {
 public:
-    ProducerRun(store::SqliteStore& store, const StixConfig& config, const ProducerIdentity& identity,
+    ProducerRun(store::Database& store, const StixConfig& config, const ProducerIdentity& identity,
                 const ProduceScope& scope, const SubscriberAddressMap& addresses, const StixProducer::Sink& sink,
                 ProduceCounts& counts);
 
@@ -107,7 +107,7 @@ public:
     std::string malwareId(std::string_view family) const;
     std::string fileId(const std::string& sha256, const SampleInfo& sample) const;
 
-    store::SqliteStore& store_;
+    store::Database& store_;
     const StixConfig& config_;
     const ProduceScope& scope_;
     const SubscriberAddressMap& addresses_;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "intel/stored_correlation.h"
+#include "store/sqlite_store.h"
 #include "support/correlation_events.h"
 #include "temp_dir.h"
 

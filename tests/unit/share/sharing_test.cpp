@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "share/sharing/partner_registry.h"
+#include "store/sqlite_store.h"
 #include "support/temp_store.h"
 
 namespace kansoku::share {

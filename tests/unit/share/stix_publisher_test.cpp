@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "share/sharing/stix_publisher.h"
+#include "store/sqlite_store.h"
 #include "support/temp_store.h"
 
 namespace kansoku::share {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "share/sharing/taxii_client.h"
+#include "store/sqlite_store.h"
 #include "support/temp_store.h"
 
 namespace kansoku::share {

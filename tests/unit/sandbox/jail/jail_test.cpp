@@ -161,11 +161,23 @@ TEST(JailPieces, SeccompPolicyCompilesAndDeniesTheDocumentedSyscalls) {
 TEST(JailPieces, EmulatorTableCoversIotArchitectures) {
     EXPECT_TRUE(emulationFor(hostArchName())->native);
     EXPECT_EQ(emulationFor("ARM")->qemu_binary, "qemu-arm-static");
+    EXPECT_EQ(emulationFor("ARMEB")->qemu_binary, "qemu-armeb-static");
+    EXPECT_FALSE(emulationFor("ARMEB")->supports_reserve) << "the commpage at 0xffff0000, as for ARM";
     EXPECT_EQ(emulationFor("MIPS")->qemu_binary, "qemu-mips-static");
     EXPECT_EQ(emulationFor("MIPSEL")->qemu_binary, "qemu-mipsel-static");
     EXPECT_EQ(emulationFor("AArch64")->native, hostArchName() == "AArch64");
     EXPECT_EQ(emulationFor("PowerPC")->qemu_binary, "qemu-ppc-static");
     EXPECT_FALSE(emulationFor("unknown").has_value());
+}
+
+TEST(JailPieces, CgroupV1HierarchyOfAController) {
+    const std::string proc_cgroups = "#subsys_name\thierarchy\tnum_cgroups\tenabled\n"
+                                     "cpuset\t3\t1\t1\nmemory\t4\t46\t1\nhugetlb\t0\t1\t1\npids\t8\t1\t1\n";
+    EXPECT_EQ(cgroupV1Hierarchy(proc_cgroups, "memory"), 4);
+    EXPECT_EQ(cgroupV1Hierarchy(proc_cgroups, "pids"), 8);
+    EXPECT_EQ(cgroupV1Hierarchy(proc_cgroups, "hugetlb"), 0) << "free for cgroup v2";
+    EXPECT_EQ(cgroupV1Hierarchy(proc_cgroups, "rdma"), 0) << "not listed";
+    EXPECT_EQ(cgroupV1Hierarchy("", "memory"), 0);
 }
 
 TEST(JailPieces, CleanJailPaths) {
@@ -479,6 +491,13 @@ TEST(Jail, CgroupLimitsWhereDelegatedElseRlimits) {
             EXPECT_FALSE(fs::exists(result->cgroup_path)) << "the jail's cgroup is removed after the run";
         } else {
             EXPECT_EQ(result->cgroup_fallback.rfind("rlimits only: ", 0), 0u) << result->cgroup_fallback;
+            // Where v1 holds the memory controller (this VM: hierarchy 4), the reason says so.
+            if (cgroupV1Hierarchy(readFile("/proc/cgroups"), "memory") > 0 &&
+                firstLine(mount + "/cgroup.controllers").find("memory") == std::string::npos) {
+                EXPECT_NE(result->cgroup_fallback.find("bound to cgroup v1 hierarchy"), std::string::npos)
+                    << result->cgroup_fallback;
+            }
+            std::cout << "fallback: " << result->cgroup_fallback << std::endl;
         }
     }
     if (delegated) {

@@ -1,12 +1,9 @@
 #include <gtest/gtest.h>
 
-#include "store/sqlite_store.h"
-#include "support/temp_store.h"
+#include "support/test_database.h"
 
 namespace kansoku::store {
 namespace {
-
-using testing::TempDir;
 
 constexpr Timestamp kT0 = 1'714'564'800'000'000; // 2024-05-01T12:00:00Z
 
@@ -23,12 +20,8 @@ SharedObjectRecord object(std::string id, Timestamp version, std::string tlp) {
     return o;
 }
 
-class SharingStoreTest : public ::testing::Test {
+class SharingStoreTest : public kansoku::testing::StoreEngineTest {
 protected:
-    void SetUp() override {
-        store_ = kansoku::testing::openTempStore(dir_);
-        ASSERT_NE(store_, nullptr);
-    }
     std::vector<std::string> versionsOf(SharedObjectQuery query) {
         query.collection = "c1";
         auto objects = store_->sharedObjects(query);
@@ -39,11 +32,9 @@ protected:
         }
         return out;
     }
-    TempDir dir_;
-    std::unique_ptr<SqliteStore> store_;
 };
 
-TEST_F(SharingStoreTest, PartnersAreFoundBySecretHashAndRotated) {
+TEST_P(SharingStoreTest, PartnersAreFoundBySecretHashAndRotated) {
     ASSERT_TRUE(store_->addPartner({"jp", "apcert", "green", "h1", kT0, kT0}));
     EXPECT_FALSE(store_->addPartner({"jp", "apcert", "amber", "h2", kT0, kT0}));
     auto found = store_->partnerBySecretHash("h1");
@@ -56,7 +47,7 @@ TEST_F(SharingStoreTest, PartnersAreFoundBySecretHashAndRotated) {
     EXPECT_FALSE(*store_->removePartner("jp"));
 }
 
-TEST_F(SharingStoreTest, CollectionIdsAreMadeOnceAndDiffer) {
+TEST_P(SharingStoreTest, CollectionIdsAreMadeOnceAndDiffer) {
     const auto a = store_->collectionId("apcert", "kansoku");
     const auto b = store_->collectionId("apcert", "contributions");
     ASSERT_TRUE(a && b);
@@ -66,7 +57,7 @@ TEST_F(SharingStoreTest, CollectionIdsAreMadeOnceAndDiffer) {
     EXPECT_EQ(*store_->collectionId("apcert", "kansoku"), *a);
 }
 
-TEST_F(SharingStoreTest, AVersionIsKeptOnceAndDateAddedAlwaysGoesForward) {
+TEST_P(SharingStoreTest, AVersionIsKeptOnceAndDateAddedAlwaysGoesForward) {
     std::vector<SharedObjectRecord> first = {object("indicator--1", kT0, "green")};
     ASSERT_EQ(*store_->addSharedObjects(first, kT0 + 100), 1);
     std::vector<SharedObjectRecord> again = {object("indicator--1", kT0, "green"),
@@ -80,7 +71,7 @@ TEST_F(SharingStoreTest, AVersionIsKeptOnceAndDateAddedAlwaysGoesForward) {
     EXPECT_EQ(objects[1].date_added, kT0 + 101); // after the first: batches never share a date_added
 }
 
-TEST_F(SharingStoreTest, LastAndFirstVersionsAreAmongWhatTheCallerMaySee) {
+TEST_P(SharingStoreTest, LastAndFirstVersionsAreAmongWhatTheCallerMaySee) {
     std::vector<SharedObjectRecord> objects = {object("indicator--1", kT0, "green"),
                                                object("indicator--1", kT0 + 10, "amber"),
                                                object("indicator--2", kT0, "red")};
@@ -101,7 +92,7 @@ TEST_F(SharingStoreTest, LastAndFirstVersionsAreAmongWhatTheCallerMaySee) {
     EXPECT_TRUE(versionsOf(none).empty());
 }
 
-TEST_F(SharingStoreTest, FiltersAndPaging) {
+TEST_P(SharingStoreTest, FiltersAndPaging) {
     std::vector<SharedObjectRecord> objects;
     for (int i = 0; i < 5; ++i) {
         objects.push_back(object("indicator--" + std::to_string(i), kT0, "green"));
@@ -131,7 +122,7 @@ TEST_F(SharingStoreTest, FiltersAndPaging) {
     EXPECT_TRUE(versionsOf(later).empty());
 }
 
-TEST_F(SharingStoreTest, StatusAndLog) {
+TEST_P(SharingStoreTest, StatusAndLog) {
     ASSERT_TRUE(store_->putSharingStatus({"s1", "apcert", "jp", kT0, "{}"}));
     EXPECT_EQ((*store_->sharingStatus("s1"))->partner, "jp");
     EXPECT_FALSE(*store_->sharingStatus("s2"));
@@ -140,6 +131,8 @@ TEST_F(SharingStoreTest, StatusAndLog) {
     EXPECT_EQ(store_->sharingLog(kT0 + 1, 0)->size(), 1U);
     EXPECT_EQ(store_->sharingLog(0, 1)->front().recipient, "jp");
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, SharingStoreTest, kansoku::testing::kStoreEngines, kansoku::testing::engineName);
 
 } // namespace
 } // namespace kansoku::store

@@ -1,12 +1,9 @@
 #include <gtest/gtest.h>
 
-#include "store/sqlite_store.h"
-#include "support/temp_store.h"
+#include "support/test_database.h"
 
 namespace kansoku::store {
 namespace {
-
-using testing::TempDir;
 
 constexpr Timestamp kT0 = 1'714'564'800'000'000; // 2024-05-01T12:00:00Z
 constexpr Timestamp kDay = 86'400'000'000;
@@ -24,17 +21,11 @@ ReportRecord report(std::string isp, Timestamp since, Timestamp until, std::stri
     return r;
 }
 
-class ReportStoreTest : public ::testing::Test {
+class ReportStoreTest : public kansoku::testing::StoreEngineTest {
 protected:
-    void SetUp() override {
-        store_ = kansoku::testing::openTempStore(dir_);
-        ASSERT_NE(store_, nullptr);
-    }
-    TempDir dir_;
-    std::unique_ptr<SqliteStore> store_;
 };
 
-TEST_F(ReportStoreTest, KeepsTheBodyByteForByteAndListsWithoutIt) {
+TEST_P(ReportStoreTest, KeepsTheBodyByteForByteAndListsWithoutIt) {
     const ReportRecord added = report("isp-a", kT0, kT0 + kDay);
     const auto id = store_->addReport(added);
     ASSERT_TRUE(id) << id.error().message;
@@ -54,7 +45,7 @@ TEST_F(ReportStoreTest, KeepsTheBodyByteForByteAndListsWithoutIt) {
     EXPECT_FALSE(store_->report(*id + 100)->has_value());
 }
 
-TEST_F(ReportStoreTest, ListsOneIspNewestFirst) {
+TEST_P(ReportStoreTest, ListsOneIspNewestFirst) {
     const auto a1 = *store_->addReport(report("isp-a", kT0, kT0 + kDay));
     const auto b1 = *store_->addReport(report("isp-b", kT0, kT0 + kDay));
     const auto a2 = *store_->addReport(report("isp-a", kT0 + kDay, kT0 + 2 * kDay, "xarf"));
@@ -69,7 +60,7 @@ TEST_F(ReportStoreTest, ListsOneIspNewestFirst) {
     EXPECT_TRUE(store_->reports({std::string("nobody"), 0})->empty());
 }
 
-TEST_F(ReportStoreTest, LastReportUntilIsWhereTheNextPeriodStarts) {
+TEST_P(ReportStoreTest, LastReportUntilIsWhereTheNextPeriodStarts) {
     EXPECT_FALSE(store_->lastReportUntil("isp-a")->has_value());
     store_->addReport(report("isp-a", kT0, kT0 + 2 * kDay));
     store_->addReport(report("isp-a", kT0, kT0 + kDay)); // an on-demand report over an older period
@@ -77,7 +68,7 @@ TEST_F(ReportStoreTest, LastReportUntilIsWhereTheNextPeriodStarts) {
     EXPECT_EQ(store_->lastReportUntil("isp-a")->value_or(0), kT0 + 2 * kDay);
 }
 
-TEST_F(ReportStoreTest, NumbersDeliveryAttemptsPerReport) {
+TEST_P(ReportStoreTest, NumbersDeliveryAttemptsPerReport) {
     const auto r1 = *store_->addReport(report("isp-a", kT0, kT0 + kDay));
     const auto r2 = *store_->addReport(report("isp-a", kT0 + kDay, kT0 + 2 * kDay));
     EXPECT_EQ(store_->addDelivery({r1, 0, kT0, "abuse@a.example", "failed", "connect timeout"}).value_or(-1), 1);
@@ -94,9 +85,11 @@ TEST_F(ReportStoreTest, NumbersDeliveryAttemptsPerReport) {
     EXPECT_EQ((*d)[1].recipient, "abuse@a.example");
 }
 
-TEST_F(ReportStoreTest, RefusesADeliveryOfAnUnknownReport) {
+TEST_P(ReportStoreTest, RefusesADeliveryOfAnUnknownReport) {
     EXPECT_FALSE(store_->addDelivery({12345, 0, kT0, "abuse@a.example", "sent", ""}));
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, ReportStoreTest, kansoku::testing::kStoreEngines, kansoku::testing::engineName);
 
 } // namespace
 } // namespace kansoku::store

@@ -1,12 +1,9 @@
 #include <gtest/gtest.h>
 
-#include "store/sqlite_store.h"
-#include "temp_dir.h"
+#include "support/test_database.h"
 
 namespace kansoku::store {
 namespace {
-
-using testing::TempDir;
 
 constexpr Timestamp kT0 = 1'714'564'800'000'000; // 2024-05-01T12:00:00Z
 constexpr Timestamp kHour = 3'600'000'000;
@@ -32,13 +29,8 @@ InfectedHostRecord host(std::string_view address, Timestamp seen, std::optional<
     return h;
 }
 
-class IntelStoreTest : public ::testing::Test {
+class IntelStoreTest : public kansoku::testing::StoreEngineTest {
 protected:
-    void SetUp() override {
-        auto opened = SqliteStore::open((dir_.path() / "k.db").string(), OpenMode::ReadWriteCreate);
-        ASSERT_TRUE(opened) << opened.error().message;
-        store_ = std::move(*opened);
-    }
     std::vector<std::string> addresses(const HostQuery& query) {
         auto hosts = store_->infectedHosts(query);
         EXPECT_TRUE(hosts) << hosts.error().message;
@@ -48,11 +40,9 @@ protected:
         }
         return out;
     }
-    TempDir dir_;
-    std::unique_ptr<SqliteStore> store_;
 };
 
-TEST_F(IntelStoreTest, UpsertWidensTimesAndKeepsTheRecordReadable) {
+TEST_P(IntelStoreTest, UpsertWidensTimesAndKeepsTheRecordReadable) {
     ASSERT_TRUE(store_->upsertInfectedHost(host("198.51.100.7", kT0, 64500), kT0));
     auto later = host("198.51.100.7", kT0 + kHour, 64500);
     later.first_seen = kT0 + kHour;
@@ -73,7 +63,7 @@ TEST_F(IntelStoreTest, UpsertWidensTimesAndKeepsTheRecordReadable) {
     EXPECT_FALSE(store_->infectedHost(ip("198.51.100.8"))->has_value());
 }
 
-TEST_F(IntelStoreTest, ReasonsRoundTripWhateverTheyHoldAndAWalkCanStopEarly) {
+TEST_P(IntelStoreTest, ReasonsRoundTripWhateverTheyHoldAndAWalkCanStopEarly) {
     auto h = host("192.0.2.1", kT0);
     h.reasons = {"plain", "a \"quoted\" \\ path", "tab\there", "\u6771\u4eac", ""};
     ASSERT_TRUE(store_->upsertInfectedHost(h, kT0));
@@ -92,7 +82,7 @@ TEST_F(IntelStoreTest, ReasonsRoundTripWhateverTheyHoldAndAWalkCanStopEarly) {
     EXPECT_EQ(seen, std::vector<std::string>{"192.0.2.1"});
 }
 
-TEST_F(IntelStoreTest, ScopeSelectsByPrefixOrAsnAndPagesByAddress) {
+TEST_P(IntelStoreTest, ScopeSelectsByPrefixOrAsnAndPagesByAddress) {
     for (const auto* a : {"198.51.100.7", "198.51.100.200", "192.0.2.5", "2001:db8::1", "203.0.113.9"}) {
         ASSERT_TRUE(
             store_->upsertInfectedHost(host(a, kT0, std::string_view(a) == "203.0.113.9" ? 64501 : 64500), kT0));
@@ -114,7 +104,7 @@ TEST_F(IntelStoreTest, ScopeSelectsByPrefixOrAsnAndPagesByAddress) {
     EXPECT_EQ(addresses(page), (std::vector<std::string>{"2001:db8::1"}));
 }
 
-TEST_F(IntelStoreTest, FeedbackMovesStateAndASightingAfterRemediationIsReinfection) {
+TEST_P(IntelStoreTest, FeedbackMovesStateAndASightingAfterRemediationIsReinfection) {
     ASSERT_TRUE(store_->upsertInfectedHost(host("198.51.100.7", kT0), kT0));
     ASSERT_TRUE(store_->recordFeedback({"isp-a", ip("198.51.100.7"), HostState::Notified, kT0 + kHour, ""}));
     ASSERT_TRUE(store_->recordFeedback({"isp-a", ip("198.51.100.7"), HostState::Remediated, kT0 + 2 * kHour, "ok"}));
@@ -140,7 +130,7 @@ TEST_F(IntelStoreTest, FeedbackMovesStateAndASightingAfterRemediationIsReinfecti
     EXPECT_FALSE(store_->recordFeedback({"isp-a", ip("198.51.100.9"), HostState::Notified, kT0, ""}));
 }
 
-TEST_F(IntelStoreTest, NoticeTokensExpire) {
+TEST_P(IntelStoreTest, NoticeTokensExpire) {
     ASSERT_TRUE(store_->upsertInfectedHost(host("198.51.100.7", kT0), kT0));
     ASSERT_TRUE(store_->setNoticeToken(ip("198.51.100.7"), "tok", kT0 + kHour));
     EXPECT_EQ((**store_->hostByNoticeToken("tok", kT0)).ip.toString(), "198.51.100.7");
@@ -150,7 +140,7 @@ TEST_F(IntelStoreTest, NoticeTokensExpire) {
     EXPECT_FALSE(store_->setNoticeToken(ip("198.51.100.9"), "x", kT0));
 }
 
-TEST_F(IntelStoreTest, C2RecordsMergeSamples) {
+TEST_P(IntelStoreTest, C2RecordsMergeSamples) {
     ASSERT_TRUE(store_->upsertC2({"ip", "192.0.2.10", 23, "mirai", {"bb"}, {}, kT0, kT0}));
     ASSERT_TRUE(store_->upsertC2({"ip", "192.0.2.10", 23, "unknown", {"aa", "bb"}, {}, kT0 - kHour, kT0 + kHour}));
     ASSERT_TRUE(store_->upsertC2({"domain", "cnc.example", 0, "gafgyt", {"cc"}, {}, kT0, kT0}));
@@ -165,7 +155,7 @@ TEST_F(IntelStoreTest, C2RecordsMergeSamples) {
     EXPECT_EQ(store_->c2Records(kT0 + 1)->size(), 1u);
 }
 
-TEST_F(IntelStoreTest, IspsAreStoredWithTheirSpaceAndFoundByKeyHash) {
+TEST_P(IntelStoreTest, IspsAreStoredWithTheirSpaceAndFoundByKeyHash) {
     IspRecord a{"isp-a", "hash-a", "abuse@a.example", "ja", {{prefix("198.51.100.0/25")}, {64500}}, kT0, kT0};
     ASSERT_TRUE(store_->addIsp(a));
     IspRecord b{"isp-b", "hash-b", "abuse@b.example", "en", {{prefix("198.51.100.128/25")}, {}}, kT0, kT0};
@@ -195,6 +185,8 @@ TEST_F(IntelStoreTest, IspsAreStoredWithTheirSpaceAndFoundByKeyHash) {
     EXPECT_FALSE(*store_->removeIsp("isp-a"));
     EXPECT_EQ(store_->isps()->size(), 1u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, IntelStoreTest, kansoku::testing::kStoreEngines, kansoku::testing::engineName);
 
 } // namespace
 } // namespace kansoku::store

@@ -1,0 +1,28 @@
+#pragma once
+
+/// Whether an event is already in the store: the center asks before storing a message the stream
+/// delivered again (its acknowledgement was lost, or a center died between commit and ack), so
+/// such a message is stored once (docs/transport.md "Exactly once"). One read connection, used
+/// from the center bus's fetch thread only.
+
+#include <memory>
+#include <string>
+
+#include "common/event.h"
+#include "common/result.h"
+#include "store/sqlite_store.h"
+
+namespace kansoku::app {
+
+class StoredEventCheck {
+public:
+    static Result<std::unique_ptr<StoredEventCheck>> open(const std::string& database);
+    /// An event with the same type, time and sensor and the same JSON body is stored. A failed
+    /// query answers false: storing twice is better than losing.
+    bool contains(const Event& event);
+
+private:
+    std::unique_ptr<store::SqliteStore> store_;
+};
+
+} // namespace kansoku::app
