@@ -116,6 +116,7 @@ def run_live(lab, kansoku, work: Path, capture: Path, config: Path, workers: int
 
 def main() -> int:
     kansoku = ic.kansoku_binary()
+    ic.require_system_module("scapy.all", "python3-scapy")
     why = replay_lab.have_tools()
     if why:
         ic.skip(why)
