@@ -24,6 +24,15 @@ void addCounters(capture::DecodeCounters& into, const capture::DecodeCounters& f
     }
 }
 
+/// Records the workers close between housekeeping steps (evicted when the memory budget is full)
+/// wait as events until the analyzer publishes them. It does so at least every this many packets
+/// read (a count, so where it happens does not depend on thread timing) and, live with fanout, at
+/// least every kLivePublishInterval of wall clock: a capture where every probe comes from a new
+/// source closes one record per packet, and a whole housekeeping interval of them held as events
+/// would take more memory than the records themselves.
+constexpr uint64_t kPublishClosedEveryPackets = 65536;
+constexpr Timestamp kLivePublishInterval = kMicrosPerSecond;
+
 /// Salt of the worker choice, so that it is independent of the record tables' own hash bits.
 constexpr uint64_t kShardSalt = 0x5851f42d4c957f2dULL;
 
@@ -91,7 +100,7 @@ DarknetAnalyzer::DarknetAnalyzer(DarknetAnalyzerOptions options, EventSink& sink
     housekeeping_interval_ = std::clamp<Timestamp>(options_.stats_interval, kMicrosPerSecond, kMaxHousekeepingInterval);
     const size_t shards = std::max<size_t>(1, options_.workers);
     for (size_t i = 0; i < shards; ++i) {
-        shards_.push_back(std::make_unique<DarknetShard>(options_, shards));
+        shards_.push_back(std::make_unique<DarknetShard>(options_, shards, sink_));
     }
     if (shards > 1) {
         for (const auto& shard : shards_) {
@@ -179,6 +188,10 @@ void DarknetAnalyzer::onPacket(const capture::RawPacket& raw) {
     }
     ++packets_;
     bytes_ += raw.wire_length;
+    if (packets_ % kPublishClosedEveryPackets == 0) {
+        processBatch();
+        publishClosed();
+    }
     if (workers_.empty()) {
         shards_.front()->add(raw);
         return;
@@ -240,14 +253,22 @@ void DarknetAnalyzer::onEveryShard(const std::function<void(DarknetShard&)>& ste
 }
 
 void DarknetAnalyzer::publishClosed() {
-    std::vector<ClosedRecords*> scans;
-    std::vector<ClosedRecords*> victims;
+    if (shards_.size() == 1) {
+        return; // one worker's trackers publish as they close
+    }
+    std::vector<const ScanTracker::Closed*> scans;
+    std::vector<const BackscatterTracker::Closed*> victims;
     for (const auto& shard : shards_) {
         scans.push_back(&shard->closedScans());
         victims.push_back(&shard->closedVictims());
     }
-    publishMerged(scans, sink_);
-    publishMerged(victims, sink_);
+    forEachMerged(scans, [&](size_t shard, const ScanTracker::Closed::Entry& e) {
+        shards_[shard]->scans().emit(e.key, e.record, e.reason);
+    });
+    forEachMerged(victims, [&](size_t shard, const BackscatterTracker::Closed::Entry& e) {
+        shards_[shard]->backscatter().emit(e.key, e.record, e.reason);
+    });
+    onEveryShard([](DarknetShard& shard) { shard.clearClosed(); });
 }
 
 void DarknetAnalyzer::mergePortMinutes() {
@@ -273,7 +294,14 @@ void DarknetAnalyzer::mergePortMinutes() {
 
 void DarknetAnalyzer::tick(Timestamp now) {
     if (fanout_ && started_ && std::max(now, now_) < next_housekeeping_) {
-        return; // the workers read on; nothing to do yet
+        if (now >= last_live_publish_ + kLivePublishInterval) {
+            last_live_publish_ = now;
+            holdFeeds();
+            processBatch();
+            publishClosed();
+            releaseFeeds();
+        }
+        return; // the workers read on; nothing else to do yet
     }
     if (fanout_) {
         holdFeeds();

@@ -102,6 +102,7 @@ private:
     bool started_ = false; ///< the first packet or live tick has set the clock
     Timestamp now_ = 0;    ///< latest packet time seen
     Timestamp next_housekeeping_ = 0;
+    Timestamp last_live_publish_ = 0; ///< fanout: wall clock of the last publishClosed() between steps
     Timestamp next_scan_sweep_ = 0;
     Timestamp next_victim_sweep_ = 0;
     Timestamp campaign_window_start_ = 0;

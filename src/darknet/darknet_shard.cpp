@@ -14,11 +14,13 @@ Options budgetShare(Options options, size_t shards) {
 
 } // namespace
 
-DarknetShard::DarknetShard(const DarknetAnalyzerOptions& options, size_t shards)
-    : classifier_(options.darknet), scans_(budgetShare(options.scan, shards), closed_scans_),
-      backscatter_(budgetShare(options.backscatter, shards), closed_victims_) {
-    scans_.publishClosedTo(&closed_scans_);
-    backscatter_.publishClosedTo(&closed_victims_);
+DarknetShard::DarknetShard(const DarknetAnalyzerOptions& options, size_t shards, EventSink& sink)
+    : classifier_(options.darknet), scans_(budgetShare(options.scan, shards), sink),
+      backscatter_(budgetShare(options.backscatter, shards), sink) {
+    if (shards > 1) {
+        scans_.keepClosedIn(&closed_scans_);
+        backscatter_.keepClosedIn(&closed_victims_);
+    }
 }
 
 void DarknetShard::process(const capture::DecodedPacket* packets, const capture::DecodeAnomaly* anomalies, size_t n) {

@@ -2,9 +2,10 @@
 
 /// One darknet worker's state: the scan and backscatter records of the sources (and victims)
 /// whose address hashes to it, and its counts of the open minutes' port statistics. It classifies
-/// and accounts decoded packets in prefetching batches; it never publishes: closed records wait
-/// in closedScans()/closedVictims() until the DarknetAnalyzer merges every worker's. Only the
-/// worker's thread touches a shard while it has work; the analyzer reads it between steps.
+/// and accounts decoded packets in prefetching batches. One of several never publishes: its closed
+/// records wait in closedScans()/closedVictims() until the DarknetAnalyzer merges every worker's
+/// and publishes their events (alone, a shard's trackers publish as they close). Only the worker's
+/// thread touches a shard while it has work; the analyzer reads it between steps.
 
 #include <array>
 #include <cstddef>
@@ -35,7 +36,8 @@ struct ShardCounts {
 class DarknetShard final : public capture::PacketHandler {
 public:
     /// `options` as the analyzer's; the record tables get a `1/shards` share of the memory budget.
-    DarknetShard(const DarknetAnalyzerOptions& options, size_t shards);
+    /// Closed records' events go to `sink` (with several shards: when the analyzer emits them).
+    DarknetShard(const DarknetAnalyzerOptions& options, size_t shards, EventSink& sink);
 
     /// Classifies and accounts `n` decoded packets (any n).
     void process(const capture::DecodedPacket* packets, const capture::DecodeAnomaly* anomalies, size_t n);
@@ -61,11 +63,19 @@ public:
     /// Whether portMinutes() holds counts not merged yet.
     bool hasUnmergedPortMinutes() const { return port_restart_ == kNoRestart; }
 
-    ClosedRecords& closedScans() { return closed_scans_; }
-    ClosedRecords& closedVictims() { return closed_victims_; }
+    const ScanTracker::Closed& closedScans() const { return closed_scans_; }
+    const BackscatterTracker::Closed& closedVictims() const { return closed_victims_; }
+    /// Frees the closed records once the analyzer emitted them (on the worker's thread: their
+    /// heap blocks go back to its pool).
+    void clearClosed() {
+        closed_scans_.clear();
+        closed_victims_.clear();
+    }
     const PortMinuteCounts& portMinutes() const { return port_minutes_; }
     const ScanTracker& scans() const { return scans_; }
+    ScanTracker& scans() { return scans_; }
     const BackscatterTracker& backscatter() const { return backscatter_; }
+    BackscatterTracker& backscatter() { return backscatter_; }
     const ShardCounts& counts() const { return counts_; }
 
 private:
@@ -76,8 +86,8 @@ private:
     void countUntrusted(uint8_t flags);
     void restartPortMinutes();
 
-    ClosedRecords closed_scans_;
-    ClosedRecords closed_victims_;
+    ScanTracker::Closed closed_scans_;
+    BackscatterTracker::Closed closed_victims_;
     PacketClassifier classifier_;
     ScanTracker scans_;
     BackscatterTracker backscatter_;
