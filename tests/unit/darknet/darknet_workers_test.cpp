@@ -81,5 +81,37 @@ TEST(DarknetWorkers, BulkTrafficGivesTheSameEvents) {
     expectSameEvents(path, config);
 }
 
+TEST(DarknetWorkers, RecordsClosedOverBudgetArePublishedWhileReading) {
+    // Every record evicted within one housekeeping interval used to wait, as an event, for the
+    // next step: on a capture of millions of sources that held gigabytes. Now they are published at
+    // least every 65,536 packets, before the end of the input.
+    TempDir dir;
+    const std::string path = dir.file("churn.pcap");
+    TrafficGeneratorOptions o;
+    o.profile = TrafficProfile::Bulk;
+    o.packets = 300'000;
+    o.sources = 30'000;
+    o.duration_s = 1; // no housekeeping step before finish()
+    o.seed = 5;
+    ASSERT_TRUE(generateTraffic(path, o));
+    DarknetConfig config;
+    config.max_memory = ByteSize::fromMiB(1);
+    auto options = DarknetAnalyzerOptions::fromConfig(config, "test", {"203.0.113.0/24"});
+    ASSERT_TRUE(options) << options.error().message;
+    options->workers = 2;
+    CollectingSink sink;
+    DarknetAnalyzer analyzer(std::move(*options), sink);
+    auto source = capture::PcapSource::openFile(path);
+    ASSERT_TRUE(source) << source.error().message;
+    ASSERT_TRUE(runCaptureLoop(**source, analyzer, {}));
+    size_t scans_before_end = 0;
+    for (const Event& e : sink.events) {
+        scans_before_end += e.type == "darknet.scan" ? 1 : 0;
+    }
+    EXPECT_GT(analyzer.totals().evicted_state, 0U);
+    EXPECT_GT(scans_before_end, 0U);
+    analyzer.finish();
+}
+
 } // namespace
 } // namespace kansoku::darknet
