@@ -8,6 +8,9 @@
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "capture/address_fanout.h"
 
 namespace kansoku::capture {
 namespace {
@@ -125,6 +128,11 @@ Result<std::unique_ptr<PcapSource>> PcapSource::openLive(const LiveOptions& opti
     }
     KANSOKU_TRY(source->setLinkType());
     KANSOKU_TRY(source->setFilter(options.bpf));
+    if (options.fanout_group != 0) {
+        if (auto joined = joinAddressFanout(pcap_fileno(handle), options.fanout_group); !joined) {
+            return fail("{}: {}", name, joined.error().message);
+        }
+    }
     // TPACKET_V3 never retires an empty block, so a blocking pcap_dispatch() would wait forever on a
     // quiet interface (no --duration end, no capture.stats). Read non-blocking; dispatch() waits in poll().
     if (pcap_setnonblock(handle, 1, error) != 0) {
@@ -132,6 +140,23 @@ Result<std::unique_ptr<PcapSource>> PcapSource::openLive(const LiveOptions& opti
     }
     source->poll_timeout_ms_ = options.read_timeout_ms;
     return source;
+}
+
+Result<std::vector<std::unique_ptr<PacketSource>>> PcapSource::openLiveFanout(const LiveOptions& options,
+                                                                              size_t members) {
+    LiveOptions member = options;
+    // Group ids are per network namespace: one per process is enough (one capture per process).
+    member.fanout_group = static_cast<uint16_t>(getpid() % 0xfffe + 1);
+    member.buffer_mb = std::max(1, options.buffer_mb / static_cast<int>(std::max<size_t>(members, 1)));
+    std::vector<std::unique_ptr<PacketSource>> sources;
+    for (size_t i = 0; i < members; ++i) {
+        auto source = openLive(member);
+        if (!source) {
+            return fail(std::move(source.error()));
+        }
+        sources.push_back(std::move(*source));
+    }
+    return sources;
 }
 
 Result<DispatchStatus> PcapSource::dispatch(PacketHandler& handler, int max_packets) {

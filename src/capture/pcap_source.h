@@ -6,6 +6,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "capture/packet_source.h"
 
@@ -20,6 +21,9 @@ struct LiveOptions {
     std::string bpf; ///< tcpdump filter syntax, empty for none
     bool promiscuous = true;
     int read_timeout_ms = 100;
+    /// Non-zero: join this PACKET_FANOUT group, which splits the interface's packets between its
+    /// sockets by address (address_fanout.h); each member is one PcapSource with its own ring.
+    uint16_t fanout_group = 0;
 };
 
 class PcapSource final : public PacketSource {
@@ -33,6 +37,10 @@ public:
     static Result<std::unique_ptr<PcapSource>> openFile(const std::string& path, const std::string& bpf = "");
     /// Opens a live interface. Errors: no such interface, no permission, bad filter.
     static Result<std::unique_ptr<PcapSource>> openLive(const LiveOptions& options);
+    /// Opens `members` sockets on a live interface in one new PACKET_FANOUT group split by address
+    /// (address_fanout.h), each with its own ring of buffer_mb / members MiB.
+    static Result<std::vector<std::unique_ptr<PacketSource>>> openLiveFanout(const LiveOptions& options,
+                                                                             size_t members);
 
     LinkType linkType() const override { return link_type_; }
     Result<DispatchStatus> dispatch(PacketHandler& handler, int max_packets) override;

@@ -44,10 +44,14 @@ struct AnalyzeArgs {
     std::string db;
     std::string events_file;
     bool quiet = false;
+    int workers = 0;
 };
 
 void runAnalyze(const AnalyzeArgs& args) {
-    const app::Config config = args.config.load();
+    app::Config config = args.config.load();
+    if (args.workers > 0) {
+        config.darknet.workers = args.workers;
+    }
     auto options = orThrow(DarknetAnalyzerOptions::fromConfig(config.darknet, config.sensor_name, args.prefixes));
     const auto benign = benignScanners(config, args.warning_lists);
     options.setBenignScanners(benign.get());
@@ -103,6 +107,7 @@ struct CaptureArgs {
     int snaplen = 0;
     double duration_s = 0;
     int64_t stats_interval_s = 0;
+    int workers = 0;
     bool jsonl = false;
     std::string db;
     std::string events_file;
@@ -113,6 +118,9 @@ void runCapture(const CaptureArgs& args) {
     if (args.stats_interval_s > 0) {
         config.darknet.stats_interval = Duration::fromSeconds(args.stats_interval_s);
     }
+    if (args.workers > 0) {
+        config.darknet.workers = args.workers;
+    }
     auto options = orThrow(DarknetAnalyzerOptions::fromConfig(config.darknet, config.sensor_name, args.prefixes));
     const auto benign = benignScanners(config, args.warning_lists);
     options.setBenignScanners(benign.get());
@@ -121,22 +129,32 @@ void runCapture(const CaptureArgs& args) {
     live.bpf = args.bpf.empty() ? config.darknet.bpf : args.bpf;
     live.buffer_mb = args.buffer_mb > 0 ? args.buffer_mb : static_cast<int>(config.darknet.buffer.bytes() >> 20);
     live.snaplen = args.snaplen > 0 ? args.snaplen : static_cast<int>(config.darknet.snaplen);
-    auto source = orThrow(capture::PcapSource::openLive(live));
+    // One worker reads the interface through libpcap; several each read their own member of a
+    // PACKET_FANOUT group that the kernel splits by address.
+    const size_t workers = options.workers;
+    std::vector<std::unique_ptr<capture::PacketSource>> sources;
+    if (workers > 1) {
+        sources = orThrow(capture::PcapSource::openLiveFanout(live, workers));
+    } else {
+        sources.push_back(orThrow(capture::PcapSource::openLive(live)));
+    }
     auto outputs = orThrow(app::EventOutputs::open(
         {args.jsonl, args.events_file, args.db, store::StoreSink::Batched{config.storage.batch_size}}));
 
     DarknetAnalyzer analyzer(std::move(options), outputs->sink());
     const auto& stop = installStopSignals();
-    setInterruptibleSource(source.get());
+    setInterruptibleSource(sources.front().get());
     darknet::CaptureLoopOptions loop;
     loop.stop = &stop;
     if (args.duration_s > 0) {
         loop.duration = static_cast<Timestamp>(args.duration_s * kMicrosPerSecond);
     }
-    std::fprintf(stderr, "capturing on %s (%s); Ctrl-C to stop\n", args.interface.c_str(),
-                 std::string(capture::linkTypeName(source->linkType())).c_str());
+    std::fprintf(stderr, "capturing on %s (%s, %zu worker%s); Ctrl-C to stop\n", args.interface.c_str(),
+                 std::string(capture::linkTypeName(sources.front()->linkType())).c_str(), workers,
+                 workers == 1 ? "" : "s, a fanout group");
     const auto started = std::chrono::steady_clock::now();
-    const auto end = darknet::runCaptureLoop(*source, analyzer, loop);
+    const auto end = workers > 1 ? darknet::runFanoutLoop(sources, analyzer, loop)
+                                 : darknet::runCaptureLoop(*sources.front(), analyzer, loop);
     setInterruptibleSource(nullptr);
     analyzer.finish(); // close open records and store them even after an error
     const auto committed = outputs->commit();
@@ -190,6 +208,11 @@ void addDarknetCommand(CLI::App& app) {
     analyze->add_option("--warning-lists", analyze_args->warning_lists,
                         "MISP warning lists folder; sources on benign-scanner lists are labelled in scan records");
     analyze->add_flag("-q,--quiet", analyze_args->quiet, "No summary on stderr");
+    analyze
+        ->add_option("-j,--workers", analyze_args->workers,
+                     "Analysis threads, sources split between them by address (default: darknet.workers, "
+                     "whose default is one per core)")
+        ->check(CLI::Range(1, 1024));
     analyze->add_option("files", analyze_args->files, "Capture files (pcap or pcapng), analysed as one capture")
         ->required();
     analyze->callback([analyze_args] { runAnalyze(*analyze_args); });
@@ -210,6 +233,10 @@ void addDarknetCommand(CLI::App& app) {
         ->check(CLI::Range(1, 86400));
     capture->add_option("--warning-lists", capture_args->warning_lists,
                         "MISP warning lists folder; sources on benign-scanner lists are labelled in scan records");
+    capture
+        ->add_option("-j,--workers", capture_args->workers,
+                     "Analysis threads, sources split between them by address (default: darknet.workers)")
+        ->check(CLI::Range(1, 1024));
     capture->add_flag("--jsonl", capture_args->jsonl, "Print every event as a JSON line on stdout");
     capture->add_option("--db", capture_args->db, "Store events in this SQLite database (batched commits)");
     capture->add_option("--events-file", capture_args->events_file, "Also append events as JSON lines to this file");

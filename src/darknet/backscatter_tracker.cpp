@@ -76,6 +76,14 @@ void BackscatterTracker::close(const IpAddress& victim, VictimRecord&& r, CloseR
         ++below_threshold_;
         return;
     }
+    if (closed_ != nullptr) {
+        closed_->keep(CloseOrder{r.first_seen, victim, 0}, victim, std::move(r), reason);
+        return;
+    }
+    emit(victim, r, reason);
+}
+
+void BackscatterTracker::emit(const IpAddress& victim, const VictimRecord& r, CloseReason reason) {
     const auto dominant =
         static_cast<AttackVector>(std::max_element(r.by_vector.begin(), r.by_vector.end()) - r.by_vector.begin());
     const double duration_s =

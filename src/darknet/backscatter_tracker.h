@@ -12,6 +12,7 @@
 #include <string>
 
 #include "common/event_sink.h"
+#include "darknet/closed_records.h"
 #include "darknet/distinct_counter.h"
 #include "darknet/expiring_table.h"
 #include "darknet/packet_classifier.h"
@@ -82,6 +83,12 @@ public:
     uint64_t attacks() const { return attacks_; }
     uint64_t belowThreshold() const { return below_threshold_; }
 
+    using Closed = ClosedRecords<IpAddress, VictimRecord>;
+    /// As ScanTracker::keepClosedIn: records that pass the attack thresholds wait in `closed`.
+    void keepClosedIn(Closed* closed) { closed_ = closed; }
+    /// Publishes a closed record's ddos.attack event to the sink.
+    void emit(const IpAddress& victim, const VictimRecord& record, CloseReason reason);
+
     /// Whether a closed record passes the attack thresholds.
     bool isAttack(const VictimRecord& r) const;
 
@@ -92,6 +99,7 @@ private:
     DistinctPolicy v4_addresses_;
     DistinctPolicy v6_addresses_;
     EventSink& sink_;
+    Closed* closed_ = nullptr;
     ExpiringTable<IpAddress, VictimRecord, AddressHash> table_;
     uint64_t attacks_ = 0;
     uint64_t below_threshold_ = 0;

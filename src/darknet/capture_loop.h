@@ -5,7 +5,9 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "capture/packet_source.h"
 #include "darknet/darknet_analyzer.h"
@@ -28,5 +30,12 @@ enum class LoopEnd { EndOfInput, DurationPassed, Stopped };
 /// Runs the loop; a read error (truncated file, interface gone) is returned as an Error.
 Result<LoopEnd> runCaptureLoop(capture::PacketSource& source, DarknetAnalyzer& analyzer,
                                const CaptureLoopOptions& options);
+
+/// Live capture on every worker: `sources` are the members of one PACKET_FANOUT group
+/// (capture::PcapSource::openLiveFanout, one per analyzer worker), each read by its worker; this
+/// thread keeps the housekeeping schedule by the wall clock until the duration passes or a stop is
+/// requested. Keep the sources until after analyzer.finish().
+Result<LoopEnd> runFanoutLoop(const std::vector<std::unique_ptr<capture::PacketSource>>& sources,
+                              DarknetAnalyzer& analyzer, const CaptureLoopOptions& options);
 
 } // namespace kansoku::darknet

@@ -1,7 +1,10 @@
 #include "darknet/darknet_analyzer.h"
 
 #include <algorithm>
+#include <thread>
 
+#include "darknet/darknet_shard.h"
+#include "darknet/shard_worker.h"
 #include "darknet/spoof_filter.h"
 
 namespace kansoku::darknet {
@@ -20,6 +23,18 @@ void addCounters(capture::DecodeCounters& into, const capture::DecodeCounters& f
         into.by_reason[i] += from.by_reason[i];
     }
 }
+
+/// Records the workers close between housekeeping steps (evicted when the memory budget is full)
+/// wait as events until the analyzer publishes them. It does so at least every this many packets
+/// read (a count, so where it happens does not depend on thread timing) and, live with fanout, at
+/// least every kLivePublishInterval of wall clock: a capture where every probe comes from a new
+/// source closes one record per packet, and a whole housekeeping interval of them held as events
+/// would take more memory than the records themselves.
+constexpr uint64_t kPublishClosedEveryPackets = 65536;
+constexpr Timestamp kLivePublishInterval = kMicrosPerSecond;
+
+/// Salt of the worker choice, so that it is independent of the record tables' own hash bits.
+constexpr uint64_t kShardSalt = 0x5851f42d4c957f2dULL;
 
 } // namespace
 
@@ -72,32 +87,92 @@ Result<DarknetAnalyzerOptions> DarknetAnalyzerOptions::fromConfig(const DarknetC
     o.campaigns.min_sources = static_cast<uint32_t>(d.campaign.min_sources);
 
     o.stats_interval = d.stats_interval.micros();
+    o.workers =
+        d.workers > 0 ? static_cast<size_t>(d.workers) : std::max<size_t>(1, std::thread::hardware_concurrency());
     return o;
 }
 
 DarknetAnalyzer::DarknetAnalyzer(DarknetAnalyzerOptions options, EventSink& sink)
-    : options_(std::move(options)), sink_(sink), classifier_(options_.darknet), scans_(options_.scan, sink),
-      backscatter_(options_.backscatter, sink), outbreak_(options_.outbreak, sink),
+    : options_(std::move(options)), sink_(sink), outbreak_(options_.outbreak, sink),
       port_stats_(options_.port_stats, sink, &outbreak_), campaigns_(options_.campaigns, sink) {
     // Housekeeping (idle sweeps, which throttle themselves, minute rollover, stats) runs at least
     // once a minute of packet time and as often as stats are due.
     housekeeping_interval_ = std::clamp<Timestamp>(options_.stats_interval, kMicrosPerSecond, kMaxHousekeepingInterval);
+    const size_t shards = std::max<size_t>(1, options_.workers);
+    for (size_t i = 0; i < shards; ++i) {
+        shards_.push_back(std::make_unique<DarknetShard>(options_, shards, sink_));
+    }
+    if (shards > 1) {
+        for (const auto& shard : shards_) {
+            workers_.push_back(std::make_unique<ShardWorker>(*shard));
+        }
+    }
 }
+
+DarknetAnalyzer::~DarknetAnalyzer() = default;
 
 void DarknetAnalyzer::beginSource(capture::PacketSource& source) {
     processBatch();
+    kernel_drops_done_ += droppedKernel();
+    sources_ = {&source};
+    if (workers_.empty()) {
+        shards_.front()->beginSource(source.linkType());
+        return;
+    }
     if (decoder_) {
         addCounters(decode_done_, decoder_->counters());
     }
-    if (source_ != nullptr) {
-        kernel_drops_done_ += source_->stats().dropped_kernel;
-    }
     decoder_.emplace(source.linkType());
-    source_ = &source;
+}
+
+void DarknetAnalyzer::beginFanout(const std::vector<capture::PacketSource*>& sources) {
+    processBatch();
+    kernel_drops_done_ += droppedKernel();
+    sources_ = sources;
+    fanout_ = true;
+    workers_.clear();
+    for (size_t i = 0; i < shards_.size(); ++i) {
+        shards_[i]->beginSource(sources[i % sources.size()]->linkType());
+        workers_.push_back(std::make_unique<ShardWorker>(*shards_[i], i < sources.size() ? sources[i] : nullptr));
+    }
+    worker_at_interval_start_.assign(shards_.size(), {0, 0});
+}
+
+std::optional<Error> DarknetAnalyzer::fanoutError() {
+    for (const auto& worker : workers_) {
+        if (auto error = worker->feedError()) {
+            return error;
+        }
+    }
+    return std::nullopt;
+}
+
+void DarknetAnalyzer::holdFeeds() {
+    if (hold_depth_++ == 0) {
+        for (const auto& worker : workers_) {
+            worker->hold();
+        }
+    }
+}
+
+void DarknetAnalyzer::releaseFeeds() {
+    if (--hold_depth_ == 0) {
+        for (const auto& worker : workers_) {
+            worker->release();
+        }
+    }
+}
+
+uint64_t DarknetAnalyzer::droppedKernel() const {
+    uint64_t dropped = 0;
+    for (capture::PacketSource* source : sources_) {
+        dropped += source->stats().dropped_kernel;
+    }
+    return dropped;
 }
 
 void DarknetAnalyzer::onPacket(const capture::RawPacket& raw) {
-    if (totals_.packets == 0) {
+    if (packets_ == 0) {
         totals_.first_ts = raw.ts;
         if (!started_) {
             startIntervals(raw.ts);
@@ -111,149 +186,139 @@ void DarknetAnalyzer::onPacket(const capture::RawPacket& raw) {
         }
         now_ = raw.ts;
     }
-    ++totals_.packets;
-    totals_.bytes += raw.wire_length;
-    capture::DecodedPacket& p = batch_[batch_size_];
-    p.ts = raw.ts;
-    p.wire_length = raw.wire_length;
-    anomalies_[batch_size_] = decoder_->decode(raw.data, raw.captured_length, p);
-    if (++batch_size_ == kBatch) {
+    ++packets_;
+    bytes_ += raw.wire_length;
+    if (packets_ % kPublishClosedEveryPackets == 0) {
         processBatch();
+        publishClosed();
     }
+    if (workers_.empty()) {
+        shards_.front()->add(raw);
+        return;
+    }
+    packet_.ts = raw.ts;
+    packet_.wire_length = raw.wire_length;
+    const capture::DecodeAnomaly anomaly = decoder_->decode(raw.data, raw.captured_length, packet_);
+    ShardWorker& worker = *workers_[shardOf(packet_)];
+    PacketBatch& batch = worker.filling();
+    batch.packets[batch.size] = packet_;
+    batch.anomalies[batch.size] = anomaly;
+    if (++batch.size == batch.packets.size()) {
+        worker.submit();
+    }
+}
+
+void DarknetAnalyzer::onBatchEnd() {
+    if (workers_.empty()) {
+        shards_.front()->flush();
+        return;
+    }
+    for (const auto& worker : workers_) {
+        worker->submit(); // without waiting: the workers carry on while the next packets are read
+    }
+}
+
+size_t DarknetAnalyzer::shardOf(const capture::DecodedPacket& p) const {
+    // A record belongs to the packet's source, except a victim's, which an ICMP error names in
+    // the packet it quotes (PacketClassifier).
+    const IpAddress& owner = p.has_quote ? p.quote.dst : p.src;
+    const uint64_t h = mixHash(hashAddress(owner) ^ kShardSalt) >> 32;
+    return static_cast<size_t>((h * workers_.size()) >> 32);
 }
 
 void DarknetAnalyzer::processBatch() {
-    if (batch_size_ == 0) {
+    if (workers_.empty()) {
+        shards_.front()->flush();
         return;
     }
-    // The tables are larger than the caches: classify the batch and prefetch each record in two
-    // steps (tags, then the slot they point to) before touching any, so the loads overlap.
-    std::array<Classification, kBatch> classes;
-    std::array<uint64_t, kBatch> hashes;
-    for (size_t i = 0; i < batch_size_; ++i) {
-        Classification& c = classes[i];
-        if (anomalies_[i] == capture::DecodeAnomaly::NotIp) {
-            c.packet_class = PacketClass::NotIp;
-        } else {
-            classifier_.classify(batch_[i], c);
-        }
-        ++totals_.by_class[static_cast<size_t>(c.packet_class)];
-        if (c.spoof_flags != 0) {
-            countUntrusted(c.spoof_flags);
-            continue; // never a record of its claimed source
-        }
-        switch (c.packet_class) {
-        case PacketClass::TcpSynProbe:
-        case PacketClass::UdpProbe:
-        case PacketClass::IcmpEcho:
-            hashes[i] = scans_.hashOf(batch_[i]);
-            scans_.prefetchTags(hashes[i]);
-            break;
-        case PacketClass::Backscatter:
-            hashes[i] = backscatter_.hashOf(c);
-            backscatter_.prefetchTags(hashes[i]);
-            break;
-        default:
-            break;
-        }
+    for (const auto& worker : workers_) {
+        worker->submit();
     }
-    for (size_t i = 0; i < batch_size_; ++i) {
-        if (classes[i].spoof_flags != 0) {
-            continue;
-        }
-        switch (classes[i].packet_class) {
-        case PacketClass::TcpSynProbe:
-        case PacketClass::UdpProbe:
-        case PacketClass::IcmpEcho:
-            scans_.prefetchSlot(hashes[i]);
-            break;
-        case PacketClass::Backscatter:
-            backscatter_.prefetchSlot(hashes[i]);
-            break;
-        default:
-            break;
-        }
+    for (const auto& worker : workers_) {
+        worker->wait();
     }
-    scans_.reserve(batch_size_); // no rehash while the batch holds references
-    backscatter_.reserve(batch_size_);
-    // Locate (or create, in packet order) every record, and prefetch the destination and port sets
-    // each update will touch: with many distinct destinations per source these are one more cache
-    // miss per packet, as large as the record's own.
-    std::array<void*, kBatch> records{}; // null: the packet updates no record
-    for (size_t i = 0; i < batch_size_; ++i) {
-        const capture::DecodedPacket& p = batch_[i];
-        const Classification& c = classes[i];
-        if (c.spoof_flags != 0) {
-            continue;
-        }
-        switch (c.packet_class) {
-        case PacketClass::TcpSynProbe:
-        case PacketClass::UdpProbe:
-        case PacketClass::IcmpEcho: {
-            ScanRecord& r = scans_.locate(p, hashes[i]);
-            scans_.prefetchCounters(r, p, c.dst_key);
-            records[i] = &r;
-            break;
-        }
-        case PacketClass::Backscatter: {
-            VictimRecord& r = backscatter_.locate(p, c, hashes[i]);
-            backscatter_.prefetchCounters(r, c);
-            records[i] = &r;
-            break;
-        }
-        default:
-            break;
-        }
+}
+
+void DarknetAnalyzer::onEveryShard(const std::function<void(DarknetShard&)>& step) {
+    if (workers_.empty()) {
+        step(*shards_.front());
+        return;
     }
-    for (size_t i = 0; i < batch_size_; ++i) {
-        if (records[i] == nullptr) {
-            continue;
-        }
-        const capture::DecodedPacket& p = batch_[i];
-        const Classification& c = classes[i];
-        switch (c.packet_class) {
-        case PacketClass::TcpSynProbe:
-        case PacketClass::UdpProbe:
-            scans_.update(*static_cast<ScanRecord*>(records[i]), p, c.dst_key, c.tool);
-            port_stats_.add(p);
-            break;
-        case PacketClass::IcmpEcho:
-            scans_.update(*static_cast<ScanRecord*>(records[i]), p, c.dst_key, c.tool);
-            break;
-        case PacketClass::Backscatter:
-            backscatter_.update(*static_cast<VictimRecord*>(records[i]), p, c);
-            break;
-        default:
-            break;
-        }
+    for (const auto& worker : workers_) {
+        worker->run(step);
     }
-    scans_.enforceBudget();
-    backscatter_.enforceBudget();
-    batch_size_ = 0;
+    for (const auto& worker : workers_) {
+        worker->wait();
+    }
+}
+
+void DarknetAnalyzer::publishClosed() {
+    if (shards_.size() == 1) {
+        return; // one worker's trackers publish as they close
+    }
+    std::vector<const ScanTracker::Closed*> scans;
+    std::vector<const BackscatterTracker::Closed*> victims;
+    for (const auto& shard : shards_) {
+        scans.push_back(&shard->closedScans());
+        victims.push_back(&shard->closedVictims());
+    }
+    forEachMerged(scans, [&](size_t shard, const ScanTracker::Closed::Entry& e) {
+        shards_[shard]->scans().emit(e.key, e.record, e.reason);
+    });
+    forEachMerged(victims, [&](size_t shard, const BackscatterTracker::Closed::Entry& e) {
+        shards_[shard]->backscatter().emit(e.key, e.record, e.reason);
+    });
+    onEveryShard([](DarknetShard& shard) { shard.clearClosed(); });
+}
+
+void DarknetAnalyzer::mergePortMinutes() {
+    struct Part {
+        Timestamp minute;
+        uint32_t port_key;
+        const PortMinuteCounts::Row* row;
+    };
+    std::vector<Part> parts;
+    for (const auto& shard : shards_) {
+        if (!shard->hasUnmergedPortMinutes()) {
+            continue; // merged at the last step, and no packet since
+        }
+        shard->portMinutes().forEachRow([&](Timestamp minute, uint32_t port_key, const PortMinuteCounts::Row& row) {
+            parts.push_back({minute, port_key, &row});
+        });
+    }
+    std::stable_sort(parts.begin(), parts.end(), [](const Part& a, const Part& b) { return a.minute < b.minute; });
+    for (const Part& part : parts) {
+        port_stats_.merge(part.minute, part.port_key, part.row->packets, part.row->sources);
+    }
 }
 
 void DarknetAnalyzer::tick(Timestamp now) {
+    if (fanout_ && started_ && std::max(now, now_) < next_housekeeping_) {
+        if (now >= last_live_publish_ + kLivePublishInterval) {
+            last_live_publish_ = now;
+            holdFeeds();
+            processBatch();
+            publishClosed();
+            releaseFeeds();
+        }
+        return; // the workers read on; nothing else to do yet
+    }
+    if (fanout_) {
+        holdFeeds();
+    }
     processBatch();
     if (!started_) {
         // A live sensor that sees nothing still reports: its stats intervals start with the clock.
         startIntervals(now);
         now_ = now;
-        return;
-    }
-    if (now > now_) {
-        now_ = now;
-    }
-    if (now_ >= next_housekeeping_) {
-        housekeeping(now_);
-    }
-}
-
-void DarknetAnalyzer::countUntrusted(uint8_t flags) {
-    ++totals_.untrusted;
-    for (int bit = 0; bit < spoof_flag::kCount; ++bit) {
-        if ((flags & (1U << bit)) != 0) {
-            ++totals_.untrusted_by_reason[static_cast<size_t>(bit)];
+    } else {
+        now_ = std::max(now, now_);
+        if (now_ >= next_housekeeping_) {
+            housekeeping(now_);
         }
+    }
+    if (fanout_) {
+        releaseFeeds();
     }
 }
 
@@ -266,20 +331,26 @@ void DarknetAnalyzer::startIntervals(Timestamp now) {
 
 void DarknetAnalyzer::closeCampaignWindow(Timestamp end) {
     const Timestamp start = campaign_window_start_;
-    scans_.forEachOpen([&](const ScanKey& key, const ScanRecord& r) {
-        if (r.last_seen < start) {
-            return; // open, but silent in this window
-        }
-        const auto top = r.top_ports.top(1);
-        const CampaignKey campaign{key.protocol, top.empty() ? uint16_t{0} : top.front().first,
-                                   ScanTracker::majorityTool(r)};
-        campaigns_.observe(campaign, key.src, r.first_seen >= start, r.packets);
-    });
+    for (const auto& shard : shards_) {
+        shard->scans().forEachOpen([&](const ScanKey& key, const ScanRecord& r) {
+            if (r.last_seen < start) {
+                return; // open, but silent in this window
+            }
+            const auto top = r.top_ports.top(1);
+            const CampaignKey campaign{key.protocol, top.empty() ? uint16_t{0} : top.front().first,
+                                       ScanTracker::majorityTool(r)};
+            campaigns_.observe(campaign, key.src, r.first_seen >= start, r.packets);
+        });
+    }
     campaigns_.endWindow(start, end);
     campaign_window_start_ = end;
 }
 
 void DarknetAnalyzer::housekeeping(Timestamp now) {
+    // What the workers closed over budget and the minutes they moved past come first, as one
+    // analyzer would have emitted them while accounting the packets.
+    publishClosed();
+    mergePortMinutes();
     // Campaign windows are aligned to the window length; a window closes before records that
     // were active in it are expired below.
     while (now >= campaign_window_start_ + options_.campaigns.window) {
@@ -287,16 +358,23 @@ void DarknetAnalyzer::housekeeping(Timestamp now) {
     }
     // A sweep touches every record (a cache miss each), so each table is swept at most every
     // quarter of its idle timeout: a record closes 1 to 1.25 idle timeouts after its last packet.
-    if (now >= next_scan_sweep_) {
-        scans_.expire(now);
+    const bool sweep_scans = now >= next_scan_sweep_;
+    const bool sweep_victims = now >= next_victim_sweep_;
+    if (sweep_scans || sweep_victims) {
+        onEveryShard([&](DarknetShard& shard) { shard.sweep(now, sweep_scans, sweep_victims); });
+        publishClosed();
+    }
+    if (sweep_scans) {
         next_scan_sweep_ = now + std::max<Timestamp>(options_.scan.idle_timeout / 4, kMicrosPerSecond);
     }
-    if (now >= next_victim_sweep_) {
-        backscatter_.expire(now);
+    if (sweep_victims) {
         next_victim_sweep_ = now + std::max<Timestamp>(options_.backscatter.idle_timeout / 4, kMicrosPerSecond);
     }
     port_stats_.advance(now);
     outbreak_.advance(now); // after port_stats_, so an interval's last minute is in
+    for (const auto& shard : shards_) {
+        shard->portMinutesMerged(port_stats_.currentMinute());
+    }
     if (now - interval_start_ >= options_.stats_interval) {
         emitStats(now);
     }
@@ -304,23 +382,62 @@ void DarknetAnalyzer::housekeeping(Timestamp now) {
 }
 
 uint64_t DarknetAnalyzer::evictedState() const {
-    return scans_.evicted() + backscatter_.evicted() + port_stats_.evicted();
+    uint64_t evicted = port_stats_.evicted();
+    for (const auto& shard : shards_) {
+        evicted += shard->scans().evicted() + shard->backscatter().evicted();
+    }
+    return evicted;
+}
+
+size_t DarknetAnalyzer::stateBytes() const {
+    // The workers' port counts are not counted: one minute's rows, a copy of port_stats_'s.
+    size_t bytes = port_stats_.bytes() + outbreak_.bytes();
+    for (const auto& shard : shards_) {
+        bytes += shard->scans().bytes() + shard->backscatter().bytes();
+    }
+    return bytes;
 }
 
 const DarknetTotals& DarknetAnalyzer::totals() {
+    if (fanout_) {
+        holdFeeds();
+    }
     processBatch();
+    totals_.packets = packets_;
+    totals_.bytes = bytes_;
     totals_.decode = decode_done_;
     if (decoder_) {
         addCounters(totals_.decode, decoder_->counters());
     }
-    totals_.dropped_kernel = kernel_drops_done_ + (source_ != nullptr ? source_->stats().dropped_kernel : 0);
-    totals_.scans = scans_.emitted();
-    totals_.attacks = backscatter_.attacks();
+    totals_.dropped_kernel = kernel_drops_done_ + droppedKernel();
+    totals_.by_class = {};
+    totals_.untrusted = 0;
+    totals_.untrusted_by_reason = {};
+    totals_.scans = 0;
+    totals_.attacks = 0;
+    for (const auto& shard : shards_) {
+        const ShardCounts& c = shard->counts();
+        totals_.packets += c.fed_packets;
+        totals_.bytes += c.fed_bytes;
+        addCounters(totals_.decode, shard->decodeCounters());
+        for (size_t i = 0; i < kPacketClassCount; ++i) {
+            totals_.by_class[i] += c.by_class[i];
+        }
+        totals_.untrusted += c.untrusted;
+        for (size_t i = 0; i < spoof_flag::kCount; ++i) {
+            totals_.untrusted_by_reason[i] += c.untrusted_by_reason[i];
+        }
+        totals_.scans += shard->scans().emitted();
+        totals_.attacks += shard->backscatter().attacks();
+    }
     totals_.port_stats_rows = port_stats_.rowsEmitted();
     totals_.campaigns = campaigns_.emitted();
     totals_.alerts = outbreak_.alerts();
     totals_.evicted_state = evictedState();
     totals_.last_ts = now_;
+    if (fanout_) {
+        releaseFeeds();
+    }
     return totals_;
 }
 
@@ -335,7 +452,7 @@ void DarknetAnalyzer::emitStats(Timestamp now) {
     event.reserveFields(16);
     event.add("interval", static_cast<double>(now - interval_start_) / static_cast<double>(kMicrosPerSecond));
     event.add("start", formatRfc3339(interval_start_));
-    event.add("source", source_ != nullptr ? source_->name() : "");
+    event.add("source", sources_.empty() ? "" : sources_.front()->name());
     event.add("received", t.packets - before.packets);
     event.add("dropped_kernel", t.dropped_kernel - before.dropped_kernel);
     event.add("dropped_decode", t.decode.errors() - before.decode.errors());
@@ -362,9 +479,28 @@ void DarknetAnalyzer::emitStats(Timestamp now) {
         }
     }
     event.add("untrusted_reasons", std::move(reasons));
-    event.add("open_scans", scans_.openRecords());
-    event.add("open_victims", backscatter_.openVictims());
-    event.add("state_bytes", scans_.bytes() + backscatter_.bytes() + port_stats_.bytes() + outbreak_.bytes());
+    size_t open_scans = 0;
+    size_t open_victims = 0;
+    for (const auto& shard : shards_) {
+        open_scans += shard->scans().openRecords();
+        open_victims += shard->backscatter().openVictims();
+    }
+    event.add("open_scans", open_scans);
+    event.add("open_victims", open_victims);
+    event.add("state_bytes", stateBytes());
+    if (fanout_) {
+        // Each worker's share, so a worker that falls behind (its ring overflowing) shows.
+        auto workers = nlohmann::ordered_json::array();
+        for (size_t i = 0; i < shards_.size(); ++i) {
+            const uint64_t received = shards_[i]->counts().fed_packets;
+            const uint64_t dropped = i < sources_.size() ? sources_[i]->stats().dropped_kernel : 0;
+            auto& [received_before, dropped_before] = worker_at_interval_start_[i];
+            workers.push_back({{"received", received - received_before}, {"dropped_kernel", dropped - dropped_before}});
+            received_before = received;
+            dropped_before = dropped;
+        }
+        event.add("workers", std::move(workers));
+    }
     sink_.publish(event);
 
     at_interval_start_ = t;
@@ -372,14 +508,26 @@ void DarknetAnalyzer::emitStats(Timestamp now) {
 }
 
 void DarknetAnalyzer::finish() {
+    if (fanout_) {
+        holdFeeds();
+        for (const auto& worker : workers_) {
+            worker->detachFeed(); // what was read is accounted; nothing more is
+        }
+        releaseFeeds();
+    }
     processBatch();
+    publishClosed();
+    mergePortMinutes();
     if (started_) {
         closeCampaignWindow(std::max(now_, campaign_window_start_ + 1)); // the last, partial window
     }
-    scans_.closeAll();
-    backscatter_.closeAll();
+    onEveryShard([](DarknetShard& shard) { shard.closeAll(); });
+    publishClosed();
     port_stats_.flush();
     outbreak_.flush();
+    for (const auto& shard : shards_) {
+        shard->portMinutesMerged(port_stats_.currentMinute());
+    }
     if (started_) {
         emitStats(now_);
     }

@@ -17,6 +17,8 @@ void visitConfig(ConfigVisitor& v, DarknetConfig& c) {
     v.duration("stats_interval", c.stats_interval, Duration::fromSeconds(1), Duration::fromDays(1),
                "how often capture.stats events are emitted");
     v.renamed("stats_interval_s", "write stats_interval = \"60s\"");
+    v.integer("workers", c.workers, 0, 1024,
+              "analysis threads, each with the records of the sources whose address hashes to it; 0: one per core");
     v.section("scan", "per-source scan records (darknet.scan)", [&c](ConfigVisitor& s) {
         s.duration("idle_timeout", c.scan.idle_timeout, Duration::fromSeconds(1), kYear,
                    "a source's record closes after this much silence (packet time)");

@@ -1,5 +1,6 @@
 #include "darknet/distinct_counter.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -188,6 +189,11 @@ ptrdiff_t DistinctCounter::grow(const DistinctPolicy& policy) {
         capacity = kRegisters / 4;
     }
 
+    rebuild(next, capacity);
+    return static_cast<ptrdiff_t>(heapBytes()) - static_cast<ptrdiff_t>(before);
+}
+
+void DistinctCounter::rebuild(Mode next, uint32_t capacity) {
     auto old = std::move(data_);
     const Mode old_mode = mode_;
     const uint32_t old_capacity = capacity_;
@@ -223,7 +229,35 @@ ptrdiff_t DistinctCounter::grow(const DistinctPolicy& policy) {
     if (next == Mode::Sketch) {
         size_ = 0;
     }
-    return static_cast<ptrdiff_t>(heapBytes()) - static_cast<ptrdiff_t>(before);
+}
+
+ptrdiff_t DistinctCounter::merge(const DistinctCounter& other, const DistinctPolicy& policy) {
+    ptrdiff_t delta = 0;
+    switch (other.mode_) {
+    case Mode::InlineBitmap:
+        for (uint32_t w = 0; w < kInline; ++w) {
+            for (uint32_t bits = other.inline_[w]; bits != 0; bits &= bits - 1) {
+                delta += insert(w * 32 + static_cast<uint32_t>(__builtin_ctz(bits)), policy);
+            }
+        }
+        return delta;
+    case Mode::Sketch: {
+        // The union is past the exact limit too: a sketch, whose registers are the maxima of both.
+        const size_t before = heapBytes();
+        if (mode_ != Mode::Sketch) {
+            rebuild(Mode::Sketch, kRegisters / 4);
+        }
+        auto* registers = reinterpret_cast<uint8_t*>(data_.get());
+        const auto* theirs = reinterpret_cast<const uint8_t*>(other.data_.get());
+        for (uint32_t i = 0; i < kRegisters; ++i) {
+            registers[i] = std::max(registers[i], theirs[i]);
+        }
+        return static_cast<ptrdiff_t>(heapBytes()) - static_cast<ptrdiff_t>(before);
+    }
+    default:
+        other.forEachValue([&](uint32_t v) { delta += insert(v, policy); });
+        return delta;
+    }
 }
 
 namespace {

@@ -43,6 +43,10 @@ public:
     bool isExact() const { return mode_ != Mode::Sketch; }
     /// Forgets every value. A hash set keeps its memory for reuse; returns the change in heap bytes.
     ptrdiff_t clear();
+    /// Adds every value `other` counted (the union), leaving this counter as if those values had
+    /// been inserted here: the form depends only on the set of values, so merging the counters of
+    /// disjoint streams gives what counting their union would. Returns the change in heap bytes.
+    ptrdiff_t merge(const DistinctCounter& other, const DistinctPolicy& policy);
 
 private:
     enum class Mode : uint8_t { Inline, InlineBitmap, Set, Bitmap, Sketch };
@@ -65,6 +69,8 @@ private:
     void insertSketch(uint32_t value);
     /// Leaves inline mode or grows the set: picks bitmap, a bigger set, or the sketch.
     ptrdiff_t grow(const DistinctPolicy& policy);
+    /// Moves the values held into a new form of `capacity` words.
+    void rebuild(Mode next, uint32_t capacity);
     template <typename Fn>
     void forEachValue(Fn&& fn) const;
 

@@ -11,20 +11,36 @@ PortStatsTracker::PortStatsTracker(PortStatsTrackerOptions options, EventSink& s
     : options_(std::move(options)), sink_(sink), observer_(observer) {}
 
 void PortStatsTracker::add(const capture::DecodedPacket& p) {
-    const Timestamp minute = p.ts - p.ts % kMicrosPerMinute;
+    enterMinute(p.ts - p.ts % kMicrosPerMinute, 1);
+    bool inserted = false;
+    PortMinute& row = ports_.findOrInsert(portKey(p.protocol, p.dst_port), inserted);
+    ++row.packets;
+    heap_bytes_ = static_cast<size_t>(static_cast<ptrdiff_t>(heap_bytes_) +
+                                      row.sources.insert(addressKey(p.src), kSourcesPolicy));
+    enforceBudget();
+}
+
+void PortStatsTracker::merge(Timestamp minute, uint32_t port_key, uint64_t packets, const DistinctCounter& sources) {
+    enterMinute(minute, packets);
+    bool inserted = false;
+    PortMinute& row = ports_.findOrInsert(port_key, inserted);
+    row.packets += packets;
+    heap_bytes_ = static_cast<size_t>(static_cast<ptrdiff_t>(heap_bytes_) + row.sources.merge(sources, kSourcesPolicy));
+    enforceBudget();
+}
+
+void PortStatsTracker::enterMinute(Timestamp minute, uint64_t packets) {
     if (minute > minute_) {
         if (minute_ >= 0) {
             emit(false);
         }
         minute_ = minute;
     } else if (minute < minute_) {
-        ++late_packets_; // out-of-order packet: counted in the current minute
+        late_packets_ += packets; // out-of-order packets: counted in the current minute
     }
-    bool inserted = false;
-    PortMinute& row = ports_.findOrInsert(key(p.protocol, p.dst_port), inserted);
-    ++row.packets;
-    heap_bytes_ = static_cast<size_t>(static_cast<ptrdiff_t>(heap_bytes_) +
-                                      row.sources.insert(addressKey(p.src), kSourcesPolicy));
+}
+
+void PortStatsTracker::enforceBudget() {
     if (bytes() > options_.max_bytes) {
         // Over budget inside one minute: emit what we have as partial rows and free every row.
         evicted_ += ports_.size();

@@ -33,26 +33,35 @@ public:
 
     /// Accounts one probe to `p.dst_port` from `p.src` (TCP SYN or UDP).
     void add(const capture::DecodedPacket& p);
+    /// Adds another counter's packets and sources of one port (portKey()) in `minute`: what add()
+    /// would have made of those packets, so a worker's counts (PortMinuteCounts), merged minute by
+    /// minute, give the rows one tracker would. A later minute emits the current one first.
+    void merge(Timestamp minute, uint32_t port_key, uint64_t packets, const DistinctCounter& sources);
     /// Emits the current minute's rows if `now` is past it.
     void advance(Timestamp now);
     /// Emits the current minute's rows (end of input).
     void flush();
 
+    /// The minute being counted; -1 when none.
+    Timestamp currentMinute() const { return minute_; }
     size_t bytes() const;
     uint64_t evicted() const { return evicted_; }
     uint64_t latePackets() const { return late_packets_; }
     uint64_t rowsEmitted() const { return rows_emitted_; }
+
+    static uint32_t portKey(uint8_t protocol, uint16_t port) { return (uint32_t{protocol} << 16) | port; }
+    /// Sources per port-minute are exact up to 1,024, then sketched.
+    static constexpr DistinctPolicy kSourcesPolicy{1024, 0};
 
 private:
     struct PortMinute {
         uint64_t packets = 0;
         DistinctCounter sources;
     };
-    static uint32_t key(uint8_t protocol, uint16_t port) { return (uint32_t{protocol} << 16) | port; }
+    /// Moves to `minute` (emitting the current one) or counts a late arrival.
+    void enterMinute(Timestamp minute, uint64_t packets);
+    void enforceBudget();
     void emit(bool partial);
-
-    /// Sources per port-minute are exact up to 1,024, then sketched.
-    static constexpr DistinctPolicy kSourcesPolicy{1024, 0};
 
     PortStatsTrackerOptions options_;
     EventSink& sink_;

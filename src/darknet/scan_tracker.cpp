@@ -83,6 +83,14 @@ void ScanTracker::close(const ScanKey& key, ScanRecord&& r, CloseReason reason) 
         ++below_min_packets_;
         return;
     }
+    if (closed_ != nullptr) {
+        closed_->keep(CloseOrder{r.first_seen, key.src, key.protocol}, key, std::move(r), reason);
+        return;
+    }
+    emit(key, r, reason);
+}
+
+void ScanTracker::emit(const ScanKey& key, const ScanRecord& r, CloseReason reason) {
     Event event;
     event.type = "darknet.scan";
     event.ts = r.last_seen;

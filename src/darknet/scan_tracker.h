@@ -12,6 +12,7 @@
 #include "capture/decoded_packet.h"
 #include "common/address_labeler.h"
 #include "common/event_sink.h"
+#include "darknet/closed_records.h"
 #include "darknet/distinct_counter.h"
 #include "darknet/expiring_table.h"
 #include "darknet/port_set.h"
@@ -113,6 +114,13 @@ public:
     void closeAll();
 
     ScanKind classify(const ScanRecord& record) const;
+    using Closed = ClosedRecords<ScanKey, ScanRecord>;
+    /// Keeps closed records (above the packet threshold) in `closed` instead of publishing their
+    /// events: a worker's tracker, whose records the analyzer merges with the others' and
+    /// publishes through emit(). Null restores publishing at once.
+    void keepClosedIn(Closed* closed) { closed_ = closed; }
+    /// Publishes a closed record's darknet.scan event to the sink.
+    void emit(const ScanKey& key, const ScanRecord& record, CloseReason reason);
 
     /// Visits every open record.
     template <typename Fn>
@@ -133,6 +141,7 @@ private:
     DistinctPolicy v4_destinations_;
     DistinctPolicy v6_destinations_;
     EventSink& sink_;
+    Closed* closed_ = nullptr;
     ExpiringTable<ScanKey, ScanRecord, ScanKeyHash> table_;
     uint64_t emitted_ = 0;
     uint64_t below_min_packets_ = 0;

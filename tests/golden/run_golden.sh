@@ -5,6 +5,8 @@
 #   tests/golden/run_golden.sh BUILD/kansoku            # compare
 #   tests/golden/run_golden.sh BUILD/kansoku --update   # rewrite the baselines after a reviewed change
 #
+# One worker (-j 1): the baselines' capture.stats.state_bytes is one worker's table memory; N
+# workers give the same events otherwise (tests/integration/darknet_workers.py checks).
 # Event timestamps come from the packets, so no canonicalisation is needed; the capture's
 # "source" field names the file as given on the command line, so the script runs in a temp dir.
 set -euo pipefail
@@ -46,7 +48,7 @@ check() {
 
 # 1. The demo scenario (every actor kind; see src/darknet/traffic_generator.h).
 "$kansoku" darknet generate -o demo.pcap 2> /dev/null
-check demo "$kansoku" darknet analyze --darknet 203.0.113.0/24 --darknet 2001:db8:dead::/48 --jsonl demo.pcap
+check demo "$kansoku" darknet analyze -j 1 --darknet 203.0.113.0/24 --darknet 2001:db8:dead::/48 --jsonl demo.pcap
 
 # 2. The same capture with a 2-minute stats interval and stricter thresholds from a config file.
 cat > strict.toml << 'TOML'
@@ -61,17 +63,17 @@ many_ports = 3
 [darknet.backscatter]
 min_packets = 100
 TOML
-check demo_strict "$kansoku" darknet analyze --config strict.toml --jsonl demo.pcap
+check demo_strict "$kansoku" darknet analyze -j 1 --config strict.toml --jsonl demo.pcap
 
 # 3. Bulk traffic: many sources, backscatter victims, UDP and ICMP.
 "$kansoku" darknet generate --profile bulk --packets 4000 --sources 120 --duration 240 --seed 7 -o bulk.pcap 2> /dev/null
-check bulk "$kansoku" darknet analyze --darknet 203.0.113.0/24 --jsonl bulk.pcap
+check bulk "$kansoku" darknet analyze -j 1 --darknet 203.0.113.0/24 --jsonl bulk.pcap
 
 # 4. Real captures from ../shared (skipped when absent).
 if [[ -d $shared/data/pcaps ]]; then
     cp "$shared/data/pcaps/nmap-synscan.pcapng" "$shared/data/pcaps/nmap-version-scan.pcap" .
-    check nmap_synscan "$kansoku" darknet analyze --darknet 64.13.134.52 --jsonl nmap-synscan.pcapng
-    check nmap_version_scan "$kansoku" darknet analyze --darknet 192.168.1.0/24 --jsonl nmap-version-scan.pcap
+    check nmap_synscan "$kansoku" darknet analyze -j 1 --darknet 64.13.134.52 --jsonl nmap-synscan.pcapng
+    check nmap_version_scan "$kansoku" darknet analyze -j 1 --darknet 192.168.1.0/24 --jsonl nmap-version-scan.pcap
 else
     echo "skip real captures: $shared/data/pcaps not found (set KANSOKU_SHARED)"
 fi

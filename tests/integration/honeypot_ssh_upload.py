@@ -30,7 +30,6 @@ import honeypot_lab as hl  # noqa: E402
 import integ_common as ic  # noqa: E402
 
 ACCEPTED = ("root", "xc3511")
-SYSTEM_PYTHON = "/usr/bin/python3"
 SSH_OPTIONS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
                "-o", "PreferredAuthentications=password", "-o", "PubkeyAuthentication=no",
                "-o", "NumberOfPasswordPrompts=1", "-o", "ConnectTimeout=10"]
@@ -140,12 +139,7 @@ def main() -> int:
     for tool in ("ssh", "scp", "sftp", "sshpass"):
         if shutil.which(tool) is None:
             ic.skip(f"{tool} is not installed (scripts/setup installs openssh-client and sshpass)")
-    try:
-        import paramiko  # noqa: F401
-    except ImportError:
-        if sys.executable != SYSTEM_PYTHON and os.access(SYSTEM_PYTHON, os.X_OK):
-            os.execv(SYSTEM_PYTHON, [SYSTEM_PYTHON, *sys.argv])  # Debian's python3-paramiko is for Debian's python
-        ic.skip("python3-paramiko is not installed for /usr/bin/python3 (scripts/setup installs it)")
+    ic.require_system_module("paramiko", "python3-paramiko")
     ic.exit_on_signals()
     checks = ic.Checks()
     work = ic.make_temp_dir("kansoku-ssh-upload-")

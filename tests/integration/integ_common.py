@@ -160,6 +160,22 @@ def exit_on_signals() -> None:
     signal.signal(signal.SIGHUP, handler)
 
 
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def require_system_module(module: str, package: str) -> None:
+    """Debian's python3-* packages are seen by /usr/bin/python3 only, not by a python3 earlier on PATH: when `module`
+    does not import here, re-executes this script under Debian's python (once), or skips naming the package."""
+    try:
+        __import__(module)
+        return
+    except ImportError:
+        pass
+    if sys.executable != SYSTEM_PYTHON and os.access(SYSTEM_PYTHON, os.X_OK):
+        os.execv(SYSTEM_PYTHON, [SYSTEM_PYTHON, *sys.argv])
+    skip(f"{package} is not installed for {SYSTEM_PYTHON} (scripts/setup installs it)")
+
+
 def reexec_in_outer_netns() -> None:
     """The sandbox tests' safety net: re-executes this script (once) inside a network namespace of its own with only
     loopback up (`unshare -n`), so the whole test (kansoku, loopback servers, every analysis) has no route out and

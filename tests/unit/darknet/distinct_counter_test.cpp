@@ -352,5 +352,58 @@ TEST(DistinctCounter, MovesKeepTheCount) {
     EXPECT_EQ(b.count(), 51U);
 }
 
+/// Counts `values` in `parts` counters (value i goes to part i % parts), merges them and checks
+/// the result is the counter of all values in one: same count, same exactness, same memory.
+void expectMergeIsUnion(const std::vector<uint32_t>& values, size_t parts, const DistinctPolicy& policy) {
+    DistinctCounter whole;
+    for (uint32_t v : values) {
+        whole.insert(v, policy);
+    }
+    std::vector<DistinctCounter> split(parts);
+    for (size_t i = 0; i < values.size(); ++i) {
+        split[i % parts].insert(values[i], policy);
+    }
+    DistinctCounter merged;
+    ptrdiff_t heap = 0;
+    for (const auto& part : split) {
+        heap += merged.merge(part, policy);
+        EXPECT_EQ(static_cast<ptrdiff_t>(merged.heapBytes()), heap);
+    }
+    EXPECT_EQ(merged.count(), whole.count()) << values.size() << " values in " << parts << " parts";
+    EXPECT_EQ(merged.isExact(), whole.isExact());
+    EXPECT_EQ(merged.heapBytes(), whole.heapBytes());
+}
+
+TEST(DistinctCounter, MergeIsTheCounterOfTheUnion) {
+    const DistinctPolicy sources{1024, 0};
+    for (size_t n : {0, 1, 7, 8, 9, 100, 1024, 1025, 5000, 100000}) {
+        std::vector<uint32_t> values;
+        for (size_t i = 0; i < n; ++i) {
+            values.push_back(static_cast<uint32_t>(mixHash(i)));
+        }
+        values.push_back(0); // the value 0 is tracked apart in a set
+        for (size_t parts : {1, 2, 3}) {
+            expectMergeIsUnion(values, parts, sources);
+        }
+    }
+    // Duplicates across the parts (merging overlapping counters is still the union).
+    std::vector<uint32_t> repeated;
+    for (uint32_t i = 0; i < 3000; ++i) {
+        repeated.push_back(i % 700);
+    }
+    expectMergeIsUnion(repeated, 2, sources);
+    // Small universes: the inline bitmap and the heap bitmap.
+    std::vector<uint32_t> slash24;
+    std::vector<uint32_t> slash16;
+    for (uint32_t i = 0; i < 200; ++i) {
+        slash24.push_back(i * 7 % 256);
+    }
+    for (uint32_t i = 0; i < 20000; ++i) {
+        slash16.push_back(static_cast<uint32_t>(mixHash(i)) & 0xffffU);
+    }
+    expectMergeIsUnion(slash24, 2, DistinctPolicy{512, 256});
+    expectMergeIsUnion(slash16, 3, DistinctPolicy{512, 65536});
+}
+
 } // namespace
 } // namespace kansoku::darknet
