@@ -25,6 +25,26 @@ std::optional<uint64_t> unsignedField(const Json& object, const char* key) {
     return it->get<uint64_t>();
 }
 
+/// The numbers of a manifest: size, chunks and chunk size, all present and unsigned.
+struct ManifestShape {
+    uint64_t size = 0;
+    uint64_t chunks = 0;
+    uint64_t chunk_size = 0;
+};
+
+std::optional<ManifestShape> manifestShape(const Json& manifest) {
+    if (!manifest.is_object()) {
+        return std::nullopt;
+    }
+    const auto size = unsignedField(manifest, "size");
+    const auto chunks = unsignedField(manifest, "chunks");
+    const auto chunk_size = unsignedField(manifest, "chunk_size");
+    if (!size.has_value() || !chunks.has_value() || !chunk_size.has_value()) {
+        return std::nullopt;
+    }
+    return ManifestShape{size.value(), chunks.value(), chunk_size.value()};
+}
+
 std::string_view textField(const Json& object, const char* key) {
     if (!object.is_object()) {
         return {};
@@ -180,17 +200,15 @@ void SampleIntake::consume(void* raw) {
     }
     const std::string_view body(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
     const Json manifest = body.size() <= nats_.max_message.bytes() ? Json::parse(body, nullptr, false) : Json();
-    const auto size = manifest.is_object() ? unsignedField(manifest, "size") : std::nullopt;
-    const auto chunks = manifest.is_object() ? unsignedField(manifest, "chunks") : std::nullopt;
-    const auto chunk_size = manifest.is_object() ? unsignedField(manifest, "chunk_size") : std::nullopt;
-    if (!size || !chunks || !chunk_size || *chunk_size == 0 || *chunk_size > kMaxChunkSize ||
+    const auto shape = manifestShape(manifest);
+    if (!shape || shape->chunk_size == 0 || shape->chunk_size > kMaxChunkSize ||
         textField(manifest, "sha256") != subject->sha256 || !manifest.contains("sources") ||
         !manifest.at("sources").is_array()) {
         return refuse(msg, SampleRefusal::Malformed, fmt::format("sample manifest {}: malformed", subject->sha256));
     }
-    const uint64_t sample_size = size.value_or(0);
-    const uint64_t chunk_count = chunks.value_or(0);
-    const uint64_t chunk_bytes = chunk_size.value_or(1);
+    const uint64_t sample_size = shape->size;
+    const uint64_t chunk_count = shape->chunks;
+    const uint64_t chunk_bytes = shape->chunk_size;
     // The sensor's identity is the subject (nats-server lets each sensor publish only its own).
     bool same_sensor = textField(manifest, "sensor") == subject->sensor;
     for (const auto& source : manifest.at("sources")) {
