@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "app/yara_rules.h"
+#include "app/sample_analysis.h"
 #include "common/event_sink.h"
 #include "honeypot/collect/honeypot_collector.h"
 #include "honeypot/collect/http_request_reporter.h"
@@ -22,7 +22,6 @@
 #include "malware/sample_store.h"
 #include "rules/rule_files.h"
 #include "sandbox/analysis/sample_pipeline.h"
-#include "sandbox/worker/worker_supervisor.h"
 
 namespace kansoku::app {
 
@@ -124,32 +123,10 @@ Result<void> loadHttpRules(HoneypotRuntime::Impl& impl, const hp::HoneypotConfig
     return {};
 }
 
-/// A jail's writable directory for the sample's working directory, from where the attacker put it.
 /// Every new sample goes through static triage and (with the sandbox) the contained run, with the
 /// attacker's context; samples already in the store that lack their documents are picked up too.
 Result<void> startPipeline(HoneypotRuntime::Impl& impl, const Config& config) {
-    sandbox::SamplePipelineOptions options;
-    options.sensor = config.sensor_name;
-    auto rules = yaraRules(config.honeypot.rules_dir);
-    if (!rules) {
-        return fail("triage rules: {}", rules.error().message);
-    }
-    options.triage.triager.yara_rules = std::move(*rules);
-    options.triage.workers = static_cast<size_t>(config.sandbox.triage_workers);
-    options.max_drop_depth = static_cast<unsigned>(config.sandbox.max_drop_depth);
-    if (config.sandbox.enabled && geteuid() != 0) {
-        impl.notices.emplace_back("sandbox: disabled: running samples needs root (namespaces); static triage still "
-                                  "runs; [sandbox] enabled = false silences this");
-    } else if (config.sandbox.enabled) {
-        // Out of process: a worker that crashes or hangs is restarted; the honeypots never notice.
-        sandbox::worker::WorkerSupervisorOptions workers;
-        workers.workers = static_cast<size_t>(config.sandbox.workers);
-        workers.capacity = static_cast<size_t>(config.sandbox.queue_size);
-        workers.analysis.timeout = config.sandbox.timeout.as<std::chrono::milliseconds>();
-        options.sandbox = sandbox::worker::workerSandbox(std::move(workers));
-    }
-    auto pipeline = sandbox::SamplePipeline::create(*impl.store, std::move(options),
-                                                    [&impl](Event event) { impl.sink->publish(event); });
+    auto pipeline = startSampleAnalysis(config, *impl.store, *impl.sink, impl.notices);
     KANSOKU_TRY(pipeline);
     impl.pipeline = std::move(*pipeline);
     impl.collector->setNewSampleHook([&impl](const hp::NewSample& sample) {
@@ -162,9 +139,6 @@ Result<void> startPipeline(HoneypotRuntime::Impl& impl, const Config& config) {
         job.origin = "honeypot session " + sample.session;
         impl.pipeline->submit(std::move(job));
     });
-    if (config.sandbox.resume) {
-        impl.pipeline->resume();
-    }
     return {};
 }
 
@@ -311,6 +285,10 @@ const std::vector<std::string>& HoneypotRuntime::listening() const {
 
 const std::vector<std::string>& HoneypotRuntime::notices() const {
     return impl_->notices;
+}
+
+malware::SampleStore& HoneypotRuntime::sampleStore() {
+    return *impl_->store;
 }
 
 EventSink* HoneypotRuntime::cowrieLog() {

@@ -14,6 +14,10 @@
 #include "app/config.h"
 #include "common/event_sink.h"
 
+namespace kansoku::malware {
+class SampleStore;
+}
+
 namespace kansoku::app {
 
 class HoneypotRuntime {
@@ -37,6 +41,8 @@ public:
     const std::vector<std::string>& notices() const;
     /// The Cowrie-format log ([honeypot] cowrie_jsonl) as an event consumer, or nullptr when off.
     EventSink* cowrieLog();
+    /// The sample store the honeypots collect into (a sensor sends its samples on from here).
+    malware::SampleStore& sampleStore();
     /// Counters of every service, for the summary at exit.
     std::string summary() const;
 

@@ -88,12 +88,32 @@ Result<std::unique_ptr<Runtime>> Runtime::start(const Config& config, RuntimeOpt
         runtime->center_bus_->setAlreadyStored([check = std::shared_ptr<StoredEventCheck>(std::move(*check))](
                                                    const Event& e) { return check->contains(e); });
     }
+    if (runtime->center_bus_ != nullptr) {
+        auto samples = CenterSamples::open(config, runtime->bus_->publisher(transport::Overflow::Block));
+        KANSOKU_TRY(samples);
+        runtime->center_samples_ = std::move(*samples);
+    }
     if (options.role != Role::Center) {
         auto sensor = SensorRuntime::create(config, *runtime->bus_, options.sensor);
         KANSOKU_TRY(sensor);
         runtime->sensor_ = std::move(*sensor);
     }
+    if (runtime->sensor_bus_ != nullptr && runtime->sensor_->honeypots() != nullptr) {
+        auto& store = runtime->sensor_->honeypots()->sampleStore();
+        auto uplink = transport::SampleUplink::open(config.sensor_name, config.transport.nats,
+                                                    [&store](const std::string& sha256) { return store.read(sha256); });
+        KANSOKU_TRY(uplink);
+        runtime->uplink_ = std::move(*uplink);
+        runtime->bus_->subscribe("sample_uplink", *runtime->uplink_);
+    }
+    runtime->drain_timeout_ = options.drain_timeout;
     KANSOKU_TRY(runtime->bus_->start());
+    if (runtime->center_samples_) {
+        runtime->center_samples_->start();
+    }
+    if (runtime->uplink_) {
+        runtime->uplink_->start();
+    }
     if (runtime->sensor_) {
         runtime->sensor_->start();
     }
@@ -125,7 +145,13 @@ Result<void> Runtime::stop() {
     if (sensor_) {
         sensor_->stop();
     }
+    if (center_samples_) {
+        center_samples_->stop(); // its pipeline's last events still go through the bus below
+    }
     stop_result_ = bus_->stop();
+    if (uplink_) {
+        uplink_->stop(drain_timeout_); // after the bus delivered the last `sample` events to it
+    }
     return stop_result_;
 }
 
@@ -135,6 +161,9 @@ std::vector<std::string> Runtime::listening() const {
 
 std::vector<std::string> Runtime::notices() const {
     std::vector<std::string> lines = center_ ? center_->notices() : std::vector<std::string>{};
+    if (center_samples_) {
+        lines.insert(lines.end(), center_samples_->notices().begin(), center_samples_->notices().end());
+    }
     if (sensor_) {
         for (auto& line : sensor_->notices()) {
             lines.push_back(std::move(line));
@@ -146,7 +175,16 @@ std::vector<std::string> Runtime::notices() const {
 std::string Runtime::transportSummary() const {
     if (sensor_bus_ != nullptr) {
         const auto c = sensor_bus_->lossCounters();
-        return fmt::format("nats: sequence {}, {} spooled, {} sent, acknowledged up to {}, {} still spooled, {} "
+        std::string samples;
+        if (uplink_) {
+            const auto u = uplink_->counters();
+            samples = fmt::format("nats samples: {} queued, {} sent ({} already on the stream), {} still queued, {} "
+                                  "too large, {} unreadable, {} failed attempts{}{}\n",
+                                  u.queued, u.sent, u.duplicates, u.pending, u.too_large, u.unreadable, u.failures,
+                                  u.last_error.empty() ? "" : ": ", u.last_error);
+        }
+        return samples +
+               fmt::format("nats: sequence {}, {} spooled, {} sent, acknowledged up to {}, {} still spooled, {} "
                            "dropped (spool full), {} duplicates, {} resent windows\n",
                            c.sequence, c.spooled, c.sent, c.acknowledged, c.spool_pending, c.spool_dropped,
                            c.duplicates, c.resends);
@@ -159,7 +197,8 @@ std::string Runtime::transportSummary() const {
         }
         return fmt::format("nats: {} fetched, {} stored, {} acknowledged, {} redelivered ({} already stored), {} "
                            "refused (dead-lettered), {} nacked\n",
-                           c.fetched, c.delivered, c.acknowledged, c.redelivered, c.already_stored, refused, c.nacked);
+                           c.fetched, c.delivered, c.acknowledged, c.redelivered, c.already_stored, refused, c.nacked) +
+               (center_samples_ ? center_samples_->summary() : std::string());
     }
     return {};
 }

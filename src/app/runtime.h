@@ -15,11 +15,13 @@
 #include <vector>
 
 #include "app/center_runtime.h"
+#include "app/center_samples.h"
 #include "app/config.h"
 #include "app/sensor_runtime.h"
 #include "transport/in_process_bus.h"
 #include "transport/jetstream_center_bus.h"
 #include "transport/jetstream_sensor_bus.h"
+#include "transport/sample_uplink.h"
 
 namespace kansoku::app {
 
@@ -70,11 +72,16 @@ private:
     std::string transportSummary() const;
 
     // Destroyed in reverse: the sensor (producers) first, then the center, then the bus.
+    /// Role::Sensor with honeypots: sends the samples they collect (a consumer of bus_, so it outlives it).
+    std::unique_ptr<transport::SampleUplink> uplink_;
     std::unique_ptr<transport::EventBus> bus_;
+    /// Role::Center: samples from sensors into the center's store and pipeline (publishing to bus_).
+    std::unique_ptr<CenterSamples> center_samples_;
     transport::JetStreamSensorBus* sensor_bus_ = nullptr; ///< bus_, with Role::Sensor
     transport::JetStreamCenterBus* center_bus_ = nullptr; ///< bus_, with Role::Center
     std::unique_ptr<CenterRuntime> center_;
     std::unique_ptr<SensorRuntime> sensor_;
+    std::chrono::milliseconds drain_timeout_{0};
     bool stopped_ = false;
     Result<void> stop_result_;
 };

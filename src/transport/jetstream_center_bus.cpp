@@ -5,11 +5,10 @@
 
 #include "common/time.h"
 #include "transport/event_subject.h"
+#include "transport/jetstream_stream.h"
 
 namespace kansoku::transport {
 namespace {
-
-constexpr int64_t kNanosPerMicro = 1000;
 
 std::string_view header(natsMsg* msg, const char* key) {
     const char* value = nullptr;
@@ -44,44 +43,11 @@ Result<void> JetStreamCenterBus::bind() {
         return fail(NatsConnection::error(s, "nats jetstream context"));
     }
     const std::string all_events = nats.subject_prefix + ".>";
-    jsStreamInfo* info = nullptr;
-    jsErrCode code = static_cast<jsErrCode>(0);
-    natsStatus s = js_GetStreamInfo(&info, js_, nats.stream.c_str(), nullptr, &code);
-    if (s == NATS_NOT_FOUND || code == JSStreamNotFoundErr) {
-        jsStreamConfig config;
-        jsStreamConfig_Init(&config);
-        const char* subjects[] = {all_events.c_str()};
-        config.Name = nats.stream.c_str();
-        config.Subjects = subjects;
-        config.SubjectsLen = 1;
-        config.Storage = js_FileStorage;
-        config.Replicas = nats.replicas;
-        config.Duplicates = nats.duplicate_window.micros() * kNanosPerMicro;
-        config.MaxAge = nats.max_age.micros() * kNanosPerMicro;
-        config.MaxMsgSize = static_cast<int32_t>(std::min<uint64_t>(nats.max_message.bytes() * 2, INT32_MAX));
-        s = js_AddStream(&info, js_, &config, nullptr, &code);
-        if (s != NATS_OK && code != JSStreamNameExistErr) {
-            return fail(NatsConnection::error(
-                s, fmt::format("nats stream {}: create (error {})", nats.stream, static_cast<int>(code))));
-        }
-    } else if (s != NATS_OK) {
-        return fail(NatsConnection::error(s, fmt::format("nats stream {}", nats.stream)));
-    }
-    jsStreamInfo_Destroy(info);
-    jsSubOptions sub_options;
-    jsSubOptions_Init(&sub_options);
-    sub_options.Stream = nats.stream.c_str();
-    sub_options.ManualAck = true;
-    sub_options.Config.AckPolicy = js_AckExplicit;
-    sub_options.Config.AckWait = nats.ack_wait.micros() * kNanosPerMicro;
-    sub_options.Config.MaxDeliver = -1;
-    sub_options.Config.MaxAckPending = std::max<int64_t>(nats.fetch_batch * 8, 20000);
-    sub_options.Config.MaxWaiting = 512;
-    s = js_PullSubscribe(&subscription_, js_, all_events.c_str(), nats.durable.c_str(), nullptr, &sub_options, &code);
-    if (s != NATS_OK) {
-        return fail(NatsConnection::error(
-            s, fmt::format("nats consumer {} on {} (error {})", nats.durable, nats.stream, static_cast<int>(code))));
-    }
+    KANSOKU_TRY(ensureStream(js_, nats, {nats.stream, all_events, static_cast<int64_t>(nats.max_message.bytes() * 2)}));
+    auto subscription = bindPullConsumer(
+        js_, nats, {nats.stream, all_events, nats.durable, std::max<int64_t>(nats.fetch_batch * 8, 20000)});
+    KANSOKU_TRY(subscription);
+    subscription_ = *subscription;
     return {};
 }
 

@@ -88,6 +88,9 @@ Result<std::unique_ptr<NatsConnection>> NatsConnection::connect(const NatsConfig
     if (s == NATS_OK && !config.credentials.empty()) {
         s = natsOptions_SetUserCredentialsFromFiles(raw_options, config.credentials.c_str(), nullptr);
     }
+    if (s == NATS_OK && !config.nkey.empty()) {
+        s = natsOptions_SetNKeyFromSeed(raw_options, config.nkey.c_str(), config.nkey_seed.c_str());
+    }
     if (s == NATS_OK && !config.tls_ca.empty()) {
         s = natsOptions_SetSecure(raw_options, true);
         if (s == NATS_OK) {

@@ -18,6 +18,8 @@ void visitConfig(ConfigVisitor& v, NatsConfig& c) {
     v.text("user", c.user, "user name (nats-server authorization); empty: none");
     v.text("password", c.password, "password of user");
     v.text("credentials", c.credentials, "a NATS .creds file (user JWT and nkey seed); empty: none");
+    v.text("nkey", c.nkey, "a user nkey (public key, U...) the server knows, with nkey_seed; empty: none");
+    v.text("nkey_seed", c.nkey_seed, "file with the seed (SU...) of nkey; keep it readable by kansoku only");
     v.text("tls_ca", c.tls_ca, "PEM CA the servers' certificates are checked against; set: TLS is required");
     v.text("tls_cert", c.tls_cert, "PEM client certificate for mutual TLS, with tls_key");
     v.text("tls_key", c.tls_key, "PEM private key of tls_cert");
@@ -44,7 +46,16 @@ void visitConfig(ConfigVisitor& v, NatsConfig& c) {
                "center: an event fetched but not acknowledged within this is delivered again");
     v.size("max_message", c.max_message, ByteSize::fromKiB(1), ByteSize::fromMiB(64),
            "center: larger messages are dead-lettered");
+    v.text("sample_stream", c.sample_stream, "JetStream stream of the samples; the center creates it when missing");
+    v.text("sample_subject_prefix", c.sample_subject_prefix,
+           "a sample goes as chunks <prefix>.<sensor>.<sha256>.<n> and then <prefix>.<sensor>.<sha256>.manifest");
+    v.text("sample_durable", c.sample_durable, "center: the durable pull consumer of the samples' manifests");
+    v.size("max_sample", c.max_sample, ByteSize::fromKiB(1), ByteSize::fromGiB(1),
+           "larger samples are not sent by a sensor and refused by the center (both count them)");
+    v.size("sample_chunk", c.sample_chunk, ByteSize::fromKiB(1), ByteSize::fromKiB(512),
+           "a sample is sent in messages of this many bytes (below nats-server's max_payload, 1 MiB by default)");
     v.check(!c.servers.empty(), "transport.nats.servers must name at least one server");
+    v.check(c.nkey.empty() == c.nkey_seed.empty(), "transport.nats.nkey and nkey_seed must be set together");
     v.check(c.tls_cert.empty() == c.tls_key.empty(), "transport.nats.tls_cert and tls_key must be set together");
     v.check(c.segment_size.bytes() <= c.spool_max.bytes(), "transport.nats.segment_size must not exceed spool_max");
 }

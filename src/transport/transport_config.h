@@ -27,6 +27,8 @@ struct NatsConfig {
     std::string user;
     std::string password;
     std::string credentials; ///< a .creds file (JWT and nkey seed)
+    std::string nkey;        ///< a user nkey (public, "U..."), with nkey_seed
+    std::string nkey_seed;   ///< the file holding that nkey's seed ("SU..."): signs the server's challenge
     // TLS: with tls_ca set, the connection must be TLS and the server's certificate verified.
     std::string tls_ca;
     std::string tls_cert; ///< client certificate (mutual TLS), with tls_key
@@ -45,6 +47,12 @@ struct NatsConfig {
     int64_t fetch_batch = 1000;                    ///< events per fetch, stored in one commit then acked
     Duration ack_wait = Duration::fromSeconds(30); ///< an unacknowledged event is redelivered after this
     ByteSize max_message = ByteSize::fromKiB(256); ///< larger messages are dead-lettered
+    // Samples (docs/transport.md "Samples"): chunks and a manifest per sample on their own stream.
+    std::string sample_stream = "KANSOKU_SAMPLES";
+    std::string sample_subject_prefix = "kansoku.samples"; ///< <prefix>.<sensor>.<sha256>.<chunk|manifest>
+    std::string sample_durable = "kansoku-center-samples"; ///< center: the consumer of the manifests
+    ByteSize max_sample = ByteSize::fromMiB(32);           ///< larger samples are refused (sensor and center)
+    ByteSize sample_chunk = ByteSize::fromKiB(128);        ///< bytes per chunk message
 };
 
 struct TransportConfig {

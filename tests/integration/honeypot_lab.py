@@ -106,10 +106,12 @@ class HoneypotLab:
     """One `kansoku honeypot` process with a configuration written for the test."""
 
     def __init__(self, binary: str, work: Path, overrides: dict = None, accepted=("root", "xc3511"),
-                 prefix=None, command: str = "honeypot") -> None:
+                 prefix=None, command: str = "honeypot", args=()) -> None:
         self.binary = binary
-        # "honeypot", or "run" (the whole system: it is ready once the darknet's demo capture is analysed).
+        # "honeypot", "run" (the whole system: it is ready once the darknet's demo capture is analysed), or
+        # "sensor" (publishing to NATS: `args` = ["--no-darknet"]).
         self.command = command
+        self.args = [str(a) for a in args]
         self.work = work
         self.prefix = list(prefix or [])  # e.g. ["ip", "netns", "exec", NS]
         self.var = work / "var"
@@ -131,9 +133,11 @@ class HoneypotLab:
     # --- process ----------------------------------------------------------------------------------------------
     def start(self, timeout: float = 30) -> None:
         with open(self.stderr_path, "w") as err, open(self.stdout_path, "w") as out:
-            self.process = subprocess.Popen(self.prefix + [self.binary, self.command, "--config", str(self.config)],
+            self.process = subprocess.Popen(self.prefix + [self.binary, self.command, "--config", str(self.config),
+                                                           *self.args],
                                             stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=self.work)
-        ready = "honeypot: running" if self.command == "honeypot" else "kansoku is running"
+        ready = {"honeypot": "honeypot: running", "sensor": "sensor is running"}.get(self.command,
+                                                                                     "kansoku is running")
         if not ic.wait_for_text(self.stderr_path, ready, timeout, self.process):
             text = self.stderr_path.read_text(errors="replace")
             self.stop()

@@ -28,51 +28,10 @@ import urllib.request
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import integ_common as ic  # noqa: E402
-from nats_cluster import NatsCluster, nats_server, raw_publish  # noqa: E402
+from nats_cluster import (NatsCluster, center_config, failed_run, keep_if_failed, nats_server,  # noqa: E402
+                          raw_publish, transport_section)
 
 SENSORS = {"tokyo-1": "tokyo-secret", "osaka-2": "osaka-secret"}
-
-
-def transport_section(servers, user, password, spool="", extra=""):
-    quoted = ", ".join(f'"{s}"' for s in servers)
-    return f"""[transport]
-heartbeat_interval = "1s"
-silent_after = "10m"
-gap_after = "8s"
-[transport.nats]
-servers = [{quoted}]
-replicas = 3
-user = "{user}"
-password = "{password}"
-spool_dir = "{spool}"
-ack_timeout = "2s"
-reconnect_wait = "100ms"
-connect_timeout = "500ms"
-fetch_batch = 500
-ack_wait = "5s"
-max_message = "64KiB"
-{extra}"""
-
-
-def center_config(work, name, port, servers, database):
-    path = work / f"{name}.toml"
-    path.write_text(f"""[sensor]
-name = "{name}"
-[storage]
-data_dir = "{work / name}"
-database = "{database}"
-events_jsonl = ""
-[web]
-port = {port}
-access_log = ""
-[honeypot]
-enabled = false
-[sharing]
-communities = []
-[intel.correlation]
-enabled = false
-""" + transport_section(servers, "center", "center-secret"))
-    return path
 
 
 def sensor_config(work, name, password, servers, user=None, spool_tag=""):
@@ -328,17 +287,12 @@ def main() -> int:
                          f"({site.numbered(name)}{' + 1 raw' if extra else ''})")
         print(f"elapsed {time.monotonic() - started:.1f} s", flush=True)
     except Exception as e:  # a failure to run is a failed check, with the logs
-        checks.check(False, f"the test ran to the end ({type(e).__name__}: {e})")
-        for log in sorted(work.glob("*.log")):
-            print(f"--- {log.name}\n{log.read_text(errors='replace')[-1500:]}")
+        failed_run(checks, e, sorted(work.glob("*.log")))
     finally:
         for name in list(site.centers):
             site.stop_center(name)
         cluster.stop_all()
-        if checks.failed == 0:
-            ic.remove_temp_dir(work)
-        else:
-            print(f"kept {work}")
+        keep_if_failed(checks, work)
     return checks.exit_code()
 
 
