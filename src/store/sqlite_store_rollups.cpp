@@ -1,7 +1,8 @@
 // SqliteStore: the dashboard's rollups (migrations 0006 and 0007). The events a transaction appends
-// are added up in a RollupBatch; commit() writes each key of it once, then summarises the hours and
-// days that have closed: an hour's top_hours rows are cut to its top keys per kind, a day's top keys
-// go to top_days, and what was cut is kept in top_cuts as the error bound of a list read from them.
+// are added up in a RollupBatch; commit() writes each key of it once, then summarises the days that
+// have closed: a day's top keys (from its hours' whole rows) go to top_days, then each of its hours'
+// top_hours rows are cut to its top keys per kind, and what was cut is kept in top_cuts as the error
+// bound of a list read from them.
 
 #include <algorithm>
 #include <string>
@@ -158,14 +159,15 @@ Result<Timestamp> SqliteStore::latestRollupHour() {
 
 Result<void> SqliteStore::summariseClosed() {
     const Timestamp closed_before = *watermark_ - kClosingGrace;
+    // A closed hour keeps its whole rows until its day closes: the day is summarised from them (its top keys
+    // by their exact day totals, the bound only what the day's cut left out), and only then are its hours
+    // cut. Cutting each hour first made a day's bound the sum of 24 hours' bounds, which on flat traffic
+    // (no key ever heavy in an hour) dwarfed every listed figure.
     for (auto it = open_hours_.begin(); it != open_hours_.end();) {
         const Timestamp hour = *it;
         if (hour + kRollupHour > closed_before) {
             ++it;
             continue;
-        }
-        for (const auto& kind : kTopRollupKinds) {
-            KANSOKU_TRY(cutHour(kind, hour));
         }
         open_days_.insert(floorTo(hour, kRollupDay));
         it = open_hours_.erase(it);
@@ -178,6 +180,11 @@ Result<void> SqliteStore::summariseClosed() {
         }
         for (const auto& kind : kTopRollupKinds) {
             KANSOKU_TRY(summariseDay(kind, day));
+        }
+        for (Timestamp hour = day; hour < day + kRollupDay; hour += kRollupHour) {
+            for (const auto& kind : kTopRollupKinds) {
+                KANSOKU_TRY(cutHour(kind, hour));
+            }
         }
         it = open_days_.erase(it);
     }
