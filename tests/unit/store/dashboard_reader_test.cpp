@@ -284,7 +284,7 @@ TEST_F(DashboardReaderTest, SearchPagesThroughEveryMatchOnce) {
     EXPECT_GT(pages, 2);
 }
 
-// Closed days keep their top 1,000 keys per kind, then their hours are cut to their top 1,000 (migration 0007):
+// Closed hours keep their top 1,000 keys per kind and closed days their top 1,000 by exact day totals (migration 0007):
 // two days and five hours of 1,500 sources an hour, a few of them busy all the time. Lists read from the summaries
 // stay within their error bound of the exact counts, and no key is missed that exceeds the bound.
 TEST_F(DashboardReaderTest, SummariesOfClosedPeriodsStayWithinTheirBound) {
@@ -371,8 +371,9 @@ TEST_F(DashboardReaderTest, SummariesOfClosedPeriodsStayWithinTheirBound) {
         EXPECT_EQ((*counts)["darknet.scan"], static_cast<int64_t>(*n));
     }
 
-    // A whole closed day is summarised from its hours' whole rows: its bound is what the day's own cut left
-    // out (a one-off source's day total, at most 50 probes, or two of them), not the sum of 24 hours' cuts.
+    // A whole closed day is summarised from its keys' exact day totals (its hours' kept rows and the rows cut
+    // from them): its bound is what the day's own cut left out (a one-off source's day total, at most 50
+    // probes, or two of them), not the sum of 24 hours' cuts.
     const Timestamp day = floorTo(kStart, kRollupDay) + kRollupDay;
     std::map<std::string, int64_t> day_totals;
     EventQuery q;
