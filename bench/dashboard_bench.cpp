@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <random>
@@ -81,6 +82,13 @@ double plainInsertRate(const std::string& path, int64_t events) {
     std::filesystem::remove(path + "-wal");
     std::filesystem::remove(path + "-shm");
     return static_cast<double>(events) / seconds;
+}
+
+/// CPU time of the calling thread, in milliseconds.
+double threadCpuMs() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
 }
 
 double median(std::vector<double> v) {
@@ -177,10 +185,11 @@ int main(int argc, char** argv) {
     const auto prefix = *Prefix::parse("100.64.0.0/16");
     // "last 24h" as the dashboard asks it at 23:23 (not on an hour), a calendar day, and the month.
     constexpr Timestamp kOffHour = 37 * 60 * kMicrosPerSecond;
-    for (const auto& [label, range] :
-         {std::pair{std::string("last 24h"), store::TimeRange{kEnd - kDay - kOffHour, kEnd - kOffHour}},
-          std::pair{std::string("day"), store::TimeRange{kEnd - kDay, kEnd}},
-          std::pair{std::string("month"), store::TimeRange{kBegin, kEnd}}}) {
+    const std::vector<std::pair<std::string, store::TimeRange>> ranges = {
+        {"last 24h", store::TimeRange{kEnd - kDay - kOffHour, kEnd - kOffHour}},
+        {"day", store::TimeRange{kEnd - kDay, kEnd}},
+        {"month", store::TimeRange{kBegin, kEnd}}};
+    for (const auto& [label, range] : ranges) {
         cases.push_back({"overview/" + label, 200, [&r, range] {
                              return r.countsByType(range, nullptr) && r.distinctSources(range, nullptr) &&
                                     r.probeTotals(range) && r.infectedHostCount(range, nullptr);
@@ -210,21 +219,42 @@ int main(int argc, char** argv) {
                          }});
     }
     int missed = 0;
-    std::printf("%-32s %10s %10s %8s\n", "query", "median ms", "target ms", "");
+    // Wall time is what the target is about; the thread's CPU time beside it tells the query's own work from
+    // waiting for a core on a loaded machine.
+    std::printf("%-32s %10s %10s %10s %8s\n", "query", "median ms", "cpu ms", "target ms", "");
     for (const auto& c : cases) {
         std::vector<double> times;
+        std::vector<double> cpu;
         for (int i = 0; i < rounds; ++i) {
             const auto started = Clock::now();
+            const double cpu_started = threadCpuMs();
             if (!c.run()) {
                 return fail(c.name + " failed");
             }
+            cpu.push_back(threadCpuMs() - cpu_started);
             times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
         }
         const double m = median(times);
         const bool ok = m < c.target_ms;
         missed += ok ? 0 : 1;
-        std::printf("%-32s %10.1f %10.0f %8s\n", c.name.c_str(), m, c.target_ms, ok ? "PASS" : "FAIL");
+        std::printf("%-32s %10.1f %10.1f %10.0f %8s\n", c.name.c_str(), m, median(cpu), c.target_ms,
+                    ok ? "PASS" : "FAIL");
     }
     std::printf("%d of %zu queries missed their target\n", missed, cases.size());
+    // How far the summarised top lists may be off (error_bound) against the figures they list.
+    std::printf("%-32s %12s %12s %12s\n", "top list accuracy", "error_bound", "first item", "10th item");
+    for (const auto& [label, range] : ranges) {
+        for (const auto kind : {store::TopKind::Sources, store::TopKind::Ports}) {
+            auto top = r.top(kind, range, 10, nullptr);
+            if (!top) {
+                return fail(top.error().message);
+            }
+            const auto figure = [&top](size_t i) { return i < top->items.size() ? top->items[i].amount : 0; };
+            std::printf("%-32s %12lld %12lld %12lld\n",
+                        fmt::format("top {}/{}", store::topKindName(kind), label).c_str(),
+                        static_cast<long long>(top->error_bound), static_cast<long long>(figure(0)),
+                        static_cast<long long>(figure(9)));
+        }
+    }
     return 0;
 }

@@ -94,7 +94,8 @@ Result<std::unique_ptr<CenterRuntime>> CenterRuntime::create(const Config& confi
         center->status_ =
             std::make_unique<BusStatus>(bus, config.sensor_name, center->outputs_.get(), options.transport_status);
         auto web = web::WebService::start(config.web, *center->status_, storage.location(), config.sharing,
-                                          center->correlation_ ? center->correlation_->origins() : nullptr);
+                                          center->correlation_ ? center->correlation_->origins() : nullptr,
+                                          config.honeypot.samples_dir);
         KANSOKU_TRY(web);
         center->web_ = std::move(*web);
     }

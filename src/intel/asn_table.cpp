@@ -1,5 +1,8 @@
 #include "intel/asn_table.h"
 
+#include <algorithm>
+#include <array>
+#include <iterator>
 #include <limits>
 #include <unordered_map>
 #include <utility>
@@ -46,6 +49,8 @@ public:
         table_.overlaps_ = v4_.overlaps() + v6_.overlaps();
         table_.v4_ = v4_.build();
         table_.v6_ = v6_.build();
+        table_.v4_by_asn_ = table_.byAsn(table_.v4_);
+        table_.v6_by_asn_ = table_.byAsn(table_.v6_);
         table_.systems_.shrink_to_fit();
         table_.names_.shrink_to_fit();
         return std::move(table_);
@@ -70,6 +75,72 @@ private:
     std::unordered_map<std::string, uint32_t> known_; ///< asn bytes + name -> index into systems_
     std::string key_;
 };
+
+template <typename Index>
+std::vector<AsnTable::AsEntry> AsnTable::byAsn(const Index& index) const {
+    std::vector<AsEntry> entries;
+    entries.reserve(index.rangeCount());
+    for (std::size_t i = 0; i < index.entryCount(); ++i) {
+        if (const uint32_t value = index.entryValue(i); value != Index::kNoValue) {
+            entries.push_back({systems_[value].asn, static_cast<uint32_t>(i)});
+        }
+    }
+    std::sort(entries.begin(), entries.end(),
+              [](const AsEntry& a, const AsEntry& b) { return a.asn != b.asn ? a.asn < b.asn : a.entry < b.entry; });
+    return entries;
+}
+
+namespace {
+
+IpAddress v6Address(Uint128 key) {
+    std::array<uint8_t, 16> bytes{};
+    for (int i = 15; i >= 0; --i) {
+        bytes[static_cast<std::size_t>(i)] = static_cast<uint8_t>(key);
+        key >>= 8;
+    }
+    return IpAddress::fromV6(bytes.data());
+}
+
+IpAddress addressOf(uint32_t key) {
+    return IpAddress::fromV4(key);
+}
+
+IpAddress addressOf(Uint128 key) {
+    return v6Address(key);
+}
+
+/// Appends the ranges of `asn` in `index` (entries of one AS that follow each other joined).
+template <typename Index, typename Entry>
+void appendAnnounced(const Index& index, const std::vector<Entry>& by_asn, uint32_t asn, std::size_t limit,
+                     std::vector<AnnouncedRange>& out, bool& complete) {
+    auto it = std::lower_bound(by_asn.begin(), by_asn.end(), asn,
+                               [](const Entry& entry, uint32_t wanted) { return entry.asn < wanted; });
+    for (; it != by_asn.end() && it->asn == asn; ++it) {
+        auto last = index.entryLast(it->entry);
+        const auto first = index.entryFirst(it->entry);
+        while (std::next(it) != by_asn.end() && std::next(it)->asn == asn && std::next(it)->entry == it->entry + 1) {
+            ++it;
+            last = index.entryLast(it->entry);
+        }
+        if (out.size() == limit) {
+            complete = false;
+            return;
+        }
+        out.push_back({addressOf(first), addressOf(last)});
+    }
+}
+
+} // namespace
+
+std::vector<AnnouncedRange> AsnTable::announced(uint32_t asn, std::size_t limit, bool& complete) const {
+    std::vector<AnnouncedRange> ranges;
+    complete = true;
+    appendAnnounced(v4_, v4_by_asn_, asn, limit, ranges, complete);
+    if (complete) {
+        appendAnnounced(v6_, v6_by_asn_, asn, limit, ranges, complete);
+    }
+    return ranges;
+}
 
 Result<AsnTable> AsnTable::parse(std::string_view v4_csv, std::string_view v6_csv, std::string_view v4_origin,
                                  std::string_view v6_origin) {

@@ -31,6 +31,12 @@ struct AsInfo {
     std::string_view name; ///< lives as long as the table
 };
 
+/// An address range an AS announces: [first, last], both in the same family.
+struct AnnouncedRange {
+    IpAddress first;
+    IpAddress last;
+};
+
 class AsnTable {
 public:
     AsnTable() = default; ///< knows no address
@@ -52,6 +58,10 @@ public:
     /// IPv6 lookup by big-endian 128-bit value (addressKey()).
     AsInfo lookupV6(Uint128 address) const { return infoOf(v6_.find(address)); }
 
+    /// The ranges `asn` announces (the reverse of lookup()): IPv4 first, then IPv6, each ascending,
+    /// adjacent ranges joined. At most `limit` ranges; `complete` is false when there were more.
+    std::vector<AnnouncedRange> announced(uint32_t asn, std::size_t limit, bool& complete) const;
+
     const Ipv4RangeIndex& v4() const { return v4_; }
     const Ipv6RangeIndex& v6() const { return v6_; }
     /// Rows read from both files.
@@ -60,9 +70,10 @@ public:
     std::size_t overlapCount() const { return overlaps_; }
     /// Distinct (number, name) pairs.
     std::size_t asCount() const { return systems_.size(); }
-    /// Bytes held (ranges, AS records, names).
+    /// Bytes held (ranges, AS records, names, the index by AS).
     std::size_t memoryBytes() const {
-        return v4_.memoryBytes() + v6_.memoryBytes() + systems_.capacity() * sizeof(System) + names_.capacity();
+        return v4_.memoryBytes() + v6_.memoryBytes() + systems_.capacity() * sizeof(System) + names_.capacity() +
+               (v4_by_asn_.capacity() + v6_by_asn_.capacity()) * sizeof(AsEntry);
     }
 
     /// The AS stored under a range value (what v4()/v6() return).
@@ -80,12 +91,23 @@ private:
         uint32_t name_offset; ///< into names_
         uint32_t name_size;
     };
+    /// One range of an AS: the index's entry number, sorted by (asn, entry).
+    struct AsEntry {
+        uint32_t asn;
+        uint32_t entry;
+    };
     class Loader;
+
+    /// The entries of every range with a value, sorted by AS (the reverse index of announced()).
+    template <typename Index>
+    std::vector<AsEntry> byAsn(const Index& index) const;
 
     Ipv4RangeIndex v4_;
     Ipv6RangeIndex v6_;
     std::vector<System> systems_;
     std::string names_;
+    std::vector<AsEntry> v4_by_asn_;
+    std::vector<AsEntry> v6_by_asn_;
     std::size_t rows_ = 0;
     std::size_t overlaps_ = 0;
 };

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "common/prefix_cover.h"
+
 namespace kansoku::intel {
 
 Enricher::Enricher(EnrichmentOptions options)
@@ -28,6 +30,20 @@ Enrichment Enricher::lookup(const IpAddress& address) const {
     const auto data = snapshot();
     const EnrichmentView view = data->lookup(address);
     return {view.asn, std::string(view.as_name), std::string(view.country)};
+}
+
+std::vector<Prefix> Enricher::announced(uint32_t asn, std::size_t limit, bool& complete) const {
+    const auto data = snapshot();
+    std::vector<Prefix> prefixes;
+    for (const AnnouncedRange& range : data->asn().announced(asn, limit, complete)) {
+        appendCoveringPrefixes(range.first, range.last, prefixes);
+        if (prefixes.size() > limit) {
+            prefixes.resize(limit);
+            complete = false;
+            break;
+        }
+    }
+    return prefixes;
 }
 
 } // namespace kansoku::intel

@@ -44,6 +44,7 @@ public:
 
     Enrichment lookup(const IpAddress& address) const;
     AddressOrigin origin(const IpAddress& address) const override { return lookup(address); }
+    std::vector<Prefix> announced(uint32_t asn, std::size_t limit, bool& complete) const override;
 
     const EnrichmentOptions& options() const { return options_; }
 

@@ -104,13 +104,18 @@ public:
         return bytes;
     }
 
+    /// Entry `i` (0 <= i < entryCount(), ascending): its first and last address and its value
+    /// (kNoValue for a gap).
+    Key entryFirst(std::size_t i) const { return starts_[i]; }
+    Key entryLast(std::size_t i) const { return i + 1 < starts_.size() ? starts_[i + 1] - 1 : ~Key{0}; }
+    uint32_t entryValue(std::size_t i) const { return values_[i]; }
+
     /// Calls `visit(first, last, value)` for every range with a value, in ascending order.
     template <typename Visit>
     void forEachRange(Visit&& visit) const {
         for (std::size_t i = 0; i < starts_.size(); ++i) {
             if (values_[i] != kNoValue) {
-                const Key last = i + 1 < starts_.size() ? starts_[i + 1] - 1 : ~Key{0};
-                visit(starts_[i], last, values_[i]);
+                visit(starts_[i], entryLast(i), values_[i]);
             }
         }
     }

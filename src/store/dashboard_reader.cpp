@@ -8,6 +8,7 @@
 
 #include "common/hyperloglog.h"
 #include "store/address_function.h"
+#include "store/address_ranges_function.h"
 #include "store/rollup_batch.h"
 #include "store/sqlite_statement.h"
 
@@ -15,6 +16,8 @@ namespace kansoku::store {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
+/// A tenant with at most this many prefixes is filtered by an OR of BETWEENs (which the addr index serves).
+constexpr size_t kIndexedPrefixes = 16;
 constexpr Timestamp kMinute = kRollupMinute;
 constexpr Timestamp kHour = kRollupHour;
 constexpr Timestamp kDay = kRollupDay;
@@ -89,8 +92,15 @@ Timestamp ceilTo(Timestamp t, Timestamp step) {
     return f == t ? t : f + step;
 }
 
-/// "(addr BETWEEN ? AND ? OR ...)" over a scope's prefixes; "0" when it has none (events carry no ASN).
+/// "(addr BETWEEN ? AND ? OR ...)" over a scope's prefixes; "0" when it has none (events carry no ASN:
+/// a tenant's ASNs reach here as the prefixes they announce). Past kIndexedPrefixes, one
+/// kansoku_in_ranges() over all of them instead: a binary search per row rather than hundreds of
+/// comparisons (and SQLite's expression depth limit of 1,000).
 std::string eventScopeClause(const AddressScope& scope, std::vector<SqlParam>& params) {
+    if (scope.prefixes.size() > kIndexedPrefixes) {
+        params.emplace_back(SqlBlob{addressRangesBlob(scope.prefixes)});
+        return "kansoku_in_ranges(addr, ?)";
+    }
     std::string clause;
     for (const auto& prefix : scope.prefixes) {
         clause += clause.empty() ? "(" : " OR ";
@@ -107,8 +117,7 @@ std::string hostScopeClause(const AddressScope& scope, std::vector<SqlParam>& pa
     if (scope.asns.empty()) {
         return clause;
     }
-    clause = clause == "0" ? "(" : clause.substr(0, clause.size() - 1) + " OR ";
-    clause += "asn IN (";
+    clause = "(" + clause + " OR asn IN (";
     for (size_t i = 0; i < scope.asns.size(); ++i) {
         clause += i == 0 ? "?" : ", ?";
         params.emplace_back(static_cast<int64_t>(scope.asns[i]));
@@ -226,8 +235,8 @@ Result<std::unique_ptr<DashboardReader>> DashboardReader::open(const std::string
         return fail("database {}: {}", path, raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc));
     }
     sqlite3_busy_timeout(raw, kBusyTimeoutMs);
-    if (!registerAddressFunction(raw)) {
-        return fail(reader->error("registering kansoku_addr"));
+    if (!registerAddressFunction(raw) || !registerAddressRangesFunction(raw)) {
+        return fail(reader->error("registering kansoku_addr and kansoku_in_ranges"));
     }
     return reader;
 }

@@ -1,7 +1,9 @@
 // SqliteStore: the dashboard's rollups (migrations 0006 and 0007). The events a transaction appends
 // are added up in a RollupBatch; commit() writes each key of it once, then summarises the hours and
-// days that have closed: an hour's top_hours rows are cut to its top keys per kind, a day's top keys
-// go to top_days, and what was cut is kept in top_cuts as the error bound of a list read from them.
+// days that have closed: an hour's top_hours rows are cut to its top keys per kind (the rows cut kept
+// apart, under the kind's rest, until their day is summarised), a day's top keys, from its exact day
+// totals, go to top_days, and what was cut is kept in top_cuts as the error bound of a list read from
+// them.
 
 #include <algorithm>
 #include <string>
@@ -21,6 +23,15 @@ constexpr int64_t kDayKeys = 1000;
 /// An hour (or day) is closed once an event this much later than its end has been stored: records
 /// are stamped when they close, so later ones for it are rare (and only add to the error bound).
 constexpr Timestamp kClosingGrace = 10 * 60 * kMicrosPerSecond;
+/// Days for which the rows cut from closed hours are kept (a late event reopening such a day is summarised
+/// exactly again); older days' rest is dropped.
+constexpr Timestamp kRestDays = 2;
+
+/// Where a closed hour's rows past its top keys go ("source~"): no list reads them, the summary of their
+/// day does (exact day totals), and they are dropped kRestDays after it.
+std::string restKind(const TopRollupKind& kind) {
+    return std::string(kind.name) + "~";
+}
 
 int bindValue(sqlite3_stmt* s, int index, int64_t value) {
     return sqlite3_bind_int64(s, index, value);
@@ -170,6 +181,7 @@ Result<void> SqliteStore::summariseClosed() {
         open_days_.insert(floorTo(hour, kRollupDay));
         it = open_hours_.erase(it);
     }
+    bool summarised = false;
     for (auto it = open_days_.begin(); it != open_days_.end();) {
         const Timestamp day = *it;
         if (day + kRollupDay > closed_before) {
@@ -179,7 +191,16 @@ Result<void> SqliteStore::summariseClosed() {
         for (const auto& kind : kTopRollupKinds) {
             KANSOKU_TRY(summariseDay(kind, day));
         }
+        summarised = true;
         it = open_days_.erase(it);
+    }
+    if (summarised) {
+        // The rows cut from hours are kept while late events may still reopen their day.
+        const Timestamp keep_from = floorTo(closed_before, kRollupDay) - kRestDays * kRollupDay;
+        for (const auto& kind : kTopRollupKinds) {
+            KANSOKU_TRY(run("DELETE FROM top_hours WHERE kind = ?1 AND hour < ?2", "dropping cut rows",
+                            std::string_view(restKind(kind)), keep_from));
+        }
     }
     return {};
 }
@@ -202,6 +223,13 @@ Result<void> SqliteStore::cutHour(const TopRollupKind& kind, Timestamp hour) {
     const int64_t max_amount = sqlite3_column_int64(*measure, 2);
     sqlite3_reset(*measure);
     if (cut > 0) {
+        // The cut rows move to the kind's rest (restKind), which no list reads: the day is summarised from them.
+        KANSOKU_TRY(run(fmt::format("INSERT INTO top_hours (kind, hour, key, count, amount) SELECT ?4, hour, key, "
+                                    "count, amount FROM top_hours WHERE kind = ?1 AND hour = ?2 AND key IN ({}) "
+                                    "ON CONFLICT (kind, hour, key) DO UPDATE SET count = top_hours.count + "
+                                    "excluded.count, amount = top_hours.amount + excluded.amount",
+                                    cut_keys),
+                        "cutting top lists", kind.name, hour, kHourKeys, std::string_view(restKind(kind))));
         KANSOKU_TRY(run(fmt::format("DELETE FROM top_hours WHERE kind = ?1 AND hour = ?2 AND key IN ({})", cut_keys),
                         "cutting top lists", kind.name, hour, kHourKeys));
     }
@@ -221,18 +249,20 @@ Result<void> SqliteStore::recordCut(const TopRollupKind& kind, std::string_view 
 Result<void> SqliteStore::summariseDay(const TopRollupKind& kind, Timestamp day) {
     const std::string context = "summarising a day";
     KANSOKU_TRY(run("DELETE FROM top_days WHERE kind = ?1 AND day = ?2", context, kind.name, day));
+    // The day's keys from its hours' kept rows and the rows cut from them (the rest): exact day totals.
+    const std::string rest = restKind(kind);
     const std::string day_keys("SELECT key, sum(count) AS count, sum(amount) AS amount FROM top_hours "
-                               "WHERE kind = ?1 AND hour >= ?2 AND hour < ?3 GROUP BY key");
+                               "WHERE kind IN (?1, ?5) AND hour >= ?2 AND hour < ?3 GROUP BY key");
     KANSOKU_TRY(run(fmt::format("INSERT INTO top_days (kind, day, key, count, amount) SELECT ?1, ?2, key, count, "
                                 "amount FROM ({}) ORDER BY {} DESC, key LIMIT ?4",
                                 day_keys, orderColumn(kind)),
-                    context, kind.name, day, day + kRollupDay, kDayKeys));
+                    context, kind.name, day, day + kRollupDay, kDayKeys, std::string_view(rest)));
     // The bound of a day: the largest day total of a key left out, plus what its hours' cuts left out.
     auto measure = cached(fmt::format("SELECT count(*), coalesce(max(count), 0), coalesce(max(amount), 0) FROM ({}) "
                                       "WHERE key NOT IN (SELECT key FROM top_days WHERE kind = ?1 AND day = ?2)",
                                       day_keys));
     KANSOKU_TRY(measure);
-    bindAll(*measure, kind.name, day, day + kRollupDay);
+    bindAll(*measure, kind.name, day, day + kRollupDay, int64_t{0}, std::string_view(rest));
     if (sqlite3_step(*measure) != SQLITE_ROW) {
         return fail(error(context));
     }
@@ -240,16 +270,21 @@ Result<void> SqliteStore::summariseDay(const TopRollupKind& kind, Timestamp day)
     int64_t max_count = sqlite3_column_int64(*measure, 1);
     int64_t max_amount = sqlite3_column_int64(*measure, 2);
     sqlite3_reset(*measure);
-    auto hours = cached("SELECT coalesce(sum(cut), 0), coalesce(sum(max_count), 0), coalesce(sum(max_amount), 0) "
+    // When the rest holds every row cut from the day's hours (a row per key cut, as many as the cuts
+    // recorded), the day totals above were exact. Otherwise (rows dropped after kRestDays and a late event
+    // reopened the day, or hours cut before the rest was kept) what the hours' cuts left out adds up too.
+    auto hours = cached("SELECT coalesce(sum(cut), 0), coalesce(sum(max_count), 0), coalesce(sum(max_amount), 0), "
+                        "(SELECT count(*) FROM top_hours WHERE kind = ?4 AND hour >= ?2 AND hour < ?3) "
                         "FROM top_cuts WHERE kind = ?1 AND span = 'hour' AND period >= ?2 AND period < ?3");
     KANSOKU_TRY(hours);
-    bindAll(*hours, kind.name, day, day + kRollupDay);
+    bindAll(*hours, kind.name, day, day + kRollupDay, std::string_view(rest));
     if (sqlite3_step(*hours) != SQLITE_ROW) {
         return fail(error(context));
     }
-    cut += sqlite3_column_int64(*hours, 0);
-    max_count += sqlite3_column_int64(*hours, 1);
-    max_amount += sqlite3_column_int64(*hours, 2);
+    const bool rest_complete = sqlite3_column_int64(*hours, 3) == sqlite3_column_int64(*hours, 0);
+    cut += rest_complete ? 0 : sqlite3_column_int64(*hours, 0);
+    max_count += rest_complete ? 0 : sqlite3_column_int64(*hours, 1);
+    max_amount += rest_complete ? 0 : sqlite3_column_int64(*hours, 2);
     sqlite3_reset(*hours);
     KANSOKU_TRY(run("DELETE FROM top_cuts WHERE kind = ?1 AND span = 'day' AND period = ?2", context, kind.name, day));
     return recordCut(kind, "day", day, cut, max_count, max_amount);

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,7 @@
 #include "malware/triage/fuzzy_hashes.h"
 #include "web/api_params.h"
 #include "web/host_json.h"
+#include "web/tenant_addresses.h"
 
 namespace kansoku::web {
 namespace {
@@ -32,6 +34,7 @@ constexpr int kLookalikeSsdeep = 50; ///< an ssdeep score at least this is a loo
 constexpr int kLookalikeTlsh = 100;  ///< a TLSH distance at most this is a look-alike
 constexpr size_t kMaxTypes = 32;
 constexpr size_t kShown = 40;
+constexpr uint64_t kMaxReportBytes = 4ULL << 20; ///< a sample's analysis document shown in the API, at most
 
 /// The count series: metric name -> event type.
 struct CountMetric {
@@ -126,17 +129,17 @@ std::optional<std::pair<Timestamp, int64_t>> parseCursor(std::string_view text) 
     return std::pair<Timestamp, int64_t>{ts, id};
 }
 
-/// Whether the caller may see an event about `subject` (tenants: only inside their space).
-bool visible(const Request& request, const std::optional<std::string>& subject) {
-    const AddressScope* scope = scopeOf(request);
-    if (scope == nullptr) {
+/// Whether the caller may see an event about `subject`: everything for the admin (`addresses` null), only
+/// inside its addresses for a tenant.
+bool visible(const AddressScope* addresses, const std::optional<std::string>& subject) {
+    if (addresses == nullptr) {
         return true;
     }
     if (!subject) {
         return false;
     }
     const auto ip = IpAddress::parse(*subject);
-    return ip && scope->contains(*ip, std::nullopt);
+    return ip && addresses->contains(*ip, std::nullopt);
 }
 
 std::optional<std::string> subjectOf(const json& event) {
@@ -161,8 +164,9 @@ std::string ispOf(const std::vector<store::IspRecord>& isps, const store::Infect
 class DashboardApi {
 public:
     DashboardApi(store::DashboardReader& reader, store::Database& store, const Authenticator& authenticator,
-                 EventHub* hub, const AddressOrigins* origins)
-        : reader_(reader), store_(store), authenticator_(authenticator), hub_(hub), origins_(origins) {}
+                 EventHub* hub, const AddressOrigins* origins, const malware::SampleReports* reports)
+        : reader_(reader), store_(store), authenticator_(authenticator), hub_(hub), origins_(origins),
+          reports_(reports), tenant_addresses_(origins) {}
 
     Response whoami(const Request& request);
     Response overview(const Request& request);
@@ -177,12 +181,49 @@ public:
     Response stream(const Request& request);
 
 private:
+    /// The addresses whose events the caller sees: null for the admin (all); a tenant's prefixes and
+    /// those its ASNs announce (scopeOf() is what it declared, for infected hosts, which know their AS).
+    std::shared_ptr<const AddressScope> addressesOf(const Request& request);
+    /// The sample store's `kind` document of a sample ("triage", "sandbox"), parsed; null when there is
+    /// none, no store, or it cannot be read (logged).
+    json sampleReport(const std::string& sha256, std::string_view kind) const;
+
     store::DashboardReader& reader_;
     store::Database& store_;
     const Authenticator& authenticator_;
     EventHub* hub_;
     const AddressOrigins* origins_;
+    const malware::SampleReports* reports_;
+    TenantAddresses tenant_addresses_;
 };
+
+std::shared_ptr<const AddressScope> DashboardApi::addressesOf(const Request& request) {
+    static const auto kNothing = std::make_shared<const AddressScope>();
+    if (request.caller != Caller::Tenant) {
+        return nullptr;
+    }
+    return request.scope ? tenant_addresses_.expand(request.tenant, request.scope) : kNothing;
+}
+
+json DashboardApi::sampleReport(const std::string& sha256, std::string_view kind) const {
+    if (reports_ == nullptr) {
+        return nullptr;
+    }
+    auto text = reports_->read(sha256, kind, kMaxReportBytes);
+    if (!text) {
+        spdlog::warn("sample {}: its {} document: {}", sha256, kind, text.error().message);
+        return nullptr;
+    }
+    if (!*text) {
+        return nullptr;
+    }
+    json document = json::parse(**text, nullptr, false);
+    if (!document.is_object()) {
+        spdlog::warn("sample {}: its {} document is not a JSON object", sha256, kind);
+        return nullptr;
+    }
+    return document;
+}
 
 Response DashboardApi::whoami(const Request& request) {
     if (auto p = params(request, {}); !p) {
@@ -203,8 +244,9 @@ Response DashboardApi::overview(const Request& request) {
         return badRequest(range.error());
     }
     const AddressScope* scope = scopeOf(request);
-    auto counts = reader_.countsByType(*range, scope);
-    auto sources = reader_.distinctSources(*range, scope);
+    const auto addresses = addressesOf(request);
+    auto counts = reader_.countsByType(*range, addresses.get());
+    auto sources = reader_.distinctSources(*range, addresses.get());
     auto hosts = reader_.infectedHostCount(*range, scope);
     std::pair<int64_t, int64_t> probes{0, 0};
     if (scope == nullptr) {
@@ -282,7 +324,8 @@ Response DashboardApi::series(const Request& request) {
     if (proto && !*port) {
         return badRequest(Error{"proto needs port"});
     }
-    const AddressScope* scope = scopeOf(request);
+    const auto addresses = addressesOf(request);
+    const AddressScope* scope = addresses.get();
     Result<std::vector<int64_t>> values = std::vector<int64_t>{};
     if (probes) {
         // Darknet port statistics are about no address: a tenant's series are zeros.
@@ -329,7 +372,11 @@ Response DashboardApi::top(const Request& request) {
     if (!limit) {
         return badRequest(limit.error());
     }
-    auto top = reader_.top(*kind, *range, *limit, scopeOf(request));
+    // Lists read from infected hosts (asns, countries, families) match their AS too: the declared scope.
+    const bool from_hosts =
+        *kind == store::TopKind::Asns || *kind == store::TopKind::Countries || *kind == store::TopKind::Families;
+    const auto addresses = from_hosts ? nullptr : addressesOf(request);
+    auto top = reader_.top(*kind, *range, *limit, from_hosts ? scopeOf(request) : addresses.get());
     if (!top) {
         return storeFailed();
     }
@@ -482,7 +529,7 @@ Response DashboardApi::events(const Request& request) {
         return badRequest(limit.error());
     }
     search.limit = *limit;
-    auto page = reader_.search(search, scopeOf(request));
+    auto page = reader_.search(search, addressesOf(request).get());
     if (!page) {
         return storeFailed();
     }
@@ -517,7 +564,7 @@ Response DashboardApi::detail(const Request& request, std::string_view type, std
         return storeFailed();
     }
     json body = *event ? eventJson(**event) : json();
-    if (!*event || !body.is_object() || !visible(request, subjectOf(body))) {
+    if (!*event || !body.is_object() || !visible(addressesOf(request).get(), subjectOf(body))) {
         return withNoStore(errorResponse(404, fmt::format("no {} {}", what, id)));
     }
     if (type != "alert") {
@@ -595,7 +642,7 @@ Response DashboardApi::session(const Request& request) {
         all.push_back(event);
         transcript.push_back(transcriptLine(event));
     }
-    if (all.empty() || !visible(request, subjectOf(all.front()))) {
+    if (all.empty() || !visible(addressesOf(request).get(), subjectOf(all.front()))) {
         return withNoStore(errorResponse(404, fmt::format("no honeypot session {}", *id)));
     }
     const json& first = all.front();
@@ -691,8 +738,9 @@ Response DashboardApi::sample(const Request& request) {
     }
     return json200({{"sha256", *sha},
                     {"sample", sample},
-                    {"triage", nullptr},
+                    {"triage", sampleReport(*sha, "triage")},
                     {"sandbox", sandbox},
+                    {"sandbox_report", sampleReport(*sha, "sandbox")},
                     {"downloads", downloads},
                     {"drops", *drops},
                     {"dropped_by", dropped_by},
@@ -832,7 +880,7 @@ Response DashboardApi::stream(const Request& request) {
         }
     }
     if (caller.caller == Caller::Tenant) {
-        filter.scope = caller.scope ? caller.scope : std::make_shared<const AddressScope>();
+        filter.scope = addressesOf(caller);
     }
     Response response;
     response.content_type = "text/event-stream; charset=utf-8";
@@ -843,8 +891,9 @@ Response DashboardApi::stream(const Request& request) {
 } // namespace
 
 void addDashboardRoutes(Router& router, store::DashboardReader& reader, store::Database& store,
-                        const Authenticator& authenticator, EventHub* hub, const AddressOrigins* origins) {
-    auto api = std::make_shared<DashboardApi>(reader, store, authenticator, hub, origins);
+                        const Authenticator& authenticator, EventHub* hub, const AddressOrigins* origins,
+                        const malware::SampleReports* reports) {
+    auto api = std::make_shared<DashboardApi>(reader, store, authenticator, hub, origins, reports);
     router.get("/api/v1/whoami", Caller::Tenant, [api](const Request& r) { return api->whoami(r); });
     router.get("/api/v1/overview", Caller::Tenant, [api](const Request& r) { return api->overview(r); });
     router.get("/api/v1/series/{metric}", Caller::Tenant, [api](const Request& r) { return api->series(r); });

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/address_origin.h"
+#include "malware/sample_reports.h"
 #include "store/dashboard_reader.h"
 #include "store/database.h"
 #include "web/authenticator.h"
@@ -19,9 +20,11 @@ namespace kansoku::web {
 
 /// Adds the routes. `reader`, `store`, `authenticator` (for the stream's `key=`) and `hub` (null:
 /// no stream route) must outlive the router; all are used from the router's thread but the hub.
-/// `origins` (may be null) adds AS and country to the top sources.
+/// `origins` (may be null) adds AS and country to the top sources and gives a tenant's ASNs their prefixes;
+/// `reports` (may be null) the sample detail's triage and sandbox documents.
 void addDashboardRoutes(Router& router, store::DashboardReader& reader, store::Database& store,
-                        const Authenticator& authenticator, EventHub* hub, const AddressOrigins* origins = nullptr);
+                        const Authenticator& authenticator, EventHub* hub, const AddressOrigins* origins = nullptr,
+                        const malware::SampleReports* reports = nullptr);
 
 /// The paths of those routes (each a route or the parent of some): what the local admin session opens.
 std::vector<std::string> dashboardPaths();

@@ -26,10 +26,13 @@ int64_t share(int64_t limit, int64_t workers) {
 
 Result<std::unique_ptr<WebService>> WebService::start(const WebConfig& config, const StatusProvider& status,
                                                       const std::string& database, const share::SharingConfig& sharing,
-                                                      const AddressOrigins* origins) {
+                                                      const AddressOrigins* origins, const std::string& samples_dir) {
     std::unique_ptr<WebService> service(new WebService());
     service->sharing_ = sharing;
     service->origins_ = origins;
+    if (!samples_dir.empty()) {
+        service->sample_reports_ = std::make_unique<malware::SampleReports>(samples_dir);
+    }
     service->events_.add(service->hub_.get());
     service->events_.add(&service->event_metrics_);
     const int64_t count = std::max<int64_t>(1, config.workers);
@@ -78,7 +81,8 @@ Result<void> WebService::startWorker(const WebConfig& config, const StatusProvid
             auto reader = store::DashboardReader::open(database);
             KANSOKU_TRY(reader);
             worker.reader = std::move(*reader);
-            addDashboardRoutes(router, *worker.reader, *worker.store, *worker.authenticator, hub_.get(), origins_);
+            addDashboardRoutes(router, *worker.reader, *worker.store, *worker.authenticator, hub_.get(), origins_,
+                               sample_reports_.get());
         }
         addNoticeRoutes(router, *worker.store, *worker.store);
         addBlocklistRoutes(router, *worker.store, config.blocklist);

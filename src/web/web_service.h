@@ -12,6 +12,7 @@
 #include "common/address_origin.h"
 #include "common/event_sink.h"
 #include "common/result.h"
+#include "malware/sample_reports.h"
 #include "share/sharing/sharing_config.h"
 #include "store/dashboard_reader.h"
 #include "store/database.h"
@@ -32,10 +33,13 @@ public:
     /// worker opens its own connection to it and serves the routes that read the store (ISP API,
     /// notices, blocklists, TAXII for the communities of `sharing`); without, only status and metrics.
     /// `origins` (may be null; must outlive the service) gives the dashboard's sources their AS and country.
+    /// `samples_dir` (may be empty) is the sample store whose triage and sandbox documents the sample detail
+    /// shows; it is only read.
     static Result<std::unique_ptr<WebService>> start(const WebConfig& config, const StatusProvider& status,
                                                      const std::string& database = {},
                                                      const share::SharingConfig& sharing = {},
-                                                     const AddressOrigins* origins = nullptr);
+                                                     const AddressOrigins* origins = nullptr,
+                                                     const std::string& samples_dir = {});
     /// Graceful shutdown of every worker (HttpServer::stop), in parallel.
     void stop();
     std::string url() const { return workers_.front().server->url(); }
@@ -66,6 +70,7 @@ private:
     FanoutSink events_;            ///< hub_ and event_metrics_
     share::SharingConfig sharing_; ///< the TAXII routes' (a copy: they outlive the caller's)
     const AddressOrigins* origins_ = nullptr;
+    std::unique_ptr<malware::SampleReports> sample_reports_; ///< null without a sample store
     std::vector<Worker> workers_;
 };
 

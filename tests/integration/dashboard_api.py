@@ -5,7 +5,10 @@ the server serves (which must be src/web/openapi.json) with Debian's python3-jso
 2020-12, the dialect of OpenAPI 3.1); paging that returns every event once; filters; tenant
 isolation (ISP A never sees ISP B's events or hosts); the local admin session only on loopback with
 a loopback Host; injection attempts (SQL, path traversal, CR/LF) and oversized or malformed
-parameters answered 400 with a message naming the parameter; /metrics with the new families.
+parameters answered 400 with a message naming the parameter; /metrics with the new families. An ISP
+given only by an AS number sees the events inside the prefixes that AS announces (and nothing else);
+a sample's detail carries the triage and sandbox documents of the sample store, which the server
+only reads (a crashed writer's temporary file is left where it is).
 
 Usage: dashboard_api.py KANSOKU SEED_TOOL
 """
@@ -150,7 +153,10 @@ def main() -> int:
 
 def run_checks(kansoku, seed_tool, work, checks):
     port = ic.free_port()
-    config = center_lab.write_config(work, "integ-dash", port, f'admin_key = "{ADMIN}"\nlocal_admin = true\n')
+    samples = work / "samples"
+    config = center_lab.write_config(work, "integ-dash", port, f'admin_key = "{ADMIN}"\nlocal_admin = true\n'
+                                     f'[honeypot]\nsamples_dir = "{samples}"\n')
+    leftover = write_sample_documents(samples)
     keys = {}
     for name, prefix in (("isp-a", "198.51.100.0/25"), ("isp-b", "198.51.100.128/25")):
         r = ic.run([kansoku, "isp", "add", name, "--prefix", prefix, "--abuse", f"abuse@{name}.example", "--config", str(config)])
@@ -160,6 +166,14 @@ def run_checks(kansoku, seed_tool, work, checks):
               "evidence": ["darknet.scan"], "asn": asn, "country": cc}
              for ip, fam, asn, cc in (("198.51.100.7", "mirai", 64500, "JP"), ("198.51.100.8", "mirai", 64500, "JP"),
                                       ("198.51.100.200", "gafgyt", 64501, "US"))]
+    # An ISP given by its AS only: the AS that announces 1.1.1.1 (a source of the seeded scans) in the data.
+    looked = subprocess.run([kansoku, "intel", "lookup", "--json", "1.1.1.1", "--config", str(config)],
+                            capture_output=True, text=True)
+    asn_c = json.loads(looked.stdout)["asn"] if looked.returncode == 0 else 0
+    checks.check(asn_c > 0, "the AS data knows 1.1.1.1's AS", looked.stdout + looked.stderr)
+    r = ic.run([kansoku, "isp", "add", "isp-c", "--asn", str(asn_c), "--abuse", "abuse@isp-c.example", "--config", str(config)])
+    keys["isp-c"] = r.stdout.strip()
+    checks.check(r.returncode == 0, f"isp add isp-c --asn {asn_c}", r.stderr)
     r = center_lab.seed(seed_tool, work, {"hosts": hosts, "events": events_seed()})
     checks.check(r.returncode == 0, "seeded hosts and events through the store", r.stderr)
     serve, up = center_lab.start_serve(kansoku, config, work, port)
@@ -274,6 +288,17 @@ def run_checks(kansoku, seed_tool, work, checks):
         checks.check(smp["sandbox"]["verdict"] == "malicious" and len(smp["downloads"]) == 1 and smp["drops"] == [SHA_B]
                      and [l["sha256"] for l in smp["lookalikes"]] == [SHA_B], "sample: report, download, drop, look-alike",
                      json.dumps(smp)[:600])
+        triage = smp["triage"] or {}
+        checks.check(triage.get("sha256") == SHA_A and triage.get("kind") == "elf"
+                     and [y["rule"] for y in triage.get("yara", [])] == ["Mirai_Strings"]
+                     and HOSTILE in triage.get("strings", {}).get("first", []),
+                     "sample: the store's triage document (type, hashes, strings, YARA)", json.dumps(smp["triage"])[:400])
+        checks.check((smp["sandbox_report"] or {}).get("processes") == [{"pid": 1, "comm": "bins.sh"}],
+                     "sample: the store's sandbox document", json.dumps(smp["sandbox_report"])[:300])
+        checks.check(leftover.exists(), "the server only reads the sample store (a writer's temporary file is still there)")
+    smp_b = api.check(checks, "/api/v1/samples/{sha256}", f"/api/v1/samples/{SHA_B}", 200)
+    checks.check(smp_b and smp_b["triage"] is None and smp_b["sandbox_report"] is None,
+                 "sample without documents: triage and sandbox_report are null")
     api.check(checks, "/api/v1/samples/{sha256}", f"/api/v1/samples/{'c' * 64}", 404)
     hp = api.check(checks, "/api/v1/hosts", "/api/v1/hosts?limit=2", 200)
     if hp:
@@ -313,6 +338,26 @@ def run_checks(kansoku, seed_tool, work, checks):
                  json.dumps(cred_b))
     hosts_a = api.check(checks, "/api/v1/hosts", "/api/v1/hosts", 200, key=a)
     checks.check(hosts_a and sorted(h["ip"] for h in hosts_a["hosts"]) == ["198.51.100.7", "198.51.100.8"], "tenant A's hosts")
+
+    # ISP C, given only by its AS: the events inside what the AS announces (1.1.1.1's scan), nothing of A or B.
+    c = keys["isp-c"]
+    mine = api.check(checks, "/api/v1/events", f"/api/v1/events?{rng}&limit=1000", 200, key=c, what="(AS-only tenant C)")
+    checks.check(mine and [e.get("src") for e in mine["events"]] == ["1.1.1.1"], "tenant C (AS only) sees its AS's events",
+                 json.dumps(mine)[:300])
+    ov_c = api.check(checks, "/api/v1/overview", f"/api/v1/overview?{rng}", 200, key=c)
+    checks.check(ov_c and ov_c["scans"] == 1 and ov_c["sources"] == 1 and ov_c["logins"] == 0 and ov_c["attacks"] == 0,
+                 "tenant C's overview counts its AS's events only", json.dumps(ov_c))
+    top_c = api.check(checks, "/api/v1/top/{kind}", f"/api/v1/top/sources?{rng}", 200, key=c)
+    checks.check(top_c and [i["key"] for i in top_c["items"]] == ["1.1.1.1"], "tenant C's top sources", json.dumps(top_c))
+    s_c = api.check(checks, "/api/v1/series/{metric}", f"/api/v1/series/scans?{rng}&step=1h", 200, key=c)
+    checks.check(s_c and [p["value"] for p in s_c["points"]] == [0, 1, 0], "tenant C's scan series", json.dumps(s_c))
+    scan_c = next((e["id"] for e in everything["events"] if e.get("src") == "1.1.1.1"), 0) if everything else 0
+    api.check(checks, "/api/v1/scans/{id}", f"/api/v1/scans/{scan_c}", 200, key=c, what="(its AS's scan, for C)")
+    api.check(checks, "/api/v1/scans/{id}", f"/api/v1/scans/{scan_a}", 404, key=c, what="(A's scan, for C)")
+    theirs = api.check(checks, "/api/v1/events", "/api/v1/events?prefix=198.51.100.0/24", 200, key=c)
+    checks.check(theirs and theirs["events"] == [], "tenant C searching A's and B's prefixes finds nothing")
+    mine_a = api.check(checks, "/api/v1/events", f"/api/v1/events?{rng}&limit=1000", 200, key=a)
+    checks.check(mine_a and "1.1.1.1" not in {e.get("src") for e in mine_a["events"]}, "tenant A does not see C's events")
 
     # Keys and the local session.
     api.check(checks, "/api/v1/overview", "/api/v1/overview", 401, key="ksk_" + "x" * 43, what="(unknown key)")
@@ -400,6 +445,27 @@ def run_checks(kansoku, seed_tool, work, checks):
     checks.check(not missing, "every endpoint's 200 was validated", str(missing))
     api.check(checks, "/api/v1/status", "/api/v1/status", 200, key=None)
     return serve
+
+
+def write_sample_documents(samples):
+    """The sample store's documents of SHA_A as the sample pipeline writes them (triage and sandbox), and a
+    temporary file a crashed writer left (SampleStore::open would remove it; the server must not). Returns it."""
+    shard = samples / SHA_A[:2]
+    shard.mkdir(parents=True)
+    samples.chmod(0o750)
+    triage = {"name": "bins.sh", "size": 1000, "md5": "0" * 32, "sha1": "0" * 40, "sha256": SHA_A, "ssdeep": "3:a:b",
+              "tlsh": "", "magic": "ELF 32-bit LSB executable, ARM", "mime": "application/x-executable", "kind": "elf",
+              "arch": "ARM", "elf": None, "packers": [], "strings": {"count": 2, "dropped": 0, "first": ["/bin/busybox", HOSTILE]},
+              "iocs": {"urls": ["http://192.0.2.9/bins.sh"], "ipv4": [], "domains": [], "emails": [], "credentials": [],
+                       "xor22_credentials": [], "credential_list": False, "dropped": 0},
+              "yara": [{"rule": "Mirai_Strings", "namespace": "default", "tags": ["mirai"], "description": "", "reference": ""}],
+              "yara_timed_out": False, "notes": []}
+    (shard / f"{SHA_A}.triage.json").write_text(json.dumps(triage))
+    (shard / f"{SHA_A}.sandbox.json").write_text(json.dumps({"sha256": SHA_A, "verdict": "malicious",
+                                                             "processes": [{"pid": 1, "comm": "bins.sh"}]}))
+    leftover = shard / ".tmp-crashed-XXXXXX"
+    leftover.write_text("")
+    return leftover
 
 
 def check_document(doc, checks):

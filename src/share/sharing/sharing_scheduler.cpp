@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "common/background_priority.h"
 #include "share/sharing/feed_pull.h"
 #include "share/sharing/stix_publisher.h"
 #include "store/open_database.h"
@@ -52,6 +53,8 @@ bool SharingScheduler::stopping() const {
 }
 
 void SharingScheduler::run() {
+    // A publishing pass reads the store's events (every one, the first time): dashboard requests come first.
+    (void)lowerToBackgroundPriority();
     while (!stopping()) {
         const Timestamp next = round(nowMicros());
         std::unique_lock lock(mutex_);

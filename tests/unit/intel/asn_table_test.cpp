@@ -54,6 +54,39 @@ TEST(AsnTable, LooksUpBothFamilies) {
     EXPECT_EQ(table.lookup(ip("::ffff:8.8.8.8")).asn, 15169U); // IPv4-mapped is IPv4
 }
 
+TEST(AsnTable, AnnouncedIsTheReverseOfLookup) {
+    // kV4 with two more Google rows after 8.8.8.0/24: adjacent to it and to each other, under another name.
+    std::string v4 = kV4;
+    const std::string after = "8.8.8.0,8.8.8.255,15169,Google LLC\n";
+    v4.insert(v4.find(after) + after.size(), "8.8.9.0,8.8.9.255,15169,Google LLC\n8.8.10.0,8.8.10.255,15169,Google\n");
+    const AsnTable table = parseOk(v4, kV6);
+    bool complete = false;
+    const auto google = table.announced(15169, 100, complete);
+    EXPECT_TRUE(complete);
+    ASSERT_EQ(google.size(), 3U); // 8.8.8.0-8.8.10.255 joined (two names, one AS); then IPv6
+    EXPECT_EQ(google[0].first, ip("8.8.4.0"));
+    EXPECT_EQ(google[0].last, ip("8.8.4.255"));
+    EXPECT_EQ(google[1].first, ip("8.8.8.0"));
+    EXPECT_EQ(google[1].last, ip("8.8.10.255"));
+    EXPECT_EQ(google[2].first, ip("2001:4860::"));
+    EXPECT_EQ(google[2].last, ip("2001:4860:ffff:ffff:ffff:ffff:ffff:ffff"));
+    // Every address announced looks up to the AS.
+    for (const auto& range : google) {
+        EXPECT_EQ(table.lookup(range.first).asn, 15169U);
+        EXPECT_EQ(table.lookup(range.last).asn, 15169U);
+    }
+    // Bounded: a limit cuts the list and says so.
+    const auto first_two = table.announced(15169, 2, complete);
+    EXPECT_FALSE(complete);
+    EXPECT_EQ(first_two.size(), 2U);
+    // The overlap: AS749 keeps only what AS721 did not take.
+    const auto dod = table.announced(749, 10, complete);
+    ASSERT_EQ(dod.size(), 1U);
+    EXPECT_EQ(dod[0].last, ip("214.255.255.255"));
+    EXPECT_TRUE(table.announced(64512, 10, complete).empty());
+    EXPECT_TRUE(complete);
+}
+
 TEST(AsnTable, OverlappingRowsLaterWins) {
     const AsnTable table = parseOk(kV4);
     EXPECT_EQ(table.overlapCount(), 1U);
