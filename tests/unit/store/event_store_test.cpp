@@ -196,15 +196,21 @@ TEST(PostgresStoreTest, AConnectionLostMidRunIsAnErrorTheCallerSees) {
     EXPECT_EQ(events->front().fields.value("src", ""), "192.0.2.2");
 }
 
-/// `columns` of every row of `table` on `db` (ordered by them), joined by '|', rows ended by ';'.
-std::string rowsOf(PgConnection& db, const std::string& columns, const std::string& table) {
-    auto rows = db.query("SELECT concat_ws('|', " + columns + ") FROM " + table + " ORDER BY " + columns, {}, "rows");
+/// The first column of every row, each followed by `end`.
+std::string joinedRows(const Result<PgRows>& rows, std::string_view end) {
     EXPECT_TRUE(rows) << rows.error().message;
     std::string text;
     for (int r = 0; rows && r < rows->size(); ++r) {
-        text += std::string(rows->text(r, 0)) + ";";
+        text += rows->text(r, 0);
+        text += end;
     }
     return text;
+}
+
+/// `columns` of every row of `table` on `db` (ordered by them), joined by '|', rows ended by ';'.
+std::string rowsOf(PgConnection& db, const std::string& columns, const std::string& table) {
+    return joinedRows(
+        db.query("SELECT concat_ws('|', " + columns + ") FROM " + table + " ORDER BY " + columns, {}, "rows"), ";");
 }
 
 // The store writes the 0006 rollups and event_hours at commit from the events it appended (migration 0008
@@ -253,13 +259,8 @@ TEST(PostgresStoreTest, RollupsAreWrittenByTheCommitThatStoresTheEvents) {
 
 /// The plan of `select` on `db`, with sequential scans priced out: a "Seq Scan" left in it means no index serves.
 std::string planOf(PgConnection& db, const SqlFilter& select) {
-    auto plan = db.query(numberedParameters("EXPLAIN " + select.sql()), PgParams(select.params()), "explain");
-    EXPECT_TRUE(plan) << plan.error().message;
-    std::string text;
-    for (int r = 0; plan && r < plan->size(); ++r) {
-        text += std::string(plan->text(r, 0)) + "\n";
-    }
-    return text;
+    return joinedRows(db.query(numberedParameters("EXPLAIN " + select.sql()), PgParams(select.params()), "explain"),
+                      "\n");
 }
 
 TEST(PostgresStoreTest, TheQueriesOfTheApiReportsAndTaxiiAreIndexed) {
