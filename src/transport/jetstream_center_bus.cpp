@@ -1,9 +1,5 @@
 #include "transport/jetstream_center_bus.h"
 
-#include <memory>
-#include <variant>
-#include <vector>
-
 #include <fmt/format.h>
 #include <nats/nats.h>
 
@@ -146,41 +142,19 @@ void JetStreamCenterBus::deadLetter(void* raw, Refusal refusal) {
     }
 }
 
-/// A fetched batch on its way: the messages (acknowledged once the store committed) and what admission
-/// made of each.
-struct JetStreamCenterBus::Fetched {
-    natsMsgList list{};
-    std::vector<std::variant<AdmittedEvent, Refusal>> admitted;
+void JetStreamCenterBus::consumeBatch(void* raw_list) {
+    auto& list = *static_cast<natsMsgList*>(raw_list);
+    const auto& nats = options_.transport.nats;
+    auto& sink = local_.publisher(Overflow::Block);
     uint64_t delivered = 0;
     uint64_t redelivered = 0;
     uint64_t skipped = 0;
-
-    Fetched() = default;
-    Fetched(const Fetched&) = delete;
-    Fetched& operator=(const Fetched&) = delete;
-    ~Fetched() { natsMsgList_Destroy(&list); }
-};
-
-std::unique_ptr<JetStreamCenterBus::Fetched> JetStreamCenterBus::admit(void* raw_list, const NatsConfig& nats) {
-    auto batch = std::make_unique<Fetched>();
-    batch->list = *static_cast<natsMsgList*>(raw_list);
-    *static_cast<natsMsgList*>(raw_list) = natsMsgList{}; // the batch owns the messages now
-    batch->admitted.reserve(static_cast<size_t>(batch->list.Count));
-    for (int i = 0; i < batch->list.Count; ++i) {
-        natsMsg* msg = batch->list.Msgs[i];
-        const std::string_view body(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
-        batch->admitted.push_back(admitStreamMessage(nats.subject_prefix, natsMsg_GetSubject(msg),
-                                                     header(msg, "Nats-Msg-Id"), body, nats.max_message.bytes()));
-    }
-    return batch;
-}
-
-void JetStreamCenterBus::deliver(Fetched& batch) {
-    auto& sink = local_.publisher(Overflow::Block);
     const Timestamp now = nowMicros();
-    for (int i = 0; i < batch.list.Count; ++i) {
-        natsMsg* msg = batch.list.Msgs[i];
-        auto& admitted = batch.admitted[static_cast<size_t>(i)];
+    for (int i = 0; i < list.Count; ++i) {
+        natsMsg* msg = list.Msgs[i];
+        const std::string_view body(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
+        auto admitted = admitStreamMessage(nats.subject_prefix, natsMsg_GetSubject(msg), header(msg, "Nats-Msg-Id"),
+                                           body, nats.max_message.bytes());
         if (auto* refusal = std::get_if<Refusal>(&admitted)) {
             deadLetter(msg, *refusal);
             continue;
@@ -191,64 +165,50 @@ void JetStreamCenterBus::deliver(Fetched& batch) {
         jsMsgMetaData_Destroy(meta);
         const bool first_time = losses_.observe(event.event, event.sequence, now);
         if (!first_time || delivered_before) {
-            ++batch.redelivered;
+            ++redelivered;
             const bool stored = options_.already_stored ? options_.already_stored(event.event) : !first_time;
             if (stored) {
-                ++batch.skipped;
+                ++skipped;
                 continue;
             }
         }
         sink.publish(event.event);
-        ++batch.delivered;
+        ++delivered;
     }
     for (auto& alert : losses_.check(now)) {
         sink.publish(alert);
     }
-}
-
-void JetStreamCenterBus::commit(Fetched& batch) {
     auto flushed = local_.flush();
     uint64_t acked = 0;
-    for (int i = 0; i < batch.list.Count; ++i) {
+    for (int i = 0; i < list.Count; ++i) {
         if (flushed) {
             // Plain ack: a lost one means a redelivery, which already_stored catches.
-            if (natsMsg_Ack(batch.list.Msgs[i], nullptr) == NATS_OK) {
+            if (natsMsg_Ack(list.Msgs[i], nullptr) == NATS_OK) {
                 ++acked;
             }
         } else {
-            (void)natsMsg_Nak(batch.list.Msgs[i], nullptr);
+            (void)natsMsg_Nak(list.Msgs[i], nullptr);
         }
     }
     std::lock_guard lock(counters_mutex_);
-    counters_.fetched += static_cast<uint64_t>(batch.list.Count);
-    counters_.delivered += batch.delivered;
-    counters_.redelivered += batch.redelivered;
-    counters_.already_stored += batch.skipped;
+    counters_.fetched += static_cast<uint64_t>(list.Count);
+    counters_.delivered += delivered;
+    counters_.redelivered += redelivered;
+    counters_.already_stored += skipped;
     counters_.acknowledged += acked;
     if (!flushed) {
-        counters_.nacked += static_cast<uint64_t>(batch.list.Count);
+        counters_.nacked += static_cast<uint64_t>(list.Count);
         counters_.last_error = flushed.error().message;
     }
 }
 
 void JetStreamCenterBus::fetchLoop() {
-    const auto& nats = options_.transport.nats;
-    const int size = static_cast<int>(nats.fetch_batch);
-    const auto committed = [this] {
-        if (committing_.valid()) {
-            committing_.get();
-        }
-    };
+    const int batch = static_cast<int>(options_.transport.nats.fetch_batch);
     while (!stopping_.load()) {
         natsMsgList list{};
-        const natsStatus s = natsSubscription_Fetch(&list, subscription_, size, 500, nullptr);
+        const natsStatus s = natsSubscription_Fetch(&list, subscription_, batch, 500, nullptr);
         if (s == NATS_OK || (list.Count > 0)) {
-            std::shared_ptr<Fetched> batch = admit(&list, nats);
-            // The previous batch is committed and acknowledged before this one reaches the consumers, and the
-            // redelivery checks below see it in the store.
-            committed();
-            deliver(*batch);
-            committing_ = std::async(std::launch::async, [this, batch] { commit(*batch); });
+            consumeBatch(&list);
         } else {
             for (auto& alert : losses_.check(nowMicros())) {
                 local_.publisher(Overflow::Block).publish(alert);
@@ -260,7 +220,6 @@ void JetStreamCenterBus::fetchLoop() {
         }
         natsMsgList_Destroy(&list);
     }
-    committed();
 }
 
 Result<void> JetStreamCenterBus::flush() {
@@ -272,7 +231,7 @@ Result<void> JetStreamCenterBus::stop() {
         return {};
     }
     if (fetcher_.joinable()) {
-        fetcher_.join(); // the batches in hand are stored and acknowledged first
+        fetcher_.join(); // the batch in hand is stored and acknowledged first
     }
     return local_.stop();
 }

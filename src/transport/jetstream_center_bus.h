@@ -8,14 +8,10 @@
 /// delivered again (its acknowledgement was lost, a center died between commit and ack) or whose
 /// sequence number was seen before is stored only if `already_stored` says it is not there yet.
 /// The center's own events (correlation, the loss tracker's alerts) go straight to the consumers.
-/// Pipelined by one batch: while the store commits a batch (and its acknowledgements go out), the next
-/// one is fetched and parsed; it is handed to the consumers only once the previous batch's flush has
-/// returned, so each flush covers exactly one batch and a failure naks exactly the batch it lost.
 
 #include <array>
 #include <atomic>
 #include <functional>
-#include <future>
 #include <memory>
 #include <string>
 #include <thread>
@@ -78,14 +74,8 @@ private:
     Result<void> bind();
     void fetchLoop();
     void noteError(std::string message);
-    struct Fetched;
-    /// Checks and parses every message of a fetched batch (no shared state: runs while the previous
-    /// batch commits).
-    static std::unique_ptr<Fetched> admit(void* list, const NatsConfig& nats);
-    /// Hands the admitted events to the consumers: refusals dead-lettered, redeliveries checked.
-    void deliver(Fetched& batch);
-    /// Flushes the consumers (the store commits), then acknowledges the batch (or naks it).
-    void commit(Fetched& batch);
+    /// One fetched batch: admitted, delivered, flushed, then acknowledged (or nacked).
+    void consumeBatch(void* list);
     void deadLetter(void* msg, Refusal refusal);
 
     JetStreamCenterOptions options_;
@@ -95,7 +85,6 @@ private:
     InProcessBus local_;
     SensorLossTracker losses_;
     std::thread fetcher_;
-    std::future<void> committing_; ///< the batch being committed and acknowledged (on the fetch thread's side)
     std::atomic<bool> started_{false};
     std::atomic<bool> stopping_{false};
 
