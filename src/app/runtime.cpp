@@ -82,8 +82,8 @@ Result<std::unique_ptr<Runtime>> Runtime::start(const Config& config, RuntimeOpt
         KANSOKU_TRY(center);
         runtime->center_ = std::move(*center);
     }
-    if (runtime->center_bus_ != nullptr && !config.storage.database.empty()) {
-        auto check = StoredEventCheck::open(config.storage.database);
+    if (runtime->center_bus_ != nullptr && !config.storage.location().empty()) {
+        auto check = StoredEventCheck::open(config.storage.location());
         KANSOKU_TRY(check);
         runtime->center_bus_->setAlreadyStored([check = std::shared_ptr<StoredEventCheck>(std::move(*check))](
                                                    const Event& e) { return check->contains(e); });

@@ -1,9 +1,11 @@
 #include "app/stored_event_check.h"
 
+#include "store/open_database.h"
+
 namespace kansoku::app {
 
-Result<std::unique_ptr<StoredEventCheck>> StoredEventCheck::open(const std::string& database) {
-    auto store = store::SqliteStore::open(database, store::OpenMode::ReadOnly);
+Result<std::unique_ptr<StoredEventCheck>> StoredEventCheck::open(const std::string& location) {
+    auto store = store::openDatabase(location, store::OpenMode::ReadOnly);
     KANSOKU_TRY(store);
     auto check = std::make_unique<StoredEventCheck>();
     check->store_ = std::move(*store);

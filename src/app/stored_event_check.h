@@ -10,19 +10,20 @@
 
 #include "common/event.h"
 #include "common/result.h"
-#include "store/sqlite_store.h"
+#include "store/database.h"
 
 namespace kansoku::app {
 
 class StoredEventCheck {
 public:
-    static Result<std::unique_ptr<StoredEventCheck>> open(const std::string& database);
+    /// `location` is the store's storage.url or SQLite file (StorageConfig::location()).
+    static Result<std::unique_ptr<StoredEventCheck>> open(const std::string& location);
     /// An event with the same type, time and sensor and the same JSON body is stored. A failed
     /// query answers false: storing twice is better than losing.
     bool contains(const Event& event);
 
 private:
-    std::unique_ptr<store::SqliteStore> store_;
+    std::unique_ptr<store::Database> store_;
 };
 
 } // namespace kansoku::app

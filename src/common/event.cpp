@@ -18,8 +18,40 @@ nlohmann::ordered_json Event::toJson() const {
     return out;
 }
 
+namespace {
+
+std::string dumpJson(const nlohmann::ordered_json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+} // namespace
+
 std::string Event::toJsonLine() const {
-    return toJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    // What toJson().dump() gives, without copying the fields into a new object first (the store and the
+    // sensor's spool call this for every event): the header, then the fields' own serialisation spliced
+    // in. Fields that hold a header key (a sender's `v`) take its place there: toJson() does that.
+    const bool plain = fields.is_object() && !fields.contains("type") && !fields.contains("ts") &&
+                       !fields.contains("sensor") && !fields.contains("v");
+    if (!plain) {
+        return dumpJson(toJson());
+    }
+    const std::string body = dumpJson(fields); // "{}" or "{...}"
+    std::string line = "{\"type\":";
+    line.reserve(body.size() + type.size() + sensor.size() + 80);
+    line += dumpJson(type);
+    line += ",\"ts\":\"";
+    appendRfc3339(line, ts);
+    line += "\",\"sensor\":";
+    line += dumpJson(sensor);
+    line += ",\"v\":";
+    line += std::to_string(kEventSchemaVersion);
+    if (body.size() > 2) {
+        line += ',';
+        line.append(body, 1, std::string::npos);
+    } else {
+        line += '}';
+    }
+    return line;
 }
 
 } // namespace kansoku

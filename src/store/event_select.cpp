@@ -18,7 +18,13 @@ void whereEventsMatch(SqlFilter& select, const EventQuery& query) {
         select.where("sensor = ?", {*query.sensor});
     }
     if (query.subject) {
-        select.where("subject = ?", {*query.subject});
+        // An event's subject is an address: events_addr_ts finds it (migration 0008 dropped the index on the
+        // text); the text is compared too, so "::ffff:192.0.2.1" does not match "192.0.2.1".
+        if (const auto address = IpAddress::parse(*query.subject)) {
+            select.where("addr = ? AND subject = ?", {SqlBlob{addressBlob(*address)}, *query.subject});
+        } else {
+            select.where("subject = ?", {*query.subject});
+        }
     }
 }
 

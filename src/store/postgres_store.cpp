@@ -217,6 +217,7 @@ Result<void> PostgresStore::append(const Event& event) {
     }
     appendCopyRow(copy_buffer_, event);
     ++buffered_rows_;
+    rollups_.add(event);
     if (copy_buffer_.size() >= kCopyBufferBytes) {
         return flush();
     }
@@ -235,14 +236,20 @@ Result<void> PostgresStore::flush() {
 }
 
 Result<void> PostgresStore::commit() {
-    if (auto flushed = flush(); !flushed) {
+    auto written = flush();
+    if (written) {
+        written = writeRollups();
+    }
+    rollups_.clear();
+    if (!written) {
         rollback();
-        return flushed;
+        return written;
     }
     return connection_->exec("COMMIT", "commit");
 }
 
 void PostgresStore::rollback() {
+    rollups_.clear();
     copy_buffer_.clear();
     buffered_rows_ = 0;
     connection_->abandonTransaction();

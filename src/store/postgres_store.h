@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "store/database.h"
+#include "store/rollup_batch.h"
 
 namespace kansoku::store {
 
@@ -105,6 +106,8 @@ private:
     Result<void> applyMigration(const Migration& migration);
     /// Sends the buffered event rows (COPY); nothing to do when there are none.
     Result<void> flush();
+    /// Writes what the transaction's events add to the dashboard's rollups (postgres_store_rollups.cpp).
+    Result<void> writeRollups();
     /// Runs `work` all or nothing: in a savepoint inside a transaction, else in its own transaction.
     Result<void> atomically(std::string_view name, const std::function<Result<void>()>& work);
 
@@ -118,6 +121,7 @@ private:
     std::string copy_buffer_; ///< event rows not yet sent, COPY text format
     size_t buffered_rows_ = 0;
     int64_t changes_ = 0; ///< rows this connection wrote (changeStamp's second half)
+    RollupBatch rollups_; ///< what the open transaction's events add to the rollups
 };
 
 } // namespace kansoku::store

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include <sqlite3.h>
 
 #include "store/address_function.h"
+#include "store/event_columns.h"
 #include "store/event_row.h"
 #include "store/event_select.h"
 #include "store/migration.h"
@@ -19,11 +21,20 @@ namespace {
 /// How long a statement waits for another connection's lock before failing with "database is locked".
 constexpr int kBusyTimeoutMs = 5000;
 
-bool bindRow(sqlite3_stmt* statement, const EventRow& row) {
-    const int subject = row.subject ? bindText(statement, 4, *row.subject) : sqlite3_bind_null(statement, 4);
+int bindOptionalText(sqlite3_stmt* statement, int index, const std::optional<std::string>& text) {
+    return text ? bindText(statement, index, *text) : sqlite3_bind_null(statement, index);
+}
+
+/// Binds ?1..?10 of the insert: the row, then the typed columns the store computes (migration 0008).
+bool bindRow(sqlite3_stmt* statement, const EventRow& row, const EventColumns& columns) {
+    const int addr = columns.addr ? bindBlob(statement, 6, *columns.addr) : sqlite3_bind_null(statement, 6);
+    const int port = columns.port ? sqlite3_bind_int64(statement, 7, *columns.port) : sqlite3_bind_null(statement, 7);
     return bindText(statement, 1, row.type) == SQLITE_OK && sqlite3_bind_int64(statement, 2, row.ts) == SQLITE_OK &&
-           bindText(statement, 3, row.sensor) == SQLITE_OK && subject == SQLITE_OK &&
-           bindText(statement, 5, row.body) == SQLITE_OK;
+           bindText(statement, 3, row.sensor) == SQLITE_OK &&
+           bindOptionalText(statement, 4, row.subject) == SQLITE_OK && bindText(statement, 5, row.body) == SQLITE_OK &&
+           addr == SQLITE_OK && port == SQLITE_OK && bindOptionalText(statement, 8, columns.session) == SQLITE_OK &&
+           bindOptionalText(statement, 9, columns.sha256) == SQLITE_OK &&
+           bindOptionalText(statement, 10, columns.family) == SQLITE_OK;
 }
 
 } // namespace
@@ -85,8 +96,8 @@ Result<void> SqliteStore::configure(OpenMode mode) {
     KANSOKU_TRY(exec("PRAGMA cache_size = -131072", {}));
     KANSOKU_TRY(checkVersion(mode));
     KANSOKU_TRY(migrate());
-    auto insert = prepare(
-        "INSERT INTO events (type, ts, sensor, subject, body, addr) VALUES (?1, ?2, ?3, ?4, ?5, kansoku_addr(?4))");
+    auto insert = prepare("INSERT INTO events (type, ts, sensor, subject, body, addr, port, session, sha256, family) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (!insert) {
         return fail(insert.error());
     }
@@ -141,10 +152,10 @@ Result<void> SqliteStore::append(const Event& event) {
         return fail("database {}: append outside a transaction", path_);
     }
     const EventRow row = toEventRow(event);
+    const EventColumns columns = eventColumns(event, row.subject);
     sqlite3_stmt* insert = insert_.get();
-    auto result = bindRow(insert, row) ? stepDone(insert, "append") : fail(error("append"));
+    auto result = bindRow(insert, row, columns) ? stepDone(insert, "append") : fail(error("append"));
     sqlite3_reset(insert);
-    sqlite3_clear_bindings(insert);
     if (result) {
         rollups_.add(event);
     }

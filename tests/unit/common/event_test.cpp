@@ -53,6 +53,23 @@ TEST(Event, ToJsonLineIsCompactAndOneLine) {
     EXPECT_EQ(multi.toJsonLine().find('\n'), std::string::npos);
 }
 
+// toJsonLine() writes the line without building toJson()'s object; the two must agree byte for byte.
+TEST(Event, ToJsonLineIsToJsonDumped) {
+    const auto dumped = [](const Event& e) {
+        return e.toJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    };
+    Event empty;
+    empty.type = "alert";
+    Event sender_version = scanEvent(); // read back from a store row of a sensor one version apart
+    sender_version.fields["v"] = 2;
+    Event odd = scanEvent();
+    odd.sensor = std::string("s\"\\\xff");
+    odd.fields["nested"] = {{"list", {1, "two", nullptr}}};
+    for (const Event& e : {scanEvent(), empty, sender_version, odd}) {
+        EXPECT_EQ(e.toJsonLine(), dumped(e));
+    }
+}
+
 TEST(Event, InvalidUtf8IsReplacedNotThrown) {
     Event e;
     e.type = "honeypot.command";
