@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 
+#include "common/hyperloglog.h"
 #include "common/ip_address.h"
 #include "common/prefetch.h"
 
@@ -260,65 +261,13 @@ ptrdiff_t DistinctCounter::merge(const DistinctCounter& other, const DistinctPol
     }
 }
 
-namespace {
-
-// O. Ertl, "New cardinality estimation algorithms for HyperLogLog sketches" (arXiv:1702.01284,
-// 2017), section 4: the improved raw estimator, unbiased across the whole range without the
-// empirical bias tables of HyperLogLog++ or a switch to linear counting.
-double ertlSigma(double x) {
-    if (x == 1.0) {
-        return std::numeric_limits<double>::infinity();
-    }
-    double y = 1.0;
-    double z = x;
-    for (;;) {
-        x *= x;
-        const double previous = z;
-        z += x * y;
-        y += y;
-        if (z == previous) {
-            return z;
-        }
-    }
-}
-
-double ertlTau(double x) {
-    if (x == 0.0 || x == 1.0) {
-        return 0.0;
-    }
-    double y = 1.0;
-    double z = 1.0 - x;
-    for (;;) {
-        x = std::sqrt(x);
-        const double previous = z;
-        y *= 0.5;
-        z -= (1.0 - x) * (1.0 - x) * y;
-        if (z == previous) {
-            return z / 3.0;
-        }
-    }
-}
-
-} // namespace
-
 uint64_t DistinctCounter::count() const {
     if (mode_ != Mode::Sketch) {
         return size_;
     }
-    constexpr int kQ = 64 - kPrecision; // registers hold 0 .. kQ + 1
+    // Ertl's improved raw estimator (common/hyperloglog): the sketch has the same register layout.
     const auto* registers = reinterpret_cast<const uint8_t*>(data_.get());
-    std::array<uint32_t, kQ + 2> histogram{};
-    for (uint32_t i = 0; i < kRegisters; ++i) {
-        ++histogram[registers[i]];
-    }
-    const double m = kRegisters;
-    double z = m * ertlTau(1.0 - histogram[kQ + 1] / m);
-    for (int k = kQ; k >= 1; --k) {
-        z = 0.5 * (z + histogram[k]);
-    }
-    z += m * ertlSigma(histogram[0] / m);
-    const double alpha_infinity = 1.0 / (2.0 * std::log(2.0));
-    return static_cast<uint64_t>(std::llround(alpha_infinity * m * m / z));
+    return static_cast<uint64_t>(std::llround(ertlEstimate({registers, kRegisters})));
 }
 
 size_t DistinctCounter::heapBytes() const {
