@@ -1,6 +1,8 @@
 // `kansoku darknet analyze|capture|generate`.
 
+#include <algorithm>
 #include <cstdio>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -130,7 +132,12 @@ void runCapture(const CaptureArgs& args) {
     live.buffer_mb = args.buffer_mb > 0 ? args.buffer_mb : static_cast<int>(config.darknet.buffer.bytes() >> 20);
     live.snaplen = args.snaplen > 0 ? args.snaplen : static_cast<int>(config.darknet.snaplen);
     // One worker reads the interface through libpcap; several each read their own member of a
-    // PACKET_FANOUT group that the kernel splits by address.
+    // PACKET_FANOUT group that the kernel splits by address. Automatic: one per core, since no
+    // thread reads for the others (offline, one reader decoding for all is slower than one worker
+    // on two cores: docs/darknet-scale.md).
+    if (options.automatic_workers) {
+        options.workers = std::max<size_t>(1, std::thread::hardware_concurrency());
+    }
     const size_t workers = options.workers;
     std::vector<std::unique_ptr<capture::PacketSource>> sources;
     if (workers > 1) {
@@ -210,8 +217,8 @@ void addDarknetCommand(CLI::App& app) {
     analyze->add_flag("-q,--quiet", analyze_args->quiet, "No summary on stderr");
     analyze
         ->add_option("-j,--workers", analyze_args->workers,
-                     "Analysis threads, sources split between them by address (default: darknet.workers, "
-                     "whose default is one per core)")
+                     "Analysis threads, sources split between them by address (default: darknet.workers; "
+                     "automatic: one, as one reader thread decoding for several is not faster yet)")
         ->check(CLI::Range(1, 1024));
     analyze->add_option("files", analyze_args->files, "Capture files (pcap or pcapng), analysed as one capture")
         ->required();
@@ -235,7 +242,8 @@ void addDarknetCommand(CLI::App& app) {
                         "MISP warning lists folder; sources on benign-scanner lists are labelled in scan records");
     capture
         ->add_option("-j,--workers", capture_args->workers,
-                     "Analysis threads, sources split between them by address (default: darknet.workers)")
+                     "Analysis threads, each reading its own kernel ring (PACKET_FANOUT by address) "
+                     "(default: darknet.workers; automatic: one per core)")
         ->check(CLI::Range(1, 1024));
     capture->add_flag("--jsonl", capture_args->jsonl, "Print every event as a JSON line on stdout");
     capture->add_option("--db", capture_args->db, "Store events in this SQLite database (batched commits)");

@@ -1,7 +1,6 @@
 #include "darknet/darknet_analyzer.h"
 
 #include <algorithm>
-#include <thread>
 
 #include "darknet/darknet_shard.h"
 #include "darknet/shard_worker.h"
@@ -87,8 +86,8 @@ Result<DarknetAnalyzerOptions> DarknetAnalyzerOptions::fromConfig(const DarknetC
     o.campaigns.min_sources = static_cast<uint32_t>(d.campaign.min_sources);
 
     o.stats_interval = d.stats_interval.micros();
-    o.workers =
-        d.workers > 0 ? static_cast<size_t>(d.workers) : std::max<size_t>(1, std::thread::hardware_concurrency());
+    o.workers = d.workers > 0 ? static_cast<size_t>(d.workers) : 1;
+    o.automatic_workers = d.workers == 0;
     return o;
 }
 

@@ -29,8 +29,11 @@ struct DarknetAnalyzerOptions {
     OutbreakDetectorOptions outbreak;
     Timestamp stats_interval = 60 * kMicrosPerSecond;
     /// Worker threads, each with the records of the sources whose address hashes to it (1: the
-    /// caller's thread does everything).
+    /// caller's thread does everything). darknet.workers = 0 (automatic) gives 1 here; live capture
+    /// then takes automaticFanoutWorkers().
     size_t workers = 1;
+    /// darknet.workers was 0: the capture chooses.
+    bool automatic_workers = false;
 
     /// Labels known benign scanners in scan records (not owned; may be null).
     void setBenignScanners(const AddressLabeler* labeler) { scan.benign = labeler; }

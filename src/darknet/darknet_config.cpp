@@ -18,7 +18,8 @@ void visitConfig(ConfigVisitor& v, DarknetConfig& c) {
                "how often capture.stats events are emitted");
     v.renamed("stats_interval_s", "write stats_interval = \"60s\"");
     v.integer("workers", c.workers, 0, 1024,
-              "analysis threads, each with the records of the sources whose address hashes to it; 0: one per core");
+              "analysis threads, each with the records of the sources whose address hashes to it; 0: automatic "
+              "(live capture: one per core, each reading its own ring; files: one)");
     v.section("scan", "per-source scan records (darknet.scan)", [&c](ConfigVisitor& s) {
         s.duration("idle_timeout", c.scan.idle_timeout, Duration::fromSeconds(1), kYear,
                    "a source's record closes after this much silence (packet time)");

@@ -19,7 +19,7 @@ struct DarknetConfig {
     ByteSize buffer = ByteSize::fromMiB(64);
     int64_t snaplen = 256;
     Duration stats_interval = Duration::fromSeconds(60);
-    int64_t workers = 0; ///< analysis threads; 0: one per core
+    int64_t workers = 0; ///< analysis threads; 0: automatic (live fanout: one per core; files: one)
     struct Scan {
         Duration idle_timeout = Duration::fromMinutes(10);
         int64_t min_packets = 1;
