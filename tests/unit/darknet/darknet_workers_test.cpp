@@ -1,5 +1,6 @@
 // N workers give the events one worker gives, in the same order (DarknetAnalyzer, options.workers).
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,20 +17,36 @@ namespace {
 
 using testing::TempDir;
 
-/// The events of a capture analysed with `workers` workers, as JSON lines, without
-/// capture.stats.state_bytes (table memory, which depends on how the records are split).
-std::vector<std::string> eventsOf(const std::string& path, size_t workers, DarknetConfig config = {}) {
+/// An analyzer of the test darknets with `workers` workers, publishing to `sink`.
+std::unique_ptr<DarknetAnalyzer> analyzerFor(size_t workers, const DarknetConfig& config, EventSink& sink) {
     auto options = DarknetAnalyzerOptions::fromConfig(config, "test", {"203.0.113.0/24", "2001:db8:dead::/48"});
     EXPECT_TRUE(options) << options.error().message;
     options->workers = workers;
-    CollectingSink sink;
-    DarknetAnalyzer analyzer(std::move(*options), sink);
-    EXPECT_EQ(analyzer.workers(), workers);
+    auto analyzer = std::make_unique<DarknetAnalyzer>(std::move(*options), sink);
+    EXPECT_EQ(analyzer->workers(), workers);
+    return analyzer;
+}
+
+/// Reads the whole capture at `path` into `analyzer` (without finishing it). The source is
+/// returned: the analyzer reads its kernel-drop counter until finish().
+std::unique_ptr<capture::PacketSource> readCapture(const std::string& path, DarknetAnalyzer& analyzer) {
     auto source = capture::PcapSource::openFile(path);
     EXPECT_TRUE(source) << source.error().message;
+    if (!source) {
+        return nullptr;
+    }
     const auto end = runCaptureLoop(**source, analyzer, {});
     EXPECT_TRUE(end) << end.error().message;
-    analyzer.finish();
+    return std::move(*source);
+}
+
+/// The events of a capture analysed with `workers` workers, as JSON lines, without
+/// capture.stats.state_bytes (table memory, which depends on how the records are split).
+std::vector<std::string> eventsOf(const std::string& path, size_t workers, DarknetConfig config = {}) {
+    CollectingSink sink;
+    auto analyzer = analyzerFor(workers, config, sink);
+    const auto source = readCapture(path, *analyzer);
+    analyzer->finish();
     std::vector<std::string> lines;
     for (Event& e : sink.events) {
         if (e.type == "capture.stats") {
@@ -96,21 +113,16 @@ TEST(DarknetWorkers, RecordsClosedOverBudgetArePublishedWhileReading) {
     ASSERT_TRUE(generateTraffic(path, o));
     DarknetConfig config;
     config.max_memory = ByteSize::fromMiB(1);
-    auto options = DarknetAnalyzerOptions::fromConfig(config, "test", {"203.0.113.0/24"});
-    ASSERT_TRUE(options) << options.error().message;
-    options->workers = 2;
     CollectingSink sink;
-    DarknetAnalyzer analyzer(std::move(*options), sink);
-    auto source = capture::PcapSource::openFile(path);
-    ASSERT_TRUE(source) << source.error().message;
-    ASSERT_TRUE(runCaptureLoop(**source, analyzer, {}));
+    auto analyzer = analyzerFor(2, config, sink);
+    const auto source = readCapture(path, *analyzer);
     size_t scans_before_end = 0;
     for (const Event& e : sink.events) {
         scans_before_end += e.type == "darknet.scan" ? 1 : 0;
     }
-    EXPECT_GT(analyzer.totals().evicted_state, 0U);
+    EXPECT_GT(analyzer->totals().evicted_state, 0U);
     EXPECT_GT(scans_before_end, 0U);
-    analyzer.finish();
+    analyzer->finish();
 }
 
 } // namespace
